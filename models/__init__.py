@@ -1,0 +1,15 @@
+"""Peewee models and the queries on them. No Flask, no wechatpy, no RQ here."""
+from models.db import BaseModel, bind, database, migrate, now
+from models.directory import Action, Department, Org, Period, Person, Task
+from models.messaging import InboundMessage, OutboxMessage
+from models.report import Entry, Feedback, Report
+
+ALL_MODELS = [
+    Department, Org, Person, Action, Task, Period, Report, Entry, Feedback,
+    InboundMessage, OutboxMessage,
+]
+
+__all__ = [
+    "ALL_MODELS", "Action", "BaseModel", "Department", "Entry", "Feedback", "InboundMessage", "Org",
+    "OutboxMessage", "Period", "Person", "Report", "Task", "bind", "database", "migrate", "now",
+]

@@ -1,0 +1,57 @@
+"""The database handle: one proxy, bound by the app factory or a worker to SQLite or PostgreSQL."""
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+from peewee import DatabaseProxy, Model, PostgresqlDatabase, SqliteDatabase
+from playhouse.db_url import parse
+
+database = DatabaseProxy()
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",       # readers never block the writer
+    "foreign_keys": 1,
+    "busy_timeout": 15000,       # web and workers write at the same time: wait, don't fail
+    "synchronous": "normal",
+}
+
+
+class BaseModel(Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+def now() -> datetime.datetime:
+    """Naive UTC, the one clock stored in every timestamp column."""
+    return datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
+
+
+def open_database(url: str):
+    """A peewee Database for a sqlite:// or postgresql:// URL (not yet connected)."""
+    params = parse(url)
+    if url.startswith("sqlite"):
+        path = params.pop("database")
+        if path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        # IMMEDIATE takes the write lock at BEGIN, so two writers queue instead of deadlocking.
+        return SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE", timeout=15)
+    database_name = params.pop("database")
+    return PostgresqlDatabase(database_name, prefer_psycopg3=True, **params)
+
+
+def bind(url: str):
+    """Point the proxy at the database of this URL and return it."""
+    db = open_database(url)
+    database.initialize(db)
+    return db
+
+
+def migrate() -> list[str]:
+    """Create or upgrade the schema; returns the names of the migrations applied now."""
+    from playhouse.migrations import Runner
+
+    return Runner(database.obj, directory=str(MIGRATIONS_DIR)).up()

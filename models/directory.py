@@ -1,0 +1,93 @@
+"""Who is who: organisations, people, departments; and the lists: baseline actions, monthly tasks, periods."""
+from __future__ import annotations
+
+from peewee import BooleanField, CharField, DateField, ForeignKeyField, IntegerField, TextField
+
+from models.db import BaseModel
+from models.fields import ListField
+
+ROLE_SECRETARY = "secretary"
+ROLE_DEPUTY = "deputy"
+ROLE_ADMIN = "admin"
+ROLE_LIAISON = "liaison"        # a department's liaison (联络人) or an area's liaison (片区联络员)
+
+FREQUENCIES = {"每月": "monthly", "每季度": "quarterly", "每半年": "half_yearly", "每年": "yearly"}
+
+CATEGORIES = (
+    "落实主体责任", "加强理论学习", "思想政治建设", "基层组织建设", "党员发展与教育",
+    "党建带群团建设", "保障体系建设", "安全工作", "离退休工作",
+)
+
+
+class Department(BaseModel):
+    """A department of the party committee (党群机关部门) that raises tasks and answers suggestions."""
+
+    name = CharField(max_length=64, unique=True)
+
+
+class Org(BaseModel):
+    """A second-level organisation (二级党组织)."""
+
+    code = CharField(max_length=32, unique=True)
+    name = CharField(max_length=128)
+    type = CharField(max_length=32)                  # 学院 / 直属系 / 附属医院 / 机关部门 …
+    size_class = CharField(max_length=16, default="党委")   # 党委 / 党总支 / 党支部
+    tags = ListField(default=list)                   # e.g. 新建院系, 无毕业年级
+    area = CharField(max_length=64, default="")      # 片区
+    active = BooleanField(default=True)
+
+
+class Person(BaseModel):
+    """Someone the bot knows by WeCom userid."""
+
+    userid = CharField(max_length=64, unique=True)
+    name = CharField(max_length=64)
+    roles = ListField(default=list)
+    org = ForeignKeyField(Org, null=True, backref="people", on_delete="SET NULL")
+    department = ForeignKeyField(Department, null=True, backref="liaisons", on_delete="SET NULL")
+
+    def has_role(self, role: str) -> bool:
+        return role in self.roles
+
+    @classmethod
+    def by_userid(cls, userid: str) -> "Person | None":
+        return cls.get_or_none(cls.userid == userid)
+
+
+class Action(BaseModel):
+    """A baseline action from the responsibility list (责任清单)."""
+
+    code = CharField(max_length=32, unique=True)
+    category = CharField(max_length=32)
+    title = CharField(max_length=128)
+    requirement = TextField(default="")
+    frequency = CharField(max_length=16)             # monthly | quarterly | half_yearly | yearly
+    target = IntegerField(null=True)                 # per window, e.g. 2 (次) or 56 (学时)
+    unit = CharField(max_length=16, default="")
+    applies_to = ListField(default=list)             # org types or tags; empty = all
+    active = BooleanField(default=True)
+
+
+class Task(BaseModel):
+    """A monthly task raised by a department (月度工作任务)."""
+
+    period = CharField(max_length=7, index=True)     # "2026-11"
+    code = CharField(max_length=32)
+    title = CharField(max_length=128)
+    details = TextField(default="")
+    department = ForeignKeyField(Department, null=True, backref="tasks", on_delete="SET NULL")
+    due_date = DateField(null=True)
+    applies_to = ListField(default=list)
+
+    class Meta:
+        indexes = ((("period", "code"), True),)
+
+
+class Period(BaseModel):
+    """A reporting month: draft → published → closed."""
+
+    key = CharField(max_length=7, unique=True)       # "2026-11"
+    status = CharField(max_length=16, default="draft")
+    publish_on = DateField(null=True)
+    remind_on = DateField(null=True)
+    close_on = DateField(null=True)

@@ -1,0 +1,65 @@
+"""The monthly report: one per org per period, one entry per item, feedback in free text."""
+from __future__ import annotations
+
+from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
+
+from models.db import BaseModel, now
+from models.directory import Action, Department, Org, Person, Task
+
+DONE = "done"
+IN_PROGRESS = "in_progress"
+NOT_APPLICABLE = "not_applicable"
+DEFERRED = "deferred"
+NOT_DONE = "not_done"
+STATUSES = (DONE, IN_PROGRESS, NOT_APPLICABLE, DEFERRED, NOT_DONE)
+
+STATUS_LABELS = {
+    DONE: "已完成", IN_PROGRESS: "推进中", NOT_APPLICABLE: "不涉及", DEFERRED: "顺延下月", NOT_DONE: "未完成",
+}
+
+
+class Report(BaseModel):
+    """An org's report for a period (frozen item list at publish time)."""
+
+    org = ForeignKeyField(Org, backref="reports", on_delete="CASCADE")
+    period = CharField(max_length=7, index=True)
+    status = CharField(max_length=16, default="open")     # open | submitted
+    submitted_at = DateTimeField(null=True)
+    submitted_by = ForeignKeyField(Person, null=True, on_delete="SET NULL")
+    late = BooleanField(default=False)
+    created_at = DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("org", "period"), True),)
+
+
+class Entry(BaseModel):
+    """One item of a report: a baseline action or a monthly task, and the answer to it."""
+
+    report = ForeignKeyField(Report, backref="entries", on_delete="CASCADE")
+    position = IntegerField()                              # 1-based order shown to the secretary
+    action = ForeignKeyField(Action, null=True, on_delete="SET NULL")
+    task = ForeignKeyField(Task, null=True, on_delete="SET NULL")
+    carried_over = BooleanField(default=False)             # deferred (顺延) from last period
+    status = CharField(max_length=16, null=True)           # None until answered
+    amount = IntegerField(null=True)                       # times / hours for quantified actions
+    note = TextField(default="")
+    reason = TextField(default="")                         # why not applicable
+    answered_by = ForeignKeyField(Person, null=True, on_delete="SET NULL")
+    answered_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("report", "position"), True),)
+
+
+class Feedback(BaseModel):
+    """Highlights, difficulties and suggestions (part three of a report)."""
+
+    KINDS = ("highlight", "difficulty", "suggestion")
+
+    report = ForeignKeyField(Report, backref="feedback", on_delete="CASCADE")
+    kind = CharField(max_length=16)
+    text = TextField()
+    department = ForeignKeyField(Department, null=True, on_delete="SET NULL")
+    created_by = ForeignKeyField(Person, null=True, on_delete="SET NULL")
+    created_at = DateTimeField(default=now)

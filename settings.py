@@ -1,0 +1,210 @@
+"""Configuration: one TOML file, single values overridable from the environment, strict checks.
+
+The file is named by YUEBAO_CONFIG (default ./config.toml); when neither exists the demo
+configuration (config.demo.toml, pointing at the local WeCom stand-in) is used. An environment
+variable YUEBAO_<SECTION>_<KEY> overrides one value, e.g. YUEBAO_DATABASE_URL or
+YUEBAO_WECOM_SECRET. Anything missing, unknown or of the wrong type raises ConfigError with one
+line naming the key.
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+DEMO_CONFIG = ROOT / "config.demo.toml"
+ENV_PREFIX = "YUEBAO_"
+
+
+class ConfigError(Exception):
+    """A setting is missing, unknown or malformed; the message names the key."""
+
+
+@dataclass(frozen=True)
+class AppSection:
+    timezone: str = "Asia/Shanghai"
+    log_level: str = "INFO"
+
+
+@dataclass(frozen=True)
+class WeComSection:
+    corp_id: str = ""
+    agent_id: int = 1000002
+    secret: str = ""
+    token: str = ""
+    encoding_aes_key: str = ""
+    api_base_url: str = "https://qyapi.weixin.qq.com/cgi-bin/"
+    timeout_seconds: int = 5
+
+
+@dataclass(frozen=True)
+class RobotSection:
+    token: str = ""
+    encoding_aes_key: str = ""
+
+
+@dataclass(frozen=True)
+class DatabaseSection:
+    url: str = "sqlite:///data/yuebao.db"
+
+
+@dataclass(frozen=True)
+class RedisSection:
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class AdminsSection:
+    userids: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class OutboxSection:
+    per_member_per_minute: int = 30
+    max_attempts: int = 6
+    backoff_seconds: int = 5
+
+
+@dataclass(frozen=True)
+class StandinSection:
+    host: str = "127.0.0.1"
+    port: int = 8090
+    app_url: str = "http://127.0.0.1:5000"
+    callback_timeout_seconds: int = 5
+    callback_retries: int = 3
+    token_ttl_seconds: int = 7200
+    rate_per_minute: int = 30
+
+
+@dataclass(frozen=True)
+class WebSection:
+    host: str = "127.0.0.1"
+    port: int = 5000
+    workers: int = 2
+
+
+@dataclass(frozen=True)
+class Config:
+    app: AppSection = field(default_factory=AppSection)
+    wecom: WeComSection = field(default_factory=WeComSection)
+    robot: RobotSection = field(default_factory=RobotSection)
+    database: DatabaseSection = field(default_factory=DatabaseSection)
+    redis: RedisSection = field(default_factory=RedisSection)
+    admins: AdminsSection = field(default_factory=AdminsSection)
+    outbox: OutboxSection = field(default_factory=OutboxSection)
+    standin: StandinSection = field(default_factory=StandinSection)
+    web: WebSection = field(default_factory=WebSection)
+    source: str = ""
+
+    def replace(self, **sections: dict) -> "Config":
+        """A copy with some values changed: replace(redis={"url": "redis://..."})."""
+        data = {s.name: dataclasses.asdict(getattr(self, s.name)) for s in _sections()}
+        for name, values in sections.items():
+            data[name].update(values)
+        return from_dict(data, source=self.source)
+
+
+def _sections() -> list[dataclasses.Field]:
+    return [f for f in dataclasses.fields(Config) if f.name != "source"]
+
+
+def _check_value(key: str, value, expected):
+    if expected == "int":
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(f"{key}: expected an integer, got {value!r}")
+    elif expected == "str":
+        if not isinstance(value, str):
+            raise ConfigError(f"{key}: expected a string, got {value!r}")
+    elif expected == "list[str]":
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{key}: expected a list of strings, got {value!r}")
+    return value
+
+
+def _check_rules(config: Config) -> None:
+    for section in ("wecom", "robot"):
+        aes = getattr(config, section).encoding_aes_key
+        if aes and len(aes) != 43:
+            raise ConfigError(f"{section}.encoding_aes_key: must be 43 characters, got {len(aes)}")
+    if not config.wecom.api_base_url.endswith("/"):
+        raise ConfigError("wecom.api_base_url: must end with '/'")
+    url = config.database.url
+    if not url.startswith(("sqlite://", "postgres://", "postgresql://")):
+        raise ConfigError(f"database.url: must start with sqlite:// or postgresql://, got {url!r}")
+    if config.outbox.per_member_per_minute < 1:
+        raise ConfigError("outbox.per_member_per_minute: must be at least 1")
+
+
+def from_dict(data: dict, source: str = "") -> Config:
+    """Build and check a Config from nested dicts (the TOML file's shape)."""
+    sections = {f.name: f for f in _sections()}
+    built = {}
+    for name, values in data.items():
+        if name not in sections:
+            raise ConfigError(f"[{name}]: unknown section")
+        if not isinstance(values, dict):
+            raise ConfigError(f"[{name}]: expected a table")
+        cls = sections[name].default_factory
+        known = {f.name: f.type for f in dataclasses.fields(cls)}
+        for key, value in values.items():
+            if key not in known:
+                raise ConfigError(f"{name}.{key}: unknown key")
+            _check_value(f"{name}.{key}", value, known[key])
+        built[name] = cls(**values)
+    config = Config(**built, source=source)
+    _check_rules(config)
+    return config
+
+
+def _parse_env_value(key: str, raw: str, expected: str):
+    if expected == "int":
+        try:
+            return int(raw)
+        except ValueError:
+            raise ConfigError(f"{key}: expected an integer, got {raw!r}") from None
+    if expected == "list[str]":
+        return [part.strip() for part in raw.split(",") if part.strip()]
+    return raw
+
+
+def _apply_env(data: dict, env) -> dict:
+    sections = {f.name: f.default_factory for f in _sections()}
+    for name, raw in env.items():
+        if not name.startswith(ENV_PREFIX) or name == "YUEBAO_CONFIG":
+            continue
+        rest = name[len(ENV_PREFIX):].lower()
+        section, _, key = rest.partition("_")
+        if section not in sections:
+            continue
+        known = {f.name: f.type for f in dataclasses.fields(sections[section])}
+        if key not in known:
+            continue
+        value = _parse_env_value(f"{section}.{key}", raw, known[key])
+        data.setdefault(section, {})[key] = value
+    return data
+
+
+def config_path(env=None) -> Path:
+    env = os.environ if env is None else env
+    named = env.get("YUEBAO_CONFIG")
+    if named:
+        path = Path(named)
+        if not path.exists():
+            raise ConfigError(f"YUEBAO_CONFIG: no such file {named}")
+        return path
+    local = Path("config.toml")
+    return local if local.exists() else DEMO_CONFIG
+
+
+def load(path: Path | None = None, env=None) -> Config:
+    """Read the configuration file, apply environment overrides, check everything."""
+    env = os.environ if env is None else env
+    path = path or config_path(env)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+    return from_dict(_apply_env(data, env), source=str(path))

@@ -1,0 +1,86 @@
+"""Shared fixtures: a real database (SQLite always, PostgreSQL when YUEBAO_TEST_PG_URL is set),
+a private real Redis, and the configuration that points the app at them."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+import redis as redis_lib
+
+import settings
+from models import ALL_MODELS, database
+from models.db import bind, migrate
+from stack import redis_server
+
+PG_URL = os.environ.get("YUEBAO_TEST_PG_URL", "")
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory):
+    """A redis-server of our own for the whole run; the user's Redis is never touched."""
+    process, url = redis_server.start(tmp_path_factory.mktemp("redis"))
+    yield url
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture
+def redis_client(redis_url):
+    client = redis_lib.Redis.from_url(redis_url)
+    client.flushdb()
+    yield client
+    client.close()
+
+
+@pytest.fixture(scope="session")
+def _pg_schema():
+    """Migrate PostgreSQL once per run, from an empty schema."""
+    db = bind(PG_URL)
+    db.connect(reuse_if_open=True)
+    db.execute_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+    migrate()
+    db.close()
+    return PG_URL
+
+
+def _truncate_pg():
+    tables = ", ".join(f'"{m._meta.table_name}"' for m in ALL_MODELS)
+    database.execute_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])
+def db_url(request, tmp_path):
+    """A migrated, empty database, once on SQLite and once on PostgreSQL when configured."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'yuebao.db'}"
+        bind(url)
+        database.connect(reuse_if_open=True)
+        migrate()
+    else:
+        if not PG_URL:
+            pytest.skip("YUEBAO_TEST_PG_URL not set")
+        url = request.getfixturevalue("_pg_schema")
+        bind(url)
+        database.connect(reuse_if_open=True)
+        _truncate_pg()
+    yield url
+    if not database.is_closed():
+        database.close()
+
+
+@pytest.fixture
+def db(db_url):
+    """The bound peewee database, connected in this thread."""
+    return database
+
+
+@pytest.fixture
+def config(db_url, redis_url, tmp_path) -> settings.Config:
+    base = settings.load(settings.DEMO_CONFIG, env={})
+    return base.replace(database={"url": db_url}, redis={"url": redis_url})
+
+
+@pytest.fixture
+def root() -> Path:
+    return Path(__file__).resolve().parent.parent
