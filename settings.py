@@ -62,6 +62,12 @@ class AdminsSection:
 
 
 @dataclass(frozen=True)
+class DirectorySection:
+    org_types: list[str] = field(default_factory=lambda: ["学院", "直属系", "附属医院", "机关部门", "直属单位"])
+    size_classes: list[str] = field(default_factory=lambda: ["党委", "党总支", "党支部"])
+
+
+@dataclass(frozen=True)
 class OutboxSection:
     per_member_per_minute: int = 30
     max_attempts: int = 6
@@ -94,6 +100,7 @@ class Config:
     database: DatabaseSection = field(default_factory=DatabaseSection)
     redis: RedisSection = field(default_factory=RedisSection)
     admins: AdminsSection = field(default_factory=AdminsSection)
+    directory: DirectorySection = field(default_factory=DirectorySection)
     outbox: OutboxSection = field(default_factory=OutboxSection)
     standin: StandinSection = field(default_factory=StandinSection)
     web: WebSection = field(default_factory=WebSection)
