@@ -84,3 +84,45 @@ def config(db_url, redis_url, tmp_path) -> settings.Config:
 @pytest.fixture
 def root() -> Path:
     return Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def app(config, redis_client):
+    from app import create_app
+
+    return create_app(config)
+
+
+@pytest.fixture
+def services(app):
+    from jobs import runtime
+
+    services = app.extensions["yuebao"]
+    runtime.use(services)
+    return services
+
+
+@pytest.fixture
+def client(app, services):
+    return app.test_client()
+
+
+@pytest.fixture
+def people(db):
+    """A small directory: one org with a secretary and a deputy, and an admin."""
+    from models import Org, Person
+
+    org = Org.create(code="ORG01", name="哲学学院", type="学院")
+    return {
+        "secretary": Person.create(userid="sec01", name="张书记", roles=["secretary"], org=org),
+        "deputy": Person.create(userid="dep01", name="李副书记", roles=["deputy"], org=org),
+        "admin": Person.create(userid="dangwei01", name="王老师", roles=["admin"]),
+        "org": org,
+    }
+
+
+def run_worker(services) -> None:
+    """Run every queued job now, in this process, with a real RQ worker."""
+    from rq import SimpleWorker
+
+    SimpleWorker([services.queue], connection=services.redis).work(burst=True, with_scheduler=False)

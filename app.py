@@ -1,0 +1,53 @@
+"""The app factory: configuration, database, blueprints and the CLI. Nothing happens at import."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response
+from werkzeug.exceptions import HTTPException
+
+import settings
+from bot import health, robot, webhook
+from bot.services import Services
+from cli import lists, ops
+from models import bind, database
+
+MAX_BODY_BYTES = 256 * 1024
+
+
+def load_config(config: settings.Config | None) -> settings.Config:
+    if config is not None:
+        return config
+    try:
+        return settings.load()
+    except settings.ConfigError as exc:
+        raise SystemExit(f"yuebao: configuration error: {exc}") from None
+
+
+def create_app(config: settings.Config | None = None) -> Flask:
+    config = load_config(config)
+    logging.basicConfig(level=config.app.log_level,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app = Flask(__name__)
+    app.config.update(YUEBAO=config, MAX_CONTENT_LENGTH=MAX_BODY_BYTES)
+    bind(config.database.url)
+    app.extensions["yuebao"] = Services(config)
+
+    @app.before_request
+    def open_database():
+        database.connect(reuse_if_open=True)
+
+    @app.teardown_request
+    def close_database(exc):
+        if not database.is_closed():
+            database.close()
+
+    @app.errorhandler(HTTPException)
+    def plain_http_error(exc: HTTPException):
+        return Response(f"{exc.code}: {exc.name}\n", status=exc.code, mimetype="text/plain")
+
+    for blueprint in (webhook.bp, robot.bp, health.bp):
+        app.register_blueprint(blueprint)
+    for command in (*ops.COMMANDS, lists.import_command, lists.export_command, lists.demo_data_command):
+        app.cli.add_command(command)
+    return app

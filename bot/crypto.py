@@ -1,0 +1,56 @@
+"""WeCom's callback encryption (AES-256-CBC + SHA1 signature), for the app's XML and the robot's JSON."""
+from __future__ import annotations
+
+import base64
+import binascii
+import hmac
+import struct
+
+from wechatpy.crypto import _get_signature
+from wechatpy.enterprise.crypto import PrpCrypto
+from wechatpy.enterprise.exceptions import InvalidCorpIdException
+
+
+class CryptoError(Exception):
+    """The payload cannot be decrypted (malformed): answered with 400."""
+
+    status = 400
+
+
+class SignatureError(CryptoError):
+    """msg_signature does not match: the caller is not WeCom. Answered with 403."""
+
+    status = 403
+
+
+class ReceiverError(CryptoError):
+    """Decrypted fine but addressed to another corp (receiveid mismatch). Answered with 403."""
+
+    status = 403
+
+
+class CallbackCrypto:
+    def __init__(self, token: str, encoding_aes_key: str, receive_id: str):
+        self.token = token
+        self.receive_id = receive_id
+        self._prp = PrpCrypto(base64.b64decode(encoding_aes_key + "="))
+
+    def sign(self, timestamp: str, nonce: str, encrypt: str) -> str:
+        return _get_signature(self.token, timestamp, nonce, encrypt)
+
+    def decrypt(self, signature: str, timestamp: str, nonce: str, encrypt: str) -> str:
+        """Check the signature, then decrypt and check the receiveid; returns the plaintext."""
+        expected = self.sign(timestamp, nonce, encrypt)
+        if not hmac.compare_digest(expected.encode(), (signature or "").encode()):
+            raise SignatureError("bad msg_signature")
+        try:
+            return self._prp.decrypt(encrypt, self.receive_id)
+        except InvalidCorpIdException:
+            raise ReceiverError("receiveid mismatch") from None
+        except (ValueError, binascii.Error, struct.error, IndexError, UnicodeDecodeError, TypeError):
+            raise CryptoError("undecryptable payload") from None
+
+    def encrypt(self, plaintext: str, timestamp: str, nonce: str) -> tuple[str, str]:
+        """Returns (encrypt, msg_signature) for a reply."""
+        encrypt = self._prp.encrypt(plaintext, self.receive_id).decode()
+        return encrypt, self.sign(timestamp, nonce, encrypt)

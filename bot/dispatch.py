@@ -1,0 +1,152 @@
+"""From an Inbound to what goes back: dedupe, one person at a time, the handlers, passive or outbox.
+
+A callback is acted on once: its dedupe key is stored in the same transaction as everything the
+handlers wrote and queued, and a WeCom retry gets the stored passive reply again. Messages of one
+person are handled one at a time across processes (a Redis lock); when that person's previous
+message is still being handled, this one is handed to a worker instead of keeping WeCom waiting.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+from dataclasses import asdict
+
+from peewee import IntegrityError
+from redis.exceptions import LockError, RedisError
+
+from bot import outbound, render
+from handlers import messages, router
+from handlers.errors import UserError
+from handlers.events import Inbound
+from handlers.replies import Card, CardUpdate, Markdown, Outgoing, Text
+from models import InboundMessage, database
+
+log = logging.getLogger(__name__)
+
+INBOUND_JOB = "jobs.inbound.process"
+PASSIVE_LOCK_WAIT = 3.0     # seconds; WeCom gives up after 5
+
+
+class Busy(Exception):
+    """The person's previous message is still being handled."""
+
+
+def context(services) -> router.Context:
+    return router.Context(admin_userids=frozenset(services.config.admins.userids))
+
+
+def run_handlers(inbound: Inbound, ctx: router.Context) -> list:
+    """The handlers' replies; a bug becomes an apology (logged and counted), never a traceback."""
+    try:
+        with database.atomic():
+            return router.handle(inbound, ctx)
+    except UserError as exc:
+        return [Text(str(exc))]
+    except Exception:
+        log.exception("handler failed for %s from %s", inbound.dedupe_key, inbound.user)
+        return [Text(messages.APOLOGY)]
+
+
+def _is_text(reply) -> bool:
+    return isinstance(reply, (Text, Markdown))
+
+
+def split_app(inbound: Inbound, replies: list, passive: bool, corp_id: str):
+    """(passive plaintext or None, [(key, recipient, reply)]) for the app's 1:1 chat."""
+    first = replies[0] if replies and passive else None
+    fits = isinstance(first, Text) or (
+        isinstance(first, CardUpdate) and first.response_code == inbound.response_code)
+    head = render.passive_app_xml(first, inbound.user, corp_id, str(int(time.time()))) if fits else None
+    rest = replies[1:] if fits else replies
+    return head, [_addressed(inbound, i, r, inbound.user) for i, r in enumerate(rest, 1)]
+
+
+def split_robot(inbound: Inbound, replies: list, passive: bool):
+    """Texts travel together as one stream message; a card takes the one-time response_url."""
+    texts = "\n\n".join(r.content for r in replies if _is_text(r))
+    others = [r for r in replies if not _is_text(r)]
+    queued = []
+    head = None
+    if texts and passive:
+        stream_id = hashlib.sha1(inbound.dedupe_key.encode()).hexdigest()[:16]
+        head = json.dumps({"msgtype": "stream", "stream": {"id": stream_id, "finish": True,
+                                                           "content": texts}}, ensure_ascii=False)
+    elif texts:
+        others.insert(0, Markdown(texts))
+    for i, reply in enumerate(others, 1):
+        if isinstance(reply, Outgoing) or not isinstance(reply, (Card, Markdown)):
+            queued.append(_addressed(inbound, i, reply, inbound.user))
+        elif inbound.response_url and not any(channel == "robot" for channel, *_ in queued):
+            queued.append(("robot", f"reply:{inbound.dedupe_key}:{i}", inbound.response_url, reply))
+        else:
+            log.warning("robot reply %d to %s dropped: the response_url is used once", i, inbound.dedupe_key)
+    return head, queued
+
+
+def _addressed(inbound: Inbound, index: int, reply, default_to: str):
+    if isinstance(reply, Outgoing):
+        return ("app", reply.key or f"reply:{inbound.dedupe_key}:{index}", reply.to, reply.reply)
+    return ("app", f"reply:{inbound.dedupe_key}:{index}", default_to, reply)
+
+
+def _act_once(services, inbound: Inbound, passive: bool):
+    """(passive plaintext, outbox rows, duplicate?) — all written in one transaction."""
+    with database.atomic():
+        seen = InboundMessage.get_or_none(InboundMessage.dedupe_key == inbound.dedupe_key)
+        if seen is not None:
+            return seen.passive_reply, [], True
+        record = InboundMessage.create(dedupe_key=inbound.dedupe_key, source=inbound.source,
+                                       userid=inbound.user)
+        replies = run_handlers(inbound, context(services))
+        if inbound.source == "robot":
+            head, queued = split_robot(inbound, replies, passive)
+        else:
+            head, queued = split_app(inbound, replies, passive, services.config.wecom.corp_id)
+        rows = [row for channel, key, to, reply in queued
+                if (row := outbound.enqueue(key, channel, to, reply)) is not None]
+        if head is not None:
+            record.passive_reply = head
+            record.save(only=[InboundMessage.passive_reply])
+        return head, rows, False
+
+
+def handle(services, inbound: Inbound, passive: bool = True, lock_wait: float = PASSIVE_LOCK_WAIT):
+    """Act on an inbound message once; returns the passive reply's plaintext, or None."""
+    lock = services.redis.lock(f"yuebao:user:{inbound.source}:{inbound.user}", timeout=120,
+                               blocking_timeout=lock_wait)
+    try:
+        acquired = lock.acquire()
+    except RedisError as exc:
+        # Without Redis we lose per-person ordering, not correctness: the dedupe row still holds.
+        log.warning("no per-user lock for %s (%s)", inbound.dedupe_key, type(exc).__name__)
+        acquired = None
+    if acquired is False:
+        raise Busy(inbound.dedupe_key)
+    try:
+        try:
+            head, rows, duplicate = _act_once(services, inbound, passive)
+        except IntegrityError:
+            head, rows, duplicate = _stored_reply(inbound), [], True
+        if duplicate:
+            log.info("callback %s already handled; replaying its reply", inbound.dedupe_key)
+        services.outbox.kick(rows)
+        return head
+    finally:
+        if acquired:
+            try:
+                lock.release()
+            except (LockError, RedisError):
+                log.warning("per-user lock for %s expired before release", inbound.dedupe_key)
+
+
+def _stored_reply(inbound: Inbound):
+    seen = InboundMessage.get_or_none(InboundMessage.dedupe_key == inbound.dedupe_key)
+    return seen.passive_reply if seen else None
+
+
+def defer(services, inbound: Inbound) -> None:
+    """Hand the message to a worker (one job per callback, whatever the retries)."""
+    services.queue.enqueue(INBOUND_JOB, asdict(inbound),
+                           job_id=f"inbound-{hashlib.sha1(inbound.dedupe_key.encode()).hexdigest()}")

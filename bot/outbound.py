@@ -1,0 +1,150 @@
+"""The one way out: every outgoing message is an outbox row, delivered by an RQ job.
+
+Enqueueing the same key twice sends once. Delivery keeps each recipient's messages in order,
+paces them under WeCom's per-member limit, retries transient failures with backoff and records
+permanent ones. A row a dead worker left behind is found again by `sweep`.
+"""
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import logging
+
+from peewee import IntegrityError
+from redis.exceptions import RedisError
+
+from bot import render
+from bot.pacing import Pacer
+from bot.wecom_client import WeComError
+from models import OutboxMessage, database, now
+
+log = logging.getLogger(__name__)
+
+DELIVER_JOB = "jobs.outbox.deliver"
+RETRYABLE_ERRCODES = {-1, 45009, 45033}     # system busy, API rate limit, too many concurrent calls
+STALE_SENDING = datetime.timedelta(minutes=2)
+OVERDUE = datetime.timedelta(seconds=30)
+DUPLICATE_CHECK_SECONDS = 1800
+
+
+def enqueue(key: str, channel: str, recipient: str, reply) -> OutboxMessage | None:
+    """Add a message to the outbox (inside the caller's transaction). None if the key exists."""
+    kind, body = render.app_message(reply) if channel == "app" else render.robot_message(reply)
+    try:
+        with database.atomic():
+            return OutboxMessage.create(key=key, channel=channel, recipient=recipient, kind=kind,
+                                        payload=json.dumps(body, ensure_ascii=False))
+    except IntegrityError:
+        return None
+
+
+class Outbox:
+    def __init__(self, redis, queue, client, outbox_config):
+        self.redis = redis
+        self.queue = queue
+        self.client = client
+        self.config = outbox_config
+        self.pacer = Pacer(redis, outbox_config.per_member_per_minute)
+
+    def kick(self, rows) -> None:
+        """Start delivery jobs for freshly committed rows. If Redis is down, `sweep` will."""
+        for row in rows:
+            try:
+                self.queue.enqueue(DELIVER_JOB, row.id, job_id=f"outbox-{row.id}")
+            except RedisError as exc:
+                log.warning("outbox %s queued in the database only (%s)", row.key, type(exc).__name__)
+
+    def deliver(self, row_id: int) -> None:
+        """Send every pending row to this row's recipient, oldest first, stopping at one that must wait."""
+        first = OutboxMessage.get_or_none(OutboxMessage.id == row_id)
+        if first is None:
+            return
+        digest = hashlib.sha1(first.recipient.encode()).hexdigest()
+        with self.redis.lock(f"yuebao:outbox:recipient:{digest}", timeout=300, blocking_timeout=120):
+            pending = (OutboxMessage.select()
+                       .where(OutboxMessage.recipient == first.recipient,
+                              OutboxMessage.status == "pending")
+                       .order_by(OutboxMessage.id))
+            for row in pending:
+                if row.next_attempt_at > now() or not self._deliver_one(row):
+                    self._schedule(row, max(1.0, (row.next_attempt_at - now()).total_seconds()))
+                    break
+
+    def _deliver_one(self, row: OutboxMessage) -> bool:
+        """True when the row is settled (sent or failed for good); False to stop and retry later."""
+        wait = self.pacer.take(row.recipient)
+        if wait:
+            row.next_attempt_at = now() + datetime.timedelta(seconds=wait)
+            row.save(only=[OutboxMessage.next_attempt_at])
+            return False
+        claimed = (OutboxMessage.update(status="sending", claimed_at=now(),
+                                        attempts=OutboxMessage.attempts + 1)
+                   .where(OutboxMessage.id == row.id, OutboxMessage.status == "pending").execute())
+        if not claimed:
+            return True
+        retry = row.attempts > 0
+        row.attempts += 1
+        try:
+            result = self._send(row, retry)
+        except WeComError as exc:
+            return self._record_failure(row, exc)
+        (OutboxMessage.update(status="sent", sent_at=now(), last_errcode=None,
+                              response_code=result.get("response_code") or None)
+         .where(OutboxMessage.id == row.id).execute())
+        return True
+
+    def _send(self, row: OutboxMessage, retry: bool) -> dict:
+        body = json.loads(row.payload)
+        if row.channel == "robot":
+            return self.client.post_plain(row.recipient, body)
+        agent = {"agentid": self.client.agent_id}
+        if row.kind == "card_update":
+            return self.client.api("message/update_template_card",
+                                   {**body, **agent, "userids": [row.recipient]})
+        if row.kind in ("file", "image"):
+            with open(body["path"], "rb") as media:
+                uploaded = self.client.api("media/upload", files={"media": media},
+                                           params={"type": row.kind})
+            body = {"msgtype": row.kind, row.kind: {"media_id": uploaded["media_id"]}}
+        message = {**body, **agent, "touser": row.recipient}
+        if retry:
+            # The earlier attempt may have arrived: let WeCom drop an identical resend.
+            message.update(enable_duplicate_check=1, duplicate_check_interval=DUPLICATE_CHECK_SECONDS)
+        return self.client.api("message/send", message)
+
+    def _record_failure(self, row: OutboxMessage, exc: WeComError) -> bool:
+        transient = exc.errcode is None or exc.errcode in RETRYABLE_ERRCODES
+        if transient and row.attempts < self.config.max_attempts:
+            delay = self.config.backoff_seconds * 2 ** (row.attempts - 1)
+            log.info("outbox %s attempt %d failed (%s), retrying in %ss",
+                     row.key, row.attempts, exc.errcode or exc.errmsg, delay)
+            row.next_attempt_at = now() + datetime.timedelta(seconds=delay)
+            (OutboxMessage.update(status="pending", last_errcode=exc.errcode, last_error=exc.errmsg[:255],
+                                  next_attempt_at=row.next_attempt_at)
+             .where(OutboxMessage.id == row.id).execute())
+            return False
+        log.warning("outbox %s to %s failed for good after %d attempt(s): errcode=%s %s",
+                    row.key, row.recipient if row.channel == "app" else row.channel,
+                    row.attempts, exc.errcode, exc.errmsg)
+        (OutboxMessage.update(status="failed", last_errcode=exc.errcode, last_error=exc.errmsg[:255])
+         .where(OutboxMessage.id == row.id).execute())
+        return True
+
+    def _schedule(self, row: OutboxMessage, seconds: float) -> None:
+        try:
+            self.queue.enqueue_in(datetime.timedelta(seconds=seconds), DELIVER_JOB, row.id,
+                                  job_id=f"outbox-{row.id}-{row.attempts}")
+        except RedisError as exc:
+            log.warning("outbox %s retry left to the sweeper (%s)", row.key, type(exc).__name__)
+
+    def sweep(self) -> dict:
+        """Recover rows a dead worker or a Redis outage left behind; returns what was done."""
+        stale = (OutboxMessage.update(status="pending", next_attempt_at=now())
+                 .where(OutboxMessage.status == "sending",
+                        OutboxMessage.claimed_at < now() - STALE_SENDING).execute())
+        overdue = list(OutboxMessage.select(OutboxMessage.id, OutboxMessage.key)
+                       .where(OutboxMessage.status == "pending",
+                              OutboxMessage.next_attempt_at < now() - OVERDUE))
+        self.kick(overdue)
+        return {"reclaimed": stale, "requeued": len(overdue)}

@@ -1,0 +1,37 @@
+"""The process-wide connections, built lazily from the configuration (web, worker and CLI alike)."""
+from __future__ import annotations
+
+from functools import cached_property
+
+import redis as redis_lib
+from rq import Queue
+
+from bot.outbound import Outbox
+from bot.wecom_client import WeComClient
+from settings import Config, ConfigError
+
+QUEUE_NAME = "yuebao"
+
+
+class Services:
+    def __init__(self, config: Config):
+        self.config = config
+
+    @cached_property
+    def redis(self) -> redis_lib.Redis:
+        if not self.config.redis.url:
+            raise ConfigError("redis.url: empty; run `flask --app app up`, or set YUEBAO_REDIS_URL")
+        return redis_lib.Redis.from_url(self.config.redis.url, socket_timeout=5,
+                                        socket_connect_timeout=2, health_check_interval=30)
+
+    @cached_property
+    def queue(self) -> Queue:
+        return Queue(QUEUE_NAME, connection=self.redis)
+
+    @cached_property
+    def wecom(self) -> WeComClient:
+        return WeComClient(self.config.wecom, self.redis)
+
+    @cached_property
+    def outbox(self) -> Outbox:
+        return Outbox(self.redis, self.queue, self.wecom, self.config.outbox)

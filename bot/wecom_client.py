@@ -1,0 +1,106 @@
+"""The WeCom API client: wechatpy's, with a configurable host (gettoken included) and a token
+shared by every process through Redis, refreshed under a lock."""
+from __future__ import annotations
+
+import json
+import logging
+
+import requests
+from wechatpy.enterprise import WeChatClient
+from wechatpy.session.redisstorage import RedisStorage
+
+log = logging.getLogger(__name__)
+
+TOKEN_ERRORS = {40001, 40014, 42001}    # invalid credential, invalid token, expired token
+TOKEN_MARGIN_SECONDS = 300              # refresh a little before WeCom expires the token
+JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8"}
+
+
+def _json_body(data: dict | None) -> bytes | None:
+    return None if data is None else json.dumps(data, ensure_ascii=False).encode("utf-8")
+
+
+class WeComError(Exception):
+    """WeCom answered with a non-zero errcode, an HTTP error, or not at all (errcode None)."""
+
+    def __init__(self, errcode: int | None, errmsg: str, detail: dict | None = None):
+        super().__init__(f"errcode={errcode} errmsg={errmsg}")
+        self.errcode = errcode
+        self.errmsg = errmsg
+        self.detail = detail or {}
+
+
+class WeComClient(WeChatClient):
+    def __init__(self, wecom, redis):
+        self.API_BASE_URL = wecom.api_base_url
+        self.agent_id = wecom.agent_id
+        self._redis = redis
+        super().__init__(
+            wecom.corp_id, wecom.secret, session=RedisStorage(redis, prefix="yuebao:wecom"),
+            timeout=wecom.timeout_seconds, auto_retry=False,
+        )
+
+    @property
+    def access_token_key(self) -> str:
+        # wechatpy's default key embeds part of the secret; ours names only the app.
+        return f"token:{self.corp_id}:{self.agent_id}"
+
+    @property
+    def access_token(self) -> str:
+        return self.session.get(self.access_token_key) or self.fetch_access_token()
+
+    def fetch_access_token(self, stale: str | None = None) -> str:
+        """Get a token once for all processes: whoever holds the lock fetches, the others reuse it."""
+        lock = self._redis.lock(f"yuebao:wecom:token-lock:{self.corp_id}:{self.agent_id}",
+                                timeout=30, blocking_timeout=30)
+        with lock:
+            current = self.session.get(self.access_token_key)
+            if current and current != stale:
+                return current
+            log.info("fetching a WeCom access token for agent %s", self.agent_id)
+            result = self._call(lambda: self._http.get(
+                self.API_BASE_URL + "gettoken", timeout=self.timeout,
+                params={"corpid": self.corp_id, "corpsecret": self.secret}))
+            ttl = max(60, int(result.get("expires_in", 7200)) - TOKEN_MARGIN_SECONDS)
+            self.session.set(self.access_token_key, result["access_token"], ttl)
+            return result["access_token"]
+
+    def _call(self, send) -> dict:
+        try:
+            response = send()
+        except requests.RequestException as exc:
+            raise WeComError(None, f"network: {type(exc).__name__}") from None
+        if response.status_code != 200:
+            raise WeComError(None, f"HTTP {response.status_code}")
+        try:
+            result = response.json()
+        except ValueError:
+            raise WeComError(None, "answer is not JSON") from None
+        errcode = int(result.get("errcode", 0) or 0)
+        if errcode:
+            raise WeComError(errcode, str(result.get("errmsg", "")), result)
+        return result
+
+    def api(self, endpoint: str, data: dict | None = None, files: dict | None = None,
+            params: dict | None = None) -> dict:
+        """POST to an API endpoint; on a token error, refresh the token once and try again."""
+        for attempt in (1, 2):
+            token = self.access_token
+            query = {**(params or {}), "access_token": token}
+            try:
+                return self._call(lambda: self._http.post(
+                    self.API_BASE_URL + endpoint, params=query, files=files, timeout=self.timeout,
+                    data=_json_body(data), headers=None if files else JSON_HEADERS))
+            except WeComError as exc:
+                if attempt == 1 and exc.errcode in TOKEN_ERRORS:
+                    log.info("WeCom token rejected (%s), refreshing once", exc.errcode)
+                    self.fetch_access_token(stale=token)
+                    continue
+                raise
+        raise AssertionError("unreachable")
+
+    def post_plain(self, url: str, data: dict) -> dict:
+        """POST to a URL that needs no token (the robot's response_url)."""
+        return self._call(lambda: self._http.post(
+            url, data=_json_body(data), headers=JSON_HEADERS, timeout=self.timeout))
+

@@ -1,0 +1,84 @@
+"""Operating commands: init-db, worker, cron, standin, phone, up."""
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from rq import Worker
+from rq.cron import CronScheduler
+
+from bot.services import QUEUE_NAME
+from jobs import runtime
+from models import database, migrate
+
+
+def _services():
+    return current_app.extensions["yuebao"]
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db_command():
+    """Create or upgrade the database schema (safe to run twice)."""
+    with database.connection_context():
+        applied = migrate()
+    click.echo(f"applied: {', '.join(applied)}" if applied else "database is up to date")
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+@with_appcontext
+def worker_command(burst: bool):
+    """Run an RQ worker (with the scheduler for delayed retries)."""
+    services = _services()
+    runtime.use(services)
+    Worker([QUEUE_NAME], connection=services.redis).work(with_scheduler=True, burst=burst)
+
+
+@click.command("cron")
+@with_appcontext
+def cron_command():
+    """Run the monthly schedule (RQ cron). Refuses to start when another one is alive."""
+    services = _services()
+    alive = CronScheduler.all(services.redis)
+    if alive:
+        raise click.ClickException(f"a cron scheduler is already running: {alive[0].name}")
+    scheduler = CronScheduler(connection=services.redis)
+    scheduler.load_config_from_file("jobs.cron")
+    scheduler.start()
+
+
+@click.command("standin")
+@with_appcontext
+def standin_command():
+    """Run the local WeCom stand-in (demos and tests)."""
+    from standin.server import serve
+
+    serve(current_app.config["YUEBAO"])
+
+
+@click.command("phone")
+@click.argument("userid")
+@click.option("--group", is_flag=True, help="Speak in the admin group chat through the robot.")
+@click.option("--chat", default="admin-group", show_default=True, help="The group chat id.")
+@with_appcontext
+def phone_command(userid: str, group: bool, chat: str):
+    """A terminal phone on the stand-in: read USERID's messages, type answers, click buttons."""
+    from standin.client import StandinClient
+    from standin.phone import run_phone
+
+    standin = current_app.config["YUEBAO"].standin
+    run_phone(StandinClient(f"http://{standin.host}:{standin.port}"), userid, group=group, chatid=chat)
+
+
+@click.command("up")
+@click.option("--no-demo", is_flag=True, help="Do not load the demo data.")
+@with_appcontext
+def up_command(no_demo: bool):
+    """Run everything: Redis, database, demo data, stand-in, web, worker, cron. Ctrl-C stops it."""
+    from stack import up
+
+    up.run(current_app.config["YUEBAO"], demo=not no_demo)
+
+
+COMMANDS = (init_db_command, worker_command, cron_command, standin_command, phone_command, up_command)

@@ -1,0 +1,1 @@
+"""RQ jobs: plain importable functions taking ids, idempotent when run twice."""

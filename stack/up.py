@@ -1,0 +1,109 @@
+"""`flask --app app up`: every piece on one machine, stopped together by Ctrl-C."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import click
+import requests
+
+from models import Person, bind, database, migrate
+from settings import Config
+from stack import redis_server
+
+DATA = Path("data")
+BIN = Path(sys.executable).parent
+
+
+def _prepare_database(config: Config, demo: bool) -> list[str]:
+    """Migrate, load the demo data when the directory is empty; returns every known userid."""
+    from models.demo import load_demo_data
+    from models.periods import current_period
+
+    bind(config.database.url)
+    with database.connection_context():
+        migrate()
+        if demo and not Person.select().exists():
+            click.echo("loading demo data …")
+            load_demo_data(current_period(config.app.timezone))
+        return [p.userid for p in Person.select(Person.userid)]
+
+
+def _wait_for(url: str, name: str, processes: dict, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        _check_alive(processes)
+        try:
+            requests.get(url, timeout=1)
+            return
+        except requests.RequestException:
+            time.sleep(0.2)
+    raise click.ClickException(f"{name} did not answer at {url}")
+
+
+def _check_alive(processes: dict) -> None:
+    for name, process in processes.items():
+        if process.poll() is not None:
+            raise click.ClickException(f"{name} exited with status {process.returncode}")
+
+
+def _stop(processes: dict) -> None:
+    for process in processes.values():
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + 10
+    for process in processes.values():
+        try:
+            process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def _flask(*args: str) -> list[str]:
+    return [str(BIN / "flask"), "--app", "app", *args]
+
+
+def run(config: Config, demo: bool = True) -> None:
+    processes: dict[str, subprocess.Popen] = {}
+    env = dict(os.environ)
+    try:
+        if not config.redis.url:
+            processes["redis"], url = redis_server.start(DATA / "redis")
+            env["YUEBAO_REDIS_URL"] = url
+            click.echo(f"redis        {url} (private, under {DATA / 'redis'})")
+        userids = _prepare_database(config, demo)
+        standin_url = f"http://{config.standin.host}:{config.standin.port}"
+        web_url = f"http://{config.web.host}:{config.web.port}"
+        processes["standin"] = subprocess.Popen(_flask("standin"), env=env)
+        processes["web"] = subprocess.Popen(
+            [str(BIN / "gunicorn"), "--workers", str(config.web.workers), "--bind",
+             f"{config.web.host}:{config.web.port}", "--access-logfile", "-", "app:create_app()"], env=env)
+        processes["worker"] = subprocess.Popen(_flask("worker"), env=env)
+        processes["cron"] = subprocess.Popen(_flask("cron"), env=env)
+        _wait_for(standin_url + "/_standin/members", "the WeCom stand-in", processes)
+        _wait_for(web_url + "/healthz", "the web server", processes)
+        requests.post(standin_url + "/_standin/members", json={"userids": userids}, timeout=10)
+        _announce(config, web_url, standin_url, userids)
+        while True:
+            _check_alive(processes)
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        click.echo("\nstopping …")
+    finally:
+        _stop(processes)
+
+
+def _announce(config: Config, web_url: str, standin_url: str, userids: list[str]) -> None:
+    secretary = next((u for u in userids if u.startswith("sec")), userids[0] if userids else "USERID")
+    admin = config.admins.userids[0] if config.admins.userids else "ADMIN"
+    click.echo(f"""
+yuebao is running. web {web_url} · WeCom stand-in {standin_url}
+In another terminal, be a secretary on a phone:
+    .venv/bin/flask --app app phone {secretary}
+or an admin in the group chat:
+    .venv/bin/flask --app app phone {admin} --group
+Ctrl-C here stops everything.""")

@@ -1,0 +1,192 @@
+"""The app callback and the robot callback, driven with real crypto through the Flask app."""
+import json
+import logging
+
+import pytest
+
+from handlers import messages, router
+from models import InboundMessage, OutboxMessage
+from tests.conftest import run_worker
+from tests.wecom import Caller, event_xml, robot_json, text_xml
+
+
+@pytest.fixture
+def wecom(config):
+    return Caller(config.wecom.token, config.wecom.encoding_aes_key, config.wecom.corp_id)
+
+
+@pytest.fixture
+def robot(config):
+    return Caller(config.robot.token, config.robot.encoding_aes_key, "")
+
+
+def post_app(client, wecom, plaintext, **overrides):
+    encrypt, query = wecom.envelope(plaintext)
+    query.update(overrides)
+    return client.post("/wecom/callback", query_string=query, data=wecom.xml_body(encrypt))
+
+
+def post_robot(client, robot, plaintext):
+    encrypt, query = robot.envelope(plaintext)
+    return client.post("/wecom/robot", query_string=query, json={"encrypt": encrypt})
+
+
+def test_url_verification_answers_the_plain_echostr(client, wecom):
+    encrypt, query = wecom.envelope("echo-123456")
+    response = client.get("/wecom/callback", query_string={**query, "echostr": encrypt})
+    assert response.status_code == 200
+    assert response.data == b"echo-123456"
+
+
+def test_url_verification_with_a_wrong_signature_is_403(client, wecom):
+    encrypt, query = wecom.envelope("echo")
+    query.update(msg_signature="f" * 40, echostr=encrypt)
+    assert client.get("/wecom/callback", query_string=query).status_code == 403
+
+
+def test_url_verification_without_echostr_is_400(client, wecom):
+    _, query = wecom.envelope("echo")
+    assert client.get("/wecom/callback", query_string=query).status_code == 400
+
+
+def test_text_from_a_known_person_gets_an_encrypted_passive_reply(client, wecom, people):
+    response = post_app(client, wecom, text_xml("sec01", "你好", msg_id="1"))
+    assert response.status_code == 200
+    reply = wecom.open_xml_reply(response.data)
+    assert reply["MsgType"] == "text" and reply["ToUserName"] == "sec01"
+    assert "张书记" in reply["Content"]
+    assert InboundMessage.select().count() == 1
+
+
+def test_unknown_user_gets_a_polite_reply_and_a_log_line(client, wecom, people, caplog):
+    with caplog.at_level(logging.INFO):
+        response = post_app(client, wecom, text_xml("stranger", "hi", msg_id="2"))
+    assert wecom.open_xml_reply(response.data)["Content"] == messages.UNKNOWN_USER
+    assert "stranger" in caplog.text and "not in the directory" in caplog.text
+
+
+def test_a_retried_callback_acts_once_and_gets_the_same_reply(client, wecom, people, monkeypatch):
+    calls = []
+    real = router.handle
+    monkeypatch.setattr(router, "handle", lambda inbound, ctx: calls.append(1) or real(inbound, ctx))
+    first = post_app(client, wecom, text_xml("sec01", "你好", msg_id="3"))
+    retry = post_app(client, wecom, text_xml("sec01", "你好", msg_id="3"))
+    assert len(calls) == 1
+    assert wecom.open_xml_reply(first.data)["Content"] == wecom.open_xml_reply(retry.data)["Content"]
+    assert InboundMessage.select().count() == 1
+
+
+def test_two_events_in_one_second_both_act(client, wecom, people, monkeypatch):
+    seen = []
+    monkeypatch.setattr(router, "handle", lambda inbound, ctx: seen.append(inbound.event_key) or [])
+    for key in ("a", "b", "a"):
+        assert post_app(client, wecom, event_xml("sec01", "click", key=key)).status_code == 200
+    assert seen == ["a", "b"]
+
+
+@pytest.mark.parametrize("change, status", [
+    ({"msg_signature": "0" * 40}, 403),
+    ({"msg_signature": ""}, 400),
+    ({"timestamp": "1"}, 403),          # the signature covers the timestamp
+])
+def test_bad_query_arguments(client, wecom, people, change, status):
+    response = post_app(client, wecom, text_xml("sec01", "x", msg_id="4"), **change)
+    assert response.status_code == status
+    assert InboundMessage.select().count() == 0
+
+
+def test_a_message_for_another_corp_is_403(client, config, people):
+    other = Caller(config.wecom.token, config.wecom.encoding_aes_key, "ww-other-corp")
+    assert post_app(client, other, text_xml("sec01", "x", msg_id="5")).status_code == 403
+
+
+@pytest.mark.parametrize("body", [b"not xml", b"<xml><Nothing/></xml>", b"<xml><Encrypt></Encrypt></xml>", b""])
+def test_malformed_bodies_are_400(client, wecom, body):
+    _, query = wecom.envelope("x")
+    assert client.post("/wecom/callback", query_string=query, data=body).status_code == 400
+
+
+def test_undecryptable_payload_is_400(client, wecom):
+    query = wecom.query("bm90IGEgcmVhbCBwYXlsb2Fk")
+    response = client.post("/wecom/callback", query_string=query, data=wecom.xml_body("bm90IGEgcmVhbCBwYXlsb2Fk"))
+    assert response.status_code == 400
+
+
+def test_plaintext_missing_fields_is_400(client, wecom):
+    assert post_app(client, wecom, "<xml><MsgType>text</MsgType></xml>").status_code == 400
+
+
+def test_body_over_256_kib_is_413(client, wecom):
+    _, query = wecom.envelope("x")
+    response = client.post("/wecom/callback", query_string=query, data=b"<xml>" + b"a" * (256 * 1024))
+    assert response.status_code == 413
+
+
+def test_unknown_path_and_method_are_plain(client):
+    assert client.get("/nope").status_code == 404
+    assert client.put("/wecom/callback").status_code == 405
+
+
+def test_a_bug_in_a_handler_becomes_an_apology(client, wecom, people, monkeypatch, caplog):
+    def broken(inbound, ctx):
+        raise ZeroDivisionError("boom")
+    monkeypatch.setattr(router, "handle", broken)
+    response = post_app(client, wecom, text_xml("sec01", "x", msg_id="6"))
+    assert response.status_code == 200
+    assert wecom.open_xml_reply(response.data)["Content"] == messages.APOLOGY
+    assert "ZeroDivisionError" in caplog.text
+
+
+def test_a_busy_person_is_answered_by_a_worker(client, wecom, people, services):
+    lock = services.redis.lock("yuebao:user:app:sec01", timeout=30)
+    assert lock.acquire()
+    response = post_app(client, wecom, text_xml("sec01", "你好", msg_id="7"))
+    assert response.status_code == 200 and response.data == b""
+    lock.release()
+    run_worker(services)
+    row = OutboxMessage.get()
+    assert (row.recipient, row.kind) == ("sec01", "text")
+    assert "张书记" in json.loads(row.payload)["text"]["content"]
+
+
+def test_healthz(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "database": "ok", "redis": "ok"}
+
+
+def test_robot_url_verification(client, robot):
+    encrypt, query = robot.envelope("robot-echo")
+    assert client.get("/wecom/robot", query_string={**query, "echostr": encrypt}).data == b"robot-echo"
+
+
+def test_robot_answers_with_an_encrypted_stream(client, robot, people):
+    response = post_robot(client, robot, robot_json("dangwei01", "帮助", msg_id="r1"))
+    reply = robot.open_json_reply(response.data)
+    assert reply["msgtype"] == "stream" and reply["stream"]["finish"] is True
+    assert messages.COMMANDS_HEADER in reply["stream"]["content"]
+
+
+def test_robot_unknown_command_suggests_one(client, robot, people):
+    reply = robot.open_json_reply(post_robot(client, robot, robot_json("dangwei01", "帮主", msg_id="r2")).data)
+    assert reply["stream"]["content"] == "没有“帮主”这个命令。您是不是要找：帮助？"
+
+
+def test_robot_retry_acts_once(client, robot, people):
+    first = post_robot(client, robot, robot_json("dangwei01", "帮助", msg_id="r3"))
+    again = post_robot(client, robot, robot_json("dangwei01", "帮助", msg_id="r3"))
+    assert robot.open_json_reply(first.data) == robot.open_json_reply(again.data)
+    assert InboundMessage.select().count() == 1
+
+
+@pytest.mark.parametrize("body, status", [("not json", 400), ('{"encrypt": 5}', 400), ("[]", 400)])
+def test_robot_malformed(client, robot, body, status):
+    _, query = robot.envelope("x")
+    response = client.post("/wecom/robot", query_string=query, data=body, content_type="application/json")
+    assert response.status_code == status
+
+
+def test_robot_wrong_signature_is_403(client, robot, people):
+    encrypt, query = robot.envelope(robot_json("dangwei01", "帮助"))
+    query["msg_signature"] = "1" * 40
+    assert client.post("/wecom/robot", query_string=query, json={"encrypt": encrypt}).status_code == 403
