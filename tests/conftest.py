@@ -76,9 +76,30 @@ def db(db_url):
 
 
 @pytest.fixture
-def config(db_url, redis_url, tmp_path) -> settings.Config:
-    base = settings.load(settings.DEMO_CONFIG, env={})
-    return base.replace(database={"url": db_url}, redis={"url": redis_url})
+def standin():
+    """The local WeCom stand-in, served over HTTP from a thread, with the demo credentials."""
+    from standin.server import start_in_thread
+
+    handle = start_in_thread(settings.load(settings.DEMO_CONFIG, env={}))
+    yield handle
+    handle.shutdown()
+
+
+@pytest.fixture
+def phone(standin):
+    """The control side of the stand-in: what people type and what their phones show."""
+    from standin.client import StandinClient
+
+    return StandinClient(standin.url)
+
+
+@pytest.fixture
+def config(db_url, redis_url, standin) -> settings.Config:
+    """The demo configuration pointed at this test's database, Redis and stand-in."""
+    return standin.state.config.replace(
+        database={"url": db_url}, redis={"url": redis_url},
+        wecom={"api_base_url": f"{standin.url}/cgi-bin/", "timeout_seconds": 2},
+        outbox={"backoff_seconds": 0})
 
 
 @pytest.fixture
@@ -126,3 +147,20 @@ def run_worker(services) -> None:
     from rq import SimpleWorker
 
     SimpleWorker([services.queue], connection=services.redis).work(burst=True, with_scheduler=False)
+
+
+@pytest.fixture
+def live_app(app, services, standin):
+    """The app served over real HTTP from a thread; the stand-in's callbacks go to it."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.server_port}"
+    standin.state.config = standin.state.config.replace(standin={"app_url": url})
+    yield url
+    server.shutdown()
+    server.server_close()

@@ -1,0 +1,137 @@
+"""The outbox against the running stand-in: once per key, in order, paced, retried, recorded."""
+import datetime
+import json
+
+import pytest
+
+from bot import outbound
+from handlers.replies import Button, Card, CardUpdate, Text
+from models import OutboxMessage, database, now
+from tests.conftest import run_worker
+
+
+@pytest.fixture
+def members(phone):
+    phone.add_members(["sec01", "sec02"])
+
+
+def queue(key, reply, to="sec01"):
+    with database.atomic():
+        return outbound.enqueue(key, "app", to, reply)
+
+
+def texts(phone, userid="sec01"):
+    return [m["content"]["text"]["content"] for m in phone.messages(userid=userid) if m["msgtype"] == "text"]
+
+
+def test_the_same_key_enqueued_twice_is_sent_once(services, phone, members):
+    first = queue("notice:2026-11:org-17", Text("2026年11月党建月报已发布"))
+    assert queue("notice:2026-11:org-17", Text("2026年11月党建月报已发布")) is None
+    services.outbox.kick([first])
+    run_worker(services)
+    services.outbox.deliver(first.id)
+    assert texts(phone) == ["2026年11月党建月报已发布"]
+    row = OutboxMessage.get()
+    assert (row.status, row.attempts, row.sent_at is not None) == ("sent", 1, True)
+
+
+def test_messages_to_one_person_arrive_in_order(services, phone, members):
+    rows = [queue(f"k{i}", Text(f"第{i}条")) for i in range(5)]
+    services.outbox.deliver(rows[-1].id)
+    assert texts(phone) == [f"第{i}条" for i in range(5)]
+
+
+@pytest.mark.parametrize("errcode", [-1, 45009, 45033])
+def test_transient_errors_are_retried(services, phone, members, errcode):
+    row = queue("k", Text("重试"))
+    phone.set_faults(fail_next=2, errcode=errcode)
+    for _ in range(3):
+        services.outbox.deliver(row.id)
+    row = OutboxMessage.get_by_id(row.id)
+    assert (row.status, row.attempts) == ("sent", 3)
+    assert texts(phone) == ["重试"]
+
+
+def test_retries_stop_at_max_attempts(services, phone, members):
+    row = queue("k", Text("x"))
+    phone.set_faults(fail_next=100, errcode=-1)
+    for _ in range(10):
+        services.outbox.deliver(row.id)
+    row = OutboxMessage.get_by_id(row.id)
+    assert (row.status, row.attempts, row.last_errcode) == ("failed", services.config.outbox.max_attempts, -1)
+
+
+def test_a_permanent_error_is_recorded_and_not_retried(services, phone, members, caplog):
+    bad = queue("k-bad", Text("给不存在的人"), to="nobody")
+    good = queue("k-good", Text("给书记"))
+    services.outbox.deliver(bad.id)
+    services.outbox.deliver(good.id)
+    bad = OutboxMessage.get_by_id(bad.id)
+    assert (bad.status, bad.attempts, bad.last_errcode) == ("failed", 1, 81013)
+    assert "k-bad" in caplog.text and "81013" in caplog.text
+    assert texts(phone) == ["给书记"]
+
+
+def test_a_lost_answer_is_resent_with_the_duplicate_check(services, phone, members):
+    row = queue("k", Text("只收到一次"))
+    phone.set_faults(drop_next=1, hang_seconds=services.config.wecom.timeout_seconds + 2)
+    services.outbox.deliver(row.id)
+    assert OutboxMessage.get_by_id(row.id).status == "pending"
+    services.outbox.deliver(row.id)
+    assert OutboxMessage.get_by_id(row.id).status == "sent"
+    assert texts(phone) == ["只收到一次"]
+    assert phone.stats()["deduplicated"] == 1
+
+
+def test_pacing_keeps_under_the_per_member_limit(services, phone, members, monkeypatch):
+    services.outbox.pacer.per_minute = 3
+    rows = [queue(f"k{i}", Text(f"{i}")) for i in range(5)]
+    services.outbox.deliver(rows[-1].id)
+    statuses = [OutboxMessage.get_by_id(r.id).status for r in rows]
+    assert statuses == ["sent"] * 3 + ["pending"] * 2
+    waiting = OutboxMessage.get_by_id(rows[3].id)
+    assert waiting.next_attempt_at > now() + datetime.timedelta(seconds=50)
+    assert waiting.attempts == 0
+    assert services.queue.scheduled_job_registry.count == 1
+
+
+def test_the_sweeper_recovers_a_row_a_dead_worker_left(services, phone, members):
+    row = queue("k", Text("worker died"))
+    OutboxMessage.update(status="sending", attempts=1,
+                         claimed_at=now() - datetime.timedelta(minutes=5)).execute()
+    assert services.outbox.sweep() == {"reclaimed": 1, "requeued": 0}
+    services.outbox.deliver(row.id)
+    assert texts(phone) == ["worker died"]
+    assert OutboxMessage.get_by_id(row.id).attempts == 2
+
+
+def test_the_sweeper_requeues_what_redis_never_got(services, phone, members):
+    row = queue("k", Text("redis was down"))
+    OutboxMessage.update(next_attempt_at=now() - datetime.timedelta(minutes=2)).execute()
+    assert services.outbox.sweep() == {"reclaimed": 0, "requeued": 1}
+    run_worker(services)
+    assert texts(phone) == ["redis was down"]
+
+
+def test_long_text_is_cut_on_a_utf8_boundary(services, phone, members):
+    row = queue("k", Text("党" * 1000))
+    services.outbox.deliver(row.id)
+    [content] = texts(phone)
+    assert len(content.encode()) <= 2048 and content == "党" * 682
+
+
+def test_a_card_and_its_update(services, phone, members):
+    card = Card(title="2026年11月党建月报已发布", description="17 项 · 截止 11月25日",
+                buttons=(Button("开始填报", "start"), Button("查看清单", "list", 2)), task_id="notice-2026-11-sec01")
+    row = queue("card", card)
+    services.outbox.deliver(row.id)
+    row = OutboxMessage.get_by_id(row.id)
+    assert row.status == "sent" and row.response_code
+    [shown] = phone.messages(userid="sec01")
+    assert [b["text"] for b in shown["card"]["buttons"]] == ["开始填报", "查看清单"]
+    update = queue("card-update", CardUpdate(row.response_code, "已提交"))
+    services.outbox.deliver(update.id)
+    assert OutboxMessage.get_by_id(update.id).status == "sent"
+    [shown] = phone.messages(userid="sec01")
+    assert shown["card"]["replaced_name"] == "已提交"
+    assert json.loads(row.payload)["template_card"]["card_type"] == "button_interaction"
