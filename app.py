@@ -9,7 +9,7 @@ from werkzeug.exceptions import HTTPException
 import settings
 from bot import health, robot, webhook
 from bot.services import Services
-from cli import lists, ops
+from cli import lists, ops, report
 from models import bind, database
 
 MAX_BODY_BYTES = 256 * 1024
@@ -48,6 +48,7 @@ def create_app(config: settings.Config | None = None) -> Flask:
 
     for blueprint in (webhook.bp, robot.bp, health.bp):
         app.register_blueprint(blueprint)
-    for command in (*ops.COMMANDS, lists.import_command, lists.export_command, lists.demo_data_command):
+    for command in (*ops.COMMANDS, *report.COMMANDS, lists.import_command, lists.export_command,
+                    lists.demo_data_command):
         app.cli.add_command(command)
     return app

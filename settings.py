@@ -62,6 +62,12 @@ class AdminsSection:
 
 
 @dataclass(frozen=True)
+class ScheduleSection:
+    publish_day: int = 5
+    remind_day: int = 25
+
+
+@dataclass(frozen=True)
 class DirectorySection:
     org_types: list[str] = field(default_factory=lambda: ["学院", "直属系", "附属医院", "机关部门", "直属单位"])
     size_classes: list[str] = field(default_factory=lambda: ["党委", "党总支", "党支部"])
@@ -101,6 +107,7 @@ class Config:
     redis: RedisSection = field(default_factory=RedisSection)
     admins: AdminsSection = field(default_factory=AdminsSection)
     directory: DirectorySection = field(default_factory=DirectorySection)
+    schedule: ScheduleSection = field(default_factory=ScheduleSection)
     outbox: OutboxSection = field(default_factory=OutboxSection)
     standin: StandinSection = field(default_factory=StandinSection)
     web: WebSection = field(default_factory=WebSection)
@@ -141,6 +148,9 @@ def _check_rules(config: Config) -> None:
     url = config.database.url
     if not url.startswith(("sqlite://", "postgres://", "postgresql://")):
         raise ConfigError(f"database.url: must start with sqlite:// or postgresql://, got {url!r}")
+    for key in ("publish_day", "remind_day"):
+        if not 1 <= getattr(config.schedule, key) <= 28:
+            raise ConfigError(f"schedule.{key}: must be a day from 1 to 28")
     if config.outbox.per_member_per_minute < 1:
         raise ConfigError("outbox.per_member_per_minute: must be at least 1")
 

@@ -34,7 +34,8 @@ class Busy(Exception):
 
 
 def context(services) -> router.Context:
-    return router.Context(admin_userids=frozenset(services.config.admins.userids))
+    config = services.config
+    return router.Context(admin_userids=frozenset(config.admins.userids), timezone=config.app.timezone)
 
 
 def run_handlers(inbound: Inbound, ctx: router.Context) -> list:

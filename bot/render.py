@@ -21,6 +21,8 @@ def template_card(card: Card) -> dict:
         "card_type": "button_interaction" if card.buttons else "text_notice",
         "main_title": {"title": card.title, "desc": card.description},
     }
+    if card.subtitle:
+        body["sub_title_text"] = card.subtitle
     if card.lines:
         body["horizontal_content_list"] = [{"keyname": k, "value": v} for k, v in card.lines]
     if card.buttons:
@@ -33,8 +35,7 @@ def template_card(card: Card) -> dict:
 
 def card_as_markdown(card: Card) -> str:
     lines = [f"**{card.title}**"]
-    if card.description:
-        lines.append(card.description)
+    lines += [text for text in (card.description, card.subtitle) if text]
     lines += [f"{k}：{v}" for k, v in card.lines]
     return "\n".join(lines)
 

@@ -1,7 +1,7 @@
 """What handlers return. The edge decides how each travels (passive reply or the outbox)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,7 @@ class Card:
 
     title: str
     description: str = ""
+    subtitle: str = ""                           # a longer line under the title
     lines: tuple[tuple[str, str], ...] = ()     # (key, value) rows
     buttons: tuple[Button, ...] = ()
     task_id: str = ""
@@ -55,11 +56,3 @@ class Outgoing:
     to: str
     reply: object
     key: str = ""
-
-
-@dataclass
-class Result:
-    """A handler's answer: replies to the sender, plus anything addressed elsewhere."""
-
-    replies: list = field(default_factory=list)
-    outgoing: list[Outgoing] = field(default_factory=list)

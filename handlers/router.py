@@ -1,8 +1,10 @@
 """Who gets what: unknown people a polite word, the group chat its commands, secretaries their report."""
 from __future__ import annotations
 
+import datetime
 import logging
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from handlers import checkin, commands, messages
 from handlers.events import Inbound
@@ -16,6 +18,10 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class Context:
     admin_userids: frozenset[str] = frozenset()
+    timezone: str = "Asia/Shanghai"
+
+    def today(self) -> datetime.date:
+        return datetime.datetime.now(ZoneInfo(self.timezone)).date()
 
     def is_admin(self, person: Person | None) -> bool:
         return person is not None and (person.userid in self.admin_userids or person.has_role(ROLE_ADMIN))

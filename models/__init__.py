@@ -2,14 +2,15 @@
 from models.db import BaseModel, bind, database, migrate, now
 from models.directory import Action, Department, Org, Period, Person, Task
 from models.messaging import InboundMessage, OutboxMessage
-from models.report import Entry, Feedback, Report
+from models.report import Conversation, Entry, EntryChange, Evidence, Feedback, Report
 
 ALL_MODELS = [
-    Department, Org, Person, Action, Task, Period, Report, Entry, Feedback,
-    InboundMessage, OutboxMessage,
+    Department, Org, Person, Action, Task, Period, Report, Entry, EntryChange, Evidence, Feedback,
+    Conversation, InboundMessage, OutboxMessage,
 ]
 
 __all__ = [
-    "ALL_MODELS", "Action", "BaseModel", "Department", "Entry", "Feedback", "InboundMessage", "Org",
+    "ALL_MODELS", "Action", "BaseModel", "Conversation", "Department", "Entry", "EntryChange", "Evidence",
+    "Feedback", "InboundMessage", "Org",
     "OutboxMessage", "Period", "Person", "Report", "Task", "bind", "database", "migrate", "now",
 ]

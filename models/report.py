@@ -41,6 +41,7 @@ class Entry(BaseModel):
     action = ForeignKeyField(Action, null=True, on_delete="SET NULL")
     task = ForeignKeyField(Task, null=True, on_delete="SET NULL")
     carried_over = BooleanField(default=False)             # deferred (顺延) from last period
+    prior_amount = IntegerField(null=True)                 # quantified: the window's total before this period
     status = CharField(max_length=16, null=True)           # None until answered
     amount = IntegerField(null=True)                       # times / hours for quantified actions
     note = TextField(default="")
@@ -63,3 +64,40 @@ class Feedback(BaseModel):
     department = ForeignKeyField(Department, null=True, on_delete="SET NULL")
     created_by = ForeignKeyField(Person, null=True, on_delete="SET NULL")
     created_at = DateTimeField(default=now)
+
+
+class EntryChange(BaseModel):
+    """Every answer given to an entry, first or later, with who gave it and when."""
+
+    entry = ForeignKeyField(Entry, backref="changes", on_delete="CASCADE")
+    status = CharField(max_length=16, null=True)
+    amount = IntegerField(null=True)
+    note = TextField(default="")
+    reason = TextField(default="")
+    changed_by = ForeignKeyField(Person, null=True, on_delete="SET NULL")
+    changed_at = DateTimeField(default=now)
+
+
+class Evidence(BaseModel):
+    """A photo sent right after answering an item (its WeCom media id)."""
+
+    entry = ForeignKeyField(Entry, backref="evidence", on_delete="CASCADE")
+    media_id = CharField(max_length=255)
+    created_by = ForeignKeyField(Person, null=True, on_delete="SET NULL")
+    created_at = DateTimeField(default=now)
+
+
+class Conversation(BaseModel):
+    """Where one person is in one report's check-in: the cursor lives here, never in memory."""
+
+    person = ForeignKeyField(Person, on_delete="CASCADE")
+    report = ForeignKeyField(Report, backref="conversations", on_delete="CASCADE")
+    step = CharField(max_length=16, default="item")
+    position = IntegerField(default=1)                      # the item being asked
+    last_answered = IntegerField(null=True)                 # where a following note or photo goes
+    paused = BooleanField(default=False)
+    data = TextField(default="{}")                          # step details (JSON)
+    updated_at = DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("person", "report"), True),)

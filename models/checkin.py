@@ -1,0 +1,107 @@
+"""The queries and writes behind the check-in: which report, its entries, answers and their history."""
+from __future__ import annotations
+
+import datetime
+
+from peewee import JOIN, fn
+
+from models.db import database, now
+from models.directory import Action, Department, Org, Period, Person, Task
+from models.items import Item
+from models.messaging import OutboxMessage
+from models.report import NOT_DONE, Conversation, Entry, EntryChange, Evidence, Report
+
+PUBLISHED = "published"
+CLOSED = "closed"
+
+
+def create_reports(period: str, items_by_org: dict[int, list[Item]]) -> list[Report]:
+    """Freeze each org's items for the period; orgs that already have a report keep it."""
+    existing = {org_id for (org_id,) in Report.select(Report.org).where(Report.period == period).tuples()}
+    created = []
+    for org_id, items in items_by_org.items():
+        if org_id in existing or not items:
+            continue
+        report = Report.create(org=org_id, period=period)
+        Entry.insert_many([{
+            "report": report.id, "position": position, "carried_over": item.carried_over,
+            "action": item.action.id if item.action else None, "task": item.task.id if item.task else None,
+            "prior_amount": item.tally,
+        } for position, item in enumerate(items, 1)]).execute()
+        created.append(report)
+    return created
+
+
+def entry_counts(period: str) -> dict[int, int]:
+    """Report id → number of entries, for one period."""
+    return dict(Entry.select(Entry.report, fn.COUNT(Entry.id)).join(Report)
+                .where(Report.period == period).group_by(Entry.report).tuples())
+
+
+def close(period: str) -> bool:
+    """Make a published period read-only; False if there is no such period."""
+    return bool(Period.update(status=CLOSED).where(Period.key == period).execute())
+
+
+def current_report(person: Person) -> tuple[Report, Period] | None:
+    """The person's org's report of the latest published (or closed) period."""
+    if person.org_id is None:
+        return None
+    report = (Report.select(Report, Period)
+              .join(Period, on=(Period.key == Report.period), attr="period_row")
+              .where(Report.org == person.org_id, Period.status.in_([PUBLISHED, CLOSED]))
+              .order_by(Report.period.desc()).first())
+    return (report, report.period_row) if report else None
+
+
+def entries(report: Report) -> list[Entry]:
+    """The report's entries in order, with their action or task (and its department)."""
+    return list(Entry.select(Entry, Action, Task, Department)
+                .join(Action, JOIN.LEFT_OUTER).switch(Entry)
+                .join(Task, JOIN.LEFT_OUTER).join(Department, JOIN.LEFT_OUTER)
+                .where(Entry.report == report).order_by(Entry.position))
+
+
+def record_answer(entry: Entry, person: Person, **answer) -> Entry:
+    """Set status / amount / reason / note and keep the change with who and when."""
+    for field, value in answer.items():
+        setattr(entry, field, value)
+    entry.answered_by, entry.answered_at = person, now()
+    with database.atomic():
+        entry.save()
+        EntryChange.create(entry=entry, status=entry.status, amount=entry.amount, note=entry.note,
+                           reason=entry.reason, changed_by=person)
+    return entry
+
+
+def add_evidence(entry: Entry, person: Person, media_id: str) -> None:
+    Evidence.create(entry=entry, media_id=media_id, created_by=person)
+
+
+def submit(report: Report, person: Person, today: datetime.date, deadline: datetime.date | None) -> list[Entry]:
+    """Mark the report submitted (late after the deadline); unanswered entries become not done."""
+    unanswered = [e for e in entries(report) if e.status is None]
+    for entry in unanswered:
+        record_answer(entry, person, status=NOT_DONE)
+    report.status, report.submitted_at, report.submitted_by = "submitted", now(), person
+    report.late = bool(deadline and today > deadline)
+    report.save()
+    return unanswered
+
+
+def conversation(person: Person, report: Report) -> Conversation:
+    conv, _ = Conversation.get_or_create(person=person, report=report)
+    return conv
+
+
+def notice_cards(report: Report) -> list[OutboxMessage]:
+    """The month's cards sent to this org's people (for updating them once submitted)."""
+    org = Org.get_by_id(report.org_id)
+    prefix = f"notice:{report.period}:{org.code}:"
+    return list(OutboxMessage.select().where(OutboxMessage.key.startswith(prefix),
+                                             OutboxMessage.status == "sent"))
+
+
+def card_response_code(key: str) -> str | None:
+    row = OutboxMessage.get_or_none(OutboxMessage.key == key)
+    return row.response_code if row and row.status == "sent" else None
