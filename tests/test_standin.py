@@ -287,7 +287,8 @@ def test_media_upload_and_file_message(api, client):
     assert api.send("file", {"media_id": "nope"})["errcode"] == 40007
     [message] = client.messages(userid=USER)
     assert message["media"] == {"media_id": answer["media_id"], "type": "file", "filename": "月报.xlsx", "size": 1500}
-    got = requests.get(api.base + "media/get", params={"access_token": api.token(), "media_id": answer["media_id"]})
+    got = requests.get(api.base + "media/get", params={"access_token": api.token(), "media_id": answer["media_id"]},
+                       timeout=5)
     assert got.content == b"x" * 1500
 
 

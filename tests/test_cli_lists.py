@@ -1,0 +1,77 @@
+"""The list commands as an admin runs them: flask import / export / demo-data."""
+from __future__ import annotations
+
+import flask
+import pytest
+
+import settings
+from cli.lists import demo_data_command, export_command, import_command
+from models import Org, Task, periods
+
+
+@pytest.fixture
+def cli(db):
+    app = flask.Flask(__name__)
+    app.config["YUEBAO"] = settings.load(settings.DEMO_CONFIG, env={})
+    for command in (import_command, export_command, demo_data_command):
+        app.cli.add_command(command)
+    runner = app.test_cli_runner()
+    return lambda *args: runner.invoke(args=list(args))
+
+
+def test_demo_data_loads_once_and_reports_what_changed(cli):
+    first = cli("demo-data", "--period", "2026-11")
+    assert first.exit_code == 0, first.output
+    assert "组织:新增 73,更新 0,未变 0" in first.stdout
+    again = cli("demo-data", "--period", "2026-11")
+    assert "组织:新增 0,更新 0,未变 73" in again.stdout
+    assert "演示数据已就绪,月度任务月份 2026-11" in again.stdout
+
+
+def test_demo_data_defaults_to_this_month_in_china(cli):
+    assert cli("demo-data").exit_code == 0
+    assert {task.period for task in Task.select()} == {periods.current_period("Asia/Shanghai")}
+
+
+def test_demo_data_refuses_a_bad_period(cli):
+    result = cli("demo-data", "--period", "2026-13")
+    assert result.exit_code == 2
+    assert "应为 2026-11 这样的月份" in result.output
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_export_then_import_round_trip(cli, tmp_path, suffix):
+    cli("demo-data", "--period", "2026-11")
+    path = tmp_path / f"orgs{suffix}"
+    exported = cli("export", "orgs", str(path))
+    assert exported.exit_code == 0
+    assert exported.stdout.strip() == f"已导出组织 73 行到 {path}"
+    imported = cli("import", "orgs", str(path))
+    assert imported.exit_code == 0
+    assert imported.stdout.strip() == "组织:新增 0,更新 0,未变 73;人员:新增 0,更新 0,未变 78"
+
+
+def test_import_prints_every_error_and_exits_non_zero(cli, tmp_path):
+    path = tmp_path / "orgs.csv"
+    path.write_text("编号,名称,类型,规模,标签,片区,书记账号,书记姓名,联络员账号,联络员姓名\n"
+                    "XY01,岭南学院,学院,,,,,,,\nXY02,新学院,学校,,,,,,,\nXY01,重复,学院,,,,,,,\n",
+                    encoding="gbk")
+    result = cli("import", "orgs", str(path))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "第 3 行「类型」:未知类型“学校”,可选:学院、直属系、附属医院、机关部门、直属单位",
+        "第 4 行「编号」:与第 2 行重复",
+        "组织:3 行中发现 2 处错误,未做任何更改",
+    ]
+    assert Org.select().count() == 0
+
+
+def test_import_of_an_unreadable_file_exits_non_zero(cli, tmp_path):
+    path = tmp_path / "orgs.xls"
+    path.write_bytes(b"old excel")
+    result = cli("import", "orgs", str(path))
+    assert (result.exit_code, result.stderr.strip()) == (1, "orgs.xls:只支持 .xlsx 和 .csv 文件")
+
+
+def test_unknown_kind_is_a_usage_error(cli, tmp_path):
+    assert cli("import", "branches", str(tmp_path / "x.csv")).exit_code == 2

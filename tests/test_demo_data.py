@@ -1,0 +1,91 @@
+"""The demo data set: realistic, idempotent, and the same as the example files admins see."""
+from __future__ import annotations
+
+import pytest
+
+import settings
+from models import Action, Department, Org, Person, Task
+from models.demo import DemoDataError, load_demo_data
+from models.directory import CATEGORIES, ROLE_ADMIN, ROLE_DEPUTY, ROLE_SECRETARY
+from models.items import items_for
+from models.lists_io import IMPORT_ORDER, KINDS, export_rows, import_file
+from models.lists_io.tables import cell_text, read_table
+
+
+@pytest.fixture
+def examples(root):
+    return root / "examples"
+
+
+@pytest.fixture
+def examples_period(examples):
+    _, rows = read_table(examples / "tasks.xlsx")
+    return rows[0][1]["月份"]
+
+
+def test_demo_data_is_modelled_on_the_source(db):
+    load_demo_data("2026-11")
+    assert Org.select().count() == 73
+    assert {org.type for org in Org.select()} >= {"学院", "直属系", "附属医院"}
+    new_colleges = [org for org in Org.select() if "无毕业年级" in org.tags]
+    assert 3 <= len(new_colleges) <= 8 and all(org.type == "学院" for org in new_colleges)
+    assert [department.name for department in Department.select().order_by(Department.id)] == [
+        "组织部", "宣传部", "统战部", "学工部", "工会", "团委", "保卫处", "离退休处"]
+    assert all(department.liaisons.count() == 1 for department in Department.select())
+    assert {action.category for action in Action.select()} == set(CATEGORIES)
+    assert Action.select().where(Action.target.is_null(False)).count() >= 5
+    assert Task.select().where(Task.period == "2026-11").count() == 12
+    assert Task.select().where(Task.applies_to != "[]").count() >= 2
+
+
+def test_people_follow_the_account_scheme(db):
+    load_demo_data("2026-11")
+    assert all(Person.by_userid(userid).has_role(ROLE_ADMIN) for userid in ("dangwei01", "dangwei02"))
+    for org in Org.select():
+        secretaries = [person.userid for person in org.people if person.has_role(ROLE_SECRETARY)]
+        assert secretaries == [f"sec-{org.code.lower()}"]
+    deputies = [person for person in Person.select() if person.has_role(ROLE_DEPUTY)]
+    assert 10 <= len(deputies) < 73
+    assert all(deputy.userid == f"dep-{deputy.org.code.lower()}" for deputy in deputies)
+
+
+def test_new_colleges_and_hospitals_get_fewer_tasks(db):
+    load_demo_data("2026-11")
+
+    def task_count(org):
+        return sum(item.kind == "task" for item in items_for(org, "2026-11"))
+
+    assert task_count(Org.get(Org.name == "岭南学院")) == 12
+    assert task_count(Org.get(Org.name == "集成电路学院")) == 10
+    assert task_count(Org.get(Org.name == "附属第一医院")) == 8
+
+
+def test_loading_twice_changes_nothing(db):
+    load_demo_data("2026-11")
+    again = load_demo_data("2026-11")
+    assert not any(result.changed for result in again.values())
+    assert load_demo_data("2026-12")["tasks"].counts["月度任务"].created == 12
+
+
+def test_demo_data_needs_its_org_types(db):
+    with pytest.raises(DemoDataError, match="未知类型“附属医院”"):
+        load_demo_data("2026-11", settings.DirectorySection(org_types=["学院", "直属系"]))
+    assert Org.select().count() == 0
+
+
+def test_example_files_are_the_exported_demo_data(db, examples, examples_period):
+    load_demo_data(examples_period)
+    for kind in KINDS:
+        _, rows = read_table(examples / f"{kind}.xlsx")
+        expected = [[cell_text(value) for value in row] for row in export_rows(kind)]
+        assert [list(cells.values()) for _, cells in rows] == expected, (
+            f"examples/{kind}.xlsx is stale: .venv/bin/python -m models.demo examples {examples_period}")
+
+
+def test_importing_the_examples_reproduces_the_demo_data(db, examples, examples_period):
+    directory = settings.DirectorySection()
+    for kind in IMPORT_ORDER:
+        assert import_file(kind, examples / f"{kind}.xlsx", directory, progress=False).ok
+    before = {kind: export_rows(kind) for kind in KINDS}
+    assert not any(result.changed for result in load_demo_data(examples_period).values())
+    assert {kind: export_rows(kind) for kind in KINDS} == before
