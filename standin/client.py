@@ -1,0 +1,101 @@
+"""A thin client for the stand-in's control API (/_standin/), for tests and the terminal phone.
+
+Safe to share between threads: every call is its own request.
+"""
+from __future__ import annotations
+
+import time
+
+import requests
+
+
+class StandinError(Exception):
+    """The stand-in refused a control call; `reason` is its explanation."""
+
+    def __init__(self, message: str, reason: str):
+        super().__init__(message)
+        self.reason = reason
+
+
+class StandinClient:
+    def __init__(self, base_url: str, timeout: float = 30):
+        self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+
+    def _call(self, method: str, path: str, json=None, params=None):
+        url = f"{self.base_url}/_standin/{path}"
+        response = requests.request(method, url, json=json, params=params, timeout=self.timeout)
+        if response.status_code >= 400:
+            try:
+                reason = response.json().get("error", response.text)
+            except ValueError:
+                reason = response.text
+            raise StandinError(f"{method} {url}: HTTP {response.status_code}: {reason}", reason)
+        return response.json()
+
+    def add_members(self, userids: list[str]) -> list[str]:
+        return self._call("POST", "members", {"userids": list(userids)})["members"]
+
+    def members(self) -> list[str]:
+        return self._call("GET", "members")["members"]
+
+    def say(self, userid: str, text: str) -> dict:
+        return self._call("POST", "say", {"userid": userid, "text": text})
+
+    def send_image(self, userid: str) -> dict:
+        return self._call("POST", "image", {"userid": userid})
+
+    def send_voice(self, userid: str) -> dict:
+        return self._call("POST", "voice", {"userid": userid})
+
+    def event(self, userid: str, event: str, key: str = "") -> dict:
+        return self._call("POST", "event", {"userid": userid, "event": event, "key": key})
+
+    def click(self, userid: str, task_id: str, key: str) -> dict:
+        return self._call("POST", "click", {"userid": userid, "task_id": task_id, "key": key})
+
+    def robot(self, userid: str, text: str, chatid: str = "admin-group", chattype: str = "group") -> dict:
+        return self._call("POST", "robot", {"userid": userid, "text": text, "chatid": chatid, "chattype": chattype})
+
+    def messages(self, userid: str | None = None, chatid: str | None = None, after: int = 0) -> list[dict]:
+        """Messages delivered to a user or a chat with seq greater than `after`, oldest first."""
+        return self._call("GET", "messages", params=_query(userid, chatid, after=after))
+
+    def changes(self, userid: str | None = None, chatid: str | None = None, since_rev: int = 0) -> list[dict]:
+        """Messages delivered or changed (e.g. a card updated) since revision `since_rev`."""
+        return self._call("GET", "messages", params=_query(userid, chatid, since_rev=since_rev))
+
+    def wait_messages(self, userid: str | None = None, chatid: str | None = None, after: int = 0,
+                      count: int = 1, timeout: float = 10) -> list[dict]:
+        """Poll until at least `count` messages after `after` are there; TimeoutError if not in time."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = self.messages(userid, chatid, after)
+            if len(found) >= count:
+                return found
+            if time.monotonic() >= deadline:
+                who = userid if userid is not None else chatid
+                raise TimeoutError(f"{count} message(s) for {who} after seq {after} did not come in "
+                                   f"{timeout}s; {len(found)} did: {found}")
+            time.sleep(0.05)
+
+    def set_faults(self, **switches) -> dict:
+        return self._call("POST", "faults", switches)
+
+    def clear_faults(self) -> dict:
+        return self._call("DELETE", "faults")
+
+    def reset(self) -> None:
+        self._call("POST", "reset")
+
+    def stats(self) -> dict:
+        return self._call("GET", "stats")
+
+    def expire_tokens(self) -> int:
+        return self._call("POST", "expire_tokens")["expired"]
+
+
+def _query(userid, chatid, **rest) -> dict:
+    params = {name: value for name, value in (("userid", userid), ("chatid", chatid)) if value is not None}
+    params.update(rest)
+    return params
