@@ -33,6 +33,14 @@ class Busy(Exception):
     """The person's previous message is still being handled."""
 
 
+class AlreadyHandled(Exception):
+    """A WeCom retry of a callback we acted on; carries the reply we gave."""
+
+    def __init__(self, passive_reply: str | None):
+        super().__init__("already handled")
+        self.passive_reply = passive_reply
+
+
 def context(services) -> router.Context:
     config = services.config
     return router.Context(admin_userids=frozenset(config.admins.userids), timezone=config.app.timezone)
@@ -93,13 +101,11 @@ def _addressed(inbound: Inbound, index: int, reply, default_to: str):
 
 
 def _act_once(services, inbound: Inbound, passive: bool):
-    """(passive plaintext, outbox rows, duplicate?) — all written in one transaction."""
+    """(passive plaintext, outbox rows) — all written in one transaction."""
     with database.atomic():
         seen = InboundMessage.get_or_none(InboundMessage.dedupe_key == inbound.dedupe_key)
         if seen is not None:
-            return seen.passive_reply, [], True
-        record = InboundMessage.create(dedupe_key=inbound.dedupe_key, source=inbound.source,
-                                       userid=inbound.user)
+            raise AlreadyHandled(seen.passive_reply)
         replies = run_handlers(inbound, context(services))
         if inbound.source == "robot":
             head, queued = split_robot(inbound, replies, passive)
@@ -107,10 +113,10 @@ def _act_once(services, inbound: Inbound, passive: bool):
             head, queued = split_app(inbound, replies, passive, services.config.wecom.corp_id)
         rows = [row for channel, key, to, reply in queued
                 if (row := outbound.enqueue(key, channel, to, reply)) is not None]
-        if head is not None:
-            record.passive_reply = head
-            record.save(only=[InboundMessage.passive_reply])
-        return head, rows, False
+        # Without the Redis lock a racing duplicate fails here, and everything above rolls back.
+        InboundMessage.create(dedupe_key=inbound.dedupe_key, source=inbound.source, userid=inbound.user,
+                              passive_reply=head)
+        return head, rows
 
 
 def handle(services, inbound: Inbound, passive: bool = True, lock_wait: float = PASSIVE_LOCK_WAIT):
@@ -127,11 +133,13 @@ def handle(services, inbound: Inbound, passive: bool = True, lock_wait: float = 
         raise Busy(inbound.dedupe_key)
     try:
         try:
-            head, rows, duplicate = _act_once(services, inbound, passive)
-        except IntegrityError:
-            head, rows, duplicate = _stored_reply(inbound), [], True
-        if duplicate:
+            head, rows = _act_once(services, inbound, passive)
+        except AlreadyHandled as seen:
             log.info("callback %s already handled; replaying its reply", inbound.dedupe_key)
+            return seen.passive_reply
+        except IntegrityError:      # a duplicate won a race the lock did not prevent (Redis down)
+            log.info("callback %s handled meanwhile; replaying its reply", inbound.dedupe_key)
+            return _stored_reply(inbound)
         services.outbox.kick(rows)
         return head
     finally:

@@ -11,13 +11,12 @@ import hashlib
 import json
 import logging
 
-from peewee import IntegrityError
 from redis.exceptions import RedisError
 
 from bot import render
 from bot.pacing import Pacer
 from bot.wecom_client import WeComError
-from models import OutboxMessage, database, now
+from models import OutboxMessage, now
 
 log = logging.getLogger(__name__)
 
@@ -31,12 +30,11 @@ DUPLICATE_CHECK_SECONDS = 1800
 def enqueue(key: str, channel: str, recipient: str, reply) -> OutboxMessage | None:
     """Add a message to the outbox (inside the caller's transaction). None if the key exists."""
     kind, body = render.app_message(reply) if channel == "app" else render.robot_message(reply)
-    try:
-        with database.atomic():
-            return OutboxMessage.create(key=key, channel=channel, recipient=recipient, kind=kind,
-                                        payload=json.dumps(body, ensure_ascii=False))
-    except IntegrityError:
-        return None
+    inserted = (OutboxMessage
+                .insert(key=key, channel=channel, recipient=recipient, kind=kind,
+                        payload=json.dumps(body, ensure_ascii=False), created_at=now(), next_attempt_at=now())
+                .on_conflict_ignore().returning(OutboxMessage.id, OutboxMessage.key).objects().execute())
+    return next(iter(inserted), None)
 
 
 class Outbox:

@@ -77,14 +77,13 @@ def on_event(s: Session) -> None:
 
 def on_card_answer(s: Session, key: str) -> None:
     _, entry_id, status = (key.split(":") + ["", ""])[:3]
-    entry = next((e for e in s.entries if str(e.id) == entry_id), None)
+    entry = s.entry_by_id(int(entry_id)) if entry_id.isdigit() else None
     if entry is None or status not in STATUS_LABELS:
         return s.say(messages.NO_REPORT)
     if s.period.status == CLOSED:
         s.replies.append(CardUpdate(s.inbound.response_code, "已截止"))
         return on_closed(s)
     s.replies.append(CardUpdate(s.inbound.response_code, f"已选择：{STATUS_LABELS[status]}"))
-    s.data.pop("card_key", None)
     begin_edit(s, entry.position)
     answer(s, entry, status)
 
@@ -116,7 +115,7 @@ def progress(s: Session) -> None:
 
 
 def calendar(s: Session) -> None:
-    s.say(report_views.calendar_text(s.report, s.entries))
+    s.say(report_views.calendar_text(s.report, s.listing()))
 
 
 def resume(s: Session) -> None:
@@ -132,7 +131,7 @@ def pause(s: Session) -> None:
 
 
 def previous(s: Session) -> None:
-    position = s.conv.position - 1 if s.conv.step in (ITEM, REASON, AMOUNT) else len(s.entries)
+    position = s.conv.position - 1 if s.conv.step in (ITEM, REASON, AMOUNT) else s.count
     edit(s, max(1, position))
 
 
@@ -153,7 +152,7 @@ def skip(s: Session) -> None:
 def edit(s: Session, position: int) -> None:
     entry = s.entry_at(position)
     if entry is None:
-        return s.say(messages.NO_SUCH_ITEM.format(position=position, count=len(s.entries)))
+        return s.say(messages.NO_SUCH_ITEM.format(position=position, count=s.count))
     begin_edit(s, position)
     ask(s)
 

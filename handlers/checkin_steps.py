@@ -9,10 +9,9 @@ import re
 import secrets
 
 from handlers import messages, report_views
-from handlers.events import TEXT
-from handlers.replies import CardUpdate, Outgoing, Text
+from handlers.replies import Outgoing, Text
 from models import Department, Feedback, now
-from models.checkin import add_evidence, card_response_code, conversation, entries, record_answer
+from models.checkin import add_evidence, entries, record_answer
 from models.report import DEFERRED, DONE, IN_PROGRESS, NOT_APPLICABLE, STATUS_LABELS
 
 ITEM, REASON, AMOUNT, FEEDBACK, DEPARTMENT, SUMMARY, SUBMITTED = (
@@ -30,22 +29,34 @@ ANSWER_WITH_AMOUNT = re.compile(r"^([1-4]|已完成|完成|推进中)\s*[,，\s]
 class Session:
     """One message's view of a person's report: the cursor, the entries, and the replies so far."""
 
-    def __init__(self, inbound, person, report, period, today):
-        self.inbound, self.person, self.report, self.period = inbound, person, report, period
+    def __init__(self, inbound, person, report, period, conv, today):
+        self.inbound, self.person, self.report, self.period, self.conv = inbound, person, report, period, conv
         self.today = today
-        self.conv = conversation(person, report)
         self.data = json.loads(self.conv.data or "{}")
         self.replies: list = []
         self._entries = None
 
     @property
     def entries(self) -> list:
+        """The report's entries, read once per message; their items load when first used."""
         if self._entries is None:
-            self._entries = entries(self.report)
+            self._entries = entries(self.report, with_items=False)
         return self._entries
 
+    def listing(self) -> list:
+        """The entries with all their items at once, for the views that list every item."""
+        self._entries = entries(self.report)
+        return self._entries
+
+    @property
+    def count(self) -> int:
+        return len(self.entries)
+
     def entry_at(self, position: int):
-        return self.entries[position - 1] if 1 <= position <= len(self.entries) else None
+        return self.entries[position - 1] if 1 <= position <= self.count else None
+
+    def entry_by_id(self, entry_id: int):
+        return next((e for e in self.entries if e.id == entry_id), None)
 
     @property
     def current(self):
@@ -56,7 +67,7 @@ class Session:
 
     def goto(self, step: str, **data) -> None:
         self.conv.step = step
-        kept = ("skipped", "card_key", "return_to", "kind") if "return_to" in self.data else ("skipped", "card_key")
+        kept = ("skipped", "return_to", "kind") if "return_to" in self.data else ("skipped",)
         self.data = {k: v for k, v in self.data.items() if k in kept}
         self.data.update(data)
 
@@ -95,7 +106,7 @@ def ask(s: Session, passive_only: bool = False) -> None:
         choices = "\n".join(f"{i} {d.name}" for i, d in enumerate(departments(), 1))
         s.say(messages.ASK_DEPARTMENT.format(choices=choices))
     elif step == SUMMARY:
-        s.say(report_views.summary_text(s.report, s.entries, feedback_count(s)) + "\n" + messages.SUMMARY_ACTIONS)
+        s.say(report_views.summary_text(s.report, s.listing(), feedback_count(s)) + "\n" + messages.SUMMARY_ACTIONS)
     else:
         s.say(messages.ALREADY_SUBMITTED.format(month=report_views.month_label(s.report.period)))
 
@@ -103,9 +114,8 @@ def ask(s: Session, passive_only: bool = False) -> None:
 def send_item_card(s: Session, entry) -> None:
     key = f"item:{s.inbound.dedupe_key}:{entry.position}"
     task_id = f"e{entry.id}-{secrets.token_hex(6)}"
-    card = report_views.item_card(entry, len(s.entries), s.period.remind_on, task_id)
+    card = report_views.item_card(entry, s.count, s.period.remind_on, task_id)
     s.replies.append(Outgoing(to=s.person.userid, reply=card, key=key))
-    s.data["card_key"] = key
 
 
 def departments() -> list:
@@ -181,14 +191,8 @@ def on_amount(s: Session, text: str) -> None:
 
 
 def answered(s: Session, entry) -> None:
-    """After an answer: grey out a typed-over card, then edit-return or the next unanswered item."""
+    """After an answer: back to where an edit started, or on to the next unanswered item."""
     s.conv.last_answered = entry.position
-    code = card_response_code(s.data.get("card_key", ""))
-    if code and s.inbound.kind == TEXT:
-        label = f"已选择：{STATUS_LABELS[entry.status]}"
-        s.replies.append(Outgoing(to=s.person.userid, reply=CardUpdate(code, label, (s.person.userid,)),
-                                  key=f"card-update:{s.data['card_key']}"))
-    s.data.pop("card_key", None)
     back = s.data.pop("return_to", None)
     if back:
         s.goto(back)
@@ -199,10 +203,10 @@ def answered(s: Session, entry) -> None:
 
 def next_item(s: Session, after: int) -> None:
     skipped = set(s.data.get("skipped", []))
-    waiting = [e for e in s.entries if e.status is None and e.position not in skipped]
-    later = [e for e in waiting if e.position > after] or waiting
+    waiting = [e.position for e in s.entries if e.status is None and e.position not in skipped]
+    later = [p for p in waiting if p > after] or waiting
     if later:
-        s.conv.position = later[0].position
+        s.conv.position = later[0]
         s.goto(ITEM)
         return ask(s)
     s.goto(FEEDBACK, kind=FEEDBACK_KINDS[0])

@@ -43,19 +43,32 @@ def close(period: str) -> bool:
     return bool(Period.update(status=CLOSED).where(Period.key == period).execute())
 
 
-def current_report(person: Person) -> tuple[Report, Period] | None:
-    """The person's org's report of the latest published (or closed) period."""
+def current_report(person: Person) -> tuple[Report, Period, Conversation] | None:
+    """The person's org's report of the latest published (or closed) period, and where they are in it."""
     if person.org_id is None:
         return None
-    report = (Report.select(Report, Period)
-              .join(Period, on=(Period.key == Report.period), attr="period_row")
+    own = (Conversation.report == Report.id) & (Conversation.person == person.id)
+    report = (Report.select(Report, Period, Conversation)
+              .join(Period, on=(Period.key == Report.period), attr="period_row").switch(Report)
+              .join(Conversation, JOIN.LEFT_OUTER, on=own, attr="conversation_row")
               .where(Report.org == person.org_id, Period.status.in_([PUBLISHED, CLOSED]))
               .order_by(Report.period.desc()).first())
-    return (report, report.period_row) if report else None
+    if report is None:
+        return None
+    conv = getattr(report, "conversation_row", None)
+    if conv is None or conv.id is None:
+        conv = Conversation.create(person=person, report=report)
+    return report, report.period_row, conv
 
 
-def entries(report: Report) -> list[Entry]:
-    """The report's entries in order, with their action or task (and its department)."""
+def entries(report: Report, with_items: bool = True) -> list[Entry]:
+    """The report's entries in order, with their action or task (and its department).
+
+    Without items, only the entries themselves are read; an entry's action or task then loads
+    when first used — cheaper when one message looks at one or two items.
+    """
+    if not with_items:
+        return list(Entry.select().where(Entry.report == report).order_by(Entry.position))
     return list(Entry.select(Entry, Action, Task, Department)
                 .join(Action, JOIN.LEFT_OUTER).switch(Entry)
                 .join(Task, JOIN.LEFT_OUTER).join(Department, JOIN.LEFT_OUTER)
@@ -89,19 +102,9 @@ def submit(report: Report, person: Person, today: datetime.date, deadline: datet
     return unanswered
 
 
-def conversation(person: Person, report: Report) -> Conversation:
-    conv, _ = Conversation.get_or_create(person=person, report=report)
-    return conv
-
-
 def notice_cards(report: Report) -> list[OutboxMessage]:
     """The month's cards sent to this org's people (for updating them once submitted)."""
     org = Org.get_by_id(report.org_id)
     prefix = f"notice:{report.period}:{org.code}:"
     return list(OutboxMessage.select().where(OutboxMessage.key.startswith(prefix),
                                              OutboxMessage.status == "sent"))
-
-
-def card_response_code(key: str) -> str | None:
-    row = OutboxMessage.get_or_none(OutboxMessage.key == key)
-    return row.response_code if row and row.status == "sent" else None

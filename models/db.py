@@ -4,8 +4,9 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
-from peewee import DatabaseProxy, Model, PostgresqlDatabase, SqliteDatabase
+from peewee import DatabaseProxy, Model
 from playhouse.db_url import parse
+from playhouse.pool import PooledPostgresqlDatabase, PooledSqliteDatabase
 
 database = DatabaseProxy()
 
@@ -30,17 +31,25 @@ def now() -> datetime.datetime:
     return datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
 
 
+POOL = {"max_connections": 32, "stale_timeout": 300, "timeout": 30}   # timeout: wait for a free connection
+
+
 def open_database(url: str):
-    """A peewee Database for a sqlite:// or postgresql:// URL (not yet connected)."""
+    """A pooled peewee Database for a sqlite:// or postgresql:// URL (not yet connected).
+
+    Requests open and close a connection each; the pool keeps it for the next one.
+    """
     params = parse(url)
     if url.startswith("sqlite"):
         path = params.pop("database")
         if path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         # IMMEDIATE takes the write lock at BEGIN, so two writers queue instead of deadlocking.
-        return SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE", timeout=15)
+        # Pooled connections move between threads (one request at a time each).
+        return PooledSqliteDatabase(path, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE",
+                                    check_same_thread=False, returning_clause=True, **POOL)
     database_name = params.pop("database")
-    return PostgresqlDatabase(database_name, prefer_psycopg3=True, **params)
+    return PooledPostgresqlDatabase(database_name, prefer_psycopg3=True, **params, **POOL)
 
 
 def bind(url: str):

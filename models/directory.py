@@ -45,6 +45,7 @@ class Person(BaseModel):
     roles = ListField(default=list)
     org = ForeignKeyField(Org, null=True, backref="people", on_delete="SET NULL")
     department = ForeignKeyField(Department, null=True, backref="liaisons", on_delete="SET NULL")
+    area = CharField(max_length=64, default="")      # the area (片区) an area liaison watches
 
     def has_role(self, role: str) -> bool:
         return role in self.roles
@@ -64,7 +65,8 @@ class Action(BaseModel):
     frequency = CharField(max_length=16)             # monthly | quarterly | half_yearly | yearly
     target = IntegerField(null=True)                 # per window, e.g. 2 (次) or 56 (学时)
     unit = CharField(max_length=16, default="")
-    applies_to = ListField(default=list)             # org types or tags; empty = all
+    applies_to = ListField(default=list)             # org types, size classes or tags; empty = all
+    excludes = ListField(default=list)               # org types, size classes or tags it never applies to
     active = BooleanField(default=True)
 
 
@@ -78,6 +80,7 @@ class Task(BaseModel):
     department = ForeignKeyField(Department, null=True, backref="tasks", on_delete="SET NULL")
     due_date = DateField(null=True)
     applies_to = ListField(default=list)
+    excludes = ListField(default=list)
 
     class Meta:
         indexes = ((("period", "code"), True),)

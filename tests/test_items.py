@@ -12,7 +12,7 @@ from models.directory import CATEGORIES
 from models.items import Item, items_for, items_for_orgs
 from models.report import DEFERRED, DONE, IN_PROGRESS, NOT_APPLICABLE, NOT_DONE
 
-FREQUENCY_LABELS = {"monthly": "每月", "quarterly": "每季度", "half_yearly": "每半年", "yearly": "每年"}
+FREQUENCIES = ("monthly", "quarterly", "half_yearly", "yearly")
 
 
 def make_org(code="XY01", type="学院", size_class="党委", tags=()):
@@ -181,14 +181,6 @@ def test_order_carried_first_then_categories_then_tasks(db):
         ("A10", True), ("A2", False), ("B1", False), ("A1", False), ("T9", False), ("T10", False)]
 
 
-def count_queries(monkeypatch):
-    executed = []
-    original = database.obj.execute_sql
-    monkeypatch.setattr(database.obj, "execute_sql",
-                        lambda sql, *args, **kwargs: executed.append(sql) or original(sql, *args, **kwargs))
-    return executed
-
-
 @pytest.mark.parametrize("many", [False, True])
 def test_batched_form_takes_a_constant_number_of_queries(db, monkeypatch, many):
     if many:
@@ -198,7 +190,9 @@ def test_batched_form_takes_a_constant_number_of_queries(db, monkeypatch, many):
     task = make_task("T1", period="2026-10")
     for org in orgs[::2]:
         answer(org, "2026-10", (action, DONE, 2), (task, DEFERRED, None))
-    executed = count_queries(monkeypatch)
+    executed, original = [], database.obj.execute_sql
+    monkeypatch.setattr(database.obj, "execute_sql",
+                        lambda sql, *args, **kwargs: executed.append(sql) or original(sql, *args, **kwargs))
     result = items_for_orgs(orgs[:6], "2026-11")
     assert len(executed) == 4
     assert sorted(result) == [org.id for org in orgs[:6]]
@@ -221,7 +215,7 @@ TRAITS = ("学院", "附属医院", "无毕业年级")
 STATUSES = (DONE, IN_PROGRESS, NOT_APPLICABLE, DEFERRED, NOT_DONE, None)
 
 action_specs = st.lists(st.tuples(
-    st.sampled_from(list(FREQUENCY_LABELS)),
+    st.sampled_from(FREQUENCIES),
     st.one_of(st.none(), st.integers(1, 4)),
     st.integers(0, len(CATEGORIES) - 1),
     st.lists(st.sampled_from(TRAITS[:2]), max_size=1),
@@ -278,9 +272,9 @@ def test_random_calendars_follow_the_rules(db, action_specs, org_specs, year, mo
         tasks, history = [], []
         for period in (periods.shift(periods.make(year, month), n) for n in range(months)):
             for _ in range(data.draw(st.integers(0, 2))):
-                tasks.append(make_task(f"T{len(tasks)}", period=period,
-                                       applies_to=data.draw(st.lists(st.sampled_from(TRAITS[:2]), max_size=1)),
-                                       excludes=data.draw(st.lists(st.just(TRAITS[2]), max_size=1))))
+                applies_to = data.draw(st.lists(st.sampled_from(TRAITS[:2]), max_size=1))
+                excludes = data.draw(st.lists(st.just(TRAITS[2]), max_size=1))
+                tasks.append(make_task(f"T{len(tasks)}", period=period, applies_to=applies_to, excludes=excludes))
             found = items_for_orgs(orgs, period)
             for org in orgs:
                 got = [(item.source.code, item.carried_over, item.tally) for item in found[org.id]]
@@ -297,7 +291,7 @@ def test_random_calendars_follow_the_rules(db, action_specs, org_specs, year, mo
 def test_period_shift_and_windows(year, month, months):
     key = periods.make(year, month)
     assert periods.shift(periods.shift(key, months), -months) == key
-    for frequency in FREQUENCY_LABELS:
+    for frequency in FREQUENCIES:
         start, end = periods.window_start(frequency, key), periods.window_end(frequency, key)
         assert start <= key <= end
         assert start == window_first(frequency, key)

@@ -54,7 +54,8 @@ def write(path, kind, rows, encoding="utf-8"):
             workbook.active.append([row.get(header) for header in headers])
         workbook.save(path)
     else:
-        lines = [",".join(headers)] + [",".join(_csv_cell(row.get(header)) for header in headers) for row in rows]
+        lines = [",".join(headers)]
+        lines += [",".join(_csv_cell(row.get(header)) for header in headers) for row in rows]
         path.write_bytes("\r\n".join(lines).encode(encoding))
     return path
 

@@ -111,7 +111,8 @@ def snapshot():
 def test_bad_rows_are_reported_and_nothing_changes(base, kind, cells, expected):
     before = snapshot()
     result = import_rows(kind, rows(*cells), DIRECTORY)
-    assert [(error.row, error.column) for error in result.errors] == [(row, column) for row, column, _ in expected]
+    assert [(error.row, error.column) for error in result.errors] == [
+        (row, column) for row, column, _ in expected]
     for error, (_, _, reason) in zip(result.errors, expected):
         assert reason in error.reason
     assert snapshot() == before

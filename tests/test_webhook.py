@@ -5,7 +5,8 @@ import logging
 import pytest
 
 from handlers import messages, router
-from models import InboundMessage, OutboxMessage
+from handlers.replies import Text
+from models import Department, InboundMessage, OutboxMessage
 from tests.conftest import run_worker
 from tests.wecom import Caller, event_xml, robot_json, text_xml
 
@@ -66,22 +67,22 @@ def test_unknown_user_gets_a_polite_reply_and_a_log_line(client, wecom, people, 
 
 
 def test_a_retried_callback_acts_once_and_gets_the_same_reply(client, wecom, people, monkeypatch):
-    calls = []
-    real = router.handle
-    monkeypatch.setattr(router, "handle", lambda inbound, ctx: calls.append(1) or real(inbound, ctx))
+    def acting(inbound, ctx):
+        Department.create(name=f"部门{Department.select().count() + 1}")     # something it did
+        return [Text(f"第 {Department.select().count()} 次")]
+    monkeypatch.setattr(router, "handle", acting)
     first = post_app(client, wecom, text_xml("sec01", "你好", msg_id="3"))
     retry = post_app(client, wecom, text_xml("sec01", "你好", msg_id="3"))
-    assert len(calls) == 1
-    assert wecom.open_xml_reply(first.data)["Content"] == wecom.open_xml_reply(retry.data)["Content"]
+    assert wecom.open_xml_reply(first.data)["Content"] == wecom.open_xml_reply(retry.data)["Content"] == "第 1 次"
+    assert Department.select().count() == 1
     assert InboundMessage.select().count() == 1
 
 
 def test_two_events_in_one_second_both_act(client, wecom, people, monkeypatch):
-    seen = []
-    monkeypatch.setattr(router, "handle", lambda inbound, ctx: seen.append(inbound.event_key) or [])
+    monkeypatch.setattr(router, "handle", lambda inbound, ctx: Department.create(name=inbound.event_key) and [])
     for key in ("a", "b", "a"):
         assert post_app(client, wecom, event_xml("sec01", "click", key=key)).status_code == 200
-    assert seen == ["a", "b"]
+    assert sorted(d.name for d in Department.select()) == ["a", "b"]
 
 
 @pytest.mark.parametrize("change, status", [

@@ -1,10 +1,7 @@
-# Generated from a schema diff on 2026-11-21 14:25.
+# Generated from a schema diff on 2026-11-21 14:38.
 from peewee import *
 from models.fields import ListField
 
-# TODO: received_at: default <function now at 0x7f035dfb1620> must be added by hand
-# TODO: created_at: default <function now at 0x7f035dfb1620> must be added by hand
-# TODO: next_attempt_at: default <function now at 0x7f035dfb1620> must be added by hand
 
 def up(migrator, db):
     class Action(Model):
@@ -16,29 +13,12 @@ def up(migrator, db):
         target = IntegerField(null=True)
         unit = CharField(max_length=16, default='')
         applies_to = ListField(default=list)
+        excludes = ListField(default=list)
         active = BooleanField(default=True)
         class Meta:
             database = db
             table_name = 'action'
     db.create_tables([Action])
-
-    class Department(Model):
-        name = CharField(unique=True, max_length=64)
-        class Meta:
-            database = db
-            table_name = 'department'
-    db.create_tables([Department])
-
-    class InboundMessage(Model):
-        dedupe_key = CharField(unique=True)
-        source = CharField(max_length=16)
-        userid = CharField(index=True, max_length=64)
-        received_at = DateTimeField()
-        passive_reply = TextField(null=True)
-        class Meta:
-            database = db
-            table_name = 'inbound_message'
-    db.create_tables([InboundMessage])
 
     class Org(Model):
         code = CharField(unique=True, max_length=32)
@@ -52,6 +32,134 @@ def up(migrator, db):
             database = db
             table_name = 'org'
     db.create_tables([Org])
+
+    class Department(Model):
+        name = CharField(unique=True, max_length=64)
+        class Meta:
+            database = db
+            table_name = 'department'
+    db.create_tables([Department])
+
+    class Person(Model):
+        userid = CharField(unique=True, max_length=64)
+        name = CharField(max_length=64)
+        roles = ListField(default=list)
+        org = ForeignKeyField(Org, null=True, on_delete='SET NULL')
+        department = ForeignKeyField(Department, null=True, on_delete='SET NULL')
+        area = CharField(max_length=64, default='')
+        class Meta:
+            database = db
+            table_name = 'person'
+    db.create_tables([Person])
+
+    class Report(Model):
+        org = ForeignKeyField(Org, on_delete='CASCADE')
+        period = CharField(index=True, max_length=7)
+        status = CharField(max_length=16, default='open')
+        submitted_at = DateTimeField(null=True)
+        submitted_by = ForeignKeyField(Person, null=True, on_delete='SET NULL')
+        late = BooleanField(default=False)
+        created_at = DateTimeField()
+        class Meta:
+            database = db
+            table_name = 'report'
+            indexes = ((('org', 'period'), True),)
+    db.create_tables([Report])
+
+    class Conversation(Model):
+        person = ForeignKeyField(Person, on_delete='CASCADE')
+        report = ForeignKeyField(Report, on_delete='CASCADE')
+        step = CharField(max_length=16, default='item')
+        position = IntegerField(default=1)
+        last_answered = IntegerField(null=True)
+        paused = BooleanField(default=False)
+        data = TextField(default='{}')
+        updated_at = DateTimeField()
+        class Meta:
+            database = db
+            table_name = 'conversation'
+            indexes = ((('person', 'report'), True),)
+    db.create_tables([Conversation])
+
+    class Task(Model):
+        period = CharField(index=True, max_length=7)
+        code = CharField(max_length=32)
+        title = CharField(max_length=128)
+        details = TextField(default='')
+        department = ForeignKeyField(Department, null=True, on_delete='SET NULL')
+        due_date = DateField(null=True)
+        applies_to = ListField(default=list)
+        excludes = ListField(default=list)
+        class Meta:
+            database = db
+            table_name = 'task'
+            indexes = ((('period', 'code'), True),)
+    db.create_tables([Task])
+
+    class Entry(Model):
+        report = ForeignKeyField(Report, on_delete='CASCADE')
+        position = IntegerField()
+        action = ForeignKeyField(Action, null=True, on_delete='SET NULL')
+        task = ForeignKeyField(Task, null=True, on_delete='SET NULL')
+        carried_over = BooleanField(default=False)
+        prior_amount = IntegerField(null=True)
+        status = CharField(null=True, max_length=16)
+        amount = IntegerField(null=True)
+        note = TextField(default='')
+        reason = TextField(default='')
+        answered_by = ForeignKeyField(Person, null=True, on_delete='SET NULL')
+        answered_at = DateTimeField(null=True)
+        class Meta:
+            database = db
+            table_name = 'entry'
+            indexes = ((('report', 'position'), True),)
+    db.create_tables([Entry])
+
+    class EntryChange(Model):
+        entry = ForeignKeyField(Entry, on_delete='CASCADE')
+        status = CharField(null=True, max_length=16)
+        amount = IntegerField(null=True)
+        note = TextField(default='')
+        reason = TextField(default='')
+        changed_by = ForeignKeyField(Person, null=True, on_delete='SET NULL')
+        changed_at = DateTimeField()
+        class Meta:
+            database = db
+            table_name = 'entry_change'
+    db.create_tables([EntryChange])
+
+    class Evidence(Model):
+        entry = ForeignKeyField(Entry, on_delete='CASCADE')
+        media_id = CharField()
+        created_by = ForeignKeyField(Person, null=True, on_delete='SET NULL')
+        created_at = DateTimeField()
+        class Meta:
+            database = db
+            table_name = 'evidence'
+    db.create_tables([Evidence])
+
+    class Feedback(Model):
+        report = ForeignKeyField(Report, on_delete='CASCADE')
+        kind = CharField(max_length=16)
+        text = TextField()
+        department = ForeignKeyField(Department, null=True, on_delete='SET NULL')
+        created_by = ForeignKeyField(Person, null=True, on_delete='SET NULL')
+        created_at = DateTimeField()
+        class Meta:
+            database = db
+            table_name = 'feedback'
+    db.create_tables([Feedback])
+
+    class InboundMessage(Model):
+        dedupe_key = CharField(unique=True)
+        source = CharField(max_length=16)
+        userid = CharField(index=True, max_length=64)
+        received_at = DateTimeField()
+        passive_reply = TextField(null=True)
+        class Meta:
+            database = db
+            table_name = 'inbound_message'
+    db.create_tables([InboundMessage])
 
     class OutboxMessage(Model):
         key = CharField(unique=True, max_length=191)
@@ -84,38 +192,19 @@ def up(migrator, db):
             table_name = 'period'
     db.create_tables([Period])
 
-    class Person(Model):
-        userid = CharField(unique=True, max_length=64)
-        name = CharField(max_length=64)
-        roles = ListField(default=list)
-        org = ForeignKeyField(Org, null=True, on_delete='SET NULL')
-        department = ForeignKeyField(Department, null=True, on_delete='SET NULL')
-        class Meta:
-            database = db
-            table_name = 'person'
-    db.create_tables([Person])
-
-    class Task(Model):
-        period = CharField(index=True, max_length=7)
-        code = CharField(max_length=32)
-        title = CharField(max_length=128)
-        details = TextField(default='')
-        department = ForeignKeyField(Department, null=True, on_delete='SET NULL')
-        due_date = DateField(null=True)
-        applies_to = ListField(default=list)
-        class Meta:
-            database = db
-            table_name = 'task'
-            indexes = ((('period', 'code'), True),)
-    db.create_tables([Task])
-
 
 def down(migrator, db):
-    migrator.migrate(migrator.drop_table('task'))
-    migrator.migrate(migrator.drop_table('person'))
     migrator.migrate(migrator.drop_table('period'))
     migrator.migrate(migrator.drop_table('outbox_message'))
-    migrator.migrate(migrator.drop_table('org'))
     migrator.migrate(migrator.drop_table('inbound_message'))
+    migrator.migrate(migrator.drop_table('feedback'))
+    migrator.migrate(migrator.drop_table('evidence'))
+    migrator.migrate(migrator.drop_table('entry_change'))
+    migrator.migrate(migrator.drop_table('entry'))
+    migrator.migrate(migrator.drop_table('task'))
+    migrator.migrate(migrator.drop_table('conversation'))
+    migrator.migrate(migrator.drop_table('report'))
+    migrator.migrate(migrator.drop_table('person'))
     migrator.migrate(migrator.drop_table('department'))
+    migrator.migrate(migrator.drop_table('org'))
     migrator.migrate(migrator.drop_table('action'))

@@ -1,0 +1,220 @@
+"""Benchmark: secretaries finish their report concurrently, through encrypted callbacks, against the app
+under gunicorn; in the same run a bare echo webhook (bench/echo_app.py) served the same way.
+
+    .venv/bin/python bench/checkin.py [--secretaries 200] [--items 20] [--think 0.5]
+
+Runs on SQLite, and on PostgreSQL too when YUEBAO_TEST_PG_URL is set. Two phases per database:
+"saturated" (every secretary sends as fast as answers come: throughput, compared with the echo) and
+"paced" (a human pause between taps: the latency a secretary feels). Prints throughput, p50, p99, the
+app/echo ratio, and the interactions per item of the common case (one typed answer per item).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import requests
+import xmltodict
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import settings  # noqa: E402
+from bot.crypto import CallbackCrypto  # noqa: E402
+from bot.services import Services  # noqa: E402
+from jobs.publish import publish_period  # noqa: E402
+from models import Action, Org, Person, bind, database, migrate  # noqa: E402
+from stack import redis_server  # noqa: E402
+
+PERIOD = "2026-11"
+QUANTIFIED_EVERY = 7        # one item in seven asks for a number (times or hours)
+
+
+class Secretary(threading.Thread):
+    """Sends what a secretary types: 开始, then 1 for each item (a number when asked), then part three."""
+
+    def __init__(self, url: str, userid: str, crypto: CallbackCrypto, think: float, script: list[str] | None):
+        super().__init__(daemon=True)
+        self.url, self.userid, self.crypto, self.think, self.script = url, userid, crypto, think, script
+        self.latencies: list[float] = []
+        self.item_interactions = 0
+        self.http = requests.Session()
+        self.error = None
+
+    def send(self, text: str) -> str:
+        if self.think:
+            time.sleep(self.think * (0.5 + secrets.randbelow(1000) / 1000))
+        plain = xmltodict.unparse({"xml": {
+            "ToUserName": "corp", "FromUserName": self.userid, "CreateTime": str(int(time.time())),
+            "MsgType": "text", "Content": text, "MsgId": str(secrets.randbits(62)), "AgentID": "1000002"}},
+            full_document=False)
+        stamp, nonce = str(int(time.time())), secrets.token_hex(6)
+        encrypt, signature = self.crypto.encrypt(plain, stamp, nonce)
+        body = xmltodict.unparse({"xml": {"ToUserName": "corp", "Encrypt": encrypt}}, full_document=False)
+        started = time.perf_counter()
+        response = self.http.post(self.url, data=body.encode(), timeout=30,
+                                  params={"msg_signature": signature, "timestamp": stamp, "nonce": nonce})
+        self.latencies.append(time.perf_counter() - started)
+        if response.status_code != 200:
+            raise RuntimeError(f"{self.userid}: HTTP {response.status_code}")
+        if not response.content:
+            return ""
+        reply = xmltodict.parse(response.content)["xml"]
+        plain = self.crypto.decrypt(reply["MsgSignature"], reply["TimeStamp"], reply["Nonce"], reply["Encrypt"])
+        return xmltodict.parse(plain)["xml"].get("Content") or ""
+
+    def run(self):
+        try:
+            if self.script is not None:
+                for text in self.script:
+                    self.send(text)
+                return
+            self.converse()
+        except Exception as exc:        # reported by the main thread
+            self.error = exc
+
+    def converse(self):
+        reply = self.send("开始")
+        self.item_interactions = 1
+        while "亮点" not in reply:
+            reply = self.send("2" if "完成多少" in reply else "1")
+            self.item_interactions += 1
+            if self.item_interactions > 200:
+                raise RuntimeError(f"{self.userid}: stuck at {reply!r}")
+        for text in ("无", "无", "无", "提交", "提交"):
+            reply = self.send(text)
+        if "已提交" not in reply:
+            raise RuntimeError(f"{self.userid}: not submitted: {reply!r}")
+
+
+def seed(count: int, items: int) -> None:
+    tasks = max(1, items // 5)
+    for number in range(1, items - tasks + 1):
+        quantified = number % QUANTIFIED_EVERY == 0
+        Action.create(code=f"A{number:02d}", category="加强理论学习", title=f"基础动作{number}",
+                      requirement="每月不少于1次", frequency="monthly",
+                      target=4 if quantified else None, unit="次" if quantified else "")
+    from models import Task
+    for number in range(1, tasks + 1):
+        Task.create(period=PERIOD, code=f"T{number:02d}", title=f"月度任务{number}")
+    for number in range(1, count + 1):
+        org = Org.create(code=f"O{number:04d}", name=f"组织{number}", type="学院")
+        Person.create(userid=f"bench{number:04d}", name=f"书记{number}", roles=["secretary"], org=org)
+
+
+def serve(target: str, port: int, env: dict, workers: int, threads: int) -> subprocess.Popen:
+    process = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "--workers", str(workers), "--threads", str(threads),
+         "--bind", f"127.0.0.1:{port}", "--log-level", "warning", target],
+        cwd=ROOT, env=env)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            requests.get(f"http://127.0.0.1:{port}/", timeout=1)
+            return process
+        except requests.RequestException:
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError(f"{target} did not start")
+
+
+def run_clients(url, crypto, userids, think, scripts=None) -> dict:
+    clients = [Secretary(url, u, crypto, think, scripts[i] if scripts else None) for i, u in enumerate(userids)]
+    started = time.perf_counter()
+    for client in clients:
+        client.start()
+    for client in clients:
+        client.join()
+    elapsed = time.perf_counter() - started
+    errors = [c.error for c in clients if c.error]
+    if errors:
+        raise RuntimeError(f"{len(errors)} clients failed, first: {errors[0]}")
+    latencies = sorted(x for c in clients for x in c.latencies)
+    return {
+        "requests": len(latencies), "rps": len(latencies) / elapsed,
+        "p50": statistics.median(latencies) * 1000, "p99": latencies[int(len(latencies) * 0.99) - 1] * 1000,
+        "interactions": [c.item_interactions for c in clients], "clients": clients,
+    }
+
+
+def bench_database(label: str, url: str, redis_url: str, args) -> None:
+    env = {**os.environ, "YUEBAO_CONFIG": str(settings.DEMO_CONFIG), "YUEBAO_DATABASE_URL": url,
+           "YUEBAO_REDIS_URL": redis_url, "YUEBAO_APP_LOG_LEVEL": "WARNING"}
+    config = settings.load(settings.DEMO_CONFIG, env=env)
+    bind(url)
+    with database.connection_context():
+        if url.startswith("postgres"):
+            database.execute_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+        migrate()
+        seed(args.secretaries, args.items)
+        publish_period(Services(config), PERIOD)
+    Services(config).redis.flushdb()
+    crypto = CallbackCrypto(config.wecom.token, config.wecom.encoding_aes_key, config.wecom.corp_id)
+    userids = [f"bench{n:04d}" for n in range(1, args.secretaries + 1)]
+    app_port, echo_port = redis_server.free_port(), redis_server.free_port()
+    app = serve("app:create_app()", app_port, env, args.workers, args.threads)
+    echo = serve("bench.echo_app:create_echo()", echo_port, env, args.workers, args.threads)
+    try:
+        half = args.secretaries // 2
+        saturated = run_clients(f"http://127.0.0.1:{app_port}/wecom/callback", crypto, userids[:half], 0)
+        scripts = [["1"] * len(c.latencies) for c in saturated["clients"]]
+        echo_saturated = run_clients(f"http://127.0.0.1:{echo_port}/wecom/callback", crypto, userids[:half], 0, scripts)
+        paced = run_clients(f"http://127.0.0.1:{app_port}/wecom/callback", crypto, userids[half:], args.think)
+        scripts = [["1"] * len(c.latencies) for c in paced["clients"]]
+        echo_paced = run_clients(f"http://127.0.0.1:{echo_port}/wecom/callback", crypto, userids[half:],
+                                 args.think, scripts)
+    finally:
+        app.terminate()
+        echo.terminate()
+        app.wait()
+        echo.wait()
+    report(label, args, saturated, echo_saturated, paced, echo_paced)
+
+
+def report(label, args, saturated, echo_saturated, paced, echo_paced) -> None:
+    interactions = saturated["interactions"] + paced["interactions"]
+    per_item = statistics.mean(interactions) / args.items
+    print(f"\n== {label}: {args.secretaries} secretaries × {args.items} items, gunicorn "
+          f"{args.workers} workers × {args.threads} threads")
+    print(f"{'phase':<22}{'requests':>10}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}")
+    for name, row in (("saturated  app", saturated), ("saturated  echo", echo_saturated),
+                      (f"paced {args.think}s app", paced), (f"paced {args.think}s echo", echo_paced)):
+        print(f"{name:<22}{row['requests']:>10}{row['rps']:>10.0f}{row['p50']:>10.1f}{row['p99']:>10.1f}")
+    ratio = saturated["rps"] / echo_saturated["rps"]
+    print(f"throughput app/echo: {ratio:.2f} (target ≥ 0.33: {'met' if ratio >= 1 / 3 else 'NOT met'})")
+    print(f"p99 paced app: {paced['p99']:.0f} ms (target < 200 ms: {'met' if paced['p99'] < 200 else 'NOT met'})")
+    print(f"interactions per item, common case: {per_item:.2f} "
+          f"(target ≤ 1.25: {'met' if per_item <= 1.25 else 'NOT met'})")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--secretaries", type=int, default=200)
+    parser.add_argument("--items", type=int, default=20)
+    parser.add_argument("--think", type=float, default=0.5, help="mean pause between taps in the paced phase")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--pg-only", action="store_true", help="skip SQLite (needs YUEBAO_TEST_PG_URL)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        redis_process, redis_url = redis_server.start(Path(tmp) / "redis")
+        try:
+            if not args.pg_only:
+                bench_database("SQLite", f"sqlite:///{tmp}/bench.db", redis_url, args)
+            pg_url = os.environ.get("YUEBAO_TEST_PG_URL")
+            if pg_url:
+                bench_database("PostgreSQL", pg_url, redis_url, args)
+        finally:
+            redis_process.terminate()
+
+
+if __name__ == "__main__":
+    main()

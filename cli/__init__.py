@@ -1,0 +1,1 @@
+"""Flask CLI commands, registered by the app factory: `flask --app app <command>`."""

@@ -1,0 +1,111 @@
+"""The demo data set, loaded through the same checks as an admin's import (so it is idempotent).
+
+Accounts: admins dangwei01 and dangwei02 (as in config.demo.toml); each org's secretary is
+sec-<code> (sec-xy01 for 岭南学院), its deputy dep-<code>; area liaisons are pq-<campus>
+(pq-zhuhai), department liaisons dept-<initials> (dept-zzb for 组织部).
+
+The examples under examples/ are exported from this data:
+    .venv/bin/python -m models.demo examples 2026-11
+"""
+from __future__ import annotations
+
+import calendar
+import sys
+from pathlib import Path
+
+import settings
+from models import periods
+from models.db import bind, database, migrate
+from models.demo_data import (
+    ACTIONS, ADMINS, AREAS, CODE_PREFIXES, DEPARTMENTS, DEPUTY_EVERY, GIVEN_NAMES, ORG_GROUPS,
+    SURNAMES, TASKS,
+)
+from models.lists_io import IMPORT_ORDER, ImportResult, export_file, import_rows
+from models.lists_io.cells import join_list
+
+
+class DemoDataError(Exception):
+    """The demo data does not pass the import checks (e.g. org types changed in the settings)."""
+
+
+def person_name(index: int) -> str:
+    """A plausible, deterministic Chinese name for the index-th generated person."""
+    return SURNAMES[index % len(SURNAMES)] + GIVEN_NAMES[index % len(GIVEN_NAMES)]
+
+
+def _orgs() -> list[dict]:
+    rows, numbers = [], dict.fromkeys(CODE_PREFIXES, 0)
+    for area, kind, size_class, tags, names in ORG_GROUPS:
+        for name in names.split("、"):
+            numbers[kind] += 1
+            code = f"{CODE_PREFIXES[kind]}{numbers[kind]:02d}"
+            liaison, liaison_name = AREAS[area]
+            rows.append({
+                "编号": code, "名称": name, "类型": kind, "规模": size_class, "标签": join_list(tags),
+                "片区": area, "书记账号": f"sec-{code.lower()}", "书记姓名": person_name(len(rows)),
+                "联络员账号": liaison, "联络员姓名": liaison_name,
+            })
+    return rows
+
+
+def _people(orgs: list[dict]) -> list[dict]:
+    rows = [{"账号": userid, "姓名": name, "角色": "管理员"} for userid, name in ADMINS]
+    for index, org in enumerate(orgs):
+        if index % DEPUTY_EVERY == 0:
+            code = org["编号"]
+            rows.append({"账号": f"dep-{code.lower()}", "姓名": person_name(index + 40), "角色": "代填人",
+                         "所属组织编号": code})
+    return rows
+
+
+def _departments() -> list[dict]:
+    return [{"名称": name, "联络人账号": userid, "联络人姓名": person}
+            for name, (userid, person) in DEPARTMENTS.items()]
+
+
+def _actions() -> list[dict]:
+    columns = ("编号", "类别", "名称", "要求", "频次", "目标", "单位", "适用类型")
+    return [dict(zip(columns, ("" if value is None else str(value) for value in action)))
+            for action in ACTIONS]
+
+
+def _tasks(period: str) -> list[dict]:
+    year, month = periods.split(period)
+    last_day = calendar.monthrange(year, month)[1]
+    return [{"月份": period, "编号": code, "标题": title, "内容": details, "来源部门": department,
+             "截止日期": f"{period}-{min(day, last_day):02d}", "适用类型": applies_to}
+            for code, title, details, department, day, applies_to in TASKS]
+
+
+def demo_rows(period: str) -> dict[str, list[dict]]:
+    """The demo data as import rows (header → cell text) of each list kind."""
+    orgs = _orgs()
+    return {"departments": _departments(), "orgs": orgs, "people": _people(orgs),
+            "actions": _actions(), "tasks": _tasks(periods.check(period))}
+
+
+def load_demo_data(period: str, directory=None) -> dict[str, ImportResult]:
+    """Load (or refresh) the demo data with the monthly tasks of `period`, all or nothing."""
+    directory = directory or settings.DirectorySection()
+    rows = demo_rows(period)
+    results = {}
+    with database.atomic():
+        for kind in IMPORT_ORDER:
+            result = import_rows(kind, list(enumerate(rows[kind], start=2)), directory)
+            if not result.ok:
+                raise DemoDataError("; ".join(str(error) for error in result.errors))
+            results[kind] = result
+    return results
+
+
+def write_examples(folder: Path) -> None:
+    """Export every list to folder/<kind>.xlsx (from the bound database)."""
+    for kind in IMPORT_ORDER:
+        export_file(kind, Path(folder) / f"{kind}.xlsx")
+
+
+if __name__ == "__main__":
+    bind("sqlite:///:memory:")
+    migrate()
+    load_demo_data(sys.argv[2] if len(sys.argv) > 2 else periods.current_period())
+    write_examples(Path(sys.argv[1]))
