@@ -31,6 +31,7 @@ def free_port() -> int:
 
 def start(directory: Path, port: int | None = None) -> tuple[subprocess.Popen, str]:
     """Start redis-server on 127.0.0.1 with its files under `directory`; returns (process, url)."""
+    directory = directory.resolve()      # redis-server changes into --dir before opening its log
     directory.mkdir(parents=True, exist_ok=True)
     port = port or free_port()
     process = subprocess.Popen(

@@ -11,7 +11,11 @@ from pathlib import Path
 import click
 import requests
 
+from bot.services import Services
+from jobs.publish import publish_period
 from models import Person, bind, database, migrate
+from models.demo import load_demo_data
+from models.periods import current_period
 from settings import Config
 from stack import redis_server
 
@@ -19,18 +23,26 @@ DATA = Path("data")
 BIN = Path(sys.executable).parent
 
 
-def _prepare_database(config: Config, demo: bool) -> list[str]:
-    """Migrate, load the demo data when the directory is empty; returns every known userid."""
-    from models.demo import load_demo_data
-    from models.periods import current_period
+def _prepare_database(config: Config, demo: bool) -> tuple[list[str], bool]:
+    """Migrate and, when the directory is empty, load the demo data.
 
+    Returns every known userid, and whether the demo data was loaded just now.
+    """
     bind(config.database.url)
     with database.connection_context():
         migrate()
-        if demo and not Person.select().exists():
+        loaded = demo and not Person.select().exists()
+        if loaded:
             click.echo("loading demo data …")
             load_demo_data(current_period(config.app.timezone))
-        return [p.userid for p in Person.select(Person.userid)]
+        return [p.userid for p in Person.select(Person.userid)], loaded
+
+
+def _publish_demo_month(config: Config) -> None:
+    period = current_period(config.app.timezone)
+    with database.connection_context():
+        result = publish_period(Services(config), period)
+    click.echo(f"published {period}: {result['cards']} cards on their way to the secretaries")
 
 
 def _wait_for(url: str, name: str, processes: dict, seconds: float = 30) -> None:
@@ -72,21 +84,27 @@ def run(config: Config, demo: bool = True) -> None:
     env = dict(os.environ)
     try:
         if not config.redis.url:
-            processes["redis"], url = redis_server.start(DATA / "redis")
+            try:
+                processes["redis"], url = redis_server.start(DATA / "redis")
+            except RuntimeError as exc:
+                raise click.ClickException(str(exc)) from None
             env["YUEBAO_REDIS_URL"] = url
+            config = config.replace(redis={"url": url})
             click.echo(f"redis        {url} (private, under {DATA / 'redis'})")
-        userids = _prepare_database(config, demo)
+        userids, fresh_demo = _prepare_database(config, demo)
         standin_url = f"http://{config.standin.host}:{config.standin.port}"
         web_url = f"http://{config.web.host}:{config.web.port}"
         processes["standin"] = subprocess.Popen(_flask("standin"), env=env)
         processes["web"] = subprocess.Popen(
-            [str(BIN / "gunicorn"), "--workers", str(config.web.workers), "--bind",
+            [str(BIN / "gunicorn"), "--workers", str(config.web.workers), "--threads", "4", "--bind",
              f"{config.web.host}:{config.web.port}", "--access-logfile", "-", "app:create_app()"], env=env)
         processes["worker"] = subprocess.Popen(_flask("worker"), env=env)
         processes["cron"] = subprocess.Popen(_flask("cron"), env=env)
         _wait_for(standin_url + "/_standin/members", "the WeCom stand-in", processes)
         _wait_for(web_url + "/healthz", "the web server", processes)
         requests.post(standin_url + "/_standin/members", json={"userids": userids}, timeout=10)
+        if fresh_demo:
+            _publish_demo_month(config)
         _announce(config, web_url, standin_url, userids)
         while True:
             _check_alive(processes)

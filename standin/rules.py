@@ -159,7 +159,7 @@ def card_state(card: dict) -> dict:
         "card_type": card.get("card_type", ""),
         "task_id": card.get("task_id", ""),
         "title": main.get("title", ""),
-        "description": main.get("desc", "") or card.get("sub_title_text", ""),
+        "description": "\n".join(t for t in (main.get("desc", ""), card.get("sub_title_text", "")) if t),
         "fields": fields,
         "buttons": buttons,
         "replaced_name": None,
