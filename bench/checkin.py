@@ -3,10 +3,12 @@ under gunicorn; in the same run a bare echo webhook (bench/echo_app.py) served t
 
     .venv/bin/python bench/checkin.py [--secretaries 200] [--items 20] [--think 0.5]
 
-Runs on SQLite, and on PostgreSQL too when YUEBAO_TEST_PG_URL is set. Two phases per database:
-"saturated" (every secretary sends as fast as answers come: throughput, compared with the echo) and
-"paced" (a human pause between taps: the latency a secretary feels). Prints throughput, p50, p99, the
-app/echo ratio, and the interactions per item of the common case (one typed answer per item).
+Runs on SQLite, and on PostgreSQL too when YUEBAO_TEST_PG_URL is set. Per database, each phase with its
+own 200 secretaries: --runs "saturated" runs (every secretary sends as soon as the answer comes; the
+echo then gets the same number of requests from the same number of clients; the ratio is the median
+of the runs' app/echo throughput), and one "paced" run (a human pause between taps, averaging --think
+seconds: the latency a secretary feels). Prints throughput, p50, p99, the app/echo ratio, and the
+interactions per item of the common case (typing the answer to each item; a number when asked).
 """
 from __future__ import annotations
 
@@ -113,7 +115,7 @@ def seed(count: int, items: int) -> None:
 def serve(target: str, port: int, env: dict, workers: int, threads: int) -> subprocess.Popen:
     process = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "--workers", str(workers), "--threads", str(threads),
-         "--bind", f"127.0.0.1:{port}", "--log-level", "warning", target],
+         "--keep-alive", "30", "--bind", f"127.0.0.1:{port}", "--log-level", "warning", target],
         cwd=ROOT, env=env)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -149,47 +151,52 @@ def bench_database(label: str, url: str, redis_url: str, args) -> None:
     env = {**os.environ, "YUEBAO_CONFIG": str(settings.DEMO_CONFIG), "YUEBAO_DATABASE_URL": url,
            "YUEBAO_REDIS_URL": redis_url, "YUEBAO_APP_LOG_LEVEL": "WARNING"}
     config = settings.load(settings.DEMO_CONFIG, env=env)
+    groups = args.runs + 1                  # a fresh group of secretaries for every run, and the paced one
     bind(url)
     with database.connection_context():
         if url.startswith("postgres"):
             database.execute_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
         migrate()
-        seed(args.secretaries, args.items)
+        seed(args.secretaries * groups, args.items)
         publish_period(Services(config), PERIOD)
     Services(config).redis.flushdb()
     crypto = CallbackCrypto(config.wecom.token, config.wecom.encoding_aes_key, config.wecom.corp_id)
-    userids = [f"bench{n:04d}" for n in range(1, args.secretaries + 1)]
+    userids = [f"bench{n:04d}" for n in range(1, args.secretaries * groups + 1)]
+    group = [userids[i * args.secretaries:(i + 1) * args.secretaries] for i in range(groups)]
     app_port, echo_port = redis_server.free_port(), redis_server.free_port()
     app = serve("app:create_app()", app_port, env, args.workers, args.threads)
     echo = serve("bench.echo_app:create_echo()", echo_port, env, args.workers, args.threads)
+    app_url, echo_url = (f"http://127.0.0.1:{port}/wecom/callback" for port in (app_port, echo_port))
     try:
-        half = args.secretaries // 2
-        saturated = run_clients(f"http://127.0.0.1:{app_port}/wecom/callback", crypto, userids[:half], 0)
-        scripts = [["1"] * len(c.latencies) for c in saturated["clients"]]
-        echo_saturated = run_clients(f"http://127.0.0.1:{echo_port}/wecom/callback", crypto, userids[:half], 0, scripts)
-        paced = run_clients(f"http://127.0.0.1:{app_port}/wecom/callback", crypto, userids[half:], args.think)
-        scripts = [["1"] * len(c.latencies) for c in paced["clients"]]
-        echo_paced = run_clients(f"http://127.0.0.1:{echo_port}/wecom/callback", crypto, userids[half:],
-                                 args.think, scripts)
+        runs = []
+        for run in range(args.runs):
+            mine = run_clients(app_url, crypto, group[run], 0)
+            same_load = [["1"] * len(c.latencies) for c in mine["clients"]]
+            runs.append((mine, run_clients(echo_url, crypto, group[run], 0, same_load)))
+        paced = run_clients(app_url, crypto, group[-1], args.think)
+        paced_echo = run_clients(echo_url, crypto, group[-1], args.think,
+                                 [["1"] * len(c.latencies) for c in paced["clients"]])
     finally:
-        app.terminate()
-        echo.terminate()
-        app.wait()
-        echo.wait()
-    report(label, args, saturated, echo_saturated, paced, echo_paced)
+        for server in (app, echo):
+            server.terminate()
+            server.wait()
+    report(label, args, runs, paced, paced_echo)
 
 
-def report(label, args, saturated, echo_saturated, paced, echo_paced) -> None:
-    interactions = saturated["interactions"] + paced["interactions"]
+def report(label, args, runs, paced, paced_echo) -> None:
+    interactions = [n for mine, _ in runs for n in mine["interactions"]] + paced["interactions"]
     per_item = statistics.mean(interactions) / args.items
     print(f"\n== {label}: {args.secretaries} secretaries × {args.items} items, gunicorn "
-          f"{args.workers} workers × {args.threads} threads")
-    print(f"{'phase':<22}{'requests':>10}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}")
-    for name, row in (("saturated  app", saturated), ("saturated  echo", echo_saturated),
-                      (f"paced {args.think}s app", paced), (f"paced {args.think}s echo", echo_paced)):
-        print(f"{name:<22}{row['requests']:>10}{row['rps']:>10.0f}{row['p50']:>10.1f}{row['p99']:>10.1f}")
-    ratio = saturated["rps"] / echo_saturated["rps"]
-    print(f"throughput app/echo: {ratio:.2f} (target ≥ 0.33: {'met' if ratio >= 1 / 3 else 'NOT met'})")
+          f"{args.workers} workers × {args.threads} threads, {args.runs} saturated runs")
+    print(f"{'phase':<24}{'requests':>10}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}")
+    rows = [(f"run {i + 1} app", mine) for i, (mine, _) in enumerate(runs)]
+    rows += [(f"run {i + 1} echo", echo) for i, (_, echo) in enumerate(runs)]
+    rows += [(f"paced {args.think}s app", paced), (f"paced {args.think}s echo", paced_echo)]
+    for name, row in rows:
+        print(f"{name:<24}{row['requests']:>10}{row['rps']:>10.0f}{row['p50']:>10.1f}{row['p99']:>10.1f}")
+    ratio = statistics.median(mine["rps"] / echo["rps"] for mine, echo in runs)
+    print(f"throughput app/echo, median of {args.runs}: {ratio:.2f} "
+          f"(target ≥ 0.33: {'met' if ratio >= 1 / 3 else 'NOT met'})")
     print(f"p99 paced app: {paced['p99']:.0f} ms (target < 200 ms: {'met' if paced['p99'] < 200 else 'NOT met'})")
     print(f"interactions per item, common case: {per_item:.2f} "
           f"(target ≤ 1.25: {'met' if per_item <= 1.25 else 'NOT met'})")
@@ -199,7 +206,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--secretaries", type=int, default=200)
     parser.add_argument("--items", type=int, default=20)
-    parser.add_argument("--think", type=float, default=0.5, help="mean pause between taps in the paced phase")
+    parser.add_argument("--think", type=float, default=2.0,
+                        help="mean pause (s) between taps in the paced phase: reading a one-line item and tapping")
+    parser.add_argument("--runs", type=int, default=3, help="saturated runs (the ratio is their median)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--pg-only", action="store_true", help="skip SQLite (needs YUEBAO_TEST_PG_URL)")

@@ -46,18 +46,6 @@ def context(services) -> router.Context:
     return router.Context(admin_userids=frozenset(config.admins.userids), timezone=config.app.timezone)
 
 
-def run_handlers(inbound: Inbound, ctx: router.Context) -> list:
-    """The handlers' replies; a bug becomes an apology (logged and counted), never a traceback."""
-    try:
-        with database.atomic():
-            return router.handle(inbound, ctx)
-    except UserError as exc:
-        return [Text(str(exc))]
-    except Exception:
-        log.exception("handler failed for %s from %s", inbound.dedupe_key, inbound.user)
-        return [Text(messages.APOLOGY)]
-
-
 def _is_text(reply) -> bool:
     return isinstance(reply, (Text, Markdown))
 
@@ -100,23 +88,45 @@ def _addressed(inbound: Inbound, index: int, reply, default_to: str):
     return ("app", f"reply:{inbound.dedupe_key}:{index}", default_to, reply)
 
 
-def _act_once(services, inbound: Inbound, passive: bool):
-    """(passive plaintext, outbox rows) — all written in one transaction."""
-    with database.atomic():
-        seen = InboundMessage.get_or_none(InboundMessage.dedupe_key == inbound.dedupe_key)
-        if seen is not None:
-            raise AlreadyHandled(seen.passive_reply)
-        replies = run_handlers(inbound, context(services))
-        if inbound.source == "robot":
-            head, queued = split_robot(inbound, replies, passive)
-        else:
-            head, queued = split_app(inbound, replies, passive, services.config.wecom.corp_id)
-        rows = [row for channel, key, to, reply in queued
-                if (row := outbound.enqueue(key, channel, to, reply)) is not None]
-        # Without the Redis lock a racing duplicate fails here, and everything above rolls back.
+def _not_seen(inbound: Inbound) -> None:
+    seen = InboundMessage.get_or_none(InboundMessage.dedupe_key == inbound.dedupe_key)
+    if seen is not None:
+        raise AlreadyHandled(seen.passive_reply)
+
+
+def _record(services, inbound: Inbound, replies: list, passive: bool):
+    """Queue the replies and remember the callback; returns (passive plaintext, outbox rows)."""
+    if inbound.source == "robot":
+        head, queued = split_robot(inbound, replies, passive)
+    else:
+        head, queued = split_app(inbound, replies, passive, services.config.wecom.corp_id)
+    rows = [row for channel, key, to, reply in queued
+            if (row := outbound.enqueue(key, channel, to, reply)) is not None]
+    try:
         InboundMessage.create(dedupe_key=inbound.dedupe_key, source=inbound.source, userid=inbound.user,
                               passive_reply=head)
-        return head, rows
+    except IntegrityError:
+        raise AlreadyHandled(None) from None    # a racing duplicate (no Redis lock) got here first
+    return head, rows
+
+
+def _act_once(services, inbound: Inbound, passive: bool):
+    """Everything a callback does, in one transaction. A handler that fails rolls back whole and
+    the person gets its user error, or an apology (logged with the traceback), never a traceback."""
+    try:
+        _not_seen(inbound)
+        act = router.prepare(inbound, context(services))
+        with database.atomic():
+            return _record(services, inbound, act(), passive)
+    except AlreadyHandled:
+        raise
+    except UserError as exc:
+        replies = [Text(str(exc))]
+    except Exception:
+        log.exception("handler failed for %s from %s", inbound.dedupe_key, inbound.user)
+        replies = [Text(messages.APOLOGY)]
+    with database.atomic():
+        return _record(services, inbound, replies, passive)
 
 
 def handle(services, inbound: Inbound, passive: bool = True, lock_wait: float = PASSIVE_LOCK_WAIT):
@@ -136,10 +146,7 @@ def handle(services, inbound: Inbound, passive: bool = True, lock_wait: float = 
             head, rows = _act_once(services, inbound, passive)
         except AlreadyHandled as seen:
             log.info("callback %s already handled; replaying its reply", inbound.dedupe_key)
-            return seen.passive_reply
-        except IntegrityError:      # a duplicate won a race the lock did not prevent (Redis down)
-            log.info("callback %s handled meanwhile; replaying its reply", inbound.dedupe_key)
-            return _stored_reply(inbound)
+            return seen.passive_reply if seen.passive_reply is not None else _stored_reply(inbound)
         services.outbox.kick(rows)
         return head
     finally:

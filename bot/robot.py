@@ -2,14 +2,12 @@
 from __future__ import annotations
 
 import json
-import secrets
-import time
 
 from flask import Blueprint, Response, request
 
-from bot.crypto import CallbackCrypto, CryptoError
+from bot.crypto import CallbackCrypto
 from bot.inbound import MalformedMessage, from_robot_json
-from bot.webhook import answer, reject, services, signed_args
+from bot.webhook import receive, services, verify
 
 bp = Blueprint("robot", __name__)
 
@@ -19,31 +17,24 @@ def robot_crypto() -> CallbackCrypto:
     return CallbackCrypto(robot.token, robot.encoding_aes_key, "")   # the robot's receiveid is ""
 
 
+def json_encrypt() -> str:
+    body = request.get_json(silent=True)
+    encrypt = body.get("encrypt") if isinstance(body, dict) else None
+    if not isinstance(encrypt, str) or not encrypt:
+        raise MalformedMessage("body is not {\"encrypt\": …}")
+    return encrypt
+
+
+def json_reply(encrypt: str, signature: str, stamp: str, nonce: str) -> Response:
+    body = {"encrypt": encrypt, "msgsignature": signature, "timestamp": int(stamp), "nonce": nonce}
+    return Response(json.dumps(body), mimetype="application/json")
+
+
 @bp.get("/wecom/robot")
-def verify_url():
-    try:
-        signature, timestamp, nonce, echostr = signed_args("msg_signature", "timestamp", "nonce", "echostr")
-        return Response(robot_crypto().decrypt(signature, timestamp, nonce, echostr), mimetype="text/plain")
-    except (CryptoError, MalformedMessage) as exc:
-        return reject(exc, "robot URL verification")
+def verify_robot_url():
+    return verify(robot_crypto(), "robot URL verification")
 
 
 @bp.post("/wecom/robot")
-def receive():
-    crypto = robot_crypto()
-    try:
-        signature, timestamp, nonce = signed_args("msg_signature", "timestamp", "nonce")
-        body = request.get_json(silent=True)
-        encrypt = body.get("encrypt") if isinstance(body, dict) else None
-        if not isinstance(encrypt, str) or not encrypt:
-            raise MalformedMessage("body is not {\"encrypt\": …}")
-        inbound = from_robot_json(crypto.decrypt(signature, timestamp, nonce, encrypt))
-    except (CryptoError, MalformedMessage) as exc:
-        return reject(exc, "robot callback")
-    plaintext = answer(inbound)
-    if not plaintext:
-        return Response("", status=200)
-    stamp, nonce = str(int(time.time())), secrets.token_hex(8)
-    encrypt, reply_signature = crypto.encrypt(plaintext, stamp, nonce)
-    body = {"encrypt": encrypt, "msgsignature": reply_signature, "timestamp": int(stamp), "nonce": nonce}
-    return Response(json.dumps(body), mimetype="application/json")
+def receive_robot_callback():
+    return receive(robot_crypto(), "robot callback", json_encrypt, from_robot_json, json_reply)

@@ -37,33 +37,49 @@ def reject(exc: Exception, what: str) -> Response:
     return Response(f"{status}: {exc}\n", status=status, mimetype="text/plain")
 
 
-@bp.get("/wecom/callback")
-def verify_url():
+def verify(crypto: CallbackCrypto, what: str) -> Response:
+    """URL verification: answer the decrypted echostr as plain text."""
     try:
         signature, timestamp, nonce, echostr = signed_args("msg_signature", "timestamp", "nonce", "echostr")
-        return Response(app_crypto().decrypt(signature, timestamp, nonce, echostr), mimetype="text/plain")
+        return Response(crypto.decrypt(signature, timestamp, nonce, echostr), mimetype="text/plain")
     except (CryptoError, MalformedMessage) as exc:
-        return reject(exc, "app URL verification")
+        return reject(exc, what)
 
 
-@bp.post("/wecom/callback")
-def receive():
-    crypto = app_crypto()
+def receive(crypto: CallbackCrypto, what: str, read_encrypt, parse, wrap) -> Response:
+    """decrypt → parse → dispatch → encrypted passive reply (or an empty 200)."""
     try:
         signature, timestamp, nonce = signed_args("msg_signature", "timestamp", "nonce")
-        envelope = parse_xml(request.get_data())
-        encrypt = envelope.get("Encrypt")
-        if not isinstance(encrypt, str) or not encrypt:
-            raise MalformedMessage("missing Encrypt")
-        inbound = from_app_xml(crypto.decrypt(signature, timestamp, nonce, encrypt))
+        inbound = parse(crypto.decrypt(signature, timestamp, nonce, read_encrypt()))
     except (CryptoError, MalformedMessage) as exc:
-        return reject(exc, "app callback")
+        return reject(exc, what)
     plaintext = answer(inbound)
     if not plaintext:
         return Response("", status=200)
     stamp, nonce = str(int(time.time())), secrets.token_hex(8)
     encrypt, reply_signature = crypto.encrypt(plaintext, stamp, nonce)
-    return Response(render.encrypted_xml(encrypt, reply_signature, stamp, nonce), mimetype="application/xml")
+    return wrap(encrypt, reply_signature, stamp, nonce)
+
+
+def xml_encrypt() -> str:
+    encrypt = parse_xml(request.get_data()).get("Encrypt")
+    if not isinstance(encrypt, str) or not encrypt:
+        raise MalformedMessage("missing Encrypt")
+    return encrypt
+
+
+def xml_reply(encrypt: str, signature: str, stamp: str, nonce: str) -> Response:
+    return Response(render.encrypted_xml(encrypt, signature, stamp, nonce), mimetype="application/xml")
+
+
+@bp.get("/wecom/callback")
+def verify_app_url():
+    return verify(app_crypto(), "app URL verification")
+
+
+@bp.post("/wecom/callback")
+def receive_app_callback():
+    return receive(app_crypto(), "app callback", xml_encrypt, from_app_xml, xml_reply)
 
 
 def answer(inbound):

@@ -23,16 +23,22 @@ MAX_TEXT = 500
 EDIT = re.compile(r"^改\s*(\d+)$")
 
 
-def handle(inbound, person, ctx) -> list:
+def prepare(inbound, person, ctx):
+    """Read the person's report, cursor and items; return the step that answers (see router.prepare)."""
     if not (person.has_role(ROLE_SECRETARY) or person.has_role(ROLE_DEPUTY)) or person.org_id is None:
-        return [Text(messages.NOT_A_SECRETARY.format(name=person.name))]
+        return lambda: [Text(messages.NOT_A_SECRETARY.format(name=person.name))]
     found = current_report(person)
     if found is None:
-        return [Text(messages.NO_REPORT)]
+        return lambda: [Text(messages.NO_REPORT)]
     s = Session(inbound, person, *found, today=ctx.today())
+    s.entries                            # noqa: B018 — read now, before the write transaction
+    return lambda: run(s)
+
+
+def run(s: Session) -> list:
     if s.report.status == "submitted" and "return_to" not in s.data:
         s.conv.step = SUBMITTED          # e.g. a deputy who had not opened this report before
-    if inbound.kind == EVENT:
+    if s.inbound.kind == EVENT:
         on_event(s)
     elif s.period.status == CLOSED:
         on_closed(s)
@@ -115,7 +121,7 @@ def progress(s: Session) -> None:
 
 
 def calendar(s: Session) -> None:
-    s.say(report_views.calendar_text(s.report, s.listing()))
+    s.say(report_views.calendar_text(s.report, s.entries))
 
 
 def resume(s: Session) -> None:

@@ -38,14 +38,9 @@ class Session:
 
     @property
     def entries(self) -> list:
-        """The report's entries, read once per message; their items load when first used."""
+        """The report's entries with their items, read once per message."""
         if self._entries is None:
-            self._entries = entries(self.report, with_items=False)
-        return self._entries
-
-    def listing(self) -> list:
-        """The entries with all their items at once, for the views that list every item."""
-        self._entries = entries(self.report)
+            self._entries = entries(self.report)
         return self._entries
 
     @property
@@ -106,7 +101,7 @@ def ask(s: Session, passive_only: bool = False) -> None:
         choices = "\n".join(f"{i} {d.name}" for i, d in enumerate(departments(), 1))
         s.say(messages.ASK_DEPARTMENT.format(choices=choices))
     elif step == SUMMARY:
-        s.say(report_views.summary_text(s.report, s.listing(), feedback_count(s)) + "\n" + messages.SUMMARY_ACTIONS)
+        s.say(report_views.summary_text(s.report, s.entries, feedback_count(s)) + "\n" + messages.SUMMARY_ACTIONS)
     else:
         s.say(messages.ALREADY_SUBMITTED.format(month=report_views.month_label(s.report.period)))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime
 import logging
 from dataclasses import dataclass
+from typing import Callable
 from zoneinfo import ZoneInfo
 
 from handlers import checkin, commands, messages
@@ -27,11 +28,17 @@ class Context:
         return person is not None and (person.userid in self.admin_userids or person.has_role(ROLE_ADMIN))
 
 
-def handle(inbound: Inbound, ctx: Context) -> list:
+def prepare(inbound: Inbound, ctx: Context) -> Callable[[], list]:
+    """Read what answering needs, then return the step that acts (and writes) and gives the replies.
+
+    The caller runs the step inside its write transaction: on SQLite that holds the database's one
+    write lock, so the reads are done before it. The caller also holds the person's lock, so what
+    was read about them cannot change in between.
+    """
     person = Person.by_userid(inbound.user)
     if person is None:
         log.info("message from a user not in the directory: %s via %s", inbound.user, inbound.source)
-        return [Text(messages.UNKNOWN_USER)]
+        return lambda: [Text(messages.UNKNOWN_USER)]
     if inbound.source == "robot":
-        return commands.run(inbound.text, person, ctx)
-    return checkin.handle(inbound, person, ctx)
+        return lambda: commands.run(inbound.text, person, ctx)
+    return checkin.prepare(inbound, person, ctx)

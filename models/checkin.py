@@ -5,7 +5,7 @@ import datetime
 
 from peewee import JOIN, fn
 
-from models.db import database, now
+from models.db import now
 from models.directory import Action, Department, Org, Period, Person, Task
 from models.items import Item
 from models.messaging import OutboxMessage
@@ -61,14 +61,8 @@ def current_report(person: Person) -> tuple[Report, Period, Conversation] | None
     return report, report.period_row, conv
 
 
-def entries(report: Report, with_items: bool = True) -> list[Entry]:
-    """The report's entries in order, with their action or task (and its department).
-
-    Without items, only the entries themselves are read; an entry's action or task then loads
-    when first used — cheaper when one message looks at one or two items.
-    """
-    if not with_items:
-        return list(Entry.select().where(Entry.report == report).order_by(Entry.position))
+def entries(report: Report) -> list[Entry]:
+    """The report's entries in order, with their action or task (and its department)."""
     return list(Entry.select(Entry, Action, Task, Department)
                 .join(Action, JOIN.LEFT_OUTER).switch(Entry)
                 .join(Task, JOIN.LEFT_OUTER).join(Department, JOIN.LEFT_OUTER)
@@ -76,14 +70,14 @@ def entries(report: Report, with_items: bool = True) -> list[Entry]:
 
 
 def record_answer(entry: Entry, person: Person, **answer) -> Entry:
-    """Set status / amount / reason / note and keep the change with who and when."""
+    """Set status / amount / reason / note and keep the change with who and when (call it inside a
+    transaction: the message's own)."""
     for field, value in answer.items():
         setattr(entry, field, value)
     entry.answered_by, entry.answered_at = person, now()
-    with database.atomic():
-        entry.save()
-        EntryChange.create(entry=entry, status=entry.status, amount=entry.amount, note=entry.note,
-                           reason=entry.reason, changed_by=person)
+    entry.save()
+    EntryChange.create(entry=entry, status=entry.status, amount=entry.amount, note=entry.note,
+                       reason=entry.reason, changed_by=person)
     return entry
 
 

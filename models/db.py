@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime
+import threading
 from pathlib import Path
 
 from peewee import DatabaseProxy, Model
@@ -34,6 +35,35 @@ def now() -> datetime.datetime:
 POOL = {"max_connections": 32, "stale_timeout": 300, "timeout": 30}   # timeout: wait for a free connection
 
 
+class SerializedSqliteDatabase(PooledSqliteDatabase):
+    """Threads of one process queue for the write lock here instead of in SQLite, whose busy
+    handler sleeps in growing steps and so leaves the lock idle while many threads wait."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._writer = threading.Lock()
+
+    def begin(self, lock_type=None):
+        self._writer.acquire()
+        try:
+            super().begin(lock_type)
+        except BaseException:
+            self._writer.release()
+            raise
+
+    def commit(self):
+        try:
+            return super().commit()
+        finally:
+            self._writer.release()
+
+    def rollback(self):
+        try:
+            return super().rollback()
+        finally:
+            self._writer.release()
+
+
 def open_database(url: str):
     """A pooled peewee Database for a sqlite:// or postgresql:// URL (not yet connected).
 
@@ -46,8 +76,8 @@ def open_database(url: str):
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         # IMMEDIATE takes the write lock at BEGIN, so two writers queue instead of deadlocking.
         # Pooled connections move between threads (one request at a time each).
-        return PooledSqliteDatabase(path, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE",
-                                    check_same_thread=False, returning_clause=True, **POOL)
+        return SerializedSqliteDatabase(path, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE",
+                                        check_same_thread=False, returning_clause=True, **POOL)
     database_name = params.pop("database")
     return PooledPostgresqlDatabase(database_name, prefer_psycopg3=True, **params, **POOL)
 

@@ -142,6 +142,16 @@ def people(db):
     }
 
 
+@pytest.fixture
+def handler(monkeypatch):
+    """Replace the handlers by a function (inbound, ctx) -> replies, run where the real ones run."""
+    from handlers import router
+
+    def install(func):
+        monkeypatch.setattr(router, "prepare", lambda inbound, ctx: lambda: func(inbound, ctx))
+    return install
+
+
 def run_worker(services) -> None:
     """Run every queued job now, in this process, with a real RQ worker."""
     from rq import SimpleWorker

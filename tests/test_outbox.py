@@ -5,7 +5,7 @@ import json
 import pytest
 
 from bot import outbound
-from handlers.replies import Button, Card, CardUpdate, Text
+from handlers.replies import Button, Card, CardUpdate, FileReply, Text
 from models import OutboxMessage, database, now
 from tests.conftest import run_worker
 
@@ -135,3 +135,38 @@ def test_a_card_and_its_update(services, phone, members):
     [shown] = phone.messages(userid="sec01")
     assert shown["card"]["replaced_name"] == "已提交"
     assert json.loads(row.payload)["template_card"]["card_type"] == "button_interaction"
+
+
+def test_a_file_is_uploaded_then_sent(services, phone, members, tmp_path):
+    export = tmp_path / "2026年11月统计.xlsx"
+    export.write_bytes(b"PK\x03\x04" + b"x" * 2000)
+    row = queue("file", FileReply(str(export)))
+    services.outbox.deliver(row.id)
+    [shown] = phone.messages(userid="sec01")
+    assert shown["msgtype"] == "file"
+    assert (shown["media"]["filename"], shown["media"]["size"]) == ("2026年11月统计.xlsx", 2004)
+    assert OutboxMessage.get_by_id(row.id).status == "sent"
+
+
+def test_a_card_with_a_link_is_a_text_notice(services, phone, members):
+    row = queue("notice", Card(title="年度工作一览表", description="点击查看", url="https://example.org/y"))
+    services.outbox.deliver(row.id)
+    [shown] = phone.messages(userid="sec01")
+    assert shown["content"]["template_card"]["card_type"] == "text_notice"
+    assert shown["content"]["template_card"]["card_action"] == {"type": 1, "url": "https://example.org/y"}
+
+
+def test_a_group_reply_goes_once_through_the_robots_response_url(services, phone, live_app, people, handler):
+    phone.add_members(["dangwei01"])
+    handler(lambda inbound, ctx: [
+        Text("正在统计…"), Card(title="11月进度", description="已提交 55/73")])
+    phone.robot("dangwei01", "进度")
+    run_worker(services)
+    shown = [(m["via"], m["msgtype"]) for m in phone.messages(chatid="admin-group")]
+    assert shown == [("passive", "stream"), ("response_url", "markdown")]
+    [row] = OutboxMessage.select()
+    again = queue("again", Text("第二次"), to=row.recipient)
+    OutboxMessage.update(channel="robot").where(OutboxMessage.id == again.id).execute()
+    services.outbox.deliver(again.id)
+    assert OutboxMessage.get_by_id(again.id).status == "failed"
+    assert len(phone.messages(chatid="admin-group")) == 2

@@ -36,13 +36,13 @@ def test_a_robot_mention_goes_round_trip(live_app, phone, people):
 def test_a_slow_answer_is_retried_by_wecom_and_acted_on_once(live_app, phone, people, standin, monkeypatch):
     standin.state.config = standin.state.config.replace(standin={"callback_timeout_seconds": 1})
     calls = []
-    real = router.handle
+    real = router.prepare
 
     def slow(inbound, ctx):
         calls.append(inbound.msg_id)
         time.sleep(1.5)
         return real(inbound, ctx)
-    monkeypatch.setattr(router, "handle", slow)
+    monkeypatch.setattr(router, "prepare", slow)
     result = phone.say("sec01", "慢一点")
     assert result["attempts"] == 2 and result["status"] == 200
     assert len(calls) == 1
@@ -52,7 +52,7 @@ def test_a_slow_answer_is_retried_by_wecom_and_acted_on_once(live_app, phone, pe
 
 def test_two_messages_of_one_person_at_once_are_handled_one_at_a_time(live_app, phone, people, monkeypatch):
     active, overlaps = [], []
-    real = router.handle
+    real = router.prepare
 
     def watched(inbound, ctx):
         if active:
@@ -61,7 +61,7 @@ def test_two_messages_of_one_person_at_once_are_handled_one_at_a_time(live_app, 
         time.sleep(0.3)
         active.pop()
         return real(inbound, ctx)
-    monkeypatch.setattr(router, "handle", watched)
+    monkeypatch.setattr(router, "prepare", watched)
     threads = [threading.Thread(target=phone.say, args=("sec01", text)) for text in ("一", "二")]
     for thread in threads:
         thread.start()

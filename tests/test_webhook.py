@@ -4,7 +4,8 @@ import logging
 
 import pytest
 
-from handlers import messages, router
+from handlers import messages
+from handlers.errors import UserError
 from handlers.replies import Text
 from models import Department, InboundMessage, OutboxMessage
 from tests.conftest import run_worker
@@ -66,11 +67,11 @@ def test_unknown_user_gets_a_polite_reply_and_a_log_line(client, wecom, people, 
     assert "stranger" in caplog.text and "not in the directory" in caplog.text
 
 
-def test_a_retried_callback_acts_once_and_gets_the_same_reply(client, wecom, people, monkeypatch):
+def test_a_retried_callback_acts_once_and_gets_the_same_reply(client, wecom, people, handler):
     def acting(inbound, ctx):
         Department.create(name=f"部门{Department.select().count() + 1}")     # something it did
         return [Text(f"第 {Department.select().count()} 次")]
-    monkeypatch.setattr(router, "handle", acting)
+    handler(acting)
     first = post_app(client, wecom, text_xml("sec01", "你好", msg_id="3"))
     retry = post_app(client, wecom, text_xml("sec01", "你好", msg_id="3"))
     assert wecom.open_xml_reply(first.data)["Content"] == wecom.open_xml_reply(retry.data)["Content"] == "第 1 次"
@@ -78,8 +79,8 @@ def test_a_retried_callback_acts_once_and_gets_the_same_reply(client, wecom, peo
     assert InboundMessage.select().count() == 1
 
 
-def test_two_events_in_one_second_both_act(client, wecom, people, monkeypatch):
-    monkeypatch.setattr(router, "handle", lambda inbound, ctx: Department.create(name=inbound.event_key) and [])
+def test_two_events_in_one_second_both_act(client, wecom, people, handler):
+    handler(lambda inbound, ctx: Department.create(name=inbound.event_key) and [])
     for key in ("a", "b", "a"):
         assert post_app(client, wecom, event_xml("sec01", "click", key=key)).status_code == 200
     assert sorted(d.name for d in Department.select()) == ["a", "b"]
@@ -128,14 +129,25 @@ def test_unknown_path_and_method_are_plain(client):
     assert client.put("/wecom/callback").status_code == 405
 
 
-def test_a_bug_in_a_handler_becomes_an_apology(client, wecom, people, monkeypatch, caplog):
+def test_a_bug_in_a_handler_becomes_an_apology_and_undoes_its_writes(client, wecom, people, handler, caplog):
     def broken(inbound, ctx):
+        Department.create(name="half-done")
         raise ZeroDivisionError("boom")
-    monkeypatch.setattr(router, "handle", broken)
+    handler(broken)
     response = post_app(client, wecom, text_xml("sec01", "x", msg_id="6"))
     assert response.status_code == 200
     assert wecom.open_xml_reply(response.data)["Content"] == messages.APOLOGY
     assert "ZeroDivisionError" in caplog.text
+    assert Department.select().count() == 0
+    assert InboundMessage.get().passive_reply is not None
+
+
+def test_a_user_error_is_shown_as_it_is(client, wecom, people, handler):
+    def refuses(inbound, ctx):
+        raise UserError("该月份已截止。")
+    handler(refuses)
+    response = post_app(client, wecom, text_xml("sec01", "x", msg_id="8"))
+    assert wecom.open_xml_reply(response.data)["Content"] == "该月份已截止。"
 
 
 def test_a_busy_person_is_answered_by_a_worker(client, wecom, people, services):
@@ -191,3 +203,21 @@ def test_robot_wrong_signature_is_403(client, robot, people):
     encrypt, query = robot.envelope(robot_json("dangwei01", "帮助"))
     query["msg_signature"] = "1" * 40
     assert client.post("/wecom/robot", query_string=query, json={"encrypt": encrypt}).status_code == 403
+
+
+def test_with_redis_down_messages_are_still_answered_and_nothing_is_lost(config, people, handler, wecom, caplog):
+    from app import create_app
+    from jobs import runtime
+
+    handler(lambda inbound, ctx: [Text("收到"), Text("第二条稍后送达")])
+    broken = create_app(config.replace(redis={"url": "redis://127.0.0.1:1/0"}))
+    response = post_app(broken.test_client(), wecom, text_xml("sec01", "你好", msg_id="9"))
+    assert response.status_code == 200
+    assert wecom.open_xml_reply(response.data)["Content"] == "收到"
+    [row] = OutboxMessage.select()
+    assert row.status == "pending" and "queued in the database only" in caplog.text
+    assert broken.test_client().get("/healthz").get_json()["redis"].startswith("error")
+    healthy = create_app(config).extensions["yuebao"]
+    runtime.use(healthy)
+    OutboxMessage.update(next_attempt_at=row.next_attempt_at.replace(year=2020)).execute()
+    assert healthy.outbox.sweep() == {"reclaimed": 0, "requeued": 1}

@@ -1,0 +1,88 @@
+"""The operating commands, run as a user runs them."""
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from rq.cron import CronScheduler
+
+from models import Period
+from stack.redis_server import free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+FLASK = [sys.executable, "-m", "flask", "--app", "app"]
+
+
+def run(args, env, cwd=ROOT):
+    return subprocess.run(FLASK + args, env={**os.environ, **env}, cwd=cwd, capture_output=True, text=True,
+                          timeout=60)
+
+
+def test_init_db_creates_then_is_a_no_op(tmp_path):
+    env = {"YUEBAO_CONFIG": "", "YUEBAO_DATABASE_URL": f"sqlite:///{tmp_path / 'y.db'}"}
+    first, second = run(["init-db"], env), run(["init-db"], env)
+    assert (first.returncode, first.stdout.strip()) == (0, "applied: 0001_initial")
+    assert (second.returncode, second.stdout.strip()) == (0, "database is up to date")
+
+
+def test_a_malformed_setting_stops_start_up_with_one_line(tmp_path):
+    bad = tmp_path / "config.toml"
+    bad.write_text('[wecom]\nencoding_aes_key = "too-short"\n', encoding="utf-8")
+    result = run(["init-db"], {"YUEBAO_CONFIG": str(bad)})
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        "yuebao: configuration error: wecom.encoding_aes_key: must be 43 characters, got 9"]
+
+
+def test_publish_and_close(app, services, people):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["publish", "2026-11"])
+    assert first.exit_code == 0 and first.output.startswith("published 2026-11: 0 reports")
+    assert runner.invoke(args=["publish", "2026-13"]).exit_code == 2
+    assert runner.invoke(args=["close", "2026-11"]).output == "closed 2026-11\n"
+    assert Period.get().status == "closed"
+    again = runner.invoke(args=["publish", "2026-11"])
+    assert again.exit_code == 1 and "2026-11 已截止，不能再发布。" in again.output
+    assert "was never published" in runner.invoke(args=["close", "2030-01"]).output
+
+
+def test_a_second_cron_refuses_to_start(app, services):
+    alive = CronScheduler(connection=services.redis, name="elsewhere")
+    alive.register_birth()
+    alive.heartbeat()
+    result = app.test_cli_runner().invoke(args=["cron"])
+    assert result.exit_code == 1 and "a cron scheduler is already running: elsewhere" in result.output
+
+
+def test_up_runs_everything_and_ctrl_c_stops_it(tmp_path):
+    from standin.client import StandinClient
+
+    web, standin = free_port(), free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "YUEBAO_CONFIG": str(ROOT / "config.demo.toml"),
+           "YUEBAO_WEB_PORT": str(web), "YUEBAO_STANDIN_PORT": str(standin),
+           "YUEBAO_STANDIN_APP_URL": f"http://127.0.0.1:{web}", "YUEBAO_APP_LOG_LEVEL": "WARNING",
+           "YUEBAO_WECOM_API_BASE_URL": f"http://127.0.0.1:{standin}/cgi-bin/"}
+    process = subprocess.Popen(FLASK + ["up"], cwd=tmp_path, env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)
+    try:
+        lines = []
+        deadline = time.monotonic() + 60
+        while not any("phone sec-" in line for line in lines):
+            assert time.monotonic() < deadline and process.poll() is None, "".join(lines)
+            lines.append(process.stdout.readline())
+        secretary = next(line.split()[-1] for line in lines if "phone sec-" in line)
+        phone = StandinClient(f"http://127.0.0.1:{standin}")
+        [notice] = phone.wait_messages(userid=secretary, count=1, timeout=20)
+        assert notice["card"]["title"].endswith("党建月报已发布")
+        phone.click(secretary, notice["card"]["task_id"], notice["card"]["buttons"][0]["key"])
+        item = phone.wait_messages(userid=secretary, after=notice["seq"], count=1, timeout=20)[0]
+        assert item["card"]["title"].startswith("第 1/")
+    finally:
+        process.send_signal(signal.SIGINT)
+        output = process.communicate(timeout=30)[0]
+    assert process.returncode == 0, output
+    assert "stopping" in output
+    assert (tmp_path / "data" / "yuebao.db").exists()
