@@ -61,9 +61,15 @@ def current_report(person: Person) -> tuple[Report, Period, Conversation] | None
     return report, report.period_row, conv
 
 
+ITEM_COLUMNS = (Action.id, Action.code, Action.category, Action.title, Action.requirement, Action.frequency,
+                Action.target, Action.unit, Task.id, Task.code, Task.title, Task.details, Task.department,
+                Task.due_date, Department.id, Department.name)
+
+
 def entries(report: Report) -> list[Entry]:
-    """The report's entries in order, with their action or task (and its department)."""
-    return list(Entry.select(Entry, Action, Task, Department)
+    """The report's entries in order, with what the check-in shows of their action or task
+    (every message reads them: the applicability lists are left out)."""
+    return list(Entry.select(Entry, *ITEM_COLUMNS)
                 .join(Action, JOIN.LEFT_OUTER).switch(Entry)
                 .join(Task, JOIN.LEFT_OUTER).join(Department, JOIN.LEFT_OUTER)
                 .where(Entry.report == report).order_by(Entry.position))
