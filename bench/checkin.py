@@ -34,9 +34,11 @@ from bot.crypto import CallbackCrypto  # noqa: E402
 from bot.services import Services  # noqa: E402
 from jobs.publish import publish_period  # noqa: E402
 from models import Action, Org, Person, bind, database, migrate  # noqa: E402
+from models.db import in_schema  # noqa: E402
 from stack import redis_server  # noqa: E402
 
 PERIOD = "2026-11"
+BENCH_SCHEMA = "yuebao_bench"
 QUANTIFIED_EVERY = 7        # one item in seven asks for a number (times or hours)
 
 
@@ -148,14 +150,17 @@ def run_clients(url, crypto, userids, think, scripts=None) -> dict:
 
 
 def bench_database(label: str, url: str, redis_url: str, args) -> None:
+    groups = args.runs + 1                  # a fresh group of secretaries for every run, and the paced one
+    if url.startswith("postgres"):
+        bind(url)
+        with database.connection_context():
+            database.execute_sql(f"DROP SCHEMA IF EXISTS {BENCH_SCHEMA} CASCADE; CREATE SCHEMA {BENCH_SCHEMA}")
+        url = in_schema(url, BENCH_SCHEMA)
     env = {**os.environ, "YUEBAO_CONFIG": str(settings.DEMO_CONFIG), "YUEBAO_DATABASE_URL": url,
            "YUEBAO_REDIS_URL": redis_url, "YUEBAO_APP_LOG_LEVEL": "WARNING"}
     config = settings.load(settings.DEMO_CONFIG, env=env)
-    groups = args.runs + 1                  # a fresh group of secretaries for every run, and the paced one
     bind(url)
     with database.connection_context():
-        if url.startswith("postgres"):
-            database.execute_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
         migrate()
         seed(args.secretaries * groups, args.items)
         publish_period(Services(config), PERIOD)

@@ -21,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import settings  # noqa: E402
 from models import Org, bind, database, migrate  # noqa: E402
+from models.db import in_schema  # noqa: E402
 from models.lists_io import import_file  # noqa: E402
 from models.lists_io.orgs import HEADERS  # noqa: E402
 from models.lists_io.tables import read_table, write_table  # noqa: E402
@@ -49,7 +50,7 @@ def fresh_database(url: str) -> None:
             Path(path + suffix).unlink(missing_ok=True)
         bind(url)
     else:
-        bind(f"{url}?options=-csearch_path%3D{BENCH_SCHEMA}")
+        bind(in_schema(url, BENCH_SCHEMA))
         database.execute_sql(f"DROP SCHEMA IF EXISTS {BENCH_SCHEMA} CASCADE; CREATE SCHEMA {BENCH_SCHEMA}")
     migrate()
 

@@ -58,16 +58,15 @@ class WeComClient(WeChatClient):
             if current and current != stale:
                 return current
             log.info("fetching a WeCom access token for agent %s", self.agent_id)
-            result = self._call(lambda: self._http.get(
-                self.API_BASE_URL + "gettoken", timeout=self.timeout,
-                params={"corpid": self.corp_id, "corpsecret": self.secret}))
+            result = self._call(self._http.get, self.API_BASE_URL + "gettoken",
+                                params={"corpid": self.corp_id, "corpsecret": self.secret})
             ttl = max(60, int(result.get("expires_in", 7200)) - TOKEN_MARGIN_SECONDS)
             self.session.set(self.access_token_key, result["access_token"], ttl)
             return result["access_token"]
 
-    def _call(self, send) -> dict:
+    def _call(self, send, url: str, **request) -> dict:
         try:
-            response = send()
+            response = send(url, timeout=self.timeout, **request)
         except requests.RequestException as exc:
             raise WeComError(None, f"network: {type(exc).__name__}") from None
         if response.status_code != 200:
@@ -88,9 +87,8 @@ class WeComClient(WeChatClient):
             token = self.access_token
             query = {**(params or {}), "access_token": token}
             try:
-                return self._call(lambda: self._http.post(
-                    self.API_BASE_URL + endpoint, params=query, files=files, timeout=self.timeout,
-                    data=_json_body(data), headers=None if files else JSON_HEADERS))
+                return self._call(self._http.post, self.API_BASE_URL + endpoint, params=query, files=files,
+                                  data=_json_body(data), headers=None if files else JSON_HEADERS)
             except WeComError as exc:
                 if attempt == 1 and exc.errcode in TOKEN_ERRORS:
                     log.info("WeCom token rejected (%s), refreshing once", exc.errcode)
@@ -101,6 +99,5 @@ class WeComClient(WeChatClient):
 
     def post_plain(self, url: str, data: dict) -> dict:
         """POST to a URL that needs no token (the robot's response_url)."""
-        return self._call(lambda: self._http.post(
-            url, data=_json_body(data), headers=JSON_HEADERS, timeout=self.timeout))
+        return self._call(self._http.post, url, data=_json_body(data), headers=JSON_HEADERS)
 

@@ -82,6 +82,11 @@ def open_database(url: str):
     return PooledPostgresqlDatabase(database_name, prefer_psycopg3=True, **params, **POOL)
 
 
+def in_schema(url: str, schema: str) -> str:
+    """The same PostgreSQL URL, with every table looked up and created in `schema`."""
+    return f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
+
+
 def bind(url: str):
     """Point the proxy at the database of this URL and return it."""
     db = open_database(url)

@@ -49,5 +49,5 @@ def start(directory: Path, port: int | None = None) -> tuple[subprocess.Popen, s
         except redis.ConnectionError:
             if process.poll() is not None or time.monotonic() > deadline:
                 process.kill()
-                raise RuntimeError(f"redis-server did not start; see {directory / 'redis.log'}")
+                raise RuntimeError(f"redis-server did not start; see {directory / 'redis.log'}") from None
             time.sleep(0.05)

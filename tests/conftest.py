@@ -10,7 +10,7 @@ import redis as redis_lib
 
 import settings
 from models import ALL_MODELS, database
-from models.db import bind, migrate
+from models.db import bind, in_schema, migrate
 from stack import redis_server
 
 PG_URL = os.environ.get("YUEBAO_TEST_PG_URL", "")
@@ -35,13 +35,20 @@ def redis_client(redis_url):
 
 @pytest.fixture(scope="session")
 def _pg_schema():
-    """Migrate PostgreSQL once per run, from an empty schema."""
+    """Migrate a schema of this run's own (parallel runs and other data stay untouched)."""
+    schema = f"yuebao_test_{os.getpid()}"
     db = bind(PG_URL)
     db.connect(reuse_if_open=True)
-    db.execute_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
-    migrate()
+    db.execute_sql(f"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}")
     db.close()
-    return PG_URL
+    url = in_schema(PG_URL, schema)
+    bind(url)
+    with database.connection_context():
+        migrate()
+    yield url
+    db = bind(PG_URL)
+    with database.connection_context():
+        db.execute_sql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
 
 
 def _truncate_pg():

@@ -6,7 +6,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
 from rq.cron import CronScheduler
 
 from models import Period

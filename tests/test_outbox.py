@@ -106,7 +106,7 @@ def test_the_sweeper_recovers_a_row_a_dead_worker_left(services, phone, members)
 
 
 def test_the_sweeper_requeues_what_redis_never_got(services, phone, members):
-    row = queue("k", Text("redis was down"))
+    queue("k", Text("redis was down"))
     OutboxMessage.update(next_attempt_at=now() - datetime.timedelta(minutes=2)).execute()
     assert services.outbox.sweep() == {"reclaimed": 0, "requeued": 1}
     run_worker(services)
