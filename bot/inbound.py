@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import json
 import re
+from xml.parsers.expat import ExpatError
 
 import xmltodict
-from xml.parsers.expat import ExpatError
 
 from handlers.events import EVENT, IMAGE, OTHER, TEXT, VOICE, Inbound
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from standin.rules import INTERACTIVE_CARDS, ApiError, card_state, check_agentid, check_card
+from standin.rules import INTERACTIVE_CARDS, ApiError, card_state, check_agentid, check_card, message_payload
 
 CARD_CODE_TTL = 72 * 3600       # update_template_card page: a response_code lives 72 hours
 ROBOT_CODE_TTL = 3600           # aibot response_url page: one hour
@@ -98,12 +98,7 @@ class CardsMixin:
 
     def robot_response(self, code, body: dict) -> dict:
         """aibot/response: one message into the chat the response_url was made for."""
-        msgtype = body.get("msgtype")
-        if msgtype not in ROBOT_MSGTYPES:
-            raise ApiError(40008)
-        payload = body.get(msgtype)
-        if not isinstance(payload, dict):
-            raise ApiError(40058, f"{msgtype} missing")
+        msgtype, payload = message_payload(body, ROBOT_MSGTYPES)
         if msgtype == "template_card":
             check_card(payload)
         elif not str(payload.get("content") or "").strip():

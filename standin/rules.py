@@ -85,14 +85,20 @@ def check_agentid(body: dict, agent_id: int) -> None:
         raise ApiError(40056)
 
 
-def check_message(body: dict) -> tuple[str, dict, bool]:
-    """(msgtype, the msgtype's payload as it will be delivered, whether text was cut)."""
+def message_payload(body: dict, allowed) -> tuple[str, dict]:
+    """(msgtype, its payload) of a message body, if the msgtype is one of `allowed`."""
     msgtype = body.get("msgtype")
-    if msgtype not in MSGTYPES:
+    if msgtype not in allowed:
         raise ApiError(40008)
     payload = body.get(msgtype)
     if not isinstance(payload, dict):
         raise ApiError(40058, f"{msgtype} missing")
+    return msgtype, payload
+
+
+def check_message(body: dict) -> tuple[str, dict, bool]:
+    """(msgtype, the msgtype's payload as it will be delivered, whether text was cut)."""
+    msgtype, payload = message_payload(body, MSGTYPES)
     if msgtype in ("text", "markdown"):
         payload, cut = check_text(msgtype, payload)
         return msgtype, payload, cut

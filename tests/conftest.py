@@ -3,15 +3,23 @@ a private real Redis, and the configuration that points the app at them."""
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 
 import pytest
 import redis as redis_lib
+from rq import SimpleWorker
+from werkzeug.serving import make_server
 
 import settings
-from models import ALL_MODELS, database
+from app import create_app
+from handlers import router
+from jobs import runtime
+from models import ALL_MODELS, Org, Person, database
 from models.db import bind, in_schema, migrate
 from stack import redis_server
+from standin.client import StandinClient
+from standin.server import start_in_thread
 
 PG_URL = os.environ.get("YUEBAO_TEST_PG_URL", "")
 
@@ -85,8 +93,6 @@ def db(db_url):
 @pytest.fixture
 def standin():
     """The local WeCom stand-in, served over HTTP from a thread, with the demo credentials."""
-    from standin.server import start_in_thread
-
     handle = start_in_thread(settings.load(settings.DEMO_CONFIG, env={}))
     yield handle
     handle.shutdown()
@@ -95,8 +101,6 @@ def standin():
 @pytest.fixture
 def phone(standin):
     """The control side of the stand-in: what people type and what their phones show."""
-    from standin.client import StandinClient
-
     return StandinClient(standin.url)
 
 
@@ -116,15 +120,11 @@ def root() -> Path:
 
 @pytest.fixture
 def app(config, redis_client):
-    from app import create_app
-
     return create_app(config)
 
 
 @pytest.fixture
 def services(app):
-    from jobs import runtime
-
     services = app.extensions["yuebao"]
     runtime.use(services)
     return services
@@ -138,8 +138,6 @@ def client(app, services):
 @pytest.fixture
 def people(db):
     """A small directory: one org with a secretary and a deputy, and an admin."""
-    from models import Org, Person
-
     org = Org.create(code="ORG01", name="哲学学院", type="学院")
     return {
         "secretary": Person.create(userid="sec01", name="张书记", roles=["secretary"], org=org),
@@ -152,8 +150,6 @@ def people(db):
 @pytest.fixture
 def handler(monkeypatch):
     """Replace the handlers by a function (inbound, ctx) -> replies, run where the real ones run."""
-    from handlers import router
-
     def install(func):
         monkeypatch.setattr(router, "prepare", lambda inbound, ctx: lambda: func(inbound, ctx))
     return install
@@ -161,18 +157,12 @@ def handler(monkeypatch):
 
 def run_worker(services) -> None:
     """Run every queued job now, in this process, with a real RQ worker."""
-    from rq import SimpleWorker
-
     SimpleWorker([services.queue], connection=services.redis).work(burst=True, with_scheduler=False)
 
 
 @pytest.fixture
 def live_app(app, services, standin):
     """The app served over real HTTP from a thread; the stand-in's callbacks go to it."""
-    import threading
-
-    from werkzeug.serving import make_server
-
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()

@@ -1,10 +1,23 @@
 """The monthly check-in, through the real webhook with real crypto, as a secretary sees it on the phone."""
 import datetime
+import threading
 
 import pytest
+from werkzeug.serving import make_server
 
+from app import create_app
 from jobs.publish import publish_period
-from models import Action, Department, Entry, EntryChange, Evidence, Feedback, Period, Report, Task
+from models import (
+    Action,
+    Department,
+    Entry,
+    EntryChange,
+    Evidence,
+    Feedback,
+    Period,
+    Report,
+    Task,
+)
 from tests.chat import Phone, show
 from tests.conftest import run_worker
 
@@ -149,11 +162,6 @@ def test_pause_and_resume_on_another_device(sec, dep, month):
 
 
 def test_a_new_app_process_resumes_where_the_person_was(sec, config, standin, services, month):
-    from werkzeug.serving import make_server
-    import threading
-
-    from app import create_app
-
     sec.send("开始")
     sec.send("1 1")
     second = make_server("127.0.0.1", 0, create_app(config), threaded=True)

@@ -10,6 +10,7 @@ from rq.cron import CronScheduler
 
 from models import Period
 from stack.redis_server import free_port
+from standin.client import StandinClient
 
 ROOT = Path(__file__).resolve().parent.parent
 FLASK = [sys.executable, "-m", "flask", "--app", "app"]
@@ -57,8 +58,6 @@ def test_a_second_cron_refuses_to_start(app, services):
 
 
 def test_up_runs_everything_and_ctrl_c_stops_it(tmp_path):
-    from standin.client import StandinClient
-
     web, standin = free_port(), free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT), "YUEBAO_CONFIG": str(ROOT / "config.demo.toml"),
            "YUEBAO_WEB_PORT": str(web), "YUEBAO_STANDIN_PORT": str(standin),

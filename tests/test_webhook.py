@@ -4,9 +4,11 @@ import logging
 
 import pytest
 
+from app import create_app
 from handlers import messages
 from handlers.errors import UserError
 from handlers.replies import Text
+from jobs import runtime
 from models import Department, InboundMessage, OutboxMessage
 from tests.conftest import run_worker
 from tests.wecom import Caller, event_xml, robot_json, text_xml
@@ -206,9 +208,6 @@ def test_robot_wrong_signature_is_403(client, robot, people):
 
 
 def test_with_redis_down_messages_are_still_answered_and_nothing_is_lost(config, people, handler, wecom, caplog):
-    from app import create_app
-    from jobs import runtime
-
     handler(lambda inbound, ctx: [Text("收到"), Text("第二条稍后送达")])
     broken = create_app(config.replace(redis={"url": "redis://127.0.0.1:1/0"}))
     response = post_app(broken.test_client(), wecom, text_xml("sec01", "你好", msg_id="9"))
