@@ -5,16 +5,10 @@ import json
 
 from flask import Blueprint, Response, request
 
-from bot.crypto import CallbackCrypto
 from bot.inbound import MalformedMessage, from_robot_json
 from bot.webhook import receive, services, verify
 
 bp = Blueprint("robot", __name__)
-
-
-def robot_crypto() -> CallbackCrypto:
-    robot = services().config.robot
-    return CallbackCrypto(robot.token, robot.encoding_aes_key, "")   # the robot's receiveid is ""
 
 
 def json_encrypt() -> str:
@@ -32,9 +26,9 @@ def json_reply(encrypt: str, signature: str, stamp: str, nonce: str) -> Response
 
 @bp.get("/wecom/robot")
 def verify_robot_url():
-    return verify(robot_crypto(), "robot URL verification")
+    return verify(services().robot_crypto, "robot URL verification")
 
 
 @bp.post("/wecom/robot")
 def receive_robot_callback():
-    return receive(robot_crypto(), "robot callback", json_encrypt, from_robot_json, json_reply)
+    return receive(services().robot_crypto, "robot callback", json_encrypt, from_robot_json, json_reply)

@@ -6,6 +6,7 @@ from functools import cached_property
 import redis as redis_lib
 from rq import Queue
 
+from bot.crypto import CallbackCrypto
 from bot.outbound import Outbox
 from bot.wecom_client import WeComClient
 from settings import Config, ConfigError
@@ -23,6 +24,16 @@ class Services:
             raise ConfigError("redis.url: empty; run `flask --app app up`, or set YUEBAO_REDIS_URL")
         return redis_lib.Redis.from_url(self.config.redis.url, socket_timeout=5,
                                         socket_connect_timeout=2, health_check_interval=30)
+
+    @cached_property
+    def app_crypto(self) -> CallbackCrypto:
+        wecom = self.config.wecom
+        return CallbackCrypto(wecom.token, wecom.encoding_aes_key, wecom.corp_id)
+
+    @cached_property
+    def robot_crypto(self) -> CallbackCrypto:
+        robot = self.config.robot
+        return CallbackCrypto(robot.token, robot.encoding_aes_key, "")   # the robot's receiveid is ""
 
     @cached_property
     def queue(self) -> Queue:

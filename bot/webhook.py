@@ -19,11 +19,6 @@ def services():
     return current_app.extensions["yuebao"]
 
 
-def app_crypto() -> CallbackCrypto:
-    wecom = services().config.wecom
-    return CallbackCrypto(wecom.token, wecom.encoding_aes_key, wecom.corp_id)
-
-
 def signed_args(*names: str) -> list[str]:
     values = [request.args.get(name, "") for name in names]
     if not all(values):
@@ -74,12 +69,12 @@ def xml_reply(encrypt: str, signature: str, stamp: str, nonce: str) -> Response:
 
 @bp.get("/wecom/callback")
 def verify_app_url():
-    return verify(app_crypto(), "app URL verification")
+    return verify(services().app_crypto, "app URL verification")
 
 
 @bp.post("/wecom/callback")
 def receive_app_callback():
-    return receive(app_crypto(), "app callback", xml_encrypt, from_app_xml, xml_reply)
+    return receive(services().app_crypto, "app callback", xml_encrypt, from_app_xml, xml_reply)
 
 
 def answer(inbound):

@@ -6,7 +6,6 @@ ADMIN_ONLY = "该命令仅限管理员使用。"
 UNKNOWN_COMMAND = "没有“{name}”这个命令。"
 DID_YOU_MEAN = "您是不是要找：{suggestion}？"
 COMMANDS_HEADER = "可用命令（在群里 @我 + 命令）："
-APP_HELP = "您好，{name}！这里是党建月报助手。每月 5 日发布月报后，您会收到填报卡片。"
 
 # The monthly check-in
 NO_REPORT = "本月月报尚未发布，发布后会通知您。"

@@ -13,18 +13,11 @@ from zoneinfo import ZoneInfo
 from bot import outbound
 from handlers import report_views
 from handlers.errors import UserError
-from jobs import runtime
 from models import Org, Period, Person, Report, database
 from models.checkin import CLOSED, PUBLISHED, create_reports, entry_counts
 from models.directory import ROLE_DEPUTY, ROLE_SECRETARY
 from models.items import items_for_orgs
 from models.periods import check, split
-
-
-def publish(period: str) -> dict:
-    """The RQ job: publish with the worker's services."""
-    with database.connection_context():
-        return publish_period(runtime.services(), period)
 
 
 def _dates(row: Period, config) -> None:
