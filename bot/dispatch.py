@@ -89,7 +89,7 @@ def _addressed(inbound: Inbound, index: int, reply, default_to: str):
 
 
 def _not_seen(inbound: Inbound) -> None:
-    seen = InboundMessage.get_or_none(InboundMessage.dedupe_key == inbound.dedupe_key)
+    seen = InboundMessage.by_dedupe_key(inbound.dedupe_key)
     if seen is not None:
         raise AlreadyHandled(seen.passive_reply)
 
@@ -158,7 +158,7 @@ def handle(services, inbound: Inbound, passive: bool = True, lock_wait: float = 
 
 
 def _stored_reply(inbound: Inbound):
-    seen = InboundMessage.get_or_none(InboundMessage.dedupe_key == inbound.dedupe_key)
+    seen = InboundMessage.by_dedupe_key(inbound.dedupe_key)
     return seen.passive_reply if seen else None
 
 

@@ -5,7 +5,7 @@ import datetime
 
 from peewee import JOIN, fn
 
-from models.db import now
+from models.db import Prepared, now
 from models.directory import Action, Department, Org, Period, Person, Task
 from models.items import Item
 from models.messaging import OutboxMessage
@@ -47,12 +47,7 @@ def current_report(person: Person) -> tuple[Report, Period, Conversation] | None
     """The person's org's report of the latest published (or closed) period, and where they are in it."""
     if person.org_id is None:
         return None
-    own = (Conversation.report == Report.id) & (Conversation.person == person.id)
-    report = (Report.select(Report, Period, Conversation)
-              .join(Period, on=(Period.key == Report.period), attr="period_row").switch(Report)
-              .join(Conversation, JOIN.LEFT_OUTER, on=own, attr="conversation_row")
-              .where(Report.org == person.org_id, Period.status.in_([PUBLISHED, CLOSED]))
-              .order_by(Report.period.desc()).first())
+    report = _CURRENT_REPORT.first(person.id, person.org_id)
     if report is None:
         return None
     conv = getattr(report, "conversation_row", None)
@@ -60,6 +55,14 @@ def current_report(person: Person) -> tuple[Report, Period, Conversation] | None
         conv = Conversation.create(person=person, report=report)
     return report, report.period_row, conv
 
+
+_CURRENT_REPORT = Prepared(lambda person, org: (
+    Report.select(Report, Period, Conversation)
+    .join(Period, on=(Period.key == Report.period), attr="period_row").switch(Report)
+    .join(Conversation, JOIN.LEFT_OUTER, attr="conversation_row",
+          on=(Conversation.report == Report.id) & (Conversation.person == person))
+    .where(Report.org == org, Period.status.in_([PUBLISHED, CLOSED]))
+    .order_by(Report.period.desc()).limit(1)))
 
 ITEM_COLUMNS = (Action.id, Action.code, Action.category, Action.title, Action.requirement, Action.frequency,
                 Action.target, Action.unit, Task.id, Task.code, Task.title, Task.details, Task.department,
@@ -69,10 +72,14 @@ ITEM_COLUMNS = (Action.id, Action.code, Action.category, Action.title, Action.re
 def entries(report: Report) -> list[Entry]:
     """The report's entries in order, with what the check-in shows of their action or task
     (every message reads them: the applicability lists are left out)."""
-    return list(Entry.select(Entry, *ITEM_COLUMNS)
-                .join(Action, JOIN.LEFT_OUTER).switch(Entry)
-                .join(Task, JOIN.LEFT_OUTER).join(Department, JOIN.LEFT_OUTER)
-                .where(Entry.report == report).order_by(Entry.position))
+    return _ENTRIES(report.id)
+
+
+_ENTRIES = Prepared(lambda report: (
+    Entry.select(Entry, *ITEM_COLUMNS)
+    .join(Action, JOIN.LEFT_OUTER).switch(Entry)
+    .join(Task, JOIN.LEFT_OUTER).join(Department, JOIN.LEFT_OUTER)
+    .where(Entry.report == report).order_by(Entry.position)))
 
 
 def record_answer(entry: Entry, person: Person, **answer) -> Entry:

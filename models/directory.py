@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from peewee import BooleanField, CharField, DateField, ForeignKeyField, IntegerField, TextField
 
-from models.db import BaseModel
+from models.db import BaseModel, Prepared
 from models.fields import ListField
 
 ROLE_SECRETARY = "secretary"
@@ -52,7 +52,7 @@ class Person(BaseModel):
 
     @classmethod
     def by_userid(cls, userid: str) -> "Person | None":
-        return cls.get_or_none(cls.userid == userid)
+        return _PERSON_BY_USERID.first(userid)
 
 
 class Action(BaseModel):
@@ -94,3 +94,6 @@ class Period(BaseModel):
     publish_on = DateField(null=True)
     remind_on = DateField(null=True)
     close_on = DateField(null=True)
+
+
+_PERSON_BY_USERID = Prepared(lambda userid: Person.select().where(Person.userid == userid).limit(1))

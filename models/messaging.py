@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from peewee import CharField, DateTimeField, IntegerField, TextField
 
-from models.db import BaseModel, now
+from models.db import BaseModel, Prepared, now
 
 
 class InboundMessage(BaseModel):
@@ -14,6 +14,14 @@ class InboundMessage(BaseModel):
     userid = CharField(max_length=64, index=True)
     received_at = DateTimeField(default=now)
     passive_reply = TextField(null=True)       # plaintext reply body, replayed on a retry
+
+    @classmethod
+    def by_dedupe_key(cls, key: str) -> "InboundMessage | None":
+        return _INBOUND_BY_KEY.first(key)
+
+
+_INBOUND_BY_KEY = Prepared(lambda key: (
+    InboundMessage.select().where(InboundMessage.dedupe_key == key).limit(1)))
 
 
 class OutboxMessage(BaseModel):
