@@ -103,8 +103,7 @@ def _record(services, inbound: Inbound, replies: list, passive: bool):
     rows = [row for channel, key, to, reply in queued
             if (row := outbound.enqueue(key, channel, to, reply)) is not None]
     try:
-        InboundMessage.create(dedupe_key=inbound.dedupe_key, source=inbound.source, userid=inbound.user,
-                              passive_reply=head)
+        InboundMessage.record(inbound.dedupe_key, inbound.source, inbound.user, head)
     except IntegrityError:
         raise AlreadyHandled(None) from None    # a racing duplicate (no Redis lock) got here first
     return head, rows

@@ -17,6 +17,7 @@ from bot import render
 from bot.pacing import Pacer
 from bot.wecom_client import WeComError
 from models import OutboxMessage, now
+from models.db import Prepared
 
 log = logging.getLogger(__name__)
 
@@ -30,11 +31,15 @@ DUPLICATE_CHECK_SECONDS = 1800
 def enqueue(key: str, channel: str, recipient: str, reply) -> OutboxMessage | None:
     """Add a message to the outbox (inside the caller's transaction). None if the key exists."""
     kind, body = render.app_message(reply) if channel == "app" else render.robot_message(reply)
-    inserted = (OutboxMessage
-                .insert(key=key, channel=channel, recipient=recipient, kind=kind,
-                        payload=json.dumps(body, ensure_ascii=False), created_at=now(), next_attempt_at=now())
-                .on_conflict_ignore().returning(OutboxMessage.id, OutboxMessage.key).objects().execute())
-    return next(iter(inserted), None)
+    stamp = now()
+    inserted = _INSERT.execute(key, channel, recipient, kind, json.dumps(body, ensure_ascii=False), stamp)
+    return OutboxMessage(id=inserted[0][0], key=key) if inserted else None
+
+
+_INSERT = Prepared(lambda key, channel, recipient, kind, payload, stamp: (
+    OutboxMessage.insert(key=key, channel=channel, recipient=recipient, kind=kind, payload=payload,
+                         created_at=stamp, next_attempt_at=stamp)
+    .on_conflict_ignore().returning(OutboxMessage.id)))
 
 
 class Outbox:

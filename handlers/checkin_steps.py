@@ -11,7 +11,7 @@ import secrets
 from handlers import messages, report_views
 from handlers.replies import Outgoing, Text
 from models import Department, Feedback, now
-from models.checkin import add_evidence, entries, record_answer
+from models.checkin import add_evidence, entries, record_answer, save_conversation
 from models.report import DEFERRED, DONE, IN_PROGRESS, NOT_APPLICABLE, STATUS_LABELS
 
 ITEM, REASON, AMOUNT, FEEDBACK, DEPARTMENT, SUMMARY, SUBMITTED = (
@@ -69,7 +69,7 @@ class Session:
     def save(self) -> None:
         self.conv.data = json.dumps(self.data, ensure_ascii=False)
         self.conv.updated_at = now()
-        self.conv.save()
+        save_conversation(self.conv)
 
 
 def hint(s: Session, lead: str) -> None:

@@ -88,10 +88,30 @@ def record_answer(entry: Entry, person: Person, **answer) -> Entry:
     for field, value in answer.items():
         setattr(entry, field, value)
     entry.answered_by, entry.answered_at = person, now()
-    entry.save()
-    EntryChange.create(entry=entry, status=entry.status, amount=entry.amount, note=entry.note,
-                       reason=entry.reason, changed_by=person)
+    answered = (entry.status, entry.amount, entry.note, entry.reason, person.id, entry.answered_at)
+    _SAVE_ANSWER.execute(*answered, entry.id)
+    _KEEP_CHANGE.execute(entry.id, *answered)
     return entry
+
+
+_ANSWER = (Entry.status, Entry.amount, Entry.note, Entry.reason, Entry.answered_by, Entry.answered_at)
+_SAVE_ANSWER = Prepared(lambda status, amount, note, reason, by, at, entry: (
+    Entry.update(dict(zip(_ANSWER, (status, amount, note, reason, by, at)))).where(Entry.id == entry)))
+_KEEP_CHANGE = Prepared(lambda entry, status, amount, note, reason, by, at: EntryChange.insert(
+    entry=entry, status=status, amount=amount, note=note, reason=reason, changed_by=by, changed_at=at))
+
+
+def save_conversation(conv: Conversation) -> None:
+    """Write the cursor back (every message does: one prepared UPDATE)."""
+    _SAVE_CONVERSATION.execute(conv.step, conv.position, conv.last_answered, conv.paused, conv.data,
+                               conv.updated_at, conv.id)
+
+
+_CURSOR = (Conversation.step, Conversation.position, Conversation.last_answered, Conversation.paused,
+           Conversation.data, Conversation.updated_at)
+_SAVE_CONVERSATION = Prepared(lambda step, position, last_answered, paused, data, at, conv: (
+    Conversation.update(dict(zip(_CURSOR, (step, position, last_answered, paused, data, at))))
+    .where(Conversation.id == conv)))
 
 
 def add_evidence(entry: Entry, person: Person, media_id: str) -> None:

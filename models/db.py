@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import datetime
+import fcntl
 import inspect
+import os
 import threading
 import weakref
 from pathlib import Path
@@ -35,12 +37,13 @@ def now() -> datetime.datetime:
 
 
 class Prepared:
-    """A SELECT whose SQL is written once per database, then run with new values.
+    """A query whose SQL is written once per database, then run with new values.
 
     Peewee writes a query's SQL afresh on every execution, and for the small queries of a chat
     message that costs several times what SQLite or PostgreSQL spend running them
-    (bench/checkin.py). `build` gets one placeholder per argument and returns the query; calling
-    the Prepared with plain values (ids, strings) gives the rows that query would give.
+    (bench/checkin.py). `build` gets one placeholder per argument and returns the query. Call
+    the Prepared with plain values (ids, strings, datetimes: what the database stores) for the
+    rows a SELECT gives, or `execute` it for an INSERT or UPDATE.
     """
 
     def __init__(self, build):
@@ -48,7 +51,7 @@ class Prepared:
         self.arity = len(inspect.signature(build).parameters)
         self._compiled = weakref.WeakKeyDictionary()    # database → (query, sql, params with slots)
 
-    def __call__(self, *values):
+    def _run(self, values):
         db = database.obj
         compiled = self._compiled.get(db)
         if compiled is None:
@@ -57,13 +60,22 @@ class Prepared:
             compiled = self._compiled[db] = (query, *query.sql())
         query, sql, template = compiled
         params = [values[p.index] if isinstance(p, _Slot) else p for p in template]
+        return query, db.execute_sql(sql, params)
+
+    def __call__(self, *values):
+        query, cursor = self._run(values)
         # The query's own cursor wrapper turns the rows into models, joins and aliases included
         # (a private method of peewee; requirements.txt pins the version it was written against).
-        return list(query._get_cursor_wrapper(db.execute_sql(sql, params)))
+        return list(query._get_cursor_wrapper(cursor))
 
     def first(self, *values):
         rows = self(*values)
         return rows[0] if rows else None
+
+    def execute(self, *values) -> list[tuple]:
+        """Run an INSERT or UPDATE; returns the rows of its RETURNING clause, if any."""
+        _, cursor = self._run(values)
+        return cursor.fetchall() if cursor.description else []
 
 
 class _Slot:
@@ -77,30 +89,50 @@ POOL = {"max_connections": 32, "stale_timeout": 300, "timeout": 30}   # timeout:
 
 
 class SerializedSqliteDatabase(PooledSqliteDatabase):
-    """Threads of one process queue for the write lock here instead of in SQLite, whose busy
-    handler sleeps in growing steps and so leaves the lock idle while many threads wait."""
+    """Writers queue for SQLite's one write lock here, threads on a lock and processes on a file
+    lock beside the database, instead of in SQLite's busy handler. That handler sleeps in growing
+    steps (1, 2, 5, 10 … ms), so a writer of another process kept sleeping while the lock sat free,
+    and the web processes stood idle half the time under load (bench/checkin.py)."""
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, database, *args, **kwargs):
+        super().__init__(database, *args, **kwargs)
         self._writer = threading.Lock()
+        self._lock_path = None if database == ":memory:" else f"{database}-writer.lock"
+        self._lock_file, self._lock_pid = None, None
 
     def begin(self, lock_type=None):
         self._writer.acquire()
         try:
+            if self._lock_path:
+                fcntl.flock(self._process_lock(), fcntl.LOCK_EX)
             super().begin(lock_type)
         except BaseException:
-            self._writer.release()
+            self._release_writer()
             raise
 
     def commit(self):
         try:
             return super().commit()
         finally:
-            self._writer.release()
+            self._release_writer()
 
     def rollback(self):
         try:
             return super().rollback()
+        finally:
+            self._release_writer()
+
+    def _process_lock(self):
+        """The lock file, opened once per process: a forked child (an RQ job, a gunicorn worker)
+        must not share its parent's open file, or the two would hold the lock together."""
+        if self._lock_pid != os.getpid():
+            self._lock_file, self._lock_pid = open(self._lock_path, "a+b"), os.getpid()
+        return self._lock_file
+
+    def _release_writer(self):
+        try:
+            if self._lock_path:
+                fcntl.flock(self._process_lock(), fcntl.LOCK_UN)
         finally:
             self._writer.release()
 

@@ -19,9 +19,18 @@ class InboundMessage(BaseModel):
     def by_dedupe_key(cls, key: str) -> "InboundMessage | None":
         return _INBOUND_BY_KEY.first(key)
 
+    @classmethod
+    def record(cls, dedupe_key: str, source: str, userid: str, passive_reply: str | None) -> None:
+        """Remember a callback acted on; IntegrityError if it already was."""
+        _RECORD_INBOUND.execute(dedupe_key, source, userid, now(), passive_reply)
+
 
 _INBOUND_BY_KEY = Prepared(lambda key: (
     InboundMessage.select().where(InboundMessage.dedupe_key == key).limit(1)))
+
+
+_RECORD_INBOUND = Prepared(lambda key, source, userid, at, reply: InboundMessage.insert(
+    dedupe_key=key, source=source, userid=userid, received_at=at, passive_reply=reply))
 
 
 class OutboxMessage(BaseModel):
