@@ -95,7 +95,8 @@ class StandinSection:
 class WebSection:
     host: str = "127.0.0.1"
     port: int = 5000
-    workers: int = 2
+    workers: int = 4        # processes: the work is CPU-bound Python, so more processes and few threads
+    threads: int = 2        # (4 × 2 served bench/checkin.py 1.4× faster than 2 × 8 on two cores)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,8 @@ interactions per item of the common case (typing the answer to each item; a numb
 from __future__ import annotations
 
 import argparse
+import http.client
+import multiprocessing
 import os
 import secrets
 import statistics
@@ -22,6 +24,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 import requests
 import xmltodict
@@ -45,12 +48,11 @@ QUANTIFIED_EVERY = 7        # one item in seven asks for a number (times or hour
 class Secretary(threading.Thread):
     """Sends what a secretary types: 开始, then 1 for each item (a number when asked), then part three."""
 
-    def __init__(self, url: str, userid: str, crypto: CallbackCrypto, think: float, script: list[str] | None):
+    def __init__(self, port: int, userid: str, crypto: CallbackCrypto, think: float, script: list[str] | None):
         super().__init__(daemon=True)
-        self.url, self.userid, self.crypto, self.think, self.script = url, userid, crypto, think, script
+        self.port, self.userid, self.crypto, self.think, self.script = port, userid, crypto, think, script
         self.latencies: list[float] = []
         self.item_interactions = 0
-        self.http = requests.Session()
         self.error = None
 
     def send(self, text: str) -> str:
@@ -63,17 +65,29 @@ class Secretary(threading.Thread):
         stamp, nonce = str(int(time.time())), secrets.token_hex(6)
         encrypt, signature = self.crypto.encrypt(plain, stamp, nonce)
         body = xmltodict.unparse({"xml": {"ToUserName": "corp", "Encrypt": encrypt}}, full_document=False)
+        path = "/wecom/callback?" + urlencode({"msg_signature": signature, "timestamp": stamp, "nonce": nonce})
         started = time.perf_counter()
-        response = self.http.post(self.url, data=body.encode(), timeout=30,
-                                  params={"msg_signature": signature, "timestamp": stamp, "nonce": nonce})
+        status, content = self.post(path, body.encode())
         self.latencies.append(time.perf_counter() - started)
-        if response.status_code != 200:
-            raise RuntimeError(f"{self.userid}: HTTP {response.status_code}")
-        if not response.content:
+        if status != 200:
+            raise RuntimeError(f"{self.userid}: HTTP {status}")
+        if not content:
             return ""
-        reply = xmltodict.parse(response.content)["xml"]
+        reply = xmltodict.parse(content)["xml"]
         plain = self.crypto.decrypt(reply["MsgSignature"], reply["TimeStamp"], reply["Nonce"], reply["Encrypt"])
         return xmltodict.parse(plain)["xml"].get("Content") or ""
+
+    def post(self, path: str, body: bytes) -> tuple[int, bytes]:
+        """Each callback on a connection of its own, so the kernel spreads them over the gunicorn
+        workers (200 keep-alive connections opened at once all land on one worker)."""
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        try:
+            connection.request("POST", path, body=body,
+                               headers={"Content-Type": "application/xml", "Connection": "close"})
+            response = connection.getresponse()
+            return response.status, response.read()
+        finally:
+            connection.close()
 
     def run(self):
         try:
@@ -82,8 +96,8 @@ class Secretary(threading.Thread):
                     self.send(text)
                 return
             self.converse()
-        except Exception as exc:        # reported by the main thread
-            self.error = exc
+        except Exception as exc:        # reported by the main process
+            self.error = f"{type(exc).__name__}: {exc}"
 
     def converse(self):
         reply = self.send("开始")
@@ -130,22 +144,46 @@ def serve(target: str, port: int, env: dict, workers: int, threads: int) -> subp
     raise RuntimeError(f"{target} did not start")
 
 
-def run_clients(url, crypto, userids, think, scripts=None) -> dict:
-    clients = [Secretary(url, u, crypto, think, scripts[i] if scripts else None) for i, u in enumerate(userids)]
-    started = time.perf_counter()
+def client_process(port, wecom, userids, think, scripts, start, results) -> None:
+    """One client process: its share of the secretaries as threads, released together by `start`."""
+    crypto = CallbackCrypto(wecom.token, wecom.encoding_aes_key, wecom.corp_id)
+    clients = [Secretary(port, u, crypto, think, scripts[i] if scripts else None) for i, u in enumerate(userids)]
+    start.wait()
     for client in clients:
         client.start()
     for client in clients:
         client.join()
-    elapsed = time.perf_counter() - started
-    errors = [c.error for c in clients if c.error]
+    results.put((time.monotonic(), [(c.latencies, c.item_interactions, c.error) for c in clients]))
+
+
+def run_clients(port, wecom, userids, think, processes, scripts=None) -> dict:
+    """The secretaries, spread over client processes so that the client is not what limits the echo."""
+    context = multiprocessing.get_context("fork")
+    start, results = context.Barrier(processes + 1), context.Queue()
+    shares = [range(i, len(userids), processes) for i in range(processes)]
+    workers = [context.Process(target=client_process, daemon=True, args=(
+        port, wecom, [userids[i] for i in share], think, [scripts[i] for i in share] if scripts else None,
+        start, results)) for share in shares]
+    for worker in workers:
+        worker.start()
+    start.wait()
+    started = time.monotonic()
+    outcomes = [results.get() for _ in workers]
+    for worker in workers:
+        worker.join()
+    elapsed = max(finished for finished, _ in outcomes) - started
+    by_index = {}
+    for share, (_, clients) in zip(shares, outcomes):
+        by_index.update(zip(share, clients))
+    clients = [by_index[i] for i in range(len(userids))]
+    errors = [error for _, _, error in clients if error]
     if errors:
         raise RuntimeError(f"{len(errors)} clients failed, first: {errors[0]}")
-    latencies = sorted(x for c in clients for x in c.latencies)
+    latencies = sorted(x for client_latencies, _, _ in clients for x in client_latencies)
     return {
         "requests": len(latencies), "rps": len(latencies) / elapsed,
         "p50": statistics.median(latencies) * 1000, "p99": latencies[int(len(latencies) * 0.99) - 1] * 1000,
-        "interactions": [c.item_interactions for c in clients], "clients": clients,
+        "interactions": [n for _, n, _ in clients], "counts": [len(c) for c, _, _ in clients],
     }
 
 
@@ -165,22 +203,21 @@ def bench_database(label: str, url: str, redis_url: str, args) -> None:
         seed(args.secretaries * groups, args.items)
         publish_period(Services(config), PERIOD)
     Services(config).redis.flushdb()
-    crypto = CallbackCrypto(config.wecom.token, config.wecom.encoding_aes_key, config.wecom.corp_id)
     userids = [f"bench{n:04d}" for n in range(1, args.secretaries * groups + 1)]
     group = [userids[i * args.secretaries:(i + 1) * args.secretaries] for i in range(groups)]
     app_port, echo_port = redis_server.free_port(), redis_server.free_port()
     app = serve("app:create_app()", app_port, env, args.workers, args.threads)
     echo = serve("bench.echo_app:create_echo()", echo_port, env, args.workers, args.threads)
-    app_url, echo_url = (f"http://127.0.0.1:{port}/wecom/callback" for port in (app_port, echo_port))
     try:
         runs = []
         for run in range(args.runs):
-            mine = run_clients(app_url, crypto, group[run], 0)
-            same_load = [["1"] * len(c.latencies) for c in mine["clients"]]
-            runs.append((mine, run_clients(echo_url, crypto, group[run], 0, same_load)))
-        paced = run_clients(app_url, crypto, group[-1], args.think)
-        paced_echo = run_clients(echo_url, crypto, group[-1], args.think,
-                                 [["1"] * len(c.latencies) for c in paced["clients"]])
+            mine = run_clients(app_port, config.wecom, group[run], 0, args.client_processes)
+            same_load = [["1"] * count for count in mine["counts"]]
+            runs.append((mine, run_clients(echo_port, config.wecom, group[run], 0, args.client_processes,
+                                           same_load)))
+        paced = run_clients(app_port, config.wecom, group[-1], args.think, args.client_processes)
+        paced_echo = run_clients(echo_port, config.wecom, group[-1], args.think, args.client_processes,
+                                 [["1"] * count for count in paced["counts"]])
     finally:
         for server in (app, echo):
             server.terminate()
@@ -214,8 +251,11 @@ def main() -> None:
     parser.add_argument("--think", type=float, default=2.0,
                         help="mean pause (s) between taps in the paced phase: reading a one-line item and tapping")
     parser.add_argument("--runs", type=int, default=3, help="saturated runs (the ratio is their median)")
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=8)
+    web = settings.load(settings.DEMO_CONFIG, env={}).web      # served as `./dev up` serves the app
+    parser.add_argument("--workers", type=int, default=web.workers)
+    parser.add_argument("--threads", type=int, default=web.threads)
+    parser.add_argument("--client-processes", type=int, default=4,
+                        help="processes the secretaries are spread over (one Python process caps the echo)")
     parser.add_argument("--pg-only", action="store_true", help="skip SQLite (needs YUEBAO_TEST_PG_URL)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:

@@ -96,8 +96,8 @@ def run(config: Config, demo: bool = True) -> None:
         web_url = f"http://{config.web.host}:{config.web.port}"
         processes["standin"] = subprocess.Popen(_flask("standin"), env=env)
         processes["web"] = subprocess.Popen(
-            [str(BIN / "gunicorn"), "--workers", str(config.web.workers), "--threads", "4", "--bind",
-             f"{config.web.host}:{config.web.port}", "--access-logfile", "-", "app:create_app()"], env=env)
+            [str(BIN / "gunicorn"), "--workers", str(config.web.workers), "--threads", str(config.web.threads),
+             "--bind", f"{config.web.host}:{config.web.port}", "--access-logfile", "-", "app:create_app()"], env=env)
         processes["worker"] = subprocess.Popen(_flask("worker"), env=env)
         processes["cron"] = subprocess.Popen(_flask("cron"), env=env)
         _wait_for(standin_url + "/_standin/members", "the WeCom stand-in", processes)
