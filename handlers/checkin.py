@@ -31,7 +31,7 @@ def prepare(inbound, person, ctx):
     if found is None:
         return lambda: [Text(messages.NO_REPORT)]
     s = Session(inbound, person, *found, today=ctx.today())
-    s.entries                            # noqa: B018 — read now, before the write transaction
+    s.read_ahead()
     return lambda: run(s)
 
 

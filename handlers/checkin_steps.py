@@ -11,7 +11,7 @@ import secrets
 from handlers import messages, report_views
 from handlers.replies import Outgoing, Text
 from models import Department, Feedback, now
-from models.checkin import add_evidence, entries, record_answer, save_conversation
+from models.checkin import add_evidence, entries, entries_at, entry_statuses, record_answer, save_conversation
 from models.report import DEFERRED, DONE, IN_PROGRESS, NOT_APPLICABLE, STATUS_LABELS
 
 ITEM, REASON, AMOUNT, FEEDBACK, DEPARTMENT, SUMMARY, SUBMITTED = (
@@ -34,24 +34,54 @@ class Session:
         self.today = today
         self.data = json.loads(self.conv.data or "{}")
         self.replies: list = []
+        self._statuses = None       # (id, position, status) of every entry
+        self._loaded = {}           # position → entry with its item, read when first needed
         self._entries = None
+
+    def read_ahead(self) -> None:
+        """Read, before the write transaction, what answering the current item needs: every
+        entry's status, and the current and the next waiting entry with their items."""
+        position = self.conv.position
+        skipped = set(self.data.get("skipped", []))
+        ahead = [p for p in self.waiting() if p > position and p not in skipped]
+        self._load(position, ahead[0] if ahead else position)
 
     @property
     def entries(self) -> list:
-        """The report's entries with their items, read once per message."""
+        """Every entry with its item (for the views that list them all), read once per message."""
         if self._entries is None:
-            self._entries = entries(self.report)
+            for entry in entries(self.report):
+                self._loaded.setdefault(entry.position, entry)    # keep what this message changed
+            self._entries = [self._loaded[p] for p in range(1, self.count + 1)]
         return self._entries
 
     @property
     def count(self) -> int:
-        return len(self.entries)
+        return len(self.statuses())
+
+    def statuses(self) -> list[tuple[int, int, str | None]]:
+        if self._statuses is None:
+            self._statuses = entry_statuses(self.report.id)
+        return self._statuses
+
+    def waiting(self) -> list[int]:
+        """Positions not answered yet, answers given in this message included."""
+        return [p for _, p, status in self.statuses()
+                if (self._loaded[p].status if p in self._loaded else status) is None]
 
     def entry_at(self, position: int):
-        return self.entries[position - 1] if 1 <= position <= self.count else None
+        if not 1 <= position <= self.count:
+            return None
+        if position not in self._loaded:
+            self._load(position, position)
+        return self._loaded[position]
 
     def entry_by_id(self, entry_id: int):
-        return next((e for e in self.entries if e.id == entry_id), None)
+        return next((self.entry_at(p) for i, p, _ in self.statuses() if i == entry_id), None)
+
+    def _load(self, first: int, second: int) -> None:
+        for entry in entries_at(self.report.id, first, second):
+            self._loaded.setdefault(entry.position, entry)
 
     @property
     def current(self):
@@ -198,7 +228,7 @@ def answered(s: Session, entry) -> None:
 
 def next_item(s: Session, after: int) -> None:
     skipped = set(s.data.get("skipped", []))
-    waiting = [e.position for e in s.entries if e.status is None and e.position not in skipped]
+    waiting = [p for p in s.waiting() if p not in skipped]
     later = [p for p in waiting if p > after] or waiting
     if later:
         s.conv.position = later[0]

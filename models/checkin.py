@@ -75,11 +75,30 @@ def entries(report: Report) -> list[Entry]:
     return _ENTRIES(report.id)
 
 
+def entries_at(report_id: int, first: int, second: int) -> list[Entry]:
+    """Entries at two positions (the same one twice for one), as `entries` gives them."""
+    return _ENTRIES_AT(report_id, first, second)
+
+
+def entry_statuses(report_id: int) -> list[tuple[int, int, str | None]]:
+    """(id, position, status) of every entry, in order: what a message needs of the items it
+    does not show."""
+    return _STATUSES(report_id)
+
+
+def _with_items(query):
+    return (query.join(Action, JOIN.LEFT_OUTER).switch(Entry)
+            .join(Task, JOIN.LEFT_OUTER).join(Department, JOIN.LEFT_OUTER))
+
+
 _ENTRIES = Prepared(lambda report: (
-    Entry.select(Entry, *ITEM_COLUMNS)
-    .join(Action, JOIN.LEFT_OUTER).switch(Entry)
-    .join(Task, JOIN.LEFT_OUTER).join(Department, JOIN.LEFT_OUTER)
-    .where(Entry.report == report).order_by(Entry.position)))
+    _with_items(Entry.select(Entry, *ITEM_COLUMNS)).where(Entry.report == report).order_by(Entry.position)))
+_ENTRIES_AT = Prepared(lambda report, first, second: (
+    _with_items(Entry.select(Entry, *ITEM_COLUMNS)).where(Entry.report == report,
+                                                          Entry.position.in_([first, second]))))
+_STATUSES = Prepared(lambda report: (
+    Entry.select(Entry.id, Entry.position, Entry.status).where(Entry.report == report)
+    .order_by(Entry.position).tuples()))
 
 
 def record_answer(entry: Entry, person: Person, **answer) -> Entry:
