@@ -51,12 +51,18 @@ class Outbox:
         self.pacer = Pacer(redis, outbox_config.per_member_per_minute)
 
     def kick(self, rows) -> None:
-        """Start delivery jobs for freshly committed rows. If Redis is down, `sweep` will."""
-        for row in rows:
-            try:
-                self.queue.enqueue(DELIVER_JOB, row.id, job_id=f"outbox-{row.id}")
-            except RedisError as exc:
-                log.warning("outbox %s queued in the database only (%s)", row.key, type(exc).__name__)
+        """Start delivery jobs for freshly committed rows, in one round trip to Redis. If Redis is
+        down, `sweep` will."""
+        if not rows:
+            return
+        try:
+            with self.redis.pipeline() as pipe:
+                for row in rows:
+                    self.queue.enqueue(DELIVER_JOB, row.id, job_id=f"outbox-{row.id}", pipeline=pipe)
+                pipe.execute()
+        except RedisError as exc:
+            log.warning("outbox %s queued in the database only (%s)",
+                        ", ".join(row.key for row in rows), type(exc).__name__)
 
     def deliver(self, row_id: int) -> None:
         """Send every pending row to this row's recipient, oldest first, stopping at one that must wait."""
