@@ -50,6 +50,7 @@ class Prepared:
         self.build = build
         self.arity = len(inspect.signature(build).parameters)
         self._compiled = weakref.WeakKeyDictionary()    # database → (query, sql, params with slots)
+        self._layouts = weakref.WeakKeyDictionary()     # database → the cursor wrapper's row layout
 
     def _run(self, values):
         db = database.obj
@@ -64,9 +65,18 @@ class Prepared:
 
     def __call__(self, *values):
         query, cursor = self._run(values)
-        # The query's own cursor wrapper turns the rows into models, joins and aliases included
-        # (a private method of peewee; requirements.txt pins the version it was written against).
-        return list(query._get_cursor_wrapper(cursor))
+        # The query's own cursor wrapper turns the rows into models, joins and aliases included.
+        # What it works out from the first row (which column goes to which model) is the same for
+        # every run, so it is kept and handed to the next wrappers. Both are peewee internals:
+        # requirements.txt pins the version this was written against, and tests/test_db.py checks it.
+        wrapper = query._get_cursor_wrapper(cursor)
+        layout = self._layouts.get(database.obj)
+        if layout is not None:
+            wrapper.__dict__.update(layout)
+        rows = list(wrapper)
+        if layout is None and wrapper.initialized:
+            self._layouts[database.obj] = {k: v for k, v in wrapper.__dict__.items() if k not in _PER_CURSOR}
+        return rows
 
     def first(self, *values):
         rows = self(*values)
@@ -76,6 +86,9 @@ class Prepared:
         """Run an INSERT or UPDATE; returns the rows of its RETURNING clause, if any."""
         _, cursor = self._run(values)
         return cursor.fetchall() if cursor.description else []
+
+
+_PER_CURSOR = {"cursor", "count", "index", "populated", "row_cache"}
 
 
 class _Slot:

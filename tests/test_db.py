@@ -53,3 +53,13 @@ def test_another_database_gets_its_own_sql(db, tmp_path):
     finally:
         database.initialize(first)
     assert PEOPLE_OF_TYPE.first("学院", "乙").userid == "a"
+
+
+def test_rows_after_an_empty_first_run_and_again_from_the_kept_layout(db):
+    seed()
+    by_code = Prepared(lambda code: Person.select(Person, Org).join(Org).where(Org.code == code)
+                       .order_by(Person.userid))
+    assert by_code("X9") == []
+    for _ in range(2):
+        assert [(p.userid, p.org.code, p.org.type) for p in by_code("H1")] == [("d", "H1", "附属医院")]
+        assert [p.userid for p in by_code("C1")] == ["a", "b", "c"]
