@@ -89,9 +89,9 @@ def _addressed(inbound: Inbound, index: int, reply, default_to: str):
 
 
 def _not_seen(inbound: Inbound) -> None:
-    seen = InboundMessage.by_dedupe_key(inbound.dedupe_key)
+    seen = InboundMessage.handled(inbound.dedupe_key)
     if seen is not None:
-        raise AlreadyHandled(seen.passive_reply)
+        raise AlreadyHandled(*seen)
 
 
 def _record(services, inbound: Inbound, replies: list, passive: bool):
@@ -157,8 +157,8 @@ def handle(services, inbound: Inbound, passive: bool = True, lock_wait: float = 
 
 
 def _stored_reply(inbound: Inbound):
-    seen = InboundMessage.by_dedupe_key(inbound.dedupe_key)
-    return seen.passive_reply if seen else None
+    seen = InboundMessage.handled(inbound.dedupe_key)
+    return seen[0] if seen else None
 
 
 def defer(services, inbound: Inbound) -> None:

@@ -83,7 +83,7 @@ def entries_at(report_id: int, first: int, second: int) -> list[Entry]:
 def entry_statuses(report_id: int) -> list[tuple[int, int, str | None]]:
     """(id, position, status) of every entry, in order: what a message needs of the items it
     does not show."""
-    return _STATUSES(report_id)
+    return _STATUSES.execute(report_id)
 
 
 def _with_items(query):
@@ -98,7 +98,7 @@ _ENTRIES_AT = Prepared(lambda report, first, second: (
                                                           Entry.position.in_([first, second]))))
 _STATUSES = Prepared(lambda report: (
     Entry.select(Entry.id, Entry.position, Entry.status).where(Entry.report == report)
-    .order_by(Entry.position).tuples()))
+    .order_by(Entry.position)))
 
 
 def record_answer(entry: Entry, person: Person, **answer) -> Entry:

@@ -43,7 +43,7 @@ class Prepared:
     message that costs several times what SQLite or PostgreSQL spend running them
     (bench/checkin.py). `build` gets one placeholder per argument and returns the query. Call
     the Prepared with plain values (ids, strings, datetimes: what the database stores) for the
-    rows a SELECT gives, or `execute` it for an INSERT or UPDATE.
+    models a SELECT gives, or `execute` it for the driver's plain rows (and for INSERT, UPDATE).
     """
 
     def __init__(self, build):
@@ -83,7 +83,8 @@ class Prepared:
         return rows[0] if rows else None
 
     def execute(self, *values) -> list[tuple]:
-        """Run an INSERT or UPDATE; returns the rows of its RETURNING clause, if any."""
+        """Run it and return the rows as the driver gives them: tuples, no models, no conversions
+        (a SELECT of plain columns, or an INSERT / UPDATE and its RETURNING clause, if any)."""
         _, cursor = self._run(values)
         return cursor.fetchall() if cursor.description else []
 

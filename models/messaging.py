@@ -16,8 +16,10 @@ class InboundMessage(BaseModel):
     passive_reply = TextField(null=True)       # plaintext reply body, replayed on a retry
 
     @classmethod
-    def by_dedupe_key(cls, key: str) -> "InboundMessage | None":
-        return _INBOUND_BY_KEY.first(key)
+    def handled(cls, key: str) -> tuple[str | None] | None:
+        """(the passive reply given,) if the callback with this key was acted on, else None."""
+        rows = _PASSIVE_REPLY.execute(key)
+        return rows[0] if rows else None
 
     @classmethod
     def record(cls, dedupe_key: str, source: str, userid: str, passive_reply: str | None) -> None:
@@ -25,8 +27,8 @@ class InboundMessage(BaseModel):
         _RECORD_INBOUND.execute(dedupe_key, source, userid, now(), passive_reply)
 
 
-_INBOUND_BY_KEY = Prepared(lambda key: (
-    InboundMessage.select().where(InboundMessage.dedupe_key == key).limit(1)))
+_PASSIVE_REPLY = Prepared(lambda key: (
+    InboundMessage.select(InboundMessage.passive_reply).where(InboundMessage.dedupe_key == key)))
 
 
 _RECORD_INBOUND = Prepared(lambda key, source, userid, at, reply: InboundMessage.insert(
