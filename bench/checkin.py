@@ -1,7 +1,7 @@
 """Benchmark: secretaries finish their report concurrently, through encrypted callbacks, against the app
 under gunicorn; in the same run a bare echo webhook (bench/echo_app.py) served the same way.
 
-    .venv/bin/python bench/checkin.py [--secretaries 200] [--items 20] [--think 0.5]
+    .venv/bin/python bench/checkin.py [--secretaries 200] [--items 20] [--think 2] [--runs 3]
 
 Runs on SQLite, and on PostgreSQL too when YUEBAO_TEST_PG_URL is set. Per database, each phase with its
 own 200 secretaries: --runs "saturated" runs (every secretary sends as soon as the answer comes; the
@@ -9,6 +9,11 @@ echo then gets the same number of requests from the same number of clients; the 
 of the runs' app/echo throughput), and one "paced" run (a human pause between taps, averaging --think
 seconds: the latency a secretary feels). Prints throughput, p50, p99, the app/echo ratio, and the
 interactions per item of the common case (typing the answer to each item; a number when asked).
+
+Both servers run as `./dev up` runs the app ([web] workers × threads). The secretaries are spread over
+--client-processes processes and send each callback on a connection of its own: a single client
+process capped the echo at what one Python process can send, and keep-alive connections opened at
+once all landed on one gunicorn worker.
 """
 from __future__ import annotations
 
@@ -268,6 +273,7 @@ def main() -> None:
                 bench_database("PostgreSQL", pg_url, redis_url, args)
         finally:
             redis_process.terminate()
+            redis_process.wait()
 
 
 if __name__ == "__main__":
