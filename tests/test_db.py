@@ -1,10 +1,14 @@
-"""Prepared queries: written once per database, they give what the plain query gives."""
+"""Prepared queries give what the plain query gives; SQLite writers queue on a file lock."""
 from __future__ import annotations
 
+import fcntl
+import multiprocessing
+
+import pytest
 from peewee import JOIN
 
 from models import Org, Person, bind, database, migrate
-from models.db import Prepared
+from models.db import Prepared, open_database
 
 PEOPLE_OF_TYPE = Prepared(lambda org_type, name: (
     Person.select(Person, Org).join(Org, JOIN.LEFT_OUTER)
@@ -63,3 +67,38 @@ def test_rows_after_an_empty_first_run_and_again_from_the_kept_layout(db):
     for _ in range(2):
         assert [(p.userid, p.org.code, p.org.type) for p in by_code("H1")] == [("d", "H1", "附属医院")]
         assert [p.userid for p in by_code("C1")] == ["a", "b", "c"]
+
+
+def _try_lock(path: str, answer) -> None:
+    """In another process: can the writers' file lock be taken right now?"""
+    with open(path, "a+b") as lock_file:
+        try:
+            fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            answer.put("free")
+        except BlockingIOError:
+            answer.put("held")
+
+
+def test_a_sqlite_write_transaction_holds_the_file_lock_other_processes_queue_on(tmp_path):
+    path = tmp_path / "lock.db"
+    db = open_database(f"sqlite:///{path}")
+    context = multiprocessing.get_context("fork")
+    answer = context.Queue()
+
+    def other_process() -> str:
+        process = context.Process(target=_try_lock, args=(f"{path}-writer.lock", answer))
+        process.start()
+        process.join(10)
+        return answer.get(timeout=5)
+
+    with db.connection_context():
+        with db.atomic():
+            db.execute_sql("CREATE TABLE t (x INTEGER)")
+            assert other_process() == "held"
+        assert other_process() == "free"
+        with pytest.raises(ZeroDivisionError):
+            with db.atomic():
+                db.execute_sql("INSERT INTO t VALUES (1)")
+                raise ZeroDivisionError
+        assert other_process() == "free"
+        assert db.execute_sql("SELECT COUNT(*) FROM t").fetchone() == (0,)
