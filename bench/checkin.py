@@ -149,8 +149,8 @@ def serve(target: str, port: int, env: dict, workers: int, threads: int) -> subp
     raise RuntimeError(f"{target} did not start")
 
 
-def client_process(port, wecom, userids, think, scripts, start, results) -> None:
-    """One client process: its share of the secretaries as threads, released together by `start`."""
+def client_process(index, port, wecom, userids, think, scripts, start, results) -> None:
+    """Client process `index`: its share of the secretaries as threads, released together by `start`."""
     crypto = CallbackCrypto(wecom.token, wecom.encoding_aes_key, wecom.corp_id)
     clients = [Secretary(port, u, crypto, think, scripts[i] if scripts else None) for i, u in enumerate(userids)]
     start.wait()
@@ -158,7 +158,7 @@ def client_process(port, wecom, userids, think, scripts, start, results) -> None
         client.start()
     for client in clients:
         client.join()
-    results.put((time.monotonic(), [(c.latencies, c.item_interactions, c.error) for c in clients]))
+    results.put((index, time.monotonic(), [(c.latencies, c.item_interactions, c.error) for c in clients]))
 
 
 def run_clients(port, wecom, userids, think, processes, scripts=None) -> dict:
@@ -167,8 +167,8 @@ def run_clients(port, wecom, userids, think, processes, scripts=None) -> dict:
     start, results = context.Barrier(processes + 1), context.Queue()
     shares = [range(i, len(userids), processes) for i in range(processes)]
     workers = [context.Process(target=client_process, daemon=True, args=(
-        port, wecom, [userids[i] for i in share], think, [scripts[i] for i in share] if scripts else None,
-        start, results)) for share in shares]
+        index, port, wecom, [userids[i] for i in share], think,
+        [scripts[i] for i in share] if scripts else None, start, results)) for index, share in enumerate(shares)]
     for worker in workers:
         worker.start()
     start.wait()
@@ -176,10 +176,10 @@ def run_clients(port, wecom, userids, think, processes, scripts=None) -> dict:
     outcomes = [results.get() for _ in workers]
     for worker in workers:
         worker.join()
-    elapsed = max(finished for finished, _ in outcomes) - started
+    elapsed = max(finished for _, finished, _ in outcomes) - started
     by_index = {}
-    for share, (_, clients) in zip(shares, outcomes):
-        by_index.update(zip(share, clients))
+    for index, _, clients in outcomes:          # in the order the processes finished
+        by_index.update(zip(shares[index], clients))
     clients = [by_index[i] for i in range(len(userids))]
     errors = [error for _, _, error in clients if error]
     if errors:
