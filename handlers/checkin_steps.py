@@ -42,9 +42,7 @@ class Session:
         """Read, before the write transaction, what answering the current item needs: every
         entry's status, and the current and the next waiting entry with their items."""
         position = self.conv.position
-        skipped = set(self.data.get("skipped", []))
-        ahead = [p for p in self.waiting() if p > position and p not in skipped]
-        self._load(position, ahead[0] if ahead else position)
+        self._load(position, self.next_waiting(after=position) or position)
 
     @property
     def entries(self) -> list:
@@ -64,10 +62,13 @@ class Session:
             self._statuses = entry_statuses(self.report.id)
         return self._statuses
 
-    def waiting(self) -> list[int]:
-        """Positions not answered yet, answers given in this message included."""
-        return [p for _, p, status in self.statuses()
-                if (self._loaded[p].status if p in self._loaded else status) is None]
+    def next_waiting(self, after: int) -> int | None:
+        """The first unanswered, unskipped position after `after`, else the first before it (answers
+        given in this message count as given)."""
+        skipped = set(self.data.get("skipped", []))
+        waiting = [p for _, p, status in self.statuses() if p not in skipped
+                   and (self._loaded[p].status if p in self._loaded else status) is None]
+        return next((p for p in waiting if p > after), waiting[0] if waiting else None)
 
     def entry_at(self, position: int):
         if not 1 <= position <= self.count:
@@ -227,11 +228,9 @@ def answered(s: Session, entry) -> None:
 
 
 def next_item(s: Session, after: int) -> None:
-    skipped = set(s.data.get("skipped", []))
-    waiting = [p for p in s.waiting() if p not in skipped]
-    later = [p for p in waiting if p > after] or waiting
-    if later:
-        s.conv.position = later[0]
+    position = s.next_waiting(after)
+    if position:
+        s.conv.position = position
         s.goto(ITEM)
         return ask(s)
     s.goto(FEEDBACK, kind=FEEDBACK_KINDS[0])

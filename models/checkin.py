@@ -113,9 +113,8 @@ def record_answer(entry: Entry, person: Person, **answer) -> Entry:
     return entry
 
 
-_ANSWER = (Entry.status, Entry.amount, Entry.note, Entry.reason, Entry.answered_by, Entry.answered_at)
-_SAVE_ANSWER = Prepared(lambda status, amount, note, reason, by, at, entry: (
-    Entry.update(dict(zip(_ANSWER, (status, amount, note, reason, by, at)))).where(Entry.id == entry)))
+_SAVE_ANSWER = Prepared(lambda status, amount, note, reason, by, at, entry: Entry.update(
+    status=status, amount=amount, note=note, reason=reason, answered_by=by, answered_at=at).where(Entry.id == entry))
 _KEEP_CHANGE = Prepared(lambda entry, status, amount, note, reason, by, at: EntryChange.insert(
     entry=entry, status=status, amount=amount, note=note, reason=reason, changed_by=by, changed_at=at))
 
@@ -126,11 +125,9 @@ def save_conversation(conv: Conversation) -> None:
                                conv.updated_at, conv.id)
 
 
-_CURSOR = (Conversation.step, Conversation.position, Conversation.last_answered, Conversation.paused,
-           Conversation.data, Conversation.updated_at)
-_SAVE_CONVERSATION = Prepared(lambda step, position, last_answered, paused, data, at, conv: (
-    Conversation.update(dict(zip(_CURSOR, (step, position, last_answered, paused, data, at))))
-    .where(Conversation.id == conv)))
+_SAVE_CONVERSATION = Prepared(lambda step, position, last_answered, paused, data, at, conv: Conversation.update(
+    step=step, position=position, last_answered=last_answered, paused=paused, data=data, updated_at=at)
+    .where(Conversation.id == conv))
 
 
 def add_evidence(entry: Entry, person: Person, media_id: str) -> None:
