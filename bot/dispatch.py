@@ -140,16 +140,17 @@ def handle(services, inbound: Inbound, passive: bool = True, lock_wait: float = 
         acquired = None
     if acquired is False:
         raise Busy(inbound.dedupe_key)
+    released = False
     try:
         try:
             head, rows = _act_once(services, inbound, passive)
         except AlreadyHandled as seen:
             log.info("callback %s already handled; replaying its reply", inbound.dedupe_key)
             return seen.passive_reply if seen.passive_reply is not None else _stored_reply(inbound)
-        services.outbox.kick(rows)
+        released = services.outbox.kick(rows, release=lock if acquired else None)
         return head
     finally:
-        if acquired:
+        if acquired and not released:
             try:
                 lock.release()
             except (LockError, RedisError):

@@ -12,6 +12,7 @@ import json
 import logging
 
 from redis.exceptions import RedisError
+from rq.job import Job
 
 from bot import render
 from bot.pacing import Pacer
@@ -50,19 +51,32 @@ class Outbox:
         self.config = outbox_config
         self.pacer = Pacer(redis, outbox_config.per_member_per_minute)
 
-    def kick(self, rows) -> None:
-        """Start delivery jobs for freshly committed rows, in one round trip to Redis. If Redis is
-        down, `sweep` will."""
-        if not rows:
-            return
+    def kick(self, rows, release=None) -> bool:
+        """Start delivery jobs for freshly committed rows (if Redis is down, `sweep` will), and
+        release `release`, a redis-py Lock, in the same round trip. Returns whether it was released."""
+        if not rows and release is None:
+            return False
         try:
             with self.redis.pipeline() as pipe:
                 for row in rows:
-                    self.queue.enqueue(DELIVER_JOB, row.id, job_id=f"outbox-{row.id}", pipeline=pipe)
-                pipe.execute()
+                    # Job.create skips Queue.enqueue's argument parsing and describing, a third of its time.
+                    job = Job.create(DELIVER_JOB, args=(row.id,), id=f"outbox-{row.id}", connection=self.redis,
+                                     description=f"deliver outbox {row.id}")
+                    self.queue.enqueue_job(job, pipeline=pipe)
+                if release is not None:
+                    pipe.eval(release.LUA_RELEASE_SCRIPT, 1, release.name, release.local.token)
+                replies = pipe.execute()
         except RedisError as exc:
-            log.warning("outbox %s queued in the database only (%s)",
-                        ", ".join(row.key for row in rows), type(exc).__name__)
+            if rows:
+                log.warning("outbox %s queued in the database only (%s)",
+                            ", ".join(row.key for row in rows), type(exc).__name__)
+            return False
+        if release is None:
+            return False
+        release.local.token = None
+        if not replies[-1]:
+            log.warning("lock %s expired before its release", release.name)
+        return True
 
     def deliver(self, row_id: int) -> None:
         """Send every pending row to this row's recipient, oldest first, stopping at one that must wait."""

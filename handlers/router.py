@@ -11,6 +11,7 @@ from handlers import checkin, commands, messages
 from handlers.events import Inbound
 from handlers.replies import Text
 from models import Person
+from models.checkin import sender
 from models.directory import ROLE_ADMIN
 
 log = logging.getLogger(__name__)
@@ -35,7 +36,7 @@ def prepare(inbound: Inbound, ctx: Context) -> Callable[[], list]:
     write lock, so the reads are done before it. The caller also holds the person's lock, so what
     was read about them cannot change in between.
     """
-    person = Person.by_userid(inbound.user)
+    person = sender(inbound.user)
     if person is None:
         log.info("message from a user not in the directory: %s via %s", inbound.user, inbound.source)
         return lambda: [Text(messages.UNKNOWN_USER)]

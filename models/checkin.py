@@ -43,26 +43,39 @@ def close(period: str) -> bool:
     return bool(Period.update(status=CLOSED).where(Period.key == period).execute())
 
 
+def sender(userid: str) -> Person | None:
+    """The person a message comes from, read with what every message of theirs needs next: their
+    org's current report, its period and their conversation in it (see `current_report`)."""
+    return _SENDER.first(userid)
+
+
 def current_report(person: Person) -> tuple[Report, Period, Conversation] | None:
-    """The person's org's report of the latest published (or closed) period, and where they are in it."""
-    if person.org_id is None:
-        return None
-    report = _CURRENT_REPORT.first(person.id, person.org_id)
-    if report is None:
+    """The person's org's report of the latest published (or closed) period, and where they are in
+    it (the person as `sender` reads them)."""
+    report = person.report_row
+    if person.org_id is None or report is None:
         return None
     conv = getattr(report, "conversation_row", None)
-    if conv is None or conv.id is None:
+    if conv is None:
         conv = Conversation.create(person=person, report=report)
     return report, report.period_row, conv
 
 
-_CURRENT_REPORT = Prepared(lambda person, org: (
-    Report.select(Report, Period, Conversation)
-    .join(Period, on=(Period.key == Report.period), attr="period_row").switch(Report)
+def _latest_report():
+    """The id of the report of the person's org for its latest published or closed period."""
+    report, period = Report.alias(), Period.alias()
+    return (report.select(report.id).join(period, on=(period.key == report.period))
+            .where(report.org == Person.org, period.status.in_([PUBLISHED, CLOSED]))
+            .order_by(report.period.desc()).limit(1))
+
+
+_SENDER = Prepared(lambda userid: (
+    Person.select(Person, Report, Period, Conversation)
+    .join(Report, JOIN.LEFT_OUTER, on=(Report.id == _latest_report()), attr="report_row")
+    .join(Period, JOIN.LEFT_OUTER, on=(Period.key == Report.period), attr="period_row").switch(Report)
     .join(Conversation, JOIN.LEFT_OUTER, attr="conversation_row",
-          on=(Conversation.report == Report.id) & (Conversation.person == person))
-    .where(Report.org == org, Period.status.in_([PUBLISHED, CLOSED]))
-    .order_by(Report.period.desc()).limit(1)))
+          on=(Conversation.report == Report.id) & (Conversation.person == Person.id))
+    .where(Person.userid == userid).limit(1)))
 
 ITEM_COLUMNS = (Action.id, Action.code, Action.category, Action.title, Action.requirement, Action.frequency,
                 Action.target, Action.unit, Task.id, Task.code, Task.title, Task.details, Task.department,

@@ -6,6 +6,7 @@ import fcntl
 import inspect
 import os
 import threading
+import time
 import weakref
 from pathlib import Path
 
@@ -151,6 +152,39 @@ class SerializedSqliteDatabase(PooledSqliteDatabase):
             self._writer.release()
 
 
+class PostgresqlPool(PooledPostgresqlDatabase):
+    """Checks a pooled connection with a round trip only when it sat idle for a while.
+
+    Peewee sends SELECT 1 on every checkout, holding the pool's lock: a round trip per request,
+    with the other threads of the process queued behind it (bench/checkin.py). A connection back
+    from a request moments ago is trusted; if the server went away since, the request fails like
+    any database error (the message goes to a worker, see bot/webhook.py) and the connection is
+    not pooled again.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._returned_at = {}      # id(connection) → when it came back to the pool
+
+    def _is_closed(self, conn):
+        returned_at = self._returned_at.pop(id(conn), None)
+        if returned_at is not None and time.monotonic() - returned_at < TRUST_IDLE_SECONDS:
+            return conn.closed or self._adapter.txn_status(conn) == self._adapter.txn_unknown
+        return super()._is_closed(conn)
+
+    def _close(self, conn, close_conn=False):
+        if not close_conn:
+            self._returned_at[id(conn)] = time.monotonic()    # forgotten again if not pooled
+        super()._close(conn, close_conn)
+
+    def _close_raw(self, conn):
+        self._returned_at.pop(id(conn), None)
+        super()._close_raw(conn)
+
+
+TRUST_IDLE_SECONDS = 5.0
+
+
 def open_database(url: str):
     """A pooled peewee Database for a sqlite:// or postgresql:// URL (not yet connected).
 
@@ -166,7 +200,7 @@ def open_database(url: str):
         return SerializedSqliteDatabase(path, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE",
                                         check_same_thread=False, returning_clause=True, **POOL)
     database_name = params.pop("database")
-    return PooledPostgresqlDatabase(database_name, prefer_psycopg3=True, **params, **POOL)
+    return PostgresqlPool(database_name, prefer_psycopg3=True, **params, **POOL)
 
 
 def in_schema(url: str, schema: str) -> str:

@@ -1,14 +1,18 @@
-"""Prepared queries give what the plain query gives; SQLite writers queue on a file lock."""
+"""Prepared queries give what the plain query gives; SQLite writers queue on a file lock; the
+PostgreSQL pool checks a connection with a round trip only after it sat idle."""
 from __future__ import annotations
 
 import fcntl
 import multiprocessing
 
+import psycopg
 import pytest
-from peewee import JOIN
+from peewee import JOIN, OperationalError
 
 from models import Org, Person, bind, database, migrate
+from models import db as db_module
 from models.db import Prepared, open_database
+from tests.conftest import PG_URL
 
 PEOPLE_OF_TYPE = Prepared(lambda org_type, name: (
     Person.select(Person, Org).join(Org, JOIN.LEFT_OUTER)
@@ -102,3 +106,60 @@ def test_a_sqlite_write_transaction_holds_the_file_lock_other_processes_queue_on
                 raise ZeroDivisionError
         assert other_process() == "free"
         assert db.execute_sql("SELECT COUNT(*) FROM t").fetchone() == (0,)
+
+
+@pytest.fixture
+def pg_pool():
+    if not PG_URL:
+        pytest.skip("YUEBAO_TEST_PG_URL not set")
+    pool = open_database(PG_URL)
+    yield pool
+    pool.close_all()
+
+
+def server_side(sql: str, *params):
+    """Ask PostgreSQL from a connection of its own (what a pooled backend last ran, or kill it)."""
+    with psycopg.connect(PG_URL, autocommit=True) as conn:
+        return conn.execute(sql, params).fetchone()[0]
+
+
+def checkout(pool) -> int:
+    """Take a connection from the pool; returns its backend's pid."""
+    pool.connect()
+    return pool.connection().info.backend_pid
+
+
+@pytest.mark.pg
+def test_a_connection_back_moments_ago_is_reused_without_a_round_trip(pg_pool, monkeypatch):
+    pid = checkout(pg_pool)
+    pg_pool.execute_sql("SELECT 'last of the request'")
+    pg_pool.close()
+    assert checkout(pg_pool) == pid
+    assert server_side("SELECT query FROM pg_stat_activity WHERE pid = %s", pid) == "SELECT 'last of the request'"
+    pg_pool.close()
+    monkeypatch.setattr(db_module, "TRUST_IDLE_SECONDS", 0)
+    assert checkout(pg_pool) == pid
+    assert server_side("SELECT query FROM pg_stat_activity WHERE pid = %s", pid) == "SELECT 1"
+
+
+@pytest.mark.pg
+def test_a_connection_that_died_while_idle_is_replaced(pg_pool, monkeypatch):
+    pid = checkout(pg_pool)
+    pg_pool.close()
+    assert server_side("SELECT pg_terminate_backend(%s)", pid)
+    monkeypatch.setattr(db_module, "TRUST_IDLE_SECONDS", 0)
+    assert checkout(pg_pool) != pid
+    assert pg_pool.execute_sql("SELECT 2").fetchone() == (2,)
+
+
+@pytest.mark.pg
+def test_a_connection_that_died_moments_ago_fails_once_and_is_not_pooled_again(pg_pool):
+    pid = checkout(pg_pool)
+    pg_pool.close()
+    assert server_side("SELECT pg_terminate_backend(%s)", pid)
+    assert checkout(pg_pool) == pid
+    with pytest.raises(OperationalError):
+        pg_pool.execute_sql("SELECT 2")
+    pg_pool.close()
+    assert checkout(pg_pool) != pid
+    assert pg_pool.execute_sql("SELECT 2").fetchone() == (2,)

@@ -2,6 +2,7 @@
 import json
 import logging
 
+import psycopg
 import pytest
 
 from app import create_app
@@ -9,8 +10,8 @@ from handlers import messages
 from handlers.errors import UserError
 from handlers.replies import Text
 from jobs import runtime
-from models import Department, InboundMessage, OutboxMessage
-from tests.conftest import run_worker
+from models import Department, InboundMessage, OutboxMessage, database
+from tests.conftest import PG_URL, run_worker
 from tests.wecom import Caller, event_xml, robot_json, text_xml
 
 
@@ -220,3 +221,41 @@ def test_with_redis_down_messages_are_still_answered_and_nothing_is_lost(config,
     runtime.use(healthy)
     OutboxMessage.update(next_attempt_at=row.next_attempt_at.replace(year=2020)).execute()
     assert healthy.outbox.sweep() == {"reclaimed": 0, "requeued": 1}
+
+
+def test_a_message_on_a_connection_the_database_dropped_is_answered_by_a_worker(
+        client, wecom, people, services, db_url, caplog):
+    if not db_url.startswith("postgresql"):
+        pytest.skip("a database server that drops connections: PostgreSQL")
+    post_app(client, wecom, text_xml("sec01", "你好", msg_id="10"))
+    pooled = [conn.info.backend_pid for _, _, conn in database.obj._connections]
+    with psycopg.connect(PG_URL, autocommit=True) as admin:
+        for pid in pooled:
+            admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+    response = post_app(client, wecom, text_xml("sec01", "在吗", msg_id="11"))
+    assert response.status_code == 200 and response.data == b""
+    assert "handing it to a worker" in caplog.text
+    run_worker(services)
+    assert InboundMessage.select().count() == 2
+    row = OutboxMessage.get()
+    assert (row.recipient, row.key) == ("sec01", f"reply:{InboundMessage.get(InboundMessage.id == 2).dedupe_key}:1")
+    assert json.loads(row.payload)["text"]["content"] == messages.NO_REPORT
+
+
+def test_the_persons_lock_is_released_with_the_delivery_jobs(client, wecom, people, handler, services):
+    handler(lambda inbound, ctx: [Text("收到"), Text("第二条")])
+    post_app(client, wecom, text_xml("sec01", "你好", msg_id="12"))
+    assert not services.redis.exists("yuebao:user:app:sec01")
+    row = OutboxMessage.get()
+    assert services.queue.fetch_job(f"outbox-{row.id}").get_status() == "queued"
+
+
+def test_a_lock_that_expired_and_was_taken_by_another_is_left_to_it(client, wecom, people, handler, services, caplog):
+    def slow(inbound, ctx):
+        services.redis.set("yuebao:user:app:sec01", "another message's token")   # ours expired meanwhile
+        return [Text("收到"), Text("第二条")]
+    handler(slow)
+    post_app(client, wecom, text_xml("sec01", "你好", msg_id="13"))
+    assert services.redis.get("yuebao:user:app:sec01") == b"another message's token"
+    assert "expired before its release" in caplog.text
+    assert OutboxMessage.select().count() == 1
