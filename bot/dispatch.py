@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import secrets
 import time
 from dataclasses import asdict
 
@@ -133,7 +134,7 @@ def handle(services, inbound: Inbound, passive: bool = True, lock_wait: float = 
     lock = services.redis.lock(f"yuebao:user:{inbound.source}:{inbound.user}", timeout=120,
                                blocking_timeout=lock_wait)
     try:
-        acquired = lock.acquire()
+        acquired = lock.acquire(token=secrets.token_hex(16))    # redis-py's own, uuid1, costs more
     except RedisError as exc:
         # Without Redis we lose per-person ordering, not correctness: the dedupe row still holds.
         log.warning("no per-user lock for %s (%s)", inbound.dedupe_key, type(exc).__name__)
