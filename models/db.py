@@ -152,6 +152,9 @@ class SerializedSqliteDatabase(PooledSqliteDatabase):
             self._writer.release()
 
 
+TRUST_IDLE_SECONDS = 5.0     # a pooled PostgreSQL connection back this recently is not pinged
+
+
 class PostgresqlPool(PooledPostgresqlDatabase):
     """Checks a pooled connection with a round trip only when it sat idle for a while.
 
@@ -180,9 +183,6 @@ class PostgresqlPool(PooledPostgresqlDatabase):
     def _close_raw(self, conn):
         self._returned_at.pop(id(conn), None)
         super()._close_raw(conn)
-
-
-TRUST_IDLE_SECONDS = 5.0
 
 
 def open_database(url: str):
