@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from peewee import BooleanField, CharField, DateField, ForeignKeyField, IntegerField, TextField
 
-from models.db import BaseModel, Prepared
+from models.db import BaseModel
 from models.fields import ListField
 
 ROLE_SECRETARY = "secretary"
@@ -50,10 +50,6 @@ class Person(BaseModel):
     def has_role(self, role: str) -> bool:
         return role in self.roles
 
-    @classmethod
-    def by_userid(cls, userid: str) -> "Person | None":
-        return _PERSON_BY_USERID.first(userid)
-
 
 class Action(BaseModel):
     """A baseline action from the responsibility list (责任清单)."""
@@ -95,5 +91,3 @@ class Period(BaseModel):
     remind_on = DateField(null=True)
     close_on = DateField(null=True)
 
-
-_PERSON_BY_USERID = Prepared(lambda userid: Person.select().where(Person.userid == userid).limit(1))

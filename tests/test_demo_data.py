@@ -40,7 +40,7 @@ def test_demo_data_is_modelled_on_the_source(db):
 
 def test_people_follow_the_account_scheme(db):
     load_demo_data("2026-11")
-    assert all(Person.by_userid(userid).has_role(ROLE_ADMIN) for userid in ("dangwei01", "dangwei02"))
+    assert all(Person.get(Person.userid == userid).has_role(ROLE_ADMIN) for userid in ("dangwei01", "dangwei02"))
     for org in Org.select():
         secretaries = [person.userid for person in org.people if person.has_role(ROLE_SECRETARY)]
         assert secretaries == [f"sec-{org.code.lower()}"]

@@ -85,10 +85,11 @@ def test_every_kind_lands_in_the_model(base):
     lingnan = Org.get(Org.code == "XY01")
     assert (lingnan.type, lingnan.area, Org.get(Org.code == "YY01").size_class) == ("学院", "南校园", "党委")
     assert Org.get(Org.code == "XY02").tags == ["新建院系", "无毕业年级"]
-    secretary = Person.by_userid("sec-xy01")
+    secretary = Person.get(Person.userid == "sec-xy01")
     assert (secretary.roles, secretary.org_id, secretary.name) == ([ROLE_SECRETARY], lingnan.id, "王建华")
-    assert (Person.by_userid("pq-nan").roles, Person.by_userid("pq-nan").area) == ([ROLE_LIAISON], "南校园")
-    assert Person.by_userid("dep-xy01").roles == ["deputy"]
+    liaison = Person.get(Person.userid == "pq-nan")
+    assert (liaison.roles, liaison.area) == ([ROLE_LIAISON], "南校园")
+    assert Person.get(Person.userid == "dep-xy01").roles == ["deputy"]
     assert sorted(p.userid for p in Department.get(Department.name == "学工部").liaisons) == [
         "dept-xgb", "dept-xgb2"]
     lecture, students = Action.get(Action.code == "A01"), Action.get(Action.code == "A02")
@@ -135,8 +136,8 @@ def test_reimport_updates_in_place(base, tmp_path, directory):
     result = load(tmp_path, directory, "orgs", orgs)
     assert (result.counts["组织"].updated, result.counts["组织"].created) == (1, 0)
     assert Org.get(Org.code == "XY01").name == "岭南学院(新)"
-    assert Person.by_userid("sec-new").roles == [ROLE_SECRETARY]
-    assert Person.by_userid("sec-xy01").roles == []
+    assert Person.get(Person.userid == "sec-new").roles == [ROLE_SECRETARY]
+    assert Person.get(Person.userid == "sec-xy01").roles == []
     actions = [dict(ACTIONS[0], 目标="", 频次="每季度"), dict(ACTIONS[1], 目标="3", 适用类型="")]
     assert load(tmp_path, directory, "actions", actions).counts["基础动作"].updated == 2
     lecture, students = Action.get(Action.code == "A01"), Action.get(Action.code == "A02")
@@ -150,9 +151,9 @@ def test_reimport_updates_in_place(base, tmp_path, directory):
 def test_department_liaisons_are_replaced(base, tmp_path, directory):
     departments = [dict(DEPARTMENTS[1], 联络人账号="dept-xgb", 联络人姓名="周婷")]
     assert load(tmp_path, directory, "departments", departments).ok
-    assert Person.by_userid("dept-xgb2").department is None
-    assert Person.by_userid("dept-xgb2").roles == []
-    assert Person.by_userid("dept-zzb").department.name == "组织部"
+    assert Person.get(Person.userid == "dept-xgb2").department is None
+    assert Person.get(Person.userid == "dept-xgb2").roles == []
+    assert Person.get(Person.userid == "dept-zzb").department.name == "组织部"
 
 
 def test_imports_leave_active_alone_and_exports_skip_inactive(base, tmp_path, directory):

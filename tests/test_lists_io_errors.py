@@ -131,9 +131,9 @@ def test_a_secretary_may_move_to_an_org_whose_old_secretary_is_replaced(base):
     result = import_rows("orgs", rows(org("XY01", 书记账号="sec-new", 书记姓名="孙新"),
                                       org(书记账号="sec-xy01", 书记姓名="王建华")), DIRECTORY)
     assert result.ok
-    moved = Person.by_userid("sec-xy01")
+    moved = Person.get(Person.userid == "sec-xy01")
     assert (moved.org.code, moved.roles) == ("XY05", ["secretary"])
-    assert Person.by_userid("sec-new").org.code == "XY01"
+    assert Person.get(Person.userid == "sec-new").org.code == "XY01"
 
 
 def test_same_task_code_in_another_month_is_fine(base):
