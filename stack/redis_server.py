@@ -38,6 +38,7 @@ def start(directory: Path, port: int | None = None) -> tuple[subprocess.Popen, s
         [find_binary(), "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
          "--dir", str(directory), "--logfile", str(directory / "redis.log")],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True,      # a Ctrl-C in the terminal is for the caller, which stops it last
     )
     url = f"redis://127.0.0.1:{port}/0"
     client = redis.Redis.from_url(url)

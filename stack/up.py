@@ -1,4 +1,8 @@
-"""`flask --app app up`: every piece on one machine, stopped together by Ctrl-C."""
+"""`flask --app app up`: every piece on one machine, stopped together by Ctrl-C.
+
+The pieces run in sessions of their own, so the terminal's Ctrl-C reaches this supervisor only:
+it stops each piece once (a second signal cuts RQ's clean-up short), and Redis last.
+"""
 from __future__ import annotations
 
 import os
@@ -64,11 +68,17 @@ def _check_alive(processes: dict) -> None:
 
 
 def _stop(processes: dict) -> None:
-    for process in processes.values():
+    """Stop everything, Redis last: the worker and the scheduler talk to it while they stop."""
+    _terminate([process for name, process in processes.items() if name != "redis"])
+    _terminate([process for name, process in processes.items() if name == "redis"])
+
+
+def _terminate(processes: list) -> None:
+    for process in processes:
         if process.poll() is None:
             process.send_signal(signal.SIGTERM)
     deadline = time.monotonic() + 10
-    for process in processes.values():
+    for process in processes:
         try:
             process.wait(timeout=max(0.1, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
@@ -79,9 +89,18 @@ def _flask(*args: str) -> list[str]:
     return [str(BIN / "flask"), "--app", "app", *args]
 
 
+def _spawn(args: list[str], env: dict) -> subprocess.Popen:
+    return subprocess.Popen(args, env=env, start_new_session=True)
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt     # `kill` stops everything as Ctrl-C does
+
+
 def run(config: Config, demo: bool = True) -> None:
     processes: dict[str, subprocess.Popen] = {}
     env = dict(os.environ)
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         if not config.redis.url:
             try:
@@ -94,12 +113,12 @@ def run(config: Config, demo: bool = True) -> None:
         userids, fresh_demo = _prepare_database(config, demo)
         standin_url = f"http://{config.standin.host}:{config.standin.port}"
         web_url = f"http://{config.web.host}:{config.web.port}"
-        processes["standin"] = subprocess.Popen(_flask("standin"), env=env)
-        processes["web"] = subprocess.Popen(
+        processes["standin"] = _spawn(_flask("standin"), env)
+        processes["web"] = _spawn(
             [str(BIN / "gunicorn"), "--workers", str(config.web.workers), "--threads", str(config.web.threads),
-             "--bind", f"{config.web.host}:{config.web.port}", "--access-logfile", "-", "app:create_app()"], env=env)
-        processes["worker"] = subprocess.Popen(_flask("worker"), env=env)
-        processes["cron"] = subprocess.Popen(_flask("cron"), env=env)
+             "--bind", f"{config.web.host}:{config.web.port}", "--access-logfile", "-", "app:create_app()"], env)
+        processes["worker"] = _spawn(_flask("worker"), env)
+        processes["cron"] = _spawn(_flask("cron"), env)
         _wait_for(standin_url + "/_standin/members", "the WeCom stand-in", processes)
         _wait_for(web_url + "/healthz", "the web server", processes)
         requests.post(standin_url + "/_standin/members", json={"userids": userids}, timeout=10)

@@ -6,6 +6,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from rq.cron import CronScheduler
 
 from models import Period
@@ -57,14 +58,23 @@ def test_a_second_cron_refuses_to_start(app, services):
     assert result.exit_code == 1 and "a cron scheduler is already running: elsewhere" in result.output
 
 
-def test_up_runs_everything_and_ctrl_c_stops_it(tmp_path):
+def ctrl_c(process):
+    os.killpg(process.pid, signal.SIGINT)       # a terminal signals the whole process group
+
+
+def kill(process):
+    process.send_signal(signal.SIGTERM)
+
+
+@pytest.mark.parametrize("stop", [ctrl_c, kill])
+def test_up_runs_everything_and_ctrl_c_or_kill_stops_it_cleanly(tmp_path, stop):
     web, standin = free_port(), free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT), "YUEBAO_CONFIG": str(ROOT / "config.demo.toml"),
            "YUEBAO_WEB_PORT": str(web), "YUEBAO_STANDIN_PORT": str(standin),
            "YUEBAO_STANDIN_APP_URL": f"http://127.0.0.1:{web}", "YUEBAO_APP_LOG_LEVEL": "WARNING",
            "YUEBAO_WECOM_API_BASE_URL": f"http://127.0.0.1:{standin}/cgi-bin/"}
     process = subprocess.Popen(FLASK + ["up"], cwd=tmp_path, env=env, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True)
+                               stderr=subprocess.STDOUT, text=True, start_new_session=True)
     try:
         lines = []
         deadline = time.monotonic() + 60
@@ -79,8 +89,8 @@ def test_up_runs_everything_and_ctrl_c_stops_it(tmp_path):
         item = phone.wait_messages(userid=secretary, after=notice["seq"], count=1, timeout=20)[0]
         assert item["card"]["title"].startswith("第 1/")
     finally:
-        process.send_signal(signal.SIGINT)
+        stop(process)
         output = process.communicate(timeout=30)[0]
     assert process.returncode == 0, output
-    assert "stopping" in output
+    assert "stopping" in output and "Traceback" not in output, output
     assert (tmp_path / "data" / "yuebao.db").exists()
