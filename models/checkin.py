@@ -77,14 +77,15 @@ _SENDER = Prepared(lambda userid: (
           on=(Conversation.report == Report.id) & (Conversation.person == Person.id))
     .where(Person.userid == userid).limit(1)))
 
+
 ITEM_COLUMNS = (Action.id, Action.code, Action.category, Action.title, Action.requirement, Action.frequency,
                 Action.target, Action.unit, Task.id, Task.code, Task.title, Task.details, Task.department,
                 Task.due_date, Department.id, Department.name)
 
 
 def entries(report: Report) -> list[Entry]:
-    """The report's entries in order, with what the check-in shows of their action or task
-    (every message reads them: the applicability lists are left out)."""
+    """The report's entries in order, with what the check-in shows of their action or task (the
+    applicability lists are left out). Only the views that list every item read them all."""
     return _ENTRIES(report.id)
 
 

@@ -90,4 +90,3 @@ class Period(BaseModel):
     publish_on = DateField(null=True)
     remind_on = DateField(null=True)
     close_on = DateField(null=True)
-
