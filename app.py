@@ -11,6 +11,7 @@ from bot import health, robot, webhook
 from bot.services import Services
 from cli import lists, ops, report
 from models import bind, database
+from models.clock import Clock
 
 MAX_BODY_BYTES = 256 * 1024
 
@@ -24,14 +25,15 @@ def load_config(config: settings.Config | None) -> settings.Config:
         raise SystemExit(f"yuebao: configuration error: {exc}") from None
 
 
-def create_app(config: settings.Config | None = None) -> Flask:
+def create_app(config: settings.Config | None = None, clock: Clock | None = None) -> Flask:
+    """The web app; `clock` is the one the services read "now" from (default: real time)."""
     config = load_config(config)
     logging.basicConfig(level=config.app.log_level,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = Flask(__name__)
     app.config.update(YUEBAO=config, MAX_CONTENT_LENGTH=MAX_BODY_BYTES)
     bind(config.database.url)
-    app.extensions["yuebao"] = Services(config)
+    app.extensions["yuebao"] = Services(config, clock)
 
     @app.before_request
     def open_database():

@@ -13,6 +13,7 @@ import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 ROOT = Path(__file__).resolve().parent
 DEMO_CONFIG = ROOT / "config.demo.toml"
@@ -140,6 +141,11 @@ def _check_value(key: str, value, expected):
 
 
 def _check_rules(config: Config) -> None:
+    try:
+        ZoneInfo(config.app.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"app.timezone: not a time zone name like Asia/Shanghai, got {config.app.timezone!r}") from None
     for section in ("wecom", "robot"):
         aes = getattr(config, section).encoding_aes_key
         if aes and len(aes) != 43:

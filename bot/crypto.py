@@ -6,9 +6,9 @@ import binascii
 import hmac
 import struct
 
-from wechatpy.crypto import _get_signature
 from wechatpy.enterprise.crypto import PrpCrypto
 from wechatpy.enterprise.exceptions import InvalidCorpIdException
+from wechatpy.utils import WeChatSigner
 
 
 class CryptoError(Exception):
@@ -36,7 +36,9 @@ class CallbackCrypto:
         self._prp = PrpCrypto(base64.b64decode(encoding_aes_key + "="))
 
     def sign(self, timestamp: str, nonce: str, encrypt: str) -> str:
-        return _get_signature(self.token, timestamp, nonce, encrypt)
+        signer = WeChatSigner()
+        signer.add_data(self.token, timestamp, nonce, encrypt)
+        return signer.signature
 
     def decrypt(self, signature: str, timestamp: str, nonce: str, encrypt: str) -> str:
         """Check the signature, then decrypt and check the receiveid; returns the plaintext."""

@@ -10,12 +10,10 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import secrets
-import time
 from dataclasses import asdict
 
 from peewee import IntegrityError
-from redis.exceptions import LockError, RedisError
+from redis.exceptions import RedisError
 
 from bot import outbound, render
 from handlers import messages, router
@@ -23,6 +21,7 @@ from handlers.errors import UserError
 from handlers.events import Inbound
 from handlers.replies import Card, CardUpdate, Markdown, Outgoing, Text
 from models import InboundMessage, database
+from models.checkin import sender
 
 log = logging.getLogger(__name__)
 
@@ -43,20 +42,19 @@ class AlreadyHandled(Exception):
 
 
 def context(services) -> router.Context:
-    config = services.config
-    return router.Context(admin_userids=frozenset(config.admins.userids), timezone=config.app.timezone)
+    return router.Context(clock=services.clock, admin_userids=frozenset(services.config.admins.userids))
 
 
 def _is_text(reply) -> bool:
     return isinstance(reply, (Text, Markdown))
 
 
-def split_app(inbound: Inbound, replies: list, passive: bool, corp_id: str):
+def split_app(inbound: Inbound, replies: list, passive: bool, corp_id: str, timestamp: int):
     """(passive plaintext or None, [(key, recipient, reply)]) for the app's 1:1 chat."""
     first = replies[0] if replies and passive else None
     fits = isinstance(first, Text) or (
         isinstance(first, CardUpdate) and first.response_code == inbound.response_code)
-    head = render.passive_app_xml(first, inbound.user, corp_id, str(int(time.time()))) if fits else None
+    head = render.passive_app_xml(first, inbound.user, corp_id, str(timestamp)) if fits else None
     rest = replies[1:] if fits else replies
     return head, [_addressed(inbound, i, r, inbound.user) for i, r in enumerate(rest, 1)]
 
@@ -97,14 +95,16 @@ def _not_seen(inbound: Inbound) -> None:
 
 def _record(services, inbound: Inbound, replies: list, passive: bool):
     """Queue the replies and remember the callback; returns (passive plaintext, outbox rows)."""
+    clock = services.clock
     if inbound.source == "robot":
         head, queued = split_robot(inbound, replies, passive)
     else:
-        head, queued = split_app(inbound, replies, passive, services.config.wecom.corp_id)
+        head, queued = split_app(inbound, replies, passive, services.config.wecom.corp_id, clock.timestamp())
+    at = clock.utcnow()
     rows = [row for channel, key, to, reply in queued
-            if (row := outbound.enqueue(key, channel, to, reply)) is not None]
+            if (row := outbound.enqueue(key, channel, to, reply, at)) is not None]
     try:
-        InboundMessage.record(inbound.dedupe_key, inbound.source, inbound.user, head)
+        InboundMessage.record(inbound.dedupe_key, inbound.source, inbound.user, head, at)
     except IntegrityError:
         raise AlreadyHandled(None) from None    # a racing duplicate (no Redis lock) got here first
     return head, rows
@@ -115,9 +115,9 @@ def _act_once(services, inbound: Inbound, passive: bool):
     the person gets its user error, or an apology (logged with the traceback), never a traceback."""
     try:
         _not_seen(inbound)
-        act = router.prepare(inbound, context(services))
         with database.atomic():
-            return _record(services, inbound, act(), passive)
+            replies = router.route(inbound, sender(inbound.user), context(services))
+            return _record(services, inbound, replies, passive)
     except AlreadyHandled:
         raise
     except UserError as exc:
@@ -131,16 +131,14 @@ def _act_once(services, inbound: Inbound, passive: bool):
 
 def handle(services, inbound: Inbound, passive: bool = True, lock_wait: float = PASSIVE_LOCK_WAIT):
     """Act on an inbound message once; returns the passive reply's plaintext, or None."""
-    lock = services.redis.lock(f"yuebao:user:{inbound.source}:{inbound.user}", timeout=120,
-                               blocking_timeout=lock_wait)
     try:
-        acquired = lock.acquire(token=secrets.token_hex(16))    # redis-py's own, uuid1, costs more
+        held = services.locks.acquire(f"yuebao:user:{inbound.source}:{inbound.user}", lock_wait)
+        if held is None:
+            raise Busy(inbound.dedupe_key)
     except RedisError as exc:
         # Without Redis we lose per-person ordering, not correctness: the dedupe row still holds.
         log.warning("no per-user lock for %s (%s)", inbound.dedupe_key, type(exc).__name__)
-        acquired = None
-    if acquired is False:
-        raise Busy(inbound.dedupe_key)
+        held = None
     released = False
     try:
         try:
@@ -148,14 +146,15 @@ def handle(services, inbound: Inbound, passive: bool = True, lock_wait: float = 
         except AlreadyHandled as seen:
             log.info("callback %s already handled; replaying its reply", inbound.dedupe_key)
             return seen.passive_reply if seen.passive_reply is not None else _stored_reply(inbound)
-        released = services.outbox.kick(rows, release=lock if acquired else None)
+        released = services.outbox.kick(rows, release=held)
         return head
     finally:
-        if acquired and not released:
+        if held and not released:
             try:
-                lock.release()
-            except (LockError, RedisError):
-                log.warning("per-user lock for %s expired before release", inbound.dedupe_key)
+                if not services.locks.release(held):
+                    log.warning("per-user lock for %s expired before release", inbound.dedupe_key)
+            except RedisError:
+                log.warning("per-user lock for %s left to expire (Redis unreachable)", inbound.dedupe_key)
 
 
 def _stored_reply(inbound: Inbound):

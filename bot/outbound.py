@@ -12,13 +12,12 @@ import json
 import logging
 
 from redis.exceptions import RedisError
-from rq.job import Job
+from rq import Queue
 
 from bot import render
 from bot.pacing import Pacer
 from bot.wecom_client import WeComError
-from models import OutboxMessage, now
-from models.db import Prepared
+from models import OutboxMessage
 
 log = logging.getLogger(__name__)
 
@@ -29,42 +28,40 @@ OVERDUE = datetime.timedelta(seconds=30)
 DUPLICATE_CHECK_SECONDS = 1800
 
 
-def enqueue(key: str, channel: str, recipient: str, reply) -> OutboxMessage | None:
+def enqueue(key: str, channel: str, recipient: str, reply, at: datetime.datetime) -> OutboxMessage | None:
     """Add a message to the outbox (inside the caller's transaction). None if the key exists."""
     kind, body = render.app_message(reply) if channel == "app" else render.robot_message(reply)
-    stamp = now()
-    inserted = _INSERT.execute(key, channel, recipient, kind, json.dumps(body, ensure_ascii=False), stamp)
-    return OutboxMessage(id=inserted[0][0], key=key) if inserted else None
-
-
-_INSERT = Prepared(lambda key, channel, recipient, kind, payload, stamp: (
-    OutboxMessage.insert(key=key, channel=channel, recipient=recipient, kind=kind, payload=payload,
-                         created_at=stamp, next_attempt_at=stamp)
-    .on_conflict_ignore().returning(OutboxMessage.id)))
+    inserted = (OutboxMessage.insert(key=key, channel=channel, recipient=recipient, kind=kind,
+                                     payload=json.dumps(body, ensure_ascii=False), created_at=at,
+                                     next_attempt_at=at)
+                .on_conflict_ignore().returning(OutboxMessage.id).tuples().execute())
+    row = next(iter(inserted), None)
+    return OutboxMessage(id=row[0], key=key) if row else None
 
 
 class Outbox:
-    def __init__(self, redis, queue, client, outbox_config):
+    def __init__(self, redis, queue, client, outbox_config, clock, locks):
         self.redis = redis
         self.queue = queue
         self.client = client
         self.config = outbox_config
+        self.clock = clock
+        self.locks = locks
         self.pacer = Pacer(redis, outbox_config.per_member_per_minute)
 
     def kick(self, rows, release=None) -> bool:
         """Start delivery jobs for freshly committed rows (if Redis is down, `sweep` will), and
-        release `release`, a redis-py Lock, in the same round trip. Returns whether it was released."""
+        release `release` (a bot.locks.Held) in the same round trip. Returns whether it was released."""
         if not rows and release is None:
             return False
         try:
             with self.redis.pipeline() as pipe:
-                for row in rows:
-                    # Job.create skips Queue.enqueue's argument parsing and describing (20 of its 70 µs).
-                    job = Job.create(DELIVER_JOB, args=(row.id,), id=f"outbox-{row.id}", connection=self.redis,
-                                     description=f"deliver outbox {row.id}")
-                    self.queue.enqueue_job(job, pipeline=pipe)
+                if rows:
+                    self.queue.enqueue_many([Queue.prepare_data(DELIVER_JOB, (row.id,), job_id=f"outbox-{row.id}",
+                                                                description=f"deliver outbox {row.id}")
+                                             for row in rows], pipeline=pipe)
                 if release is not None:
-                    pipe.eval(release.LUA_RELEASE_SCRIPT, 1, release.name, release.local.token)
+                    self.locks.release(release, pipeline=pipe)
                 replies = pipe.execute()
         except RedisError as exc:
             if rows:
@@ -73,7 +70,6 @@ class Outbox:
             return False
         if release is None:
             return False
-        release.local.token = None
         if not replies[-1]:
             log.warning("lock %s expired before its release", release.name)
         return True
@@ -90,18 +86,18 @@ class Outbox:
                               OutboxMessage.status == "pending")
                        .order_by(OutboxMessage.id))
             for row in pending:
-                if row.next_attempt_at > now() or not self._deliver_one(row):
-                    self._schedule(row, max(1.0, (row.next_attempt_at - now()).total_seconds()))
+                if row.next_attempt_at > self.clock.utcnow() or not self._deliver_one(row):
+                    self._schedule(row, max(1.0, (row.next_attempt_at - self.clock.utcnow()).total_seconds()))
                     break
 
     def _deliver_one(self, row: OutboxMessage) -> bool:
         """True when the row is settled (sent or failed for good); False to stop and retry later."""
         wait = self.pacer.take(row.recipient)
         if wait:
-            row.next_attempt_at = now() + datetime.timedelta(seconds=wait)
+            row.next_attempt_at = self.clock.utcnow() + datetime.timedelta(seconds=wait)
             row.save(only=[OutboxMessage.next_attempt_at])
             return False
-        claimed = (OutboxMessage.update(status="sending", claimed_at=now(),
+        claimed = (OutboxMessage.update(status="sending", claimed_at=self.clock.utcnow(),
                                         attempts=OutboxMessage.attempts + 1)
                    .where(OutboxMessage.id == row.id, OutboxMessage.status == "pending").execute())
         if not claimed:
@@ -112,7 +108,7 @@ class Outbox:
             result = self._send(row, retry)
         except WeComError as exc:
             return self._record_failure(row, exc)
-        (OutboxMessage.update(status="sent", sent_at=now(), last_errcode=None,
+        (OutboxMessage.update(status="sent", sent_at=self.clock.utcnow(), last_errcode=None,
                               response_code=result.get("response_code") or None)
          .where(OutboxMessage.id == row.id).execute())
         return True
@@ -142,7 +138,7 @@ class Outbox:
             delay = self.config.backoff_seconds * 2 ** (row.attempts - 1)
             log.info("outbox %s attempt %d failed (%s), retrying in %ss",
                      row.key, row.attempts, exc.errcode or exc.errmsg, delay)
-            row.next_attempt_at = now() + datetime.timedelta(seconds=delay)
+            row.next_attempt_at = self.clock.utcnow() + datetime.timedelta(seconds=delay)
             (OutboxMessage.update(status="pending", last_errcode=exc.errcode, last_error=exc.errmsg[:255],
                                   next_attempt_at=row.next_attempt_at)
              .where(OutboxMessage.id == row.id).execute())
@@ -163,11 +159,11 @@ class Outbox:
 
     def sweep(self) -> dict:
         """Recover rows a dead worker or a Redis outage left behind; returns what was done."""
-        stale = (OutboxMessage.update(status="pending", next_attempt_at=now())
+        stale = (OutboxMessage.update(status="pending", next_attempt_at=self.clock.utcnow())
                  .where(OutboxMessage.status == "sending",
-                        OutboxMessage.claimed_at < now() - STALE_SENDING).execute())
+                        OutboxMessage.claimed_at < self.clock.utcnow() - STALE_SENDING).execute())
         overdue = list(OutboxMessage.select(OutboxMessage.id, OutboxMessage.key)
                        .where(OutboxMessage.status == "pending",
-                              OutboxMessage.next_attempt_at < now() - OVERDUE))
+                              OutboxMessage.next_attempt_at < self.clock.utcnow() - OVERDUE))
         self.kick(overdue)
         return {"reclaimed": stale, "requeued": len(overdue)}

@@ -7,16 +7,19 @@ import redis as redis_lib
 from rq import Queue
 
 from bot.crypto import CallbackCrypto
+from bot.locks import Locks
 from bot.outbound import Outbox
 from bot.wecom_client import WeComClient
+from models.clock import Clock
 from settings import Config, ConfigError
 
 QUEUE_NAME = "yuebao"
 
 
 class Services:
-    def __init__(self, config: Config):
+    def __init__(self, config: Config, clock: Clock | None = None):
         self.config = config
+        self.clock = clock or Clock(config.app.timezone)
 
     @cached_property
     def redis(self) -> redis_lib.Redis:
@@ -44,5 +47,9 @@ class Services:
         return WeComClient(self.config.wecom, self.redis)
 
     @cached_property
+    def locks(self) -> Locks:
+        return Locks(self.redis)
+
+    @cached_property
     def outbox(self) -> Outbox:
-        return Outbox(self.redis, self.queue, self.wecom, self.config.outbox)
+        return Outbox(self.redis, self.queue, self.wecom, self.config.outbox, self.clock, self.locks)

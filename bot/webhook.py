@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import logging
 import secrets
-import time
 
 from flask import Blueprint, Response, abort, current_app, request
 
@@ -51,7 +50,7 @@ def receive(crypto: CallbackCrypto, what: str, read_encrypt, parse, wrap) -> Res
     plaintext = answer(inbound)
     if not plaintext:
         return Response("", status=200)
-    stamp, nonce = str(int(time.time())), secrets.token_hex(8)
+    stamp, nonce = str(services().clock.timestamp()), secrets.token_hex(8)
     encrypt, reply_signature = crypto.encrypt(plaintext, stamp, nonce)
     return wrap(encrypt, reply_signature, stamp, nonce)
 

@@ -35,6 +35,7 @@ class WeComClient(WeChatClient):
         self.API_BASE_URL = wecom.api_base_url
         self.agent_id = wecom.agent_id
         self._redis = redis
+        self.http = requests.Session()
         super().__init__(
             wecom.corp_id, wecom.secret, session=RedisStorage(redis, prefix="yuebao:wecom"),
             timeout=wecom.timeout_seconds, auto_retry=False,
@@ -58,7 +59,7 @@ class WeComClient(WeChatClient):
             if current and current != stale:
                 return current
             log.info("fetching a WeCom access token for agent %s", self.agent_id)
-            result = self._call(self._http.get, self.API_BASE_URL + "gettoken",
+            result = self._call(self.http.get, self.API_BASE_URL + "gettoken",
                                 params={"corpid": self.corp_id, "corpsecret": self.secret})
             ttl = max(60, int(result.get("expires_in", 7200)) - TOKEN_MARGIN_SECONDS)
             self.session.set(self.access_token_key, result["access_token"], ttl)
@@ -87,7 +88,7 @@ class WeComClient(WeChatClient):
             token = self.access_token
             query = {**(params or {}), "access_token": token}
             try:
-                return self._call(self._http.post, self.API_BASE_URL + endpoint, params=query, files=files,
+                return self._call(self.http.post, self.API_BASE_URL + endpoint, params=query, files=files,
                                   data=_json_body(data), headers=None if files else JSON_HEADERS)
             except WeComError as exc:
                 if attempt == 1 and exc.errcode in TOKEN_ERRORS:
@@ -99,5 +100,5 @@ class WeComClient(WeChatClient):
 
     def post_plain(self, url: str, data: dict) -> dict:
         """POST to a URL that needs no token (the robot's response_url)."""
-        return self._call(self._http.post, url, data=_json_body(data), headers=JSON_HEADERS)
+        return self._call(self.http.post, url, data=_json_body(data), headers=JSON_HEADERS)
 

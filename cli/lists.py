@@ -78,7 +78,7 @@ def _check_period(ctx, param, value: str | None) -> str | None:
 @with_appcontext
 def demo_data_command(period: str | None):
     """Load the demo organisations, people, departments, actions and the month's tasks (safe to repeat)."""
-    period = period or periods.current_period(_settings().app.timezone)
+    period = period or current_app.extensions["yuebao"].clock.period()
     with database.connection_context():
         try:
             results = load_demo_data(period, _settings().directory)

@@ -9,12 +9,12 @@ from handlers.errors import UserError
 from jobs.publish import publish_period
 from models import database
 from models.checkin import close
-from models.periods import check, current_period
+from models.periods import check
 
 
 def _period(value: str | None) -> str:
     try:
-        return check(value) if value else current_period(current_app.config["YUEBAO"].app.timezone)
+        return check(value) if value else current_app.extensions["yuebao"].clock.period()
     except ValueError:
         raise click.BadParameter(f"{value!r} is not a month like 2026-12") from None
 

@@ -1,47 +1,42 @@
 """The monthly check-in: a secretary (or deputy) answers this month's items one at a time in chat.
 
-The steps are in checkin_steps.py; here are the entry point, card clicks and app events, and the
-commands that work in every step (帮助, 进度, 上一项, 跳过, 改 N, 暂停, 继续, 提交, 取消, 我的月历).
-The cursor is a Conversation row: a restart, another process or another device resumes exactly there.
+`handle` routes one message or event: a command (CHAT, below) where the step allows it, a photo,
+a card's button, or what the person typed to the current step (handlers/checkin_steps.py). The
+cursor is a Conversation row: a restart, another process or another device resumes exactly there.
 """
 from __future__ import annotations
 
-import re
-
-from handlers import messages, report_views
+from handlers import messages as m
+from handlers import report_views as views
 from handlers.checkin_steps import (
-    AMOUNT, DEPARTMENT, FEEDBACK, ITEM, REASON, STEPS, SUBMITTED, SUMMARY, Session, answer, ask,
-    begin_edit, hint, next_feedback_kind, next_item, on_photo,
+    AMOUNT, CONFIRM, DEPARTMENT, FEEDBACK, ITEM, PHOTO, PICK, READING, REASON, STEPS, SUBMITTED, SUMMARY,
+    answer, answered, begin_edit, cancel_edit, edit, edit_origin, go, hint, leave_follow_up, next_feedback_kind,
+    next_item,
 )
 from handlers.events import EVENT, IMAGE, TEXT
+from handlers.registry import Command, Registry
 from handlers.replies import CardUpdate, Outgoing, Text
-from models.checkin import CLOSED, current_report, notice_cards, submit as submit_report
+from handlers.session import Session
+from models.checkin import add_evidence, current_report, notice_cards, submit as submit_report
 from models.directory import ROLE_DEPUTY, ROLE_SECRETARY
-from models.report import STATUS_LABELS
+from models.report import ANSWERS
 
 MAX_TEXT = 500
-EDIT = re.compile(r"^改\s*(\d+)$")
+CHAT = Registry(m.CHAT_HELP_HEADER, free_args=False)
 
 
-def prepare(inbound, person, ctx):
-    """Read the person's report, cursor and items; return the step that answers (see router.prepare)."""
+def handle(inbound, person, ctx) -> list:
+    """The replies to one message or event of a secretary or deputy (inside the caller's transaction)."""
     if not (person.has_role(ROLE_SECRETARY) or person.has_role(ROLE_DEPUTY)) or person.org_id is None:
-        return lambda: [Text(messages.NOT_A_SECRETARY.format(name=person.name))]
-    found = current_report(person)
+        return [Text(m.NOT_A_SECRETARY.format(name=person.name))]
+    found = current_report(person, ctx.clock.utcnow())
     if found is None:
-        return lambda: [Text(messages.NO_REPORT)]
-    s = Session(inbound, person, *found, today=ctx.today())
-    s.read_ahead()
-    return lambda: run(s)
-
-
-def run(s: Session) -> list:
-    if s.report.status == "submitted" and "return_to" not in s.data:
-        s.conv.step = SUBMITTED          # e.g. a deputy who had not opened this report before
-    if s.inbound.kind == EVENT:
+        return [Text(m.NO_REPORT)]
+    s = Session(inbound, person, *found, ctx)
+    if s.submitted and s.conv.step not in (SUBMITTED, PICK) and s.conv.return_to is None:
+        s.conv.step, s.conv.pending_status = SUBMITTED, None    # submitted meanwhile, by someone else
+    if inbound.kind == EVENT:
         on_event(s)
-    elif s.period.status == CLOSED:
-        on_closed(s)
     else:
         on_message(s)
     s.save()
@@ -49,160 +44,211 @@ def run(s: Session) -> list:
 
 
 def on_message(s: Session) -> None:
+    step = STEPS[s.conv.step]
     if s.inbound.kind == IMAGE:
         return on_photo(s)
     if s.inbound.kind != TEXT:
-        return hint(s, messages.HINT_UNSUPPORTED)
+        return hint(s, m.HINT_UNSUPPORTED)
     text = s.inbound.text.strip()
-    command = parse(text)
-    if command:
-        return command(s)
+    found = CHAT.find(text)
+    if found:
+        return run(s, *found)
+    if s.closed:
+        return s.say(m.CLOSED.format(month=views.month_label(s.report.period)))
     if s.conv.paused:
-        return s.say(messages.PAUSED_HINT)
+        return s.say(m.PAUSED_HINT)
     if not text:
-        return hint(s, messages.HINT_EMPTY)
+        return hint(s, m.HINT_EMPTY)
     if len(text) > MAX_TEXT:
-        return hint(s, messages.HINT_TOO_LONG.format(limit=MAX_TEXT))
-    STEPS[s.conv.step](s, text)
+        return hint(s, m.HINT_TOO_LONG.format(limit=MAX_TEXT))
+    moved = step.on_text(s, text)
+    if moved:
+        go(s, moved)
+
+
+def run(s: Session, command: Command, args: str) -> None:
+    if s.closed and command.name not in READING:
+        return s.say(m.CLOSED.format(month=views.month_label(s.report.period)))
+    if command.name not in STEPS[s.conv.step].commands:
+        return hint(s, m.NOT_HERE.format(name=command.name))
+    moved = command.func(s, args)
+    if moved:
+        go(s, moved)
+
+
+def on_photo(s: Session) -> None:
+    if s.closed:
+        return s.say(m.CLOSED.format(month=views.month_label(s.report.period)))
+    entry = s.entry_at(s.conv.last_answered)
+    if entry is None or PHOTO not in STEPS[s.conv.step].accepts:
+        return hint(s, m.HINT_PHOTO_FIRST)
+    add_evidence(entry, s.person, s.inbound.media_id, s.at)
+    s.say(m.PHOTO_ADDED.format(position=entry.position))
 
 
 def on_event(s: Session) -> None:
-    event, key = s.inbound.event, s.inbound.event_key
-    if event == "enter_agent":
+    if s.inbound.event == "enter_agent":
         return greet(s)
-    if event != "template_card_event":
+    if s.inbound.event != "template_card_event":
         return None
-    if key.startswith("start:"):
-        return resume(s)
-    if key.startswith("list:"):
-        return calendar(s)
-    if key.startswith("ans:"):
-        return on_card_answer(s, key)
-    return None
+    kind, _, rest = s.inbound.event_key.partition(":")
+    if kind == "start":
+        return run(s, CHAT.by_name["继续"], "")
+    if kind == "list":
+        return run(s, CHAT.by_name["我的月历"], "")
+    return on_card_answer(s, rest)
 
 
 def on_card_answer(s: Session, key: str) -> None:
-    _, entry_id, status = (key.split(":") + ["", ""])[:3]
-    entry = s.entry_by_id(int(entry_id)) if entry_id.isdigit() else None
-    if entry is None or status not in STATUS_LABELS:
-        return s.say(messages.NO_REPORT)
-    if s.period.status == CLOSED:
-        s.replies.append(CardUpdate(s.inbound.response_code, "已截止"))
-        return on_closed(s)
-    s.replies.append(CardUpdate(s.inbound.response_code, f"已选择：{STATUS_LABELS[status]}"))
+    """A button of an item card: answers that item, from whatever step (an edit if it was answered)."""
+    entry_id, _, status = key.partition(":")
+    entry = s.entry_by_id(int(entry_id)) if entry_id.isdecimal() else None
+    code = s.inbound.response_code
+    if entry is None or status not in ANSWERS:
+        s.replies.append(CardUpdate(code, m.CARD_EXPIRED))
+        return s.say(m.CARD_OUTDATED)
+    if s.closed:
+        s.replies.append(CardUpdate(code, m.CARD_CLOSED))
+        return s.say(m.CLOSED.format(month=views.month_label(s.report.period)))
+    s.replies.append(CardUpdate(code, m.CARD_CHOSEN.format(label=m.STATUS_LABELS[status])))
     begin_edit(s, entry.position)
-    answer(s, entry, status)
-
-
-def on_closed(s: Session) -> None:
-    command = parse(s.inbound.text.strip()) if s.inbound.kind == TEXT else None
-    if command in (calendar, progress, help_):
-        return command(s)
-    s.say(messages.CLOSED.format(month=report_views.month_label(s.report.period)))
+    moved = answer(s, entry, status)
+    if moved:
+        go(s, moved)
 
 
 def greet(s: Session) -> None:
-    submitted = s.report.status == "submitted"
-    s.say(messages.GREETING.format(
-        name=s.person.name, month=report_views.month_label(s.report.period),
-        progress=report_views.progress_text(s.entries).splitlines()[0],
-        next=messages.GREETING_SUBMITTED if submitted else messages.GREETING_NEXT))
+    if s.closed:
+        then = m.GREETING_CLOSED
+    elif s.submitted:
+        then = m.GREETING_SUBMITTED.format(until=views.day_label(s.period.close_on))
+    else:
+        then = m.GREETING_NEXT
+    s.say(m.GREETING.format(name=s.person.name, month=views.month_label(s.report.period),
+                            progress=views.progress_text(s.entries).splitlines()[0], next=then))
 
 
-# Commands that work in every step
+# The chat commands. Each returns the step to move to (and ask), or None when it has answered.
 
 
-def help_(s: Session) -> None:
-    s.say(messages.CHECKIN_HELP)
-
-
-def progress(s: Session) -> None:
-    s.say(report_views.progress_text(s.entries))
-
-
-def calendar(s: Session) -> None:
-    s.say(report_views.calendar_text(s.report, s.entries))
-
-
-def resume(s: Session) -> None:
+@CHAT.command("继续", aliases=("填报", "月报", "开始", "开始填报"))
+def resume(s: Session, args: str):
+    """继续 · 接着填"""
     s.conv.paused = False
-    if s.conv.step == ITEM and s.current is not None and s.current.status and "return_to" not in s.data:
-        return next_item(s, after=s.conv.position - 1)    # answered meanwhile, e.g. on another device
-    ask(s)
+    if s.conv.step == ITEM and s.current.status is not None and s.conv.return_to is None:
+        return next_item(s, after=s.conv.position - 1)      # answered meanwhile, e.g. on another device
+    if s.conv.step == CONFIRM:
+        s.conv.skipped = []
+        return next_item(s, after=0)
+    return s.conv.step
 
 
-def pause(s: Session) -> None:
-    s.conv.paused = True
-    s.say(messages.PAUSED)
+@CHAT.command("进度")
+def progress(s: Session, args: str):
+    """进度 · 还剩哪些"""
+    s.say(views.progress_text(s.entries))
 
 
-def previous(s: Session) -> None:
+@CHAT.command("上一项")
+def previous(s: Session, args: str):
+    """上一项 · 回到上一项"""
     position = s.conv.position - 1 if s.conv.step in (ITEM, REASON, AMOUNT) else s.count
-    edit(s, max(1, position))
+    return edit(s, max(1, position))
 
 
-def skip(s: Session) -> None:
+@CHAT.command("跳过")
+def skip(s: Session, args: str):
+    """跳过 · 先跳过本项"""
     step = s.conv.step
-    if step in (ITEM, REASON, AMOUNT) and "return_to" not in s.data:
-        s.data["skipped"] = sorted(set(s.data.get("skipped", [])) | {s.conv.position})
-        s.say(messages.SKIPPED.format(position=s.conv.position))
-        return next_item(s, after=s.conv.position)
+    if step in (REASON, AMOUNT):
+        return answered(s, leave_follow_up(s), announce=False)
     if step == FEEDBACK:
         return next_feedback_kind(s)
     if step == DEPARTMENT:
-        s.goto(FEEDBACK, kind=s.data["kind"])
-        return s.say(messages.FEEDBACK_MORE)
-    cancel(s)
-
-
-def edit(s: Session, position: int) -> None:
-    entry = s.entry_at(position)
-    if entry is None:
-        return s.say(messages.NO_SUCH_ITEM.format(position=position, count=s.count))
-    begin_edit(s, position)
-    ask(s)
-
-
-def cancel(s: Session) -> None:
-    if s.conv.step in (REASON, AMOUNT):
-        s.goto(ITEM)
-    elif s.conv.step == DEPARTMENT:
-        s.goto(FEEDBACK, kind=s.data["kind"])
+        s.conv.feedback, s.conv.step = None, FEEDBACK
+        return s.say(m.FEEDBACK_MORE)
+    if s.conv.return_to:
+        return cancel_edit(s)
+    entry = s.current
+    if entry.status is None:
+        s.conv.skipped = sorted({*s.conv.skipped, entry.position})
+        s.say(m.SKIPPED.format(position=entry.position))
     else:
-        return s.say(messages.NOTHING_TO_CANCEL)
-    s.say(messages.CANCELLED)
-    ask(s, passive_only=True)
+        s.say(m.KEPT.format(position=entry.position, label=m.STATUS_LABELS[entry.status]))
+    return next_item(s, after=entry.position)
 
 
-def submit(s: Session) -> None:
-    if s.report.status == "submitted":
-        s.goto(SUBMITTED)
-        return ask(s)
-    if s.conv.step != SUMMARY:
-        s.goto(SUMMARY)
-        return ask(s)
-    submit_report(s.report, s.person, s.today, s.period.remind_on)
-    s.goto(SUBMITTED)
-    s.say(messages.SUBMITTED.format(month=report_views.month_label(s.report.period),
-                                    late="（逾期提交）" if s.report.late else ""))
+@CHAT.command("改", args=r"\d+")
+def change(s: Session, args: str):
+    """改 N · 修改第 N 项"""
+    if args:
+        return edit(s, int(args))
+    leave_follow_up(s)
+    s.conv.return_to = edit_origin(s)
+    return PICK
+
+
+@CHAT.command("暂停")
+def pause(s: Session, args: str):
+    """暂停 · 稍后再填"""
+    s.conv.paused = True
+    s.say(m.PAUSED)
+
+
+@CHAT.command("提交")
+def submit(s: Session, args: str):
+    """提交 · 提交月报"""
+    leave_follow_up(s)
+    if s.submitted:
+        s.conv.return_to = None
+        return SUBMITTED
+    if s.conv.step == CONFIRM or (s.conv.step == SUMMARY and not s.unanswered()):
+        return finish(s)
+    s.conv.return_to = None
+    return CONFIRM if s.unanswered() else SUMMARY
+
+
+@CHAT.command("取消")
+def cancel(s: Session, args: str):
+    """取消 · 取消当前操作"""
+    step = s.conv.step
+    if step in (REASON, AMOUNT):
+        s.conv.pending_status, s.conv.step = None, ITEM
+        return hint(s, m.CANCELLED)
+    if step == DEPARTMENT:
+        s.conv.feedback, s.conv.step = None, FEEDBACK
+        return hint(s, m.CANCELLED)
+    if step == CONFIRM:
+        s.conv.step = SUMMARY
+        return s.say(m.CANCELLED + m.SUMMARY_ACTIONS)
+    if step == PICK:
+        back, s.conv.return_to = s.conv.return_to, None
+        s.conv.step = back or ITEM
+        return hint(s, m.CANCELLED)
+    if s.conv.return_to:
+        return cancel_edit(s)
+    return hint(s, m.NOT_HERE.format(name="取消"))
+
+
+@CHAT.command("我的月历", aliases=("月历", "查看清单"))
+def calendar(s: Session, args: str):
+    """我的月历 · 本月清单"""
+    s.say(views.calendar_text(s.report, s.entries, s.closed))
+
+
+@CHAT.command("帮助", aliases=("help", "?", "？"))
+def help_(s: Session, args: str):
+    """帮助 · 本说明"""
+    s.say(CHAT.help_text())
+
+
+def finish(s: Session) -> None:
+    late = bool(s.period.remind_on and s.today > s.period.remind_on)
+    submit_report(s.report, s.person, s.entries, s.at, late)
+    s.conv.step = SUBMITTED
+    s.say(m.SUBMITTED.format(month=views.month_label(s.report.period), late=m.LATE if late else "",
+                             until=views.day_label(s.period.close_on)))
     for row in notice_cards(s.report):
         if row.response_code:
-            update = CardUpdate(row.response_code, "已提交", (row.recipient,))
+            update = CardUpdate(row.response_code, m.CARD_SUBMITTED, (row.recipient,))
             s.replies.append(Outgoing(to=row.recipient, reply=update, key=f"submitted:{row.key}"))
-
-
-COMMANDS = {
-    "帮助": help_, "进度": progress, "上一项": previous, "跳过": skip, "暂停": pause, "继续": resume,
-    "填报": resume, "月报": resume, "开始": resume, "开始填报": resume, "提交": submit, "取消": cancel,
-    "我的月历": calendar, "月历": calendar, "查看清单": calendar,
-}
-
-
-def parse(text: str):
-    """The command this text names, or None."""
-    if text in COMMANDS:
-        return COMMANDS[text]
-    match = EDIT.match(text)
-    if match:
-        return lambda s: edit(s, int(match.group(1)))
-    return None

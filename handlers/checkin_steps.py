@@ -1,197 +1,67 @@
-"""The check-in's steps: each takes (session, text) and moves the cursor on.
+"""The check-in's steps, declared in one table (STEPS, at the end): each step's question, what it
+accepts besides commands, the chat commands that apply in it, and the function that takes what the
+person typed and returns the next step (None: stay; it has said why).
 
-Steps: item → (reason | amount) → item … → feedback ⇄ department → summary → submitted.
+    item ─3─→ reason ─→ item …        item ─1/2 of a counted action─→ amount ─→ item …
+    item, none left ─→ feedback ⇄ department ─→ summary ─提交─→ submitted
+    提交 with items left ─→ confirm ─提交─→ submitted
+    改 N (or a card's button) from any step ─→ item ─→ back to that step (return_to)
+    改 alone ─→ pick ─N─→ item
+A status chosen before its reason or number is asked is kept when the person moves elsewhere;
+取消 is the one way to drop it.
 """
 from __future__ import annotations
 
-import json
 import re
-import secrets
+from dataclasses import dataclass
+from typing import Callable
 
-from handlers import messages, report_views
-from handlers.replies import Outgoing, Text
-from models import Department, Feedback, now
-from models.checkin import add_evidence, entries, entries_at, entry_statuses, record_answer, save_conversation
-from models.report import DEFERRED, DONE, IN_PROGRESS, NOT_APPLICABLE, STATUS_LABELS
+from handlers import messages as m
+from handlers import report_views as views
+from handlers.session import Session
+from models import Department, Feedback
+from models.report import DONE, IN_PROGRESS, NOT_APPLICABLE
 
-ITEM, REASON, AMOUNT, FEEDBACK, DEPARTMENT, SUMMARY, SUBMITTED = (
-    "item", "reason", "amount", "feedback", "department", "summary", "submitted")
+ITEM, REASON, AMOUNT, FEEDBACK, DEPARTMENT, SUMMARY, CONFIRM, SUBMITTED, PICK = (
+    "item", "reason", "amount", "feedback", "department", "summary", "confirm", "submitted", "pick")
 FEEDBACK_KINDS = ("highlight", "difficulty", "suggestion")
 ROUTED_KINDS = ("difficulty", "suggestion")
-NONE_WORDS = {"无", "没有", "暂无", "下一步", "无。", "没有。"}
-STATUS_WORDS = {
-    "1": DONE, "已完成": DONE, "完成": DONE, "2": IN_PROGRESS, "推进中": IN_PROGRESS,
-    "3": NOT_APPLICABLE, "不涉及": NOT_APPLICABLE, "4": DEFERRED, "顺延": DEFERRED, "顺延下月": DEFERRED,
-}
+EDIT_RETURNS = {SUMMARY: SUMMARY, CONFIRM: CONFIRM, FEEDBACK: FEEDBACK, DEPARTMENT: FEEDBACK}
 ANSWER_WITH_AMOUNT = re.compile(r"^([1-4]|已完成|完成|推进中)\s*[,，\s]\s*(\d+)\s*(次|学时|小时)?$")
+UNIT_SUFFIX = re.compile(r"(次|学时|小时)$")
+
+# What a step accepts besides commands
+ANSWER, TEXT, NUMBER, CARD, PHOTO = "an answer 1-4", "text", "a number", "a card's button", "a photo"
+READING = frozenset({"帮助", "进度", "我的月历"})
+ALL = READING | {"继续", "暂停", "上一项", "跳过", "改", "提交", "取消"}
 
 
-class Session:
-    """One message's view of a person's report: the cursor, the entries, and the replies so far."""
-
-    def __init__(self, inbound, person, report, period, conv, today):
-        self.inbound, self.person, self.report, self.period, self.conv = inbound, person, report, period, conv
-        self.today = today
-        self.data = json.loads(self.conv.data or "{}")
-        self.replies: list = []
-        self._statuses = None       # (id, position, status) of every entry
-        self._loaded = {}           # position → entry with its item, read when first needed
-        self._entries = None
-
-    def read_ahead(self) -> None:
-        """Read, before the write transaction, what answering the current item needs: every
-        entry's status, and the current and the next waiting entry with their items."""
-        position = self.conv.position
-        self._load(position, self.next_waiting(after=position) or position)
-
-    @property
-    def entries(self) -> list:
-        """Every entry with its item (for the views that list them all), read once per message."""
-        if self._entries is None:
-            for entry in entries(self.report):
-                self._loaded.setdefault(entry.position, entry)    # keep what this message changed
-            self._entries = [self._loaded[p] for p in range(1, self.count + 1)]
-        return self._entries
-
-    @property
-    def count(self) -> int:
-        return len(self.statuses())
-
-    def statuses(self) -> list[tuple[int, int, str | None]]:
-        if self._statuses is None:
-            self._statuses = entry_statuses(self.report.id)
-        return self._statuses
-
-    def next_waiting(self, after: int) -> int | None:
-        """The first unanswered, unskipped position after `after`, else the first before it (answers
-        given in this message count as given)."""
-        skipped = set(self.data.get("skipped", []))
-        waiting = [p for _, p, status in self.statuses() if p not in skipped
-                   and (self._loaded[p].status if p in self._loaded else status) is None]
-        return next((p for p in waiting if p > after), waiting[0] if waiting else None)
-
-    def entry_at(self, position: int):
-        if not 1 <= position <= self.count:
-            return None
-        if position not in self._loaded:
-            self._load(position, position)
-        return self._loaded[position]
-
-    def entry_by_id(self, entry_id: int):
-        return next((self.entry_at(p) for i, p, _ in self.statuses() if i == entry_id), None)
-
-    def _load(self, first: int, second: int) -> None:
-        for entry in entries_at(self.report.id, first, second):
-            self._loaded.setdefault(entry.position, entry)
-
-    @property
-    def current(self):
-        return self.entry_at(self.conv.position)
-
-    def say(self, text: str) -> None:
-        self.replies.append(Text(text))
-
-    def goto(self, step: str, **data) -> None:
-        self.conv.step = step
-        kept = ("skipped", "return_to", "kind") if "return_to" in self.data else ("skipped",)
-        self.data = {k: v for k, v in self.data.items() if k in kept}
-        self.data.update(data)
-
-    def save(self) -> None:
-        self.conv.data = json.dumps(self.data, ensure_ascii=False)
-        self.conv.updated_at = now()
-        save_conversation(self.conv)
+def go(s: Session, step: str) -> None:
+    """Move to a step and ask its question."""
+    s.conv.step = step
+    if STEPS[step].card:
+        s.send_item_card()
+    else:
+        s.say(STEPS[step].question(s))
 
 
 def hint(s: Session, lead: str) -> None:
-    """A short hint, then the current question again — the state is kept."""
-    if s.conv.step == ITEM and s.current is not None:
-        s.say(lead + messages.HINT_CHOICE.format(position=s.conv.position,
-                                                 title=report_views.item_title(s.current)))
-    else:
-        s.say(lead)
-        ask(s, passive_only=True)
-
-
-def ask(s: Session, passive_only: bool = False) -> None:
-    """Ask the question of the current step."""
-    step, entry = s.conv.step, s.current
-    if step == ITEM and not passive_only:
-        send_item_card(s, entry)
-    elif step == ITEM:
-        s.say(messages.HINT_CHOICE.format(position=entry.position, title=report_views.item_title(entry)))
-    elif step == REASON:
-        s.say(messages.ASK_REASON.format(position=entry.position))
-    elif step == AMOUNT:
-        tally = report_views.tally_line(entry) or ""
-        s.say(messages.ASK_AMOUNT.format(position=entry.position, unit=entry.action.unit or "次",
-                                         tally=f"（{tally}）" if tally else ""))
-    elif step == FEEDBACK:
-        s.say(messages.FEEDBACK_PROMPTS[s.data["kind"]])
-    elif step == DEPARTMENT:
-        choices = "\n".join(f"{i} {d.name}" for i, d in enumerate(departments(), 1))
-        s.say(messages.ASK_DEPARTMENT.format(choices=choices))
-    elif step == SUMMARY:
-        s.say(report_views.summary_text(s.report, s.entries, feedback_count(s)) + "\n" + messages.SUMMARY_ACTIONS)
-    else:
-        s.say(messages.ALREADY_SUBMITTED.format(month=report_views.month_label(s.report.period)))
-
-
-def send_item_card(s: Session, entry) -> None:
-    key = f"item:{s.inbound.dedupe_key}:{entry.position}"
-    task_id = f"e{entry.id}-{secrets.token_hex(6)}"
-    card = report_views.item_card(entry, s.count, s.period.remind_on, task_id)
-    s.replies.append(Outgoing(to=s.person.userid, reply=card, key=key))
-
-
-def departments() -> list:
-    return list(Department.select().order_by(Department.id))
-
-
-def feedback_count(s: Session) -> int:
-    return Feedback.select().where(Feedback.report == s.report).count()
-
-
-# The steps
-
-
-def on_item(s: Session, text: str) -> None:
-    status, amount = parse_answer(text)
-    if status:
-        return answer(s, s.current, status, amount)
-    if text.isdigit():
-        return s.say(messages.HINT_NUMBER_RANGE.format(number=text, position=s.conv.position,
-                                                       title=report_views.item_title(s.current)))
-    noted = s.entry_at(s.conv.last_answered or 0)
-    if noted is None or not any(ch.isalnum() for ch in text):    # a lone emoji is no note
-        return hint(s, "")
-    note = f"{noted.note}\n{text}".strip()
-    record_answer(noted, s.person, note=note)
-    s.say(messages.NOTE_ADDED.format(position=noted.position))
+    """A short hint, then the current question again as text: the state is kept."""
+    s.say(lead + STEPS[s.conv.step].question(s))
 
 
 def parse_answer(text: str) -> tuple[str | None, int | None]:
     """"1", "已完成", "1 2" (done, twice), "推进中，8学时" → (status, amount)."""
-    if text in STATUS_WORDS:
-        return STATUS_WORDS[text], None
+    if text in m.ANSWER_WORDS:
+        return m.ANSWER_WORDS[text], None
     match = ANSWER_WITH_AMOUNT.match(text)
     if match:
-        return STATUS_WORDS[match.group(1)], int(match.group(2))
+        return m.ANSWER_WORDS[match.group(1)], int(match.group(2))
     return None, None
 
 
-def answer(s: Session, entry, status: str, amount: int | None = None) -> None:
-    """Record a status; ask for a reason or a number first when the item needs one."""
-    s.conv.position = entry.position
-    if status == NOT_APPLICABLE:
-        return s.goto(REASON) or ask(s)
-    quantified = entry.action_id and entry.action.target is not None
-    if status in (DONE, IN_PROGRESS) and quantified and amount is None:
-        return s.goto(AMOUNT, status=status) or ask(s)
-    if amount is not None and not valid_amount(entry, amount):
-        return s.goto(AMOUNT, status=status) or s.say(messages.HINT_AMOUNT.format(limit=amount_limit(entry)))
-    record_answer(entry, s.person, status=status, amount=amount if quantified else None, reason="")
-    answered(s, entry)
+def counted(entry) -> bool:
+    return bool(entry.action_id) and entry.action.target is not None
 
 
 def amount_limit(entry) -> int:
@@ -199,103 +69,239 @@ def amount_limit(entry) -> int:
     return 300 if entry.action_id and entry.action.unit in ("学时", "小时") else 100
 
 
-def valid_amount(entry, amount: int) -> bool:
-    return 0 <= amount <= amount_limit(entry)
+def meaningful(text: str) -> bool:
+    """Has a letter, a character or a digit (a lone emoji or control characters are no answer)."""
+    return any(ch.isalnum() for ch in text)
 
 
-def on_reason(s: Session, text: str) -> None:
-    record_answer(s.current, s.person, status=NOT_APPLICABLE, reason=text, amount=None)
-    answered(s, s.current)
+def departments() -> list[Department]:
+    return list(Department.select().order_by(Department.id))
 
 
-def on_amount(s: Session, text: str) -> None:
-    digits = re.sub(r"(次|学时|小时)$", "", text).strip()
-    if not digits.isdigit() or not valid_amount(s.current, int(digits)):
-        return s.say(messages.HINT_AMOUNT.format(limit=amount_limit(s.current)))
-    record_answer(s.current, s.person, status=s.data["status"], amount=int(digits), reason="")
-    answered(s, s.current)
+# Moving between items
 
 
-def answered(s: Session, entry) -> None:
+def answer(s: Session, entry, status: str, amount: int | None = None) -> str | None:
+    """Record a status; ask for a reason or a number first when the item needs one."""
+    s.conv.position = entry.position
+    if status == NOT_APPLICABLE or (status in (DONE, IN_PROGRESS) and counted(entry) and amount is None):
+        s.conv.pending_status = status
+        return REASON if status == NOT_APPLICABLE else AMOUNT
+    if amount is not None and counted(entry) and not 0 <= amount <= amount_limit(entry):
+        s.conv.pending_status, s.conv.step = status, AMOUNT
+        return s.say(m.HINT_AMOUNT.format(limit=amount_limit(entry)))
+    s.record(entry, status=status, amount=amount if counted(entry) else None, reason="")
+    return answered(s, entry)
+
+
+def answered(s: Session, entry, announce: bool = True) -> str | None:
     """After an answer: back to where an edit started, or on to the next unanswered item."""
-    s.conv.last_answered = entry.position
-    back = s.data.pop("return_to", None)
-    if back:
-        s.goto(back)
-        s.say(messages.CHANGED.format(position=entry.position, label=STATUS_LABELS[entry.status]))
-        return ask(s) if back == SUMMARY else None
-    next_item(s, after=entry.position)
+    s.conv.last_answered, s.conv.pending_status = entry.position, None
+    back, s.conv.return_to = s.conv.return_to, None
+    if back is None:
+        return next_item(s, after=entry.position)
+    if announce:
+        s.say(m.CHANGED.format(position=entry.position, label=m.STATUS_LABELS[entry.status]))
+    if back == SUBMITTED:
+        s.conv.step = SUBMITTED
+        return None
+    return back
 
 
-def next_item(s: Session, after: int) -> None:
+def next_item(s: Session, after: int) -> str:
+    """The next item waiting for an answer; none left: part three, or the summary if it was done."""
     position = s.next_waiting(after)
     if position:
         s.conv.position = position
-        s.goto(ITEM)
-        return ask(s)
-    s.goto(FEEDBACK, kind=FEEDBACK_KINDS[0])
-    ask(s)
+        return ITEM
+    if s.conv.feedback_kind is None:
+        s.conv.feedback_kind = FEEDBACK_KINDS[0]
+        return FEEDBACK
+    return SUMMARY
 
 
-def on_feedback(s: Session, text: str) -> None:
-    kind = s.data["kind"]
-    if text in NONE_WORDS:
-        return next_feedback_kind(s)
-    feedback = Feedback.create(report=s.report, kind=kind, text=text, created_by=s.person)
-    if kind in ROUTED_KINDS and departments():
-        s.goto(DEPARTMENT, kind=kind, feedback=feedback.id)
-        return ask(s)
-    s.say(messages.FEEDBACK_MORE)
+def leave_follow_up(s: Session):
+    """Moving away while a reason or a number is asked keeps the status chosen; returns its entry."""
+    if s.conv.step not in (REASON, AMOUNT) or not s.conv.pending_status:
+        return None
+    entry = s.current
+    s.record(entry, status=s.conv.pending_status)
+    s.conv.last_answered, s.conv.pending_status = entry.position, None
+    what = m.FOLLOW_UP_REASON if s.conv.step == REASON else m.FOLLOW_UP_AMOUNT
+    s.say(m.FOLLOW_UP_LEFT.format(position=entry.position, label=m.STATUS_LABELS[entry.status], what=what))
+    return entry
 
 
-def next_feedback_kind(s: Session) -> None:
-    index = FEEDBACK_KINDS.index(s.data["kind"]) + 1
-    if index < len(FEEDBACK_KINDS):
-        s.goto(FEEDBACK, kind=FEEDBACK_KINDS[index])
-    else:
-        s.goto(SUMMARY)
-    ask(s)
-
-
-def on_department(s: Session, text: str) -> None:
-    choices = departments()
-    if not text.isdigit() or not 0 <= int(text) <= len(choices):
-        return s.say(messages.HINT_DEPARTMENT)
-    chosen = choices[int(text) - 1] if int(text) else None
-    if chosen:
-        Feedback.update(department=chosen).where(Feedback.id == s.data["feedback"]).execute()
-    s.goto(FEEDBACK, kind=s.data["kind"])
-    s.say(messages.DEPARTMENT_SET.format(department=chosen.name) if chosen else messages.FEEDBACK_MORE)
-
-
-def on_summary(s: Session, text: str) -> None:
-    s.say(messages.SUMMARY_ACTIONS)
-
-
-def on_submitted(s: Session, text: str) -> None:
-    ask(s)
-
-
-def on_photo(s: Session) -> None:
-    entry = s.entry_at(s.conv.last_answered or 0)
-    if entry is None or s.conv.step not in (ITEM, FEEDBACK, SUMMARY, SUBMITTED):
-        return hint(s, messages.HINT_PHOTO_FIRST)
-    add_evidence(entry, s.person, s.inbound.media_id)
-    s.say(messages.PHOTO_ADDED.format(position=entry.position))
+def edit_origin(s: Session) -> str | None:
+    """The step an edit goes back to: where the person was (None: on to the next item)."""
+    return s.conv.return_to or (SUBMITTED if s.submitted else EDIT_RETURNS.get(s.conv.step))
 
 
 def begin_edit(s: Session, position: int) -> None:
-    """Go to item `position`; once answered, come back to the step the person was in."""
-    back = {SUMMARY: SUMMARY, SUBMITTED: SUBMITTED, FEEDBACK: FEEDBACK, DEPARTMENT: FEEDBACK}
-    submitted = SUBMITTED if s.report.status == "submitted" else None
-    return_to = s.data.get("return_to") or submitted or back.get(s.conv.step)
-    kind = s.data.get("kind")
-    s.conv.paused = False
-    s.conv.position = position
-    s.goto(ITEM)
-    if return_to:
-        s.data.update(return_to=return_to, **({"kind": kind} if kind else {}))
+    """Go to item `position`; once it is answered, come back to the step the person was in."""
+    leave_follow_up(s)
+    s.conv.paused, s.conv.position, s.conv.return_to = False, position, edit_origin(s)
 
 
-STEPS = {ITEM: on_item, REASON: on_reason, AMOUNT: on_amount, FEEDBACK: on_feedback,
-         DEPARTMENT: on_department, SUMMARY: on_summary, SUBMITTED: on_submitted}
+def edit(s: Session, position: int) -> str | None:
+    if s.entry_at(position) is None:
+        return s.say(m.NO_SUCH_ITEM.format(position=position, count=s.count))
+    begin_edit(s, position)
+    return ITEM
+
+
+def cancel_edit(s: Session) -> str | None:
+    back, s.conv.return_to = s.conv.return_to, None
+    s.say(m.EDIT_CANCELLED.format(position=s.conv.position))
+    if back == SUBMITTED:
+        s.conv.step = SUBMITTED
+        return None
+    return back
+
+
+# The steps: what each asks, and what it does with what the person typed
+
+
+def item_question(s: Session) -> str:
+    return m.HINT_CHOICE.format(position=s.conv.position, title=views.item_title(s.current))
+
+
+def on_item(s: Session, text: str) -> str | None:
+    status, amount = parse_answer(text)
+    if status:
+        return answer(s, s.current, status, amount)
+    if text.isdecimal():
+        return hint(s, m.HINT_NUMBER_RANGE.format(number=text))
+    noted = s.entry_at(s.conv.last_answered)
+    if noted is None or not meaningful(text):
+        return hint(s, "")
+    s.record(noted, note=f"{noted.note}\n{text}".strip())
+    return s.say(m.NOTE_ADDED.format(position=noted.position))
+
+
+def reason_question(s: Session) -> str:
+    return m.ASK_REASON.format(position=s.conv.position)
+
+
+def on_reason(s: Session, text: str) -> str | None:
+    if not meaningful(text):
+        return hint(s, m.HINT_EMPTY)
+    s.record(s.current, status=NOT_APPLICABLE, reason=text, amount=None)
+    return answered(s, s.current)
+
+
+def amount_question(s: Session) -> str:
+    entry = s.current
+    tally = views.tally_line(entry)
+    return m.ASK_AMOUNT.format(position=entry.position, unit=entry.action.unit or m.DEFAULT_UNIT,
+                               tally=f"（{tally}）" if tally else "")
+
+
+def on_amount(s: Session, text: str) -> str | None:
+    digits = UNIT_SUFFIX.sub("", text).strip()
+    if not digits.isdecimal() or int(digits) > amount_limit(s.current):
+        return s.say(m.HINT_AMOUNT.format(limit=amount_limit(s.current)))
+    s.record(s.current, status=s.conv.pending_status or DONE, amount=int(digits), reason="")
+    return answered(s, s.current)
+
+
+def feedback_question(s: Session) -> str:
+    return m.FEEDBACK_PROMPTS[s.conv.feedback_kind]
+
+
+def on_feedback(s: Session, text: str) -> str | None:
+    kind = s.conv.feedback_kind
+    if text in m.NONE_WORDS:
+        return next_feedback_kind(s)
+    if not meaningful(text):
+        return hint(s, m.HINT_EMPTY)
+    feedback = Feedback.create(report=s.report, kind=kind, text=text, created_by=s.person, created_at=s.at)
+    if kind in ROUTED_KINDS and departments():
+        s.conv.feedback = feedback
+        return DEPARTMENT
+    return s.say(m.FEEDBACK_MORE)
+
+
+def next_feedback_kind(s: Session) -> str:
+    index = FEEDBACK_KINDS.index(s.conv.feedback_kind) + 1
+    if index == len(FEEDBACK_KINDS):
+        return SUMMARY
+    s.conv.feedback_kind = FEEDBACK_KINDS[index]
+    return FEEDBACK
+
+
+def department_question(s: Session) -> str:
+    choices = "\n".join(f"{i} {d.name}" for i, d in enumerate(departments(), 1))
+    return m.ASK_DEPARTMENT.format(choices=choices)
+
+
+def on_department(s: Session, text: str) -> str | None:
+    choices = departments()
+    if not text.isdecimal() or int(text) > len(choices):
+        return s.say(m.HINT_DEPARTMENT)
+    chosen = choices[int(text) - 1] if int(text) else None
+    if chosen:
+        Feedback.update(department=chosen).where(Feedback.id == s.conv.feedback_id).execute()
+    s.conv.feedback, s.conv.step = None, FEEDBACK
+    return s.say(m.DEPARTMENT_SET.format(department=chosen.name) if chosen else m.FEEDBACK_MORE)
+
+
+def summary_question(s: Session) -> str:
+    feedback = Feedback.select().where(Feedback.report == s.report).count()
+    return views.summary_text(s.report, s.entries, feedback)
+
+
+def on_summary(s: Session, text: str) -> str | None:
+    return s.say(m.SUMMARY_ACTIONS)
+
+
+def confirm_line(s: Session) -> str:
+    left = s.unanswered()
+    return m.CONFIRM_SUBMIT.format(count=len(left), positions=views.positions_text(left))
+
+
+def on_confirm(s: Session, text: str) -> str | None:
+    return s.say(confirm_line(s))
+
+
+def submitted_question(s: Session) -> str:
+    return m.ALREADY_SUBMITTED.format(month=views.month_label(s.report.period),
+                                      until=views.day_label(s.period.close_on))
+
+
+def on_submitted(s: Session, text: str) -> str | None:
+    return s.say(submitted_question(s))
+
+
+def pick_question(s: Session) -> str:
+    return m.ASK_WHICH_ITEM.format(count=s.count)
+
+
+def on_pick(s: Session, text: str) -> str | None:
+    if text.isdecimal():
+        return edit(s, int(text))
+    return s.say(pick_question(s))
+
+
+@dataclass(frozen=True)
+class Step:
+    question: Callable[[Session], str]              # the question as text (also after a hint)
+    on_text: Callable[[Session, str], str | None]   # what the person typed → the next step
+    accepts: frozenset[str]                         # besides the commands
+    commands: frozenset[str]                        # the chat commands that apply here
+    card: bool = False                              # first asked with the item's card
+
+
+STEPS = {
+    ITEM: Step(item_question, on_item, frozenset({ANSWER, TEXT, CARD, PHOTO}), ALL, card=True),
+    REASON: Step(reason_question, on_reason, frozenset({TEXT, CARD}), ALL),
+    AMOUNT: Step(amount_question, on_amount, frozenset({NUMBER, CARD}), ALL),
+    FEEDBACK: Step(feedback_question, on_feedback, frozenset({TEXT, CARD, PHOTO}), ALL),
+    DEPARTMENT: Step(department_question, on_department, frozenset({NUMBER, CARD}), ALL),
+    SUMMARY: Step(lambda s: summary_question(s) + "\n" + m.SUMMARY_ACTIONS, on_summary,
+                  frozenset({CARD, PHOTO}), ALL - {"跳过", "取消"}),
+    CONFIRM: Step(lambda s: summary_question(s) + "\n" + confirm_line(s), on_confirm,
+                  frozenset({CARD, PHOTO}), ALL - {"跳过", "暂停"}),
+    SUBMITTED: Step(submitted_question, on_submitted, frozenset({CARD, PHOTO}), READING | {"继续", "改", "提交"}),
+    PICK: Step(pick_question, on_pick, frozenset({NUMBER, CARD}), READING | {"改", "提交", "取消"}),
+}

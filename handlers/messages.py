@@ -1,48 +1,136 @@
-"""Every Chinese text the bot sends that is not built next to its data. Short: it is read on a phone."""
+"""Every text a person can see, and the words of the four answers. Short: it is read on a phone."""
+from __future__ import annotations
 
+from dataclasses import dataclass
+
+from models.report import DEFERRED, DONE, IN_PROGRESS, NOT_APPLICABLE, NOT_DONE
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One of the four answers to an item: the digit and the words a person may send for it."""
+
+    status: str
+    number: str
+    label: str
+    words: tuple[str, ...]
+    mark: str
+
+
+ANSWERS = (
+    Answer(DONE, "1", "已完成", ("完成",), "✅"),
+    Answer(IN_PROGRESS, "2", "推进中", (), "🔄"),
+    Answer(NOT_APPLICABLE, "3", "不涉及", (), "➖"),
+    Answer(DEFERRED, "4", "顺延下月", ("顺延",), "⏭"),
+)
+STATUS_LABELS = {a.status: a.label for a in ANSWERS} | {NOT_DONE: "未完成"}
+MARKS = {a.status: a.mark for a in ANSWERS} | {NOT_DONE: "❌", None: "⬜"}
+ANSWER_WORDS = {word: a.status for a in ANSWERS for word in (a.number, a.label, *a.words)}
+CHOICE_LINE = " · ".join(f"{a.number} {a.label}" for a in ANSWERS)
+UNANSWERED = "未答"
+
+# Everyone
 UNKNOWN_USER = "您好！您还不在党建月报名单中，暂时无法使用。如需开通，请联系党委办公室。"
 APOLOGY = "抱歉，系统出了点问题，已记录，请稍后再试。"
 ADMIN_ONLY = "该命令仅限管理员使用。"
 UNKNOWN_COMMAND = "没有“{name}”这个命令。"
 DID_YOU_MEAN = "您是不是要找：{suggestion}？"
-COMMANDS_HEADER = "可用命令（在群里 @我 + 命令）："
+GROUP_HELP_HEADER = "可用命令（在群里 @我 + 命令）："
+CHAT_HELP_HEADER = "可用指令："
 
-# The monthly check-in
+# Dates and names
+MONTH = "{year}年{month}月"
+DAY = "{month}月{day}日"
+MONTH_END = "月底"
+SHORT_CATEGORY = {
+    "落实主体责任": "主体责任", "加强理论学习": "理论学习", "思想政治建设": "思想政治",
+    "基层组织建设": "组织建设", "党员发展与教育": "党员教育", "党建带群团建设": "群团建设",
+    "保障体系建设": "保障体系", "安全工作": "安全工作", "离退休工作": "离退休工作",
+}
+WINDOW_LABELS = {"monthly": "本月", "quarterly": "本季度", "half_yearly": "本半年", "yearly": "本年"}
+
+# The card of publish day
+NOTICE_TITLE = "{month}党建月报已发布"
+NOTICE_DESCRIPTION = "{count} 项 · 截止 {deadline}"
+NOTICE_SUBTITLE = "点“开始填报”逐项回答，随时可暂停，换设备也能接着填。"
+NOTICE_START = "开始填报"
+NOTICE_LIST = "查看清单"
+
+# An item
+ITEM_TITLE = "第 {position}/{count} 项 · {kind}"
+ITEM_SUBTITLE = "回复 " + CHOICE_LINE
+TASK_KIND = "月度任务"
+TASK_KIND_OF = "月度任务 · {department}"
+ITEM_DUE = "截止 {day}"
+CARRIED_OVER = "【顺延】"
+ITEM_NOW = "当前"
+ITEM_TALLY = "进度"
+TALLY = "{window}已完成 {total}/{target} {unit}"
+TALLY_WINDOW = "本期"
+
+# Progress, summary, calendar
+PROGRESS = "已答 {answered}/{count} 项"
+PROGRESS_LEFT = "未答 {count} 项：第 {positions} 项"
+PROGRESS_NOT_DONE = "未完成 {count} 项：第 {positions} 项（提交时未答）"
+SUMMARY_TITLE = "{month}月报小结"
+SUMMARY_MORE = "… 另有 {count} 项"
+SUMMARY_CARRIED = "上月顺延 {count} 项"
+SUMMARY_FEEDBACK = "亮点/困难/建议 {count} 条"
+CALENDAR_TITLE = "{month}我的月历（{state}）"
+STATE_OPEN = "填报中"
+STATE_SUBMITTED = "已提交"
+STATE_MISSED = "已截止，未提交"
+
+# The check-in
 NO_REPORT = "本月月报尚未发布，发布后会通知您。"
 NOT_A_SECRETARY = "您好，{name}！月报由各组织书记或代填人填写。"
 GREETING = "您好，{name}！{month}月报：{progress}。{next}"
 GREETING_NEXT = "发“继续”接着填。"
-GREETING_SUBMITTED = "已提交，截止前可发“改 N”修改。"
+GREETING_SUBMITTED = "已提交，{until}前可发“改 N”修改。"
+GREETING_CLOSED = "已截止，发“我的月历”查看。"
 CLOSED = "{month}月报已截止，只能查看。发“我的月历”看填报情况。"
-HINT_CHOICE = "请回复 1-4：1 已完成 · 2 推进中 · 3 不涉及 · 4 顺延下月（第 {position} 项：{title}）。发“帮助”看更多。"
-HINT_NUMBER_RANGE = "没有选项 {number}。" + HINT_CHOICE
+CARD_OUTDATED = "这张卡片已过期。请点最新的一张，或发“继续”。"
+CARD_CHOSEN = "已选择：{label}"
+CARD_EXPIRED = "已过期"
+CARD_CLOSED = "已截止"
+CARD_SUBMITTED = "已提交"
+HINT_CHOICE = "请回复 1-4：" + CHOICE_LINE + "（第 {position} 项：{title}）。发“帮助”看更多。"
+HINT_NUMBER_RANGE = "没有选项 {number}。"
 HINT_EMPTY = "没有收到内容。"
 HINT_TOO_LONG = "内容太长了（最多 {limit} 字），请精简后再发。"
 HINT_UNSUPPORTED = "暂不支持这类消息，请发文字或数字。"
 HINT_PHOTO_FIRST = "请先回答本项，再发照片作为佐证。"
+NOT_HERE = "现在用不上“{name}”。"
 NOTE_ADDED = "已为第 {position} 项添加备注。"
 PHOTO_ADDED = "已为第 {position} 项添加照片。"
 ASK_REASON = "第 {position} 项选择了“不涉及”，请简要说明原因（如：本院系暂无毕业年级）："
 ASK_AMOUNT = "第 {position} 项本月完成多少{unit}？请回复数字。{tally}"
+DEFAULT_UNIT = "次"
 HINT_AMOUNT = "请回复 0 到 {limit} 之间的整数，例如 2。"
+FOLLOW_UP_REASON = "原因"
+FOLLOW_UP_AMOUNT = "数量"
+FOLLOW_UP_LEFT = "第 {position} 项已记为“{label}”，{what}可稍后发“改 {position}”补上。"
 FEEDBACK_PROMPTS = {
     "highlight": "请填写本月履职亮点，可发多条；没有请发“无”。",
     "difficulty": "本月遇到哪些困难？可发多条；没有请发“无”。",
     "suggestion": "对党委或各部门有何意见建议？可发多条；没有请发“无”。",
 }
+NONE_WORDS = ("无", "没有", "暂无", "下一步", "无。", "没有。")
 FEEDBACK_MORE = "已记录。还有吗？没有请发“无”。"
 ASK_DEPARTMENT = "这条希望转给哪个部门？\n{choices}\n0 不指定"
 HINT_DEPARTMENT = "请回复部门编号（0 不指定）。"
 DEPARTMENT_SET = "已转给{department}。还有吗？没有请发“无”。"
 SUMMARY_ACTIONS = "发“提交”提交月报，发“改 N”修改第 N 项。"
-SUBMITTED = "✅ {month}月报已提交{late}。截止前可发“改 N”修改。"
-ALREADY_SUBMITTED = "{month}月报已提交。如需修改，发“改 N”。"
+CONFIRM_SUBMIT = "还有 {count} 项未答（第 {positions} 项），提交后记为“未完成”。确认提交请再发“提交”，发“继续”接着填。"
+SUBMITTED = "✅ {month}月报已提交{late}。{until}前可发“改 N”修改。"
+LATE = "（逾期提交）"
+ALREADY_SUBMITTED = "{month}月报已提交。{until}前可发“改 N”修改。"
+ASK_WHICH_ITEM = "要修改第几项？请回复 1-{count}。"
 CHANGED = "已修改第 {position} 项：{label}。"
+EDIT_CANCELLED = "第 {position} 项未修改。"
 NO_SUCH_ITEM = "没有第 {position} 项（共 {count} 项）。"
 PAUSED = "已暂停。随时发“继续”接着填，换手机也可以。"
 PAUSED_HINT = "月报已暂停，发“继续”接着填。"
-NOTHING_TO_CANCEL = "当前没有可取消的操作。"
 CANCELLED = "已取消。"
 SKIPPED = "已跳过第 {position} 项，可稍后发“改 {position}”补填。"
-CHECKIN_HELP = ("可用指令：\n继续 · 接着填\n进度 · 还剩哪些\n上一项 · 回到上一项\n跳过 · 先跳过本项\n"
-                "改 N · 修改第 N 项\n暂停 · 稍后再填\n提交 · 提交月报\n取消 · 取消当前操作\n我的月历 · 本月清单")
+KEPT = "第 {position} 项保持“{label}”。"

@@ -1,56 +1,60 @@
-"""How a report looks on a phone: the item card, the summary, the calendar. Short lines, Chinese."""
+"""How a report looks on a phone: the item card, progress, the summary, the calendar, the notice card."""
 from __future__ import annotations
 
 import datetime
 
+from handlers import messages as m
 from handlers.replies import Button, Card
 from models.periods import split
-from models.report import DEFERRED, DONE, IN_PROGRESS, NOT_APPLICABLE, NOT_DONE, STATUS_LABELS
+from models.report import ANSWERS, DEFERRED, DONE, IN_PROGRESS, NOT_DONE
 
-CHOICES = ((DONE, "已完成"), (IN_PROGRESS, "推进中"), (NOT_APPLICABLE, "不涉及"), (DEFERRED, "顺延下月"))
-CHOICE_LINE = "回复 1 已完成 · 2 推进中 · 3 不涉及 · 4 顺延下月"
-SHORT_CATEGORY = {
-    "落实主体责任": "主体责任", "加强理论学习": "理论学习", "思想政治建设": "思想政治",
-    "基层组织建设": "组织建设", "党员发展与教育": "党员教育", "党建带群团建设": "群团建设",
-    "保障体系建设": "保障体系", "安全工作": "安全工作", "离退休工作": "离退休工作",
-}
-WINDOW_LABEL = {"monthly": "本月", "quarterly": "本季度", "half_yearly": "本半年", "yearly": "本年"}
-MARKS = {DONE: "✅", IN_PROGRESS: "🔄", NOT_APPLICABLE: "➖", DEFERRED: "⏭", NOT_DONE: "❌", None: "⬜"}
+PRIMARY, SECONDARY = 1, 2
+SUMMARY_LINES = 8
 
 
 def month_label(period: str) -> str:
     year, month = split(period)
-    return f"{year}年{month}月"
+    return m.MONTH.format(year=year, month=month)
 
 
 def day_label(day: datetime.date | None) -> str:
-    return f"{day.month}月{day.day}日" if day else "月底"
+    return m.DAY.format(month=day.month, day=day.day) if day else m.MONTH_END
 
 
 def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def positions_text(positions: list[int]) -> str:
+    """1、2、3、5、7、8 → "1-3、5、7-8": short enough for a phone whatever the count."""
+    runs: list[list[int]] = []
+    for position in positions:
+        if runs and position == runs[-1][-1] + 1:
+            runs[-1].append(position)
+        else:
+            runs.append([position])
+    return "、".join(str(run[0]) if len(run) == 1 else f"{run[0]}-{run[-1]}" for run in runs)
+
+
 def item_title(entry) -> str:
-    if entry.action_id:
-        return entry.action.title
-    return entry.task.title
+    return entry.action.title if entry.action_id else entry.task.title
 
 
 def item_kind(entry) -> str:
     if entry.action_id:
-        return SHORT_CATEGORY.get(entry.action.category, entry.action.category)
+        return m.SHORT_CATEGORY.get(entry.action.category, entry.action.category)
     department = entry.task.department
-    return f"月度任务 · {department.name}" if department else "月度任务"
+    return m.TASK_KIND_OF.format(department=department.name) if department else m.TASK_KIND
 
 
-def tally_line(entry, amount: int | None = None) -> str | None:
+def tally_line(entry) -> str | None:
     """本年已完成 1/2 次 — for actions with a quantified target."""
     action = entry.action if entry.action_id else None
     if action is None or action.target is None:
         return None
-    total = (entry.prior_amount or 0) + ((entry.amount or 0) if amount is None else amount)
-    return f"{WINDOW_LABEL.get(action.frequency, '本期')}已完成 {total}/{action.target} {action.unit}".strip()
+    total = (entry.prior_amount or 0) + (entry.amount or 0)
+    window = m.WINDOW_LABELS.get(action.frequency, m.TALLY_WINDOW)
+    return m.TALLY.format(window=window, total=total, target=action.target, unit=action.unit).strip()
 
 
 def item_line(entry, deadline: datetime.date | None) -> str:
@@ -60,76 +64,76 @@ def item_line(entry, deadline: datetime.date | None) -> str:
     if requirement:
         parts.append(clip(requirement, 24))
     due = entry.task.due_date if entry.task_id and entry.task.due_date else deadline
-    parts.append(f"截止 {day_label(due)}")
-    prefix = "【顺延】" if entry.carried_over else ""
-    return prefix + " · ".join(parts)
+    parts.append(m.ITEM_DUE.format(day=day_label(due)))
+    return (m.CARRIED_OVER if entry.carried_over else "") + " · ".join(parts)
 
 
 def item_card(entry, count: int, deadline, task_id: str) -> Card:
     lines = []
     if entry.status:
-        lines.append(("当前", STATUS_LABELS[entry.status]))
+        lines.append((m.ITEM_NOW, m.STATUS_LABELS[entry.status]))
     tally = tally_line(entry)
     if tally:
-        lines.append(("进度", tally))
+        lines.append((m.ITEM_TALLY, tally))
     return Card(
-        title=f"第 {entry.position}/{count} 项 · {item_kind(entry)}",
+        title=m.ITEM_TITLE.format(position=entry.position, count=count, kind=item_kind(entry)),
         description=clip(item_line(entry, deadline), 60),
-        subtitle=CHOICE_LINE,
+        subtitle=m.ITEM_SUBTITLE,
         lines=tuple(lines),
-        buttons=tuple(Button(label, f"ans:{entry.id}:{status}", 1 if status in (DONE, IN_PROGRESS) else 2)
-                      for status, label in CHOICES),
+        buttons=tuple(Button(a.label, f"ans:{entry.id}:{a.status}",
+                             PRIMARY if a.status in (DONE, IN_PROGRESS) else SECONDARY) for a in m.ANSWERS),
         task_id=task_id,
     )
 
 
-def counts(entries) -> dict:
-    result = {status: 0 for status in (*STATUS_LABELS, None)}
-    for entry in entries:
-        result[entry.status] += 1
-    return result
-
-
 def progress_text(entries) -> str:
-    tally = counts(entries)
-    answered = len(entries) - tally[None]
-    parts = [f"{STATUS_LABELS[s]} {n}" for s, n in tally.items() if s and n]
-    text = f"已答 {answered}/{len(entries)} 项" + (f"（{'，'.join(parts)}）" if parts else "")
-    left = [str(e.position) for e in entries if e.status is None]
-    if left:
-        text += f"\n未答：第 {'、'.join(left[:20])}{' 等' if len(left) > 20 else ''} 项"
+    """已答 3/5 项（已完成 2，推进中 1）, then which are left: only the four answers count as answered."""
+    answered = [e for e in entries if e.status in ANSWERS]
+    counts = {status: sum(1 for e in answered if e.status == status) for status in ANSWERS}
+    parts = [f"{m.STATUS_LABELS[status]} {n}" for status, n in counts.items() if n]
+    text = m.PROGRESS.format(answered=len(answered), count=len(entries)) + (f"（{'，'.join(parts)}）" if parts else "")
+    for status, template in ((None, m.PROGRESS_LEFT), (NOT_DONE, m.PROGRESS_NOT_DONE)):
+        left = [e.position for e in entries if e.status == status]
+        if left:
+            text += "\n" + template.format(count=len(left), positions=positions_text(left))
     return text
 
 
 def summary_text(report, entries, feedback_count: int) -> str:
     carried = sum(1 for e in entries if e.carried_over)
-    lines = [f"{month_label(report.period)}月报小结", progress_text(entries)]
+    lines = [m.SUMMARY_TITLE.format(month=month_label(report.period)), progress_text(entries)]
     open_items = [e for e in entries if e.status in (IN_PROGRESS, DEFERRED, None)]
-    for entry in open_items[:8]:
-        lines.append(f"{MARKS[entry.status]} {entry.position}. {clip(item_title(entry), 16)}")
-    if len(open_items) > 8:
-        lines.append(f"… 另有 {len(open_items) - 8} 项未完成")
+    for entry in open_items[:SUMMARY_LINES]:
+        lines.append(f"{m.MARKS[entry.status]} {entry.position}. {clip(item_title(entry), 16)}")
+    if len(open_items) > SUMMARY_LINES:
+        lines.append(m.SUMMARY_MORE.format(count=len(open_items) - SUMMARY_LINES))
     if carried:
-        lines.append(f"上月顺延 {carried} 项")
-    lines.append(f"亮点/困难/建议 {feedback_count} 条")
+        lines.append(m.SUMMARY_CARRIED.format(count=carried))
+    lines.append(m.SUMMARY_FEEDBACK.format(count=feedback_count))
     return "\n".join(lines)
 
 
-def calendar_text(report, entries) -> str:
-    lines = [f"{month_label(report.period)}我的月历（{'已提交' if report.status == 'submitted' else '填报中'}）"]
+def report_state(report, closed: bool) -> str:
+    if report.status == "submitted":
+        return m.STATE_SUBMITTED
+    return m.STATE_MISSED if closed else m.STATE_OPEN
+
+
+def calendar_text(report, entries, closed: bool) -> str:
+    lines = [m.CALENDAR_TITLE.format(month=month_label(report.period), state=report_state(report, closed))]
     for entry in entries:
-        label = STATUS_LABELS.get(entry.status, "未答")
-        carried = "【顺延】" if entry.carried_over else ""
-        lines.append(f"{MARKS[entry.status]} {entry.position}. {carried}{clip(item_title(entry), 14)} · {label}")
+        label = m.STATUS_LABELS.get(entry.status, m.UNANSWERED)
+        carried = m.CARRIED_OVER if entry.carried_over else ""
+        lines.append(f"{m.MARKS[entry.status]} {entry.position}. {carried}{clip(item_title(entry), 14)} · {label}")
     return "\n".join(lines)
 
 
 def notice_card(period: str, count: int, deadline: datetime.date | None, task_id: str) -> Card:
     """The card every secretary and deputy gets on publish day."""
     return Card(
-        title=f"{month_label(period)}党建月报已发布",
-        description=f"{count} 项 · 截止 {day_label(deadline)}",
-        subtitle="点“开始填报”逐项回答，随时可暂停，换设备也能接着填。",
-        buttons=(Button("开始填报", f"start:{period}"), Button("查看清单", f"list:{period}", 2)),
+        title=m.NOTICE_TITLE.format(month=month_label(period)),
+        description=m.NOTICE_DESCRIPTION.format(count=count, deadline=day_label(deadline)),
+        subtitle=m.NOTICE_SUBTITLE,
+        buttons=(Button(m.NOTICE_START, f"start:{period}"), Button(m.NOTICE_LIST, f"list:{period}", SECONDARY)),
         task_id=task_id,
     )

@@ -8,7 +8,6 @@ from __future__ import annotations
 import calendar
 import datetime
 import hashlib
-from zoneinfo import ZoneInfo
 
 from bot import outbound
 from handlers import report_views
@@ -20,9 +19,8 @@ from models.items import items_for_orgs
 from models.periods import check, split
 
 
-def _dates(row: Period, config) -> None:
+def _dates(row: Period, config, today: datetime.date) -> None:
     year, month = split(row.key)
-    today = datetime.datetime.now(ZoneInfo(config.app.timezone)).date()
     row.publish_on = row.publish_on or today
     row.remind_on = row.remind_on or datetime.date(year, month, config.schedule.remind_day)
     row.close_on = row.close_on or datetime.date(year, month, calendar.monthrange(year, month)[1])
@@ -47,9 +45,10 @@ def publish_period(services, period: str) -> dict:
         row, _ = Period.get_or_create(key=period)
         if row.status == CLOSED:
             raise UserError(f"{period} 已截止，不能再发布。")
-        _dates(row, services.config)
+        _dates(row, services.config, services.clock.today())
+        at = services.clock.utcnow()
         orgs = {org.id: org for org in Org.select().where(Org.active)}
-        created = create_reports(period, items_for_orgs(orgs.values(), period))
+        created = create_reports(period, items_for_orgs(orgs.values(), period), at)
         reports = list(Report.select().where(Report.period == period, Report.org.in_(list(orgs))))
         counts = entry_counts(period)
         people = _recipients(list(orgs))
@@ -59,7 +58,8 @@ def publish_period(services, period: str) -> dict:
             for person in people.get(org.id, []):
                 card = report_views.notice_card(period, counts.get(report.id, 0), row.remind_on,
                                                 _task_id(period, org, person.userid))
-                sent = outbound.enqueue(f"notice:{period}:{org.code}:{person.userid}", "app", person.userid, card)
+                sent = outbound.enqueue(f"notice:{period}:{org.code}:{person.userid}", "app", person.userid,
+                                       card, at)
                 queued += [sent] if sent else []
         row.status = PUBLISHED
         row.save()

@@ -5,7 +5,6 @@ import datetime
 
 from peewee import JOIN, fn
 
-from models.db import Prepared, now
 from models.directory import Action, Department, Org, Period, Person, Task
 from models.items import Item
 from models.messaging import OutboxMessage
@@ -15,14 +14,14 @@ PUBLISHED = "published"
 CLOSED = "closed"
 
 
-def create_reports(period: str, items_by_org: dict[int, list[Item]]) -> list[Report]:
+def create_reports(period: str, items_by_org: dict[int, list[Item]], at: datetime.datetime) -> list[Report]:
     """Freeze each org's items for the period; orgs that already have a report keep it."""
     existing = {org_id for (org_id,) in Report.select(Report.org).where(Report.period == period).tuples()}
     created = []
     for org_id, items in items_by_org.items():
         if org_id in existing or not items:
             continue
-        report = Report.create(org=org_id, period=period)
+        report = Report.create(org=org_id, period=period, created_at=at)
         Entry.insert_many([{
             "report": report.id, "position": position, "carried_over": item.carried_over,
             "action": item.action.id if item.action else None, "task": item.task.id if item.task else None,
@@ -44,118 +43,57 @@ def close(period: str) -> bool:
 
 
 def sender(userid: str) -> Person | None:
-    """The person a message comes from, read with what every message of theirs needs next: their
-    org's current report, its period and their conversation in it (see `current_report`)."""
-    return _SENDER.first(userid)
+    """The person a message comes from."""
+    return Person.get_or_none(Person.userid == userid)
 
 
-def current_report(person: Person) -> tuple[Report, Period, Conversation] | None:
-    """The person's org's report of the latest published (or closed) period, and where they are in
-    it (the person as `sender` reads them)."""
-    report = person.report_row
-    if person.org_id is None or report is None:
+def current_report(person: Person, at: datetime.datetime) -> tuple[Report, Period, Conversation] | None:
+    """The person's org's report of the latest published (or closed) period, and where the person
+    is in it (a conversation is started on their first message)."""
+    if person.org_id is None:
         return None
-    conv = getattr(report, "conversation_row", None)
+    found = (Report.select(Report, Period).join(Period, on=(Period.key == Report.period), attr="period_row")
+             .where(Report.org == person.org_id, Period.status.in_([PUBLISHED, CLOSED]))
+             .order_by(Report.period.desc()).first())
+    if found is None:
+        return None
+    conv = Conversation.get_or_none(Conversation.person == person, Conversation.report == found)
     if conv is None:
-        conv = Conversation.create(person=person, report=report)
-    return report, report.period_row, conv
-
-
-def _latest_report():
-    """The id of the report of the person's org for its latest published or closed period."""
-    report, period = Report.alias(), Period.alias()
-    return (report.select(report.id).join(period, on=(period.key == report.period))
-            .where(report.org == Person.org, period.status.in_([PUBLISHED, CLOSED]))
-            .order_by(report.period.desc()).limit(1))
-
-
-_SENDER = Prepared(lambda userid: (
-    Person.select(Person, Report, Period, Conversation)
-    .join(Report, JOIN.LEFT_OUTER, on=(Report.id == _latest_report()), attr="report_row")
-    .join(Period, JOIN.LEFT_OUTER, on=(Period.key == Report.period), attr="period_row").switch(Report)
-    .join(Conversation, JOIN.LEFT_OUTER, attr="conversation_row",
-          on=(Conversation.report == Report.id) & (Conversation.person == Person.id))
-    .where(Person.userid == userid).limit(1)))
-
-
-ITEM_COLUMNS = (Action.id, Action.code, Action.category, Action.title, Action.requirement, Action.frequency,
-                Action.target, Action.unit, Task.id, Task.code, Task.title, Task.details, Task.department,
-                Task.due_date, Department.id, Department.name)
+        conv = Conversation.create(person=person, report=found, updated_at=at)
+    return found, found.period_row, conv
 
 
 def entries(report: Report) -> list[Entry]:
-    """The report's entries in order, with what the check-in shows of their action or task (the
-    applicability lists are left out). Only the views that list every item read them all."""
-    return _ENTRIES(report.id)
+    """The report's entries in order, each with its action or task (and the task's department)."""
+    return list(Entry.select(Entry, Action, Task, Department)
+                .join(Action, JOIN.LEFT_OUTER).switch(Entry)
+                .join(Task, JOIN.LEFT_OUTER).join(Department, JOIN.LEFT_OUTER)
+                .where(Entry.report == report).order_by(Entry.position))
 
 
-def entries_at(report_id: int, first: int, second: int) -> list[Entry]:
-    """Entries at two positions (the same one twice for one), as `entries` gives them."""
-    return _ENTRIES_AT(report_id, first, second)
-
-
-def entry_statuses(report_id: int) -> list[tuple[int, int, str | None]]:
-    """(id, position, status) of every entry, in order: what a message needs of the items it
-    does not show."""
-    return _STATUSES.execute(report_id)
-
-
-def _with_items(query):
-    return (query.join(Action, JOIN.LEFT_OUTER).switch(Entry)
-            .join(Task, JOIN.LEFT_OUTER).join(Department, JOIN.LEFT_OUTER))
-
-
-_ENTRIES = Prepared(lambda report: (
-    _with_items(Entry.select(Entry, *ITEM_COLUMNS)).where(Entry.report == report).order_by(Entry.position)))
-_ENTRIES_AT = Prepared(lambda report, first, second: (
-    _with_items(Entry.select(Entry, *ITEM_COLUMNS)).where(Entry.report == report,
-                                                          Entry.position.in_([first, second]))))
-_STATUSES = Prepared(lambda report: (
-    Entry.select(Entry.id, Entry.position, Entry.status).where(Entry.report == report)
-    .order_by(Entry.position)))
-
-
-def record_answer(entry: Entry, person: Person, **answer) -> Entry:
+def record_answer(entry: Entry, person: Person, at: datetime.datetime, **answer) -> Entry:
     """Set status / amount / reason / note and keep the change with who and when (call it inside a
     transaction: the message's own)."""
     for field, value in answer.items():
         setattr(entry, field, value)
-    entry.answered_by, entry.answered_at = person, now()
-    answered = (entry.status, entry.amount, entry.note, entry.reason, person.id, entry.answered_at)
-    _SAVE_ANSWER.execute(*answered, entry.id)
-    _KEEP_CHANGE.execute(entry.id, *answered)
+    entry.answered_by, entry.answered_at = person, at
+    entry.save(only=[Entry.status, Entry.amount, Entry.note, Entry.reason, Entry.answered_by, Entry.answered_at])
+    EntryChange.create(entry=entry, status=entry.status, amount=entry.amount, note=entry.note,
+                       reason=entry.reason, changed_by=person, changed_at=at)
     return entry
 
 
-_SAVE_ANSWER = Prepared(lambda status, amount, note, reason, by, at, entry: Entry.update(
-    status=status, amount=amount, note=note, reason=reason, answered_by=by, answered_at=at).where(Entry.id == entry))
-_KEEP_CHANGE = Prepared(lambda entry, status, amount, note, reason, by, at: EntryChange.insert(
-    entry=entry, status=status, amount=amount, note=note, reason=reason, changed_by=by, changed_at=at))
+def add_evidence(entry: Entry, person: Person, media_id: str, at: datetime.datetime) -> None:
+    Evidence.create(entry=entry, media_id=media_id, created_by=person, created_at=at)
 
 
-def save_conversation(conv: Conversation) -> None:
-    """Write the cursor back (every message does: one prepared UPDATE)."""
-    _SAVE_CONVERSATION.execute(conv.step, conv.position, conv.last_answered, conv.paused, conv.data,
-                               conv.updated_at, conv.id)
-
-
-_SAVE_CONVERSATION = Prepared(lambda step, position, last_answered, paused, data, at, conv: Conversation.update(
-    step=step, position=position, last_answered=last_answered, paused=paused, data=data, updated_at=at)
-    .where(Conversation.id == conv))
-
-
-def add_evidence(entry: Entry, person: Person, media_id: str) -> None:
-    Evidence.create(entry=entry, media_id=media_id, created_by=person)
-
-
-def submit(report: Report, person: Person, today: datetime.date, deadline: datetime.date | None) -> list[Entry]:
-    """Mark the report submitted (late after the deadline); unanswered entries become not done."""
-    unanswered = [e for e in entries(report) if e.status is None]
+def submit(report: Report, person: Person, entries_: list[Entry], at: datetime.datetime, late: bool) -> list[Entry]:
+    """Mark the report submitted; entries still unanswered become not done. Returns those."""
+    unanswered = [e for e in entries_ if e.status is None]
     for entry in unanswered:
-        record_answer(entry, person, status=NOT_DONE)
-    report.status, report.submitted_at, report.submitted_by = "submitted", now(), person
-    report.late = bool(deadline and today > deadline)
-    report.save()
+        record_answer(entry, person, at, status=NOT_DONE)
+    report.status, report.submitted_at, report.submitted_by, report.late = "submitted", at, person, late
+    report.save(only=[Report.status, Report.submitted_at, Report.submitted_by, Report.late])
     return unanswered
 
 

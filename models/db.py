@@ -1,16 +1,12 @@
 """The database handle: one proxy, bound by the app factory or a worker to SQLite or PostgreSQL."""
 from __future__ import annotations
 
-import datetime
 import fcntl
-import inspect
 import os
 import threading
-import time
-import weakref
 from pathlib import Path
 
-from peewee import DatabaseProxy, Model, Value
+from peewee import DatabaseProxy, Model
 from playhouse.db_url import parse
 from playhouse.pool import PooledPostgresqlDatabase, PooledSqliteDatabase
 
@@ -30,74 +26,6 @@ class BaseModel(Model):
     class Meta:
         database = database
         legacy_table_names = False
-
-
-def now() -> datetime.datetime:
-    """Naive UTC, the one clock stored in every timestamp column."""
-    return datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
-
-
-class Prepared:
-    """A query whose SQL is written once per database, then run with new values.
-
-    Peewee writes a query's SQL afresh on every execution, and for the small queries of a chat
-    message that costs several times what SQLite or PostgreSQL spend running them
-    (bench/checkin.py). `build` gets one placeholder per argument and returns the query. Call
-    the Prepared with plain values (ids, strings, datetimes: what the database stores) for the
-    models a SELECT gives, or `execute` it for the driver's plain rows (and for INSERT, UPDATE).
-    """
-
-    def __init__(self, build):
-        self.build = build
-        self.arity = len(inspect.signature(build).parameters)
-        self._compiled = weakref.WeakKeyDictionary()    # database → (query, sql, params with slots)
-        self._layouts = weakref.WeakKeyDictionary()     # database → the cursor wrapper's row layout
-
-    def _run(self, values):
-        db = database.obj
-        compiled = self._compiled.get(db)
-        if compiled is None:
-            slots = [_Slot(i) for i in range(self.arity)]
-            query = self.build(*(Value(slot, converter=False) for slot in slots))
-            compiled = self._compiled[db] = (query, *query.sql())
-        query, sql, template = compiled
-        params = [values[p.index] if isinstance(p, _Slot) else p for p in template]
-        return query, db.execute_sql(sql, params)
-
-    def __call__(self, *values):
-        query, cursor = self._run(values)
-        # The query's own cursor wrapper turns the rows into models, joins and aliases included.
-        # What it works out from the first row (which column goes to which model) is the same for
-        # every run, so it is kept and handed to the next wrappers. Both are peewee internals:
-        # requirements.txt pins the version this was written against, and tests/test_db.py checks it.
-        wrapper = query._get_cursor_wrapper(cursor)
-        layout = self._layouts.get(database.obj)
-        if layout is not None:
-            wrapper.__dict__.update(layout)
-        rows = list(wrapper)
-        if layout is None and wrapper.initialized:
-            self._layouts[database.obj] = {k: v for k, v in wrapper.__dict__.items() if k not in _PER_CURSOR}
-        return rows
-
-    def first(self, *values):
-        rows = self(*values)
-        return rows[0] if rows else None
-
-    def execute(self, *values) -> list[tuple]:
-        """Run it and return the rows as the driver gives them: tuples, no models, no conversions
-        (a SELECT of plain columns, or an INSERT / UPDATE and its RETURNING clause, if any)."""
-        _, cursor = self._run(values)
-        return cursor.fetchall() if cursor.description else []
-
-
-_PER_CURSOR = {"cursor", "count", "index", "populated", "row_cache"}
-
-
-class _Slot:
-    """Where the n-th argument of a Prepared goes among the query's parameters."""
-
-    def __init__(self, index: int):
-        self.index = index
 
 
 POOL = {"max_connections": 32, "stale_timeout": 300, "timeout": 30}   # timeout: wait for a free connection
@@ -152,39 +80,6 @@ class SerializedSqliteDatabase(PooledSqliteDatabase):
             self._writer.release()
 
 
-TRUST_IDLE_SECONDS = 5.0     # a pooled PostgreSQL connection back this recently is not pinged
-
-
-class PostgresqlPool(PooledPostgresqlDatabase):
-    """Checks a pooled connection with a round trip only when it sat idle for a while.
-
-    Peewee sends SELECT 1 on every checkout, holding the pool's lock: a round trip per request,
-    with the other threads of the process queued behind it (bench/checkin.py). A connection back
-    from a request moments ago is trusted; if the server went away since, the request fails like
-    any database error (the message goes to a worker, see bot/webhook.py) and the connection is
-    not pooled again.
-    """
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._returned_at = {}      # id(connection) → when it came back to the pool
-
-    def _is_closed(self, conn):
-        returned_at = self._returned_at.pop(id(conn), None)
-        if returned_at is not None and time.monotonic() - returned_at < TRUST_IDLE_SECONDS:
-            return conn.closed or self._adapter.txn_status(conn) == self._adapter.txn_unknown
-        return super()._is_closed(conn)
-
-    def _close(self, conn, close_conn=False):
-        if not close_conn:
-            self._returned_at[id(conn)] = time.monotonic()    # forgotten again if not pooled
-        super()._close(conn, close_conn)
-
-    def _close_raw(self, conn):
-        self._returned_at.pop(id(conn), None)
-        super()._close_raw(conn)
-
-
 def open_database(url: str):
     """A pooled peewee Database for a sqlite:// or postgresql:// URL (not yet connected).
 
@@ -200,7 +95,7 @@ def open_database(url: str):
         return SerializedSqliteDatabase(path, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE",
                                         check_same_thread=False, returning_clause=True, **POOL)
     database_name = params.pop("database")
-    return PostgresqlPool(database_name, prefer_psycopg3=True, **params, **POOL)
+    return PooledPostgresqlDatabase(database_name, prefer_psycopg3=True, **params, **POOL)
 
 
 def in_schema(url: str, schema: str) -> str:

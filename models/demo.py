@@ -15,6 +15,7 @@ from pathlib import Path
 
 import settings
 from models import periods
+from models.clock import Clock
 from models.db import bind, database, migrate
 from models.demo_data import (
     ACTIONS, ADMINS, AREAS, CODE_PREFIXES, DEPARTMENTS, DEPUTY_EVERY, GIVEN_NAMES, ORG_GROUPS,
@@ -22,6 +23,9 @@ from models.demo_data import (
 )
 from models.lists_io import IMPORT_ORDER, ImportResult, export_file, import_rows
 from models.lists_io.cells import join_list
+
+
+DEMO_SECRETARY = "sec-xy01"     # the secretary the README and `./dev up` suggest trying
 
 
 class DemoDataError(Exception):
@@ -107,5 +111,5 @@ def write_examples(folder: Path) -> None:
 if __name__ == "__main__":
     bind("sqlite:///:memory:")
     migrate()
-    load_demo_data(sys.argv[2] if len(sys.argv) > 2 else periods.current_period())
+    load_demo_data(sys.argv[2] if len(sys.argv) > 2 else Clock().period())
     write_examples(Path(sys.argv[1]))

@@ -7,7 +7,7 @@ from peewee import TextField
 
 
 class ListField(TextField):
-    """A list of strings, stored as JSON text."""
+    """A list of strings or numbers, stored as JSON text."""
 
     def db_value(self, value):
         return json.dumps(list(value or []), ensure_ascii=False)

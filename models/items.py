@@ -31,8 +31,6 @@ from models import periods
 from models.directory import CATEGORIES, Action, Department, Org, Task
 from models.report import DEFERRED, DONE, NOT_APPLICABLE, Entry, Report
 
-WINDOW_LABELS = {"monthly": "本月", "quarterly": "本季度", "half_yearly": "本半年", "yearly": "本年"}
-
 # Above this many orgs the queries read every org's rows instead of binding one parameter per org.
 MAX_ORG_PARAMETERS = 1000
 
@@ -51,14 +49,6 @@ class Item:
     @property
     def source(self) -> Action | Task:
         return self.action if self.kind == "action" else self.task
-
-    @property
-    def progress(self) -> str:
-        """E.g. "本年已完成 1/2 次" for a quantified action, else ""."""
-        if self.target is None:
-            return ""
-        label = WINDOW_LABELS[self.action.frequency]
-        return f"{label}已完成 {self.tally}/{self.target} {self.action.unit}".rstrip()
 
 
 @dataclass

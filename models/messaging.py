@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from peewee import CharField, DateTimeField, IntegerField, TextField
 
-from models.db import BaseModel, Prepared, now
+from models.db import BaseModel
 
 
 class InboundMessage(BaseModel):
@@ -12,27 +12,20 @@ class InboundMessage(BaseModel):
     dedupe_key = CharField(max_length=255, unique=True)
     source = CharField(max_length=16)          # app | robot
     userid = CharField(max_length=64, index=True)
-    received_at = DateTimeField(default=now)
+    received_at = DateTimeField()
     passive_reply = TextField(null=True)       # plaintext reply body, replayed on a retry
 
     @classmethod
     def handled(cls, key: str) -> tuple[str | None] | None:
         """(the passive reply given,) if the callback with this key was acted on, else None."""
-        rows = _PASSIVE_REPLY.execute(key)
-        return rows[0] if rows else None
+        row = cls.select(cls.passive_reply).where(cls.dedupe_key == key).tuples().first()
+        return tuple(row) if row else None
 
     @classmethod
-    def record(cls, dedupe_key: str, source: str, userid: str, passive_reply: str | None) -> None:
+    def record(cls, dedupe_key: str, source: str, userid: str, passive_reply: str | None, at) -> None:
         """Remember a callback acted on; IntegrityError if it already was."""
-        _RECORD_INBOUND.execute(dedupe_key, source, userid, now(), passive_reply)
-
-
-_PASSIVE_REPLY = Prepared(lambda key: (
-    InboundMessage.select(InboundMessage.passive_reply).where(InboundMessage.dedupe_key == key)))
-
-
-_RECORD_INBOUND = Prepared(lambda key, source, userid, at, reply: InboundMessage.insert(
-    dedupe_key=key, source=source, userid=userid, received_at=at, passive_reply=reply))
+        cls.insert(dedupe_key=dedupe_key, source=source, userid=userid, received_at=at,
+                   passive_reply=passive_reply).execute()
 
 
 class OutboxMessage(BaseModel):
@@ -52,7 +45,7 @@ class OutboxMessage(BaseModel):
     last_errcode = IntegerField(null=True)
     last_error = CharField(max_length=255, null=True)
     response_code = CharField(max_length=255, null=True)   # returned for interactive cards
-    created_at = DateTimeField(default=now)
-    next_attempt_at = DateTimeField(default=now, index=True)
+    created_at = DateTimeField()
+    next_attempt_at = DateTimeField(index=True)
     claimed_at = DateTimeField(null=True)
     sent_at = DateTimeField(null=True)

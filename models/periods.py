@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime
 import re
-from zoneinfo import ZoneInfo
 
 KEY_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -58,7 +57,3 @@ def window_end(frequency: str, key: str) -> str:
 def of_date(day: datetime.date) -> str:
     return make(day.year, day.month)
 
-
-def current_period(timezone: str = "Asia/Shanghai") -> str:
-    """This month where the organisations are."""
-    return of_date(datetime.datetime.now(ZoneInfo(timezone)).date())

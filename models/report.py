@@ -3,19 +3,17 @@ from __future__ import annotations
 
 from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
-from models.db import BaseModel, now
+from models.db import BaseModel
 from models.directory import Action, Department, Org, Person, Task
+from models.fields import ListField
 
 DONE = "done"
 IN_PROGRESS = "in_progress"
 NOT_APPLICABLE = "not_applicable"
 DEFERRED = "deferred"
-NOT_DONE = "not_done"
-STATUSES = (DONE, IN_PROGRESS, NOT_APPLICABLE, DEFERRED, NOT_DONE)
-
-STATUS_LABELS = {
-    DONE: "已完成", IN_PROGRESS: "推进中", NOT_APPLICABLE: "不涉及", DEFERRED: "顺延下月", NOT_DONE: "未完成",
-}
+NOT_DONE = "not_done"                   # left unanswered when the report was submitted
+ANSWERS = (DONE, IN_PROGRESS, NOT_APPLICABLE, DEFERRED)     # what a person answers
+STATUSES = (*ANSWERS, NOT_DONE)
 
 
 class Report(BaseModel):
@@ -27,7 +25,7 @@ class Report(BaseModel):
     submitted_at = DateTimeField(null=True)
     submitted_by = ForeignKeyField(Person, null=True, on_delete="SET NULL")
     late = BooleanField(default=False)
-    created_at = DateTimeField(default=now)
+    created_at = DateTimeField()
 
     class Meta:
         indexes = ((("org", "period"), True),)
@@ -63,7 +61,7 @@ class Feedback(BaseModel):
     text = TextField()
     department = ForeignKeyField(Department, null=True, on_delete="SET NULL")
     created_by = ForeignKeyField(Person, null=True, on_delete="SET NULL")
-    created_at = DateTimeField(default=now)
+    created_at = DateTimeField()
 
 
 class EntryChange(BaseModel):
@@ -75,7 +73,7 @@ class EntryChange(BaseModel):
     note = TextField(default="")
     reason = TextField(default="")
     changed_by = ForeignKeyField(Person, null=True, on_delete="SET NULL")
-    changed_at = DateTimeField(default=now)
+    changed_at = DateTimeField()
 
 
 class Evidence(BaseModel):
@@ -84,7 +82,7 @@ class Evidence(BaseModel):
     entry = ForeignKeyField(Entry, backref="evidence", on_delete="CASCADE")
     media_id = CharField(max_length=255)
     created_by = ForeignKeyField(Person, null=True, on_delete="SET NULL")
-    created_at = DateTimeField(default=now)
+    created_at = DateTimeField()
 
 
 class Conversation(BaseModel):
@@ -92,12 +90,16 @@ class Conversation(BaseModel):
 
     person = ForeignKeyField(Person, on_delete="CASCADE")
     report = ForeignKeyField(Report, backref="conversations", on_delete="CASCADE")
-    step = CharField(max_length=16, default="item")
+    step = CharField(max_length=16, default="item")         # see handlers/checkin_steps.py
     position = IntegerField(default=1)                      # the item being asked
     last_answered = IntegerField(null=True)                 # where a following note or photo goes
     paused = BooleanField(default=False)
-    data = TextField(default="{}")                          # step details (JSON)
-    updated_at = DateTimeField(default=now)
+    return_to = CharField(max_length=16, null=True)         # the step an edit of one item goes back to
+    feedback_kind = CharField(max_length=16, null=True)     # the kind of feedback being asked
+    pending_status = CharField(max_length=16, null=True)    # chosen, while its reason or number is asked
+    feedback = ForeignKeyField(Feedback, null=True, on_delete="SET NULL")   # waiting for its department
+    skipped = ListField(default=list)                       # positions put off with 跳过
+    updated_at = DateTimeField()
 
     class Meta:
         indexes = ((("person", "report"), True),)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -18,8 +19,8 @@ import requests
 from bot.services import Services
 from jobs.publish import publish_period
 from models import Person, bind, database, migrate
-from models.demo import load_demo_data
-from models.periods import current_period
+from models.clock import Clock
+from models.demo import DEMO_SECRETARY, load_demo_data
 from settings import Config
 from stack import redis_server
 
@@ -38,14 +39,15 @@ def _prepare_database(config: Config, demo: bool) -> tuple[list[str], bool]:
         loaded = demo and not Person.select().exists()
         if loaded:
             click.echo("loading demo data …")
-            load_demo_data(current_period(config.app.timezone))
+            load_demo_data(Clock(config.app.timezone).period())
         return [p.userid for p in Person.select(Person.userid)], loaded
 
 
 def _publish_demo_month(config: Config) -> None:
-    period = current_period(config.app.timezone)
+    services = Services(config)
+    period = services.clock.period()
     with database.connection_context():
-        result = publish_period(Services(config), period)
+        result = publish_period(services, period)
     click.echo(f"published {period}: {result['cards']} cards on their way to the secretaries")
 
 
@@ -97,9 +99,26 @@ def _interrupt(signum, frame):
     raise KeyboardInterrupt     # `kill` stops everything as Ctrl-C does
 
 
+def _check_ports_free(config: Config) -> None:
+    """Refuse to start beside another instance (it would answer our health checks, then our
+    servers would die on the taken ports)."""
+    for name, host, port, key in (("web", config.web.host, config.web.port, "YUEBAO_WEB_PORT"),
+                                  ("WeCom stand-in", config.standin.host, config.standin.port,
+                                   "YUEBAO_STANDIN_PORT")):
+        with socket.socket() as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)    # a listener still refuses
+            try:
+                probe.bind((host, port))
+            except OSError:
+                raise click.ClickException(
+                    f"{host}:{port} ({name}) is in use: is yuebao already running in another terminal? "
+                    f"Stop it, or choose another port with {key}.") from None
+
+
 def run(config: Config, demo: bool = True) -> None:
     processes: dict[str, subprocess.Popen] = {}
     env = dict(os.environ)
+    _check_ports_free(config)
     signal.signal(signal.SIGTERM, _interrupt)
     try:
         if not config.redis.url:
@@ -135,7 +154,8 @@ def run(config: Config, demo: bool = True) -> None:
 
 
 def _announce(config: Config, web_url: str, standin_url: str, userids: list[str]) -> None:
-    secretary = next((u for u in userids if u.startswith("sec")), userids[0] if userids else "USERID")
+    secretary = DEMO_SECRETARY if DEMO_SECRETARY in userids else next(
+        (u for u in sorted(userids) if u.startswith("sec")), "USERID")
     admin = config.admins.userids[0] if config.admins.userids else "ADMIN"
     click.echo(f"""
 yuebao is running. web {web_url} · WeCom stand-in {standin_url}

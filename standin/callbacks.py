@@ -16,13 +16,21 @@ from xml.parsers.expat import ExpatError
 
 import requests
 import xmltodict
-from wechatpy.crypto import PrpCrypto, WeChatCrypto, _get_signature
+from wechatpy.crypto import PrpCrypto, WeChatCrypto
 from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
+from wechatpy.utils import WeChatSigner
 
 ROBOT_NAME = "月报助手"
 AIBOT_ID = "standin-aibot"
 PASSIVE_MEDIA = ("image", "voice", "video")
 DECRYPT_ERRORS = (ExpatError, KeyError, TypeError, ValueError, InvalidAppIdException, InvalidSignatureException)
+
+
+def sign(token: str, timestamp: str, nonce: str, encrypt: str) -> str:
+    """msg_signature: SHA1 of the four values sorted."""
+    signer = WeChatSigner()
+    signer.add_data(token, timestamp, nonce, encrypt)
+    return signer.signature
 
 
 class ProtocolError(Exception):
@@ -51,7 +59,7 @@ class Callbacks:
         timestamp, nonce = str(int(time.time())), secrets.token_hex(8)
         encrypt = PrpCrypto(self.app_crypto.key).encrypt(plaintext, wecom.corp_id).decode()
         body = xml_document([("ToUserName", wecom.corp_id), ("Encrypt", encrypt), ("AgentID", str(wecom.agent_id))])
-        signature = _get_signature(wecom.token, timestamp, nonce, encrypt)
+        signature = sign(wecom.token, timestamp, nonce, encrypt)
         return {"params": {"msg_signature": signature, "timestamp": timestamp, "nonce": nonce},
                 "data": body.encode("utf-8"), "headers": {"Content-Type": "text/xml; charset=utf-8"}}
 
@@ -94,14 +102,14 @@ class Callbacks:
         token = self.state.config.robot.token
         timestamp, nonce = str(int(time.time())), secrets.token_hex(8)
         encrypt = self.robot_crypto.encrypt(plaintext, "").decode()
-        signature = _get_signature(token, timestamp, nonce, encrypt)
+        signature = sign(token, timestamp, nonce, encrypt)
         return {"params": {"msg_signature": signature, "timestamp": timestamp, "nonce": nonce},
                 "data": json.dumps({"encrypt": encrypt}).encode(), "headers": {"Content-Type": "application/json"}}
 
     def _robot_reply(self, chat: str, body: bytes) -> dict:
         envelope = json.loads(body)
         encrypt = envelope["encrypt"]
-        expected = _get_signature(self.state.config.robot.token, str(envelope["timestamp"]),
+        expected = sign(self.state.config.robot.token, str(envelope["timestamp"]),
                                   str(envelope["nonce"]), encrypt)
         if envelope.get("msgsignature") != expected:
             raise ProtocolError("passive reply: msgsignature does not verify")

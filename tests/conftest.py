@@ -3,6 +3,7 @@ a private real Redis, and the configuration that points the app at them."""
 from __future__ import annotations
 
 import os
+import shutil
 import threading
 from pathlib import Path
 
@@ -16,12 +17,24 @@ from app import create_app
 from handlers import router
 from jobs import runtime
 from models import ALL_MODELS, Org, Person, database
+from models.clock import Clock, parse_moment
 from models.db import bind, in_schema, migrate
 from stack import redis_server
 from standin.client import StandinClient
 from standin.server import start_in_thread
 
 PG_URL = os.environ.get("YUEBAO_TEST_PG_URL", "")
+# Every test that does not set the clock itself runs at this moment when it is given (CI runs the
+# suite once on the real date and once at a tricky one, e.g. 2027-02-28T23:59+08:00).
+PINNED_NOW = os.environ.get("YUEBAO_TEST_NOW", "")
+TIMEZONE = "Asia/Shanghai"
+PG_APPLICATION = f"yuebao-test-{os.getpid()}"     # how this run's connections show in pg_stat_activity
+
+
+@pytest.fixture
+def clock() -> Clock:
+    """The clock the services of a test read; `clock.set(...)` where the date matters."""
+    return Clock(TIMEZONE, at=parse_moment(PINNED_NOW, TIMEZONE) if PINNED_NOW else None)
 
 
 @pytest.fixture(scope="session")
@@ -49,7 +62,7 @@ def _pg_schema():
     db.connect(reuse_if_open=True)
     db.execute_sql(f"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}")
     db.close()
-    url = in_schema(PG_URL, schema)
+    url = in_schema(PG_URL, schema) + f"&application_name={PG_APPLICATION}"
     bind(url)
     with database.connection_context():
         migrate()
@@ -59,26 +72,39 @@ def _pg_schema():
         db.execute_sql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
 
 
-def _truncate_pg():
-    tables = ", ".join(f'"{m._meta.table_name}"' for m in ALL_MODELS)
-    database.execute_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+def _empty_pg():
+    """Delete every row, children first, and restart the ids (25 times faster than TRUNCATE here)."""
+    tables = [m._meta.table_name for m in reversed(ALL_MODELS)]
+    database.execute_sql("".join(f'DELETE FROM "{t}";' for t in tables) + "".join(
+        f"SELECT setval(pg_get_serial_sequence('\"{t}\"', 'id'), 1, false);" for t in tables))
+
+
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory) -> Path:
+    """A migrated, empty SQLite file, migrated once and copied for each test."""
+    path = tmp_path_factory.mktemp("template") / "yuebao.db"
+    db = bind(f"sqlite:///{path}")
+    with db.connection_context():
+        migrate()
+    db.close_all()
+    return path
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])
 def db_url(request, tmp_path):
     """A migrated, empty database, once on SQLite and once on PostgreSQL when configured."""
     if request.param == "sqlite":
+        shutil.copyfile(request.getfixturevalue("_sqlite_template"), tmp_path / "yuebao.db")
         url = f"sqlite:///{tmp_path / 'yuebao.db'}"
         bind(url)
         database.connect(reuse_if_open=True)
-        migrate()
     else:
         if not PG_URL:
             pytest.skip("YUEBAO_TEST_PG_URL not set")
         url = request.getfixturevalue("_pg_schema")
         bind(url)
         database.connect(reuse_if_open=True)
-        _truncate_pg()
+        _empty_pg()
     yield url
     if not database.is_closed():
         database.close()
@@ -119,8 +145,8 @@ def root() -> Path:
 
 
 @pytest.fixture
-def app(config, redis_client):
-    return create_app(config)
+def app(config, redis_client, clock):
+    return create_app(config, clock)
 
 
 @pytest.fixture
@@ -151,7 +177,7 @@ def people(db):
 def handler(monkeypatch):
     """Replace the handlers by a function (inbound, ctx) -> replies, run where the real ones run."""
     def install(func):
-        monkeypatch.setattr(router, "prepare", lambda inbound, ctx: lambda: func(inbound, ctx))
+        monkeypatch.setattr(router, "route", lambda inbound, person, ctx: func(inbound, ctx))
     return install
 
 

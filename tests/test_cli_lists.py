@@ -1,21 +1,19 @@
 """The list commands as an admin runs them: flask import / export / demo-data."""
 from __future__ import annotations
 
-import flask
+import datetime
+
 import pytest
 
 import settings
-from cli.lists import demo_data_command, export_command, import_command
-from models import Org, Task, periods
+from app import create_app
+from models import Org, Task
 
 
 @pytest.fixture
-def cli(db):
-    app = flask.Flask(__name__)
-    app.config["YUEBAO"] = settings.load(settings.DEMO_CONFIG, env={})
-    for command in (import_command, export_command, demo_data_command):
-        app.cli.add_command(command)
-    runner = app.test_cli_runner()
+def cli(db_url, clock):
+    config = settings.load(settings.DEMO_CONFIG, env={}).replace(database={"url": db_url})
+    runner = create_app(config, clock).test_cli_runner()
     return lambda *args: runner.invoke(args=list(args))
 
 
@@ -28,9 +26,10 @@ def test_demo_data_loads_once_and_reports_what_changed(cli):
     assert "演示数据已就绪,月度任务月份 2026-11" in again.stdout
 
 
-def test_demo_data_defaults_to_this_month_in_china(cli):
+def test_demo_data_defaults_to_this_month_in_china(cli, clock):
+    clock.set(datetime.datetime(2026, 12, 31, 20, 0, tzinfo=datetime.UTC))      # 04:00 on New Year's Day there
     assert cli("demo-data").exit_code == 0
-    assert {task.period for task in Task.select()} == {periods.current_period("Asia/Shanghai")}
+    assert {task.period for task in Task.select()} == {"2027-01"}
 
 
 def test_demo_data_refuses_a_bad_period(cli):

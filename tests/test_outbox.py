@@ -6,7 +6,7 @@ import pytest
 
 from bot import outbound
 from handlers.replies import Button, Card, CardUpdate, FileReply, Text
-from models import OutboxMessage, database, now
+from models import OutboxMessage, database
 from tests.conftest import run_worker
 
 
@@ -15,9 +15,9 @@ def members(phone):
     phone.add_members(["sec01", "sec02"])
 
 
-def queue(key, reply, to="sec01"):
+def queue(services, key, reply, to="sec01"):
     with database.atomic():
-        return outbound.enqueue(key, "app", to, reply)
+        return outbound.enqueue(key, "app", to, reply, services.clock.utcnow())
 
 
 def texts(phone, userid="sec01"):
@@ -25,8 +25,8 @@ def texts(phone, userid="sec01"):
 
 
 def test_the_same_key_enqueued_twice_is_sent_once(services, phone, members):
-    first = queue("notice:2026-11:org-17", Text("2026年11月党建月报已发布"))
-    assert queue("notice:2026-11:org-17", Text("2026年11月党建月报已发布")) is None
+    first = queue(services, "notice:2026-11:org-17", Text("2026年11月党建月报已发布"))
+    assert queue(services, "notice:2026-11:org-17", Text("2026年11月党建月报已发布")) is None
     services.outbox.kick([first])
     run_worker(services)
     services.outbox.deliver(first.id)
@@ -36,14 +36,14 @@ def test_the_same_key_enqueued_twice_is_sent_once(services, phone, members):
 
 
 def test_messages_to_one_person_arrive_in_order(services, phone, members):
-    rows = [queue(f"k{i}", Text(f"第{i}条")) for i in range(5)]
+    rows = [queue(services, f"k{i}", Text(f"第{i}条")) for i in range(5)]
     services.outbox.deliver(rows[-1].id)
     assert texts(phone) == [f"第{i}条" for i in range(5)]
 
 
 @pytest.mark.parametrize("errcode", [-1, 45009, 45033])
 def test_transient_errors_are_retried(services, phone, members, errcode):
-    row = queue("k", Text("重试"))
+    row = queue(services, "k", Text("重试"))
     phone.set_faults(fail_next=2, errcode=errcode)
     for _ in range(3):
         services.outbox.deliver(row.id)
@@ -53,7 +53,7 @@ def test_transient_errors_are_retried(services, phone, members, errcode):
 
 
 def test_retries_stop_at_max_attempts(services, phone, members):
-    row = queue("k", Text("x"))
+    row = queue(services, "k", Text("x"))
     phone.set_faults(fail_next=100, errcode=-1)
     for _ in range(10):
         services.outbox.deliver(row.id)
@@ -62,8 +62,8 @@ def test_retries_stop_at_max_attempts(services, phone, members):
 
 
 def test_a_permanent_error_is_recorded_and_not_retried(services, phone, members, caplog):
-    bad = queue("k-bad", Text("给不存在的人"), to="nobody")
-    good = queue("k-good", Text("给书记"))
+    bad = queue(services, "k-bad", Text("给不存在的人"), to="nobody")
+    good = queue(services, "k-good", Text("给书记"))
     services.outbox.deliver(bad.id)
     services.outbox.deliver(good.id)
     bad = OutboxMessage.get_by_id(bad.id)
@@ -73,7 +73,7 @@ def test_a_permanent_error_is_recorded_and_not_retried(services, phone, members,
 
 
 def test_a_lost_answer_is_resent_with_the_duplicate_check(services, phone, members):
-    row = queue("k", Text("只收到一次"))
+    row = queue(services, "k", Text("只收到一次"))
     phone.set_faults(drop_next=1, hang_seconds=services.config.wecom.timeout_seconds + 2)
     services.outbox.deliver(row.id)
     assert OutboxMessage.get_by_id(row.id).status == "pending"
@@ -85,20 +85,20 @@ def test_a_lost_answer_is_resent_with_the_duplicate_check(services, phone, membe
 
 def test_pacing_keeps_under_the_per_member_limit(services, phone, members, monkeypatch):
     services.outbox.pacer.per_minute = 3
-    rows = [queue(f"k{i}", Text(f"{i}")) for i in range(5)]
+    rows = [queue(services, f"k{i}", Text(f"{i}")) for i in range(5)]
     services.outbox.deliver(rows[-1].id)
     statuses = [OutboxMessage.get_by_id(r.id).status for r in rows]
     assert statuses == ["sent"] * 3 + ["pending"] * 2
     waiting = OutboxMessage.get_by_id(rows[3].id)
-    assert waiting.next_attempt_at > now() + datetime.timedelta(seconds=50)
+    assert waiting.next_attempt_at > services.clock.utcnow() + datetime.timedelta(seconds=50)
     assert waiting.attempts == 0
     assert services.queue.scheduled_job_registry.count == 1
 
 
 def test_the_sweeper_recovers_a_row_a_dead_worker_left(services, phone, members):
-    row = queue("k", Text("worker died"))
+    row = queue(services, "k", Text("worker died"))
     OutboxMessage.update(status="sending", attempts=1,
-                         claimed_at=now() - datetime.timedelta(minutes=5)).execute()
+                         claimed_at=services.clock.utcnow() - datetime.timedelta(minutes=5)).execute()
     assert services.outbox.sweep() == {"reclaimed": 1, "requeued": 0}
     services.outbox.deliver(row.id)
     assert texts(phone) == ["worker died"]
@@ -106,15 +106,15 @@ def test_the_sweeper_recovers_a_row_a_dead_worker_left(services, phone, members)
 
 
 def test_the_sweeper_requeues_what_redis_never_got(services, phone, members):
-    queue("k", Text("redis was down"))
-    OutboxMessage.update(next_attempt_at=now() - datetime.timedelta(minutes=2)).execute()
+    queue(services, "k", Text("redis was down"))
+    OutboxMessage.update(next_attempt_at=services.clock.utcnow() - datetime.timedelta(minutes=2)).execute()
     assert services.outbox.sweep() == {"reclaimed": 0, "requeued": 1}
     run_worker(services)
     assert texts(phone) == ["redis was down"]
 
 
 def test_long_text_is_cut_on_a_utf8_boundary(services, phone, members):
-    row = queue("k", Text("党" * 1000))
+    row = queue(services, "k", Text("党" * 1000))
     services.outbox.deliver(row.id)
     [content] = texts(phone)
     assert len(content.encode()) <= 2048 and content == "党" * 682
@@ -123,13 +123,13 @@ def test_long_text_is_cut_on_a_utf8_boundary(services, phone, members):
 def test_a_card_and_its_update(services, phone, members):
     card = Card(title="2026年11月党建月报已发布", description="17 项 · 截止 11月25日",
                 buttons=(Button("开始填报", "start"), Button("查看清单", "list", 2)), task_id="notice-2026-11-sec01")
-    row = queue("card", card)
+    row = queue(services, "card", card)
     services.outbox.deliver(row.id)
     row = OutboxMessage.get_by_id(row.id)
     assert row.status == "sent" and row.response_code
     [shown] = phone.messages(userid="sec01")
     assert [b["text"] for b in shown["card"]["buttons"]] == ["开始填报", "查看清单"]
-    update = queue("card-update", CardUpdate(row.response_code, "已提交"))
+    update = queue(services, "card-update", CardUpdate(row.response_code, "已提交"))
     services.outbox.deliver(update.id)
     assert OutboxMessage.get_by_id(update.id).status == "sent"
     [shown] = phone.messages(userid="sec01")
@@ -140,7 +140,7 @@ def test_a_card_and_its_update(services, phone, members):
 def test_a_file_is_uploaded_then_sent(services, phone, members, tmp_path):
     export = tmp_path / "2026年11月统计.xlsx"
     export.write_bytes(b"PK\x03\x04" + b"x" * 2000)
-    row = queue("file", FileReply(str(export)))
+    row = queue(services, "file", FileReply(str(export)))
     services.outbox.deliver(row.id)
     [shown] = phone.messages(userid="sec01")
     assert shown["msgtype"] == "file"
@@ -149,7 +149,7 @@ def test_a_file_is_uploaded_then_sent(services, phone, members, tmp_path):
 
 
 def test_a_card_with_a_link_is_a_text_notice(services, phone, members):
-    row = queue("notice", Card(title="年度工作一览表", description="点击查看", url="https://example.org/y"))
+    row = queue(services, "notice", Card(title="年度工作一览表", description="点击查看", url="https://example.org/y"))
     services.outbox.deliver(row.id)
     [shown] = phone.messages(userid="sec01")
     assert shown["content"]["template_card"]["card_type"] == "text_notice"
@@ -165,7 +165,7 @@ def test_a_group_reply_goes_once_through_the_robots_response_url(services, phone
     shown = [(m["via"], m["msgtype"]) for m in phone.messages(chatid="admin-group")]
     assert shown == [("passive", "stream"), ("response_url", "markdown")]
     [row] = OutboxMessage.select()
-    again = queue("again", Text("第二次"), to=row.recipient)
+    again = queue(services, "again", Text("第二次"), to=row.recipient)
     OutboxMessage.update(channel="robot").where(OutboxMessage.id == again.id).execute()
     services.outbox.deliver(again.id)
     assert OutboxMessage.get_by_id(again.id).status == "failed"

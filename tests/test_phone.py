@@ -31,7 +31,8 @@ def test_conversation_with_the_app(client, tiny_app, api):
         if message.get("Event") == "enter_agent":
             api.send("template_card", CARD)
         if message.get("Event") == "template_card_event":
-            return tiny_app.passive("<xml><MsgType>update_button</MsgType><Button><ReplaceName>已选择：开始填报</ReplaceName>"
+            return tiny_app.passive("<xml><MsgType>update_button</MsgType>"
+                                    "<Button><ReplaceName>已选择：开始填报</ReplaceName>"
                                     "</Button></xml>")
         return ""
 

@@ -30,19 +30,19 @@ def test_a_robot_mention_goes_round_trip(live_app, phone, people):
     result = phone.robot("dangwei01", "帮助")
     assert result["status"] == 200
     [shown] = phone.messages(chatid="admin-group")
-    assert messages.COMMANDS_HEADER in shown["content"]["stream"]["content"]
+    assert messages.GROUP_HELP_HEADER in shown["content"]["stream"]["content"]
 
 
 def test_a_slow_answer_is_retried_by_wecom_and_acted_on_once(live_app, phone, people, standin, monkeypatch):
     standin.state.config = standin.state.config.replace(standin={"callback_timeout_seconds": 1})
     calls = []
-    real = router.prepare
+    real = router.route
 
-    def slow(inbound, ctx):
+    def slow(inbound, person, ctx):
         calls.append(inbound.msg_id)
         time.sleep(1.5)
-        return real(inbound, ctx)
-    monkeypatch.setattr(router, "prepare", slow)
+        return real(inbound, person, ctx)
+    monkeypatch.setattr(router, "route", slow)
     result = phone.say("sec01", "慢一点")
     assert result["attempts"] == 2 and result["status"] == 200
     assert len(calls) == 1
@@ -52,16 +52,16 @@ def test_a_slow_answer_is_retried_by_wecom_and_acted_on_once(live_app, phone, pe
 
 def test_two_messages_of_one_person_at_once_are_handled_one_at_a_time(live_app, phone, people, monkeypatch):
     active, overlaps = [], []
-    real = router.prepare
+    real = router.route
 
-    def watched(inbound, ctx):
+    def watched(inbound, person, ctx):
         if active:
             overlaps.append(inbound.text)
         active.append(1)
         time.sleep(0.3)
         active.pop()
-        return real(inbound, ctx)
-    monkeypatch.setattr(router, "prepare", watched)
+        return real(inbound, person, ctx)
+    monkeypatch.setattr(router, "route", watched)
     threads = [threading.Thread(target=phone.say, args=("sec01", text)) for text in ("一", "二")]
     for thread in threads:
         thread.start()

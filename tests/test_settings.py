@@ -39,6 +39,7 @@ def test_environment_overrides_single_values(tmp_path):
     ('[admins]\nuserids = "root"\n', "admins.userids: expected a list of strings, got 'root'"),
     ('[database]\nurl = "mysql://x"\n', "database.url: must start with sqlite:// or postgresql://, got 'mysql://x'"),
     ('[wecom\n', "not valid TOML"),
+    ('[app]\ntimezone = "Asia/Beijing"\n', "app.timezone: not a time zone name like Asia/Shanghai, got 'Asia/Beijing'"),
 ])
 def test_bad_settings_name_the_key(tmp_path, text, message):
     with pytest.raises(settings.ConfigError) as err:

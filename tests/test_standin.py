@@ -13,11 +13,12 @@ import pytest
 import requests
 import xmltodict
 from flask import Flask, jsonify, request
-from wechatpy.crypto import PrpCrypto, WeChatCrypto, _get_signature
+from wechatpy.crypto import PrpCrypto, WeChatCrypto
 from wechatpy.exceptions import InvalidSignatureException
 from werkzeug.serving import make_server
 
 import settings
+from standin.callbacks import sign
 from standin.client import StandinClient, StandinError
 from standin.server import start_in_thread
 
@@ -57,7 +58,7 @@ class TinyApp:
     def _robot(self):
         args = request.args
         encrypt = request.get_json()["encrypt"]
-        if _get_signature(self.config.robot.token, args["timestamp"], args["nonce"], encrypt) != args["msg_signature"]:
+        if sign(self.config.robot.token, args["timestamp"], args["nonce"], encrypt) != args["msg_signature"]:
             return "bad signature", 403
         return self._keep(json.loads(self.robot_crypto.decrypt(encrypt, "")), self.robot_answer)
 
@@ -73,7 +74,7 @@ class TinyApp:
     def robot_passive(self, reply: dict):
         timestamp, nonce = str(int(time.time())), secrets.token_hex(4)
         encrypt = self.robot_crypto.encrypt(json.dumps(reply, ensure_ascii=False), "").decode()
-        signature = _get_signature(self.config.robot.token, timestamp, nonce, encrypt)
+        signature = sign(self.config.robot.token, timestamp, nonce, encrypt)
         return jsonify({"encrypt": encrypt, "msgsignature": signature, "timestamp": timestamp, "nonce": nonce})
 
 

@@ -1,0 +1,67 @@
+"""One message's view of a person's report: the cursor (a Conversation row), the entries, the replies."""
+from __future__ import annotations
+
+import secrets
+
+from handlers import report_views
+from handlers.replies import Text
+from models.checkin import CLOSED, entries, record_answer
+from models.report import ANSWERS
+
+
+class Session:
+    def __init__(self, inbound, person, report, period, conv, ctx):
+        self.inbound, self.person, self.report, self.period, self.conv = inbound, person, report, period, conv
+        self.ctx = ctx
+        self.at = ctx.clock.utcnow()
+        self.today = ctx.clock.today()
+        self.entries = entries(report)
+        self.replies: list = []
+
+    @property
+    def closed(self) -> bool:
+        return self.period.status == CLOSED
+
+    @property
+    def submitted(self) -> bool:
+        return self.report.status == "submitted"
+
+    @property
+    def count(self) -> int:
+        return len(self.entries)
+
+    @property
+    def current(self):
+        return self.entry_at(self.conv.position)
+
+    def entry_at(self, position: int | None):
+        return self.entries[position - 1] if position and 1 <= position <= self.count else None
+
+    def entry_by_id(self, entry_id: int):
+        return next((e for e in self.entries if e.id == entry_id), None)
+
+    def unanswered(self) -> list[int]:
+        return [e.position for e in self.entries if e.status is None]
+
+    def next_waiting(self, after: int) -> int | None:
+        """The first unanswered, unskipped position after `after`, else the first before it."""
+        waiting = [p for p in self.unanswered() if p not in self.conv.skipped]
+        return next((p for p in waiting if p > after), waiting[0] if waiting else None)
+
+    def record(self, entry, **answer) -> None:
+        record_answer(entry, self.person, self.at, **answer)
+
+    def is_answered(self, entry) -> bool:
+        return entry.status in ANSWERS
+
+    def say(self, text: str) -> None:
+        self.replies.append(Text(text))
+
+    def send_item_card(self) -> None:
+        entry = self.current
+        task_id = f"e{entry.id}-{secrets.token_hex(6)}"      # WeCom wants every card's task id unique
+        self.replies.append(report_views.item_card(entry, self.count, self.period.remind_on, task_id))
+
+    def save(self) -> None:
+        self.conv.updated_at = self.at
+        self.conv.save()

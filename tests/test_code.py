@@ -1,0 +1,105 @@
+"""Rules of the code base that a reader cannot check at a glance: one clock, no private names of
+the libraries, dependencies pointing one way, and the linter."""
+from __future__ import annotations
+
+import ast
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PRODUCT = ["app.py", "settings.py", "bot", "handlers", "models", "jobs", "cli", "stack"]
+EVERYTHING = PRODUCT + ["standin", "bench", "tests"]
+
+# Reading the wall clock is the Clock's job. Exceptions, each with its reason:
+CLOCK_READERS = {
+    "models/clock.py": "the clock itself",
+    "bot/pacing.py": "WeCom's per-minute limit is real time, counted in Redis by every process",
+}
+WALL_CLOCK = re.compile(r"\b(?:datetime\.now|datetime\.utcnow|date\.today|time\.time|time\.time_ns)\(")
+
+# Underscore names of libraries that their documentation names as public.
+DOCUMENTED = {
+    "_meta": "peewee documents Model._meta (fields, table name, primary key)",
+}
+
+
+def python_files(parts: list[str]) -> list[Path]:
+    files = []
+    for part in parts:
+        path = ROOT / part
+        files += [path] if path.is_file() else sorted(path.rglob("*.py"))
+    return files
+
+
+def relative(path: Path) -> str:
+    return str(path.relative_to(ROOT))
+
+
+def test_only_the_clock_reads_the_wall_clock():
+    stray = [f"{relative(path)}:{number}: {line.strip()}"
+             for path in python_files(PRODUCT) if relative(path) not in CLOCK_READERS
+             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+             if WALL_CLOCK.search(line)]
+    assert stray == []
+
+
+def own_names(trees) -> set[str]:
+    """Every underscore name our own code defines (functions, classes, attributes, variables)."""
+    names = set()
+    for tree in trees:
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                names.add(node.name)
+            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                names.add(node.id)
+            elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
+                names.add(node.attr)
+            elif isinstance(node, ast.arg):
+                names.add(node.arg)
+            elif isinstance(node, ast.alias):
+                names.add(node.asname or node.name)
+    return {name for name in names if name.startswith("_")}
+
+
+def private(name: str) -> bool:
+    return name.startswith("_") and not name.startswith("__") and name not in DOCUMENTED
+
+
+def test_no_private_name_of_a_library_is_used():
+    """No `x._name` that our own code does not define, and no `from library import _name`."""
+    files = python_files(EVERYTHING)
+    trees = {path: ast.parse(path.read_text(encoding="utf-8")) for path in files}
+    ours = own_names(trees.values())
+    own_modules = {part.removesuffix(".py") for part in EVERYTHING}
+    used = []
+    for path, tree in trees.items():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and private(node.attr) and node.attr not in ours:
+                used.append(f"{relative(path)}:{node.lineno}: .{node.attr}")
+            elif (isinstance(node, ast.ImportFrom) and node.module
+                  and node.module.split(".")[0] not in own_modules):
+                used += [f"{relative(path)}:{node.lineno}: {node.module}.{alias.name}"
+                         for alias in node.names if private(alias.name)]
+    assert used == []
+
+
+@pytest.mark.parametrize("layer", ["handlers", "models"])
+def test_the_core_imports_no_web_wecom_or_queue_library(layer):
+    banned = {"flask", "wechatpy", "rq", "redis", "werkzeug", "bot", "jobs", "cli", "app"}
+    found = []
+    for path in python_files([layer]):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
+                [node.module] if isinstance(node, ast.ImportFrom) and node.module else [])
+            found += [f"{relative(path)}: {name}" for name in names if name.split(".")[0] in banned]
+    assert found == []
+
+
+def test_the_linter_finds_nothing():
+    result = subprocess.run([sys.executable, "-m", "ruff", "check", "--quiet", "."], cwd=ROOT,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
