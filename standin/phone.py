@@ -16,13 +16,14 @@ from standin.callbacks import ROBOT_NAME
 from standin.client import StandinClient, StandinError
 
 HELP = """可用命令：
-  直接输入文字   发送消息
+  直接输入文字   发送消息（其他以 / 开头的文字，如 /帮助，也原样发出）
   !N            点击最近一张卡片的第 N 个按钮
   /photo        发送一张图片
   /voice        发送一条语音
   /enter        进入应用
   /help         显示本帮助
   /quit         退出"""
+MEDIA_COMMANDS = ("/photo", "/voice", "/enter")
 MEDIA_NAMES = {"image": "图片", "voice": "语音", "video": "视频", "file": "文件"}
 
 
@@ -88,7 +89,7 @@ class Phone:
         try:
             if line.startswith("!"):
                 self.press(line[1:].strip())
-            elif line.startswith("/"):
+            elif line in MEDIA_COMMANDS:
                 self.command(line)
             elif self.group:
                 self.report(self.client.robot(self.userid, line, chatid=self.chatid))
@@ -103,9 +104,7 @@ class Phone:
         actions = {"/photo": lambda: self.client.send_image(self.userid),
                    "/voice": lambda: self.client.send_voice(self.userid),
                    "/enter": lambda: self.client.event(self.userid, "enter_agent")}
-        if line not in actions:
-            self.show(f"（未知命令 {line}，输入 /help 查看命令）")
-        elif self.group:
+        if self.group:
             self.show("（群聊中只能发送文字）")
         else:
             self.report(actions[line]())

@@ -9,7 +9,7 @@ from werkzeug.serving import make_server
 
 from app import create_app
 from jobs.publish import publish_period
-from models import Action, Department, Entry, Evidence, Report, Task
+from models import Action, Department, Entry, Evidence, Period, Report, Task
 from tests.chat import Phone, show
 from tests.conftest import run_worker
 
@@ -24,7 +24,7 @@ ITEM_2 = ("第 2/5 项 · 理论学习 | 中心组集体学习 · 每月不少�
 @pytest.fixture
 def month(people, services, phone, live_app, clock):
     """A published month with 5 items: 3 baseline actions (one quantified), 2 tasks."""
-    clock.set(datetime.datetime(2026, 11, 9, 10, 0))
+    clock.set(datetime.datetime(2026, 11, 5, 9, 0))                # publish day
     phone.add_members(["sec01", "dep01", "dangwei01"])
     org = Department.create(name="组织部")
     Department.create(name="宣传部")
@@ -58,6 +58,9 @@ def test_publish_sends_each_secretary_and_deputy_one_card(phone, services, month
     assert (again["cards"], again["new_reports"]) == (0, 0)
     assert len(phone.messages(userid="sec01")) == 1
     assert Entry.select().count() == 5
+    period = Period.get()
+    assert (period.publish_on, period.remind_on, period.close_on) == (
+        datetime.date(2026, 11, 5), datetime.date(2026, 11, 25), datetime.date(2026, 11, 30))
 
 
 def test_a_whole_month_one_tap_per_item(sec, phone, month):

@@ -1,6 +1,7 @@
 """The operating commands, run as a user runs them."""
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -82,6 +83,7 @@ def test_up_runs_everything_and_ctrl_c_or_kill_stops_it_cleanly(tmp_path, stop):
             assert time.monotonic() < deadline and process.poll() is None, "".join(lines)
             lines.append(process.stdout.readline())
         secretary = next(line.split()[-1] for line in lines if "phone sec-" in line)
+        assert secretary == "sec-xy01"                      # the account the README suggests
         phone = StandinClient(f"http://127.0.0.1:{standin}")
         [notice] = phone.wait_messages(userid=secretary, count=1, timeout=20)
         assert notice["card"]["title"].endswith("党建月报已发布")
@@ -94,3 +96,17 @@ def test_up_runs_everything_and_ctrl_c_or_kill_stops_it_cleanly(tmp_path, stop):
     assert process.returncode == 0, output
     assert "stopping" in output and "Traceback" not in output, output
     assert (tmp_path / "data" / "yuebao.db").exists()
+
+
+def test_a_second_up_beside_a_running_one_says_so_and_starts_nothing(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run(["up"], {"PYTHONPATH": str(ROOT), "YUEBAO_CONFIG": str(ROOT / "config.demo.toml"),
+                              "YUEBAO_WEB_PORT": str(port)}, cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        f"Error: 127.0.0.1:{port} (web) is in use: is yuebao already running in another terminal? "
+        "Stop it, or choose another port with YUEBAO_WEB_PORT."]
+    assert not (tmp_path / "data" / "redis").exists() and not (tmp_path / "data" / "yuebao.db").exists()

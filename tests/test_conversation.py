@@ -310,6 +310,22 @@ def test_a_deferred_item_comes_back_next_month_marked_carried_over(sec, ctx, clo
     assert "⬜ 1. 【顺延】中心组集体学习 · 未答" in lines
 
 
+def test_across_new_year_a_december_deferral_opens_january(sec, ctx, clock):
+    seed_month("2026-12")
+    clock.set(datetime.datetime(2026, 12, 31, 23, 50))
+    sec.send("开始")
+    sec.send("1 1")
+    sec.send("4")
+    assert sec.send("提交")[0].startswith("2026年12月月报小结")
+    Period.update(status="closed").execute()
+    clock.advance(datetime.timedelta(minutes=20))           # 00:10 on New Year's Day
+    assert clock.period() == "2027-01"
+    seed_month(clock.period())
+    assert sec.enter()[0].startswith("您好，张书记！2027年1月月报：已答 0/")
+    assert sec.send("开始")[0] == "卡片：第 1/3 项 · 理论学习"
+    assert sec.send("我的月历")[0].splitlines()[:2] == ["2027年1月我的月历（填报中）", "⬜ 1. 【顺延】中心组集体学习 · 未答"]
+
+
 @pytest.mark.parametrize("userid, reply", [
     ("dangwei01", "您好，王老师！月报由各组织书记或代填人填写。"),
     ("stranger", "您好！您还不在党建月报名单中，暂时无法使用。如需开通，请联系党委办公室。"),

@@ -50,15 +50,16 @@ def test_conversation_with_the_app(client, tiny_app, api):
 def test_group_chat_goes_to_the_robot(client, tiny_app):
     reply = {"msgtype": "stream", "stream": {"id": "s1", "finish": True, "content": "**本月进度**\n已填 3 / 5"}}
     tiny_app.robot_answer = lambda message: tiny_app.robot_passive(reply)
-    assert talk(client, "进度\n/photo\n!1\n/quit\n不会发出\n", group=True, chatid="party-group") == [
+    assert talk(client, "进度\n/帮助\n/photo\n!1\n/quit\n不会发出\n", group=True, chatid="party-group") == [
         f"【企业微信模拟】{USER} 已进入群聊 party-group，发送的文字会 @月报助手。输入 /help 查看命令。",
+        "[hh:mm] 月报助手", "  **本月进度**", "  已填 3 / 5",
         "[hh:mm] 月报助手", "  **本月进度**", "  已填 3 / 5",
         "（群聊中只能发送文字）",
         "（没有可点击的卡片）",
         BYE,
     ]
-    [message] = tiny_app.received
-    assert message["text"]["content"] == "@月报助手 进度" and message["chatid"] == "party-group"
+    assert [m["text"]["content"] for m in tiny_app.received] == ["@月报助手 进度", "@月报助手 /帮助"]
+    assert {m["chatid"] for m in tiny_app.received} == {"party-group"}
 
 
 def test_failures_help_and_media(client, tiny_app, api):
@@ -73,7 +74,7 @@ def test_failures_help_and_media(client, tiny_app, api):
         "（回调失败：HTTP 403）",
         "（回调失败：HTTP 403）",
         "（没有可点击的卡片）",
-        "（未知命令 /dance，输入 /help 查看命令）",
+        "（回调失败：HTTP 403）",            # /dance is no command of the phone: it is sent as typed
         BYE,
     ]
 
