@@ -27,8 +27,10 @@ ITEM, REASON, AMOUNT, FEEDBACK, DEPARTMENT, SUMMARY, CONFIRM, SUBMITTED, PICK = 
 FEEDBACK_KINDS = ("highlight", "difficulty", "suggestion")
 ROUTED_KINDS = ("difficulty", "suggestion")
 EDIT_RETURNS = {SUMMARY: SUMMARY, CONFIRM: CONFIRM, FEEDBACK: FEEDBACK, DEPARTMENT: FEEDBACK}
-ANSWER_WITH_AMOUNT = re.compile(r"^([1-4]|已完成|完成|推进中)\s*[,，\s]\s*(\d+)\s*(次|学时|小时)?$")
-UNIT_SUFFIX = re.compile(r"(次|学时|小时)$")
+WORDS = "|".join(sorted(map(re.escape, m.ANSWER_WORDS), key=len, reverse=True))
+UNIT = "|".join(m.UNITS)
+ANSWER_WITH_AMOUNT = re.compile(rf"^({WORDS})\s*[,，\s]\s*(\d+)\s*({UNIT})?$")      # "推进中，8学时"
+UNIT_SUFFIX = re.compile(rf"({UNIT})$")
 
 # What a step accepts besides commands
 ANSWER, TEXT, NUMBER, CARD, PHOTO = "an answer 1-4", "text", "a number", "a card's button", "a photo"
@@ -66,7 +68,7 @@ def counted(entry) -> bool:
 
 def amount_limit(entry) -> int:
     """A plausible monthly number: generous, but catches typos like 5000."""
-    return 300 if entry.action_id and entry.action.unit in ("学时", "小时") else 100
+    return 300 if entry.action_id and entry.action.unit in m.HOUR_UNITS else 100
 
 
 def meaningful(text: str) -> bool:

@@ -27,6 +27,8 @@ STATUS_LABELS = {a.status: a.label for a in ANSWERS} | {NOT_DONE: "未完成"}
 MARKS = {a.status: a.mark for a in ANSWERS} | {NOT_DONE: "❌", None: "⬜"}
 ANSWER_WORDS = {word: a.status for a in ANSWERS for word in (a.number, a.label, *a.words)}
 CHOICE_LINE = " · ".join(f"{a.number} {a.label}" for a in ANSWERS)
+UNITS = ("次", "学时", "小时")            # what may follow a number: "2次", "8学时"
+HOUR_UNITS = ("学时", "小时")
 UNANSWERED = "未答"
 
 # Everyone
@@ -80,6 +82,9 @@ CALENDAR_TITLE = "{month}我的月历（{state}）"
 STATE_OPEN = "填报中"
 STATE_SUBMITTED = "已提交"
 STATE_MISSED = "已截止，未提交"
+
+# Publishing
+PUBLISH_CLOSED = "{period} 已截止，不能再发布。"
 
 # The check-in
 NO_REPORT = "本月月报尚未发布，发布后会通知您。"

@@ -6,7 +6,6 @@ import secrets
 from handlers import report_views
 from handlers.replies import Text
 from models.checkin import CLOSED, entries, record_answer
-from models.report import ANSWERS
 
 
 class Session:
@@ -50,9 +49,6 @@ class Session:
 
     def record(self, entry, **answer) -> None:
         record_answer(entry, self.person, self.at, **answer)
-
-    def is_answered(self, entry) -> bool:
-        return entry.status in ANSWERS
 
     def say(self, text: str) -> None:
         self.replies.append(Text(text))

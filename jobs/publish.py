@@ -10,7 +10,7 @@ import datetime
 import hashlib
 
 from bot import outbound
-from handlers import report_views
+from handlers import messages, report_views
 from handlers.errors import UserError
 from models import Org, Period, Person, Report, database
 from models.checkin import CLOSED, PUBLISHED, create_reports, entry_counts
@@ -44,7 +44,7 @@ def publish_period(services, period: str) -> dict:
     with database.atomic():
         row, _ = Period.get_or_create(key=period)
         if row.status == CLOSED:
-            raise UserError(f"{period} 已截止，不能再发布。")
+            raise UserError(messages.PUBLISH_CLOSED.format(period=period))
         _dates(row, services.config, services.clock.today())
         at = services.clock.utcnow()
         orgs = {org.id: org for org in Org.select().where(Org.active)}

@@ -18,16 +18,16 @@ PERIOD = "2026-11"
 _ids = itertools.count(1)
 
 
-def seed_month(period: str = PERIOD, at: datetime.datetime | None = None) -> Report:
-    """One college with a secretary and a deputy, and a published month of five items:
-    1 讲授党课 (counted: twice a year), 2 中心组集体学习, 3 安全检查 (counted: once a quarter),
-    4 and 5 two tasks of 组织部."""
-    at = at or datetime.datetime(2026, 11, 5, 1, 0)
+def seed_lists(period: str = PERIOD) -> Org:
+    """One college with a secretary and a deputy, two departments, three baseline actions and the
+    month's two tasks: 1 讲授党课 (counted: twice a year), 2 中心组集体学习, 3 安全检查 (counted:
+    once a quarter), 4 and 5 two tasks of 组织部. Returns the college."""
     org = Org.get_or_none(Org.code == "ORG01") or Org.create(code="ORG01", name="哲学学院", type="学院")
     if not Person.select().where(Person.userid == "sec01").exists():
         Person.create(userid="sec01", name="张书记", roles=["secretary"], org=org)
         Person.create(userid="dep01", name="李副书记", roles=["deputy"], org=org)
         Person.create(userid="dangwei01", name="王老师", roles=["admin"])
+    if not Department.select().exists():
         organisation = Department.create(name="组织部")
         Department.create(name="宣传部")
         Action.create(code="A1", category="加强理论学习", title="中心组集体学习", requirement="每月不少于1次",
@@ -38,11 +38,17 @@ def seed_month(period: str = PERIOD, at: datetime.datetime | None = None) -> Rep
                       frequency="quarterly", target=1, unit="次")
         Task.create(period=period, code="T1", title="报送主题教育总结", department=organisation)
         Task.create(period=period, code="T2", title="毕业生就业帮扶", department=organisation, applies_to=["学院"])
+    return org
+
+
+def seed_month(period: str = PERIOD, at: datetime.datetime | None = None) -> Report:
+    """The lists above, and the month published in the database (no cards: no Redis needed)."""
+    org = seed_lists(period)
     year, month = int(period[:4]), int(period[5:])
     Period.create(key=period, status=PUBLISHED, publish_on=datetime.date(year, month, 5),
                   remind_on=datetime.date(year, month, 25),
                   close_on=datetime.date(year, month, calendar.monthrange(year, month)[1]))
-    create_reports(period, items_for_orgs([org], period), at)
+    create_reports(period, items_for_orgs([org], period), at or datetime.datetime(year, month, 5, 1, 0))
     return Report.get(Report.org == org, Report.period == period)
 
 

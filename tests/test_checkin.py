@@ -9,8 +9,9 @@ from werkzeug.serving import make_server
 
 from app import create_app
 from jobs.publish import publish_period
-from models import Action, Department, Entry, Evidence, Period, Report, Task
+from models import Entry, Evidence, Period, Report
 from tests.chat import Phone, show
+from tests.conversation import seed_lists
 from tests.conftest import run_worker
 
 PERIOD = "2026-11"
@@ -23,18 +24,10 @@ ITEM_2 = ("第 2/5 项 · 理论学习 | 中心组集体学习 · 每月不少�
 
 @pytest.fixture
 def month(people, services, phone, live_app, clock):
-    """A published month with 5 items: 3 baseline actions (one quantified), 2 tasks."""
-    clock.set(datetime.datetime(2026, 11, 5, 9, 0))                # publish day
+    """A month published on its 5th: 3 baseline actions (two counted), 2 tasks (tests/conversation.py)."""
+    clock.set(datetime.datetime(2026, 11, 5, 9, 0))
     phone.add_members(["sec01", "dep01", "dangwei01"])
-    org = Department.create(name="组织部")
-    Department.create(name="宣传部")
-    Action.create(code="A1", category="加强理论学习", title="中心组集体学习", requirement="每月不少于1次",
-                  frequency="monthly")
-    Action.create(code="A2", category="落实主体责任", title="讲授党课", requirement="每年不少于2次",
-                  frequency="yearly", target=2, unit="次")
-    Action.create(code="A3", category="安全工作", title="安全检查", requirement="每季度1次", frequency="quarterly")
-    Task.create(period=PERIOD, code="T1", title="报送主题教育总结", department=org)
-    Task.create(period=PERIOD, code="T2", title="毕业生就业帮扶", department=org, applies_to=["学院"])
+    seed_lists(PERIOD)
     result = publish_period(services, PERIOD)
     assert result["cards"] == 2
     return Report.get()

@@ -193,6 +193,7 @@ def test_an_answer_with_an_implausible_amount_asks_again(sec, month):
 
 @pytest.mark.parametrize("moment, late", [
     (datetime.datetime(2026, 11, 5, 9, 0), ""),
+    (datetime.datetime(2026, 11, 24, 18, 0), ""),
     (datetime.datetime(2026, 11, 25, 23, 59), ""),
     (datetime.datetime(2026, 11, 26, 0, 0), "（逾期提交）"),
     (datetime.datetime(2026, 11, 30, 23, 59), "（逾期提交）"),
