@@ -9,6 +9,7 @@ line naming the key.
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import os
 import tomllib
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 ROOT = Path(__file__).resolve().parent
 DEMO_CONFIG = ROOT / "config.demo.toml"
 ENV_PREFIX = "YUEBAO_"
+PRIVATE_REDIS = Path("data/redis")          # where `./dev up` runs its own Redis, and leaves its URL
 
 
 class ConfigError(Exception):
@@ -63,9 +65,36 @@ class AdminsSection:
 
 
 @dataclass(frozen=True)
+class StepTime:
+    """When a step of the month is due: a day of the month (1-28, or "last") and a time of day,
+    in the organisation's time zone."""
+
+    day: int | str
+    time: str = "09:00"
+
+    @property
+    def time_of_day(self) -> datetime.time:
+        return datetime.time.fromisoformat(self.time)
+
+
+@dataclass(frozen=True)
 class ScheduleSection:
-    publish_day: int = 5
-    remind_day: int = 25
+    publish: StepTime = StepTime(5)
+    remind: StepTime = StepTime(25)
+    urge_after_workdays: int = 2
+    supervise_after_workdays: int = 4
+    close: StepTime = StepTime("last", "23:59")
+    shift_to_workday: bool = True
+    extra_holidays: list[str] = field(default_factory=list)     # "2027-01-04": no step lands there
+    extra_workdays: list[str] = field(default_factory=list)     # make-up workdays the calendars miss
+    by_type: dict[str, dict[str, StepTime]] = field(default_factory=dict)   # org type → {"remind": …}
+    publish_day: int = 0        # older spelling of publish = { day = N }
+    remind_day: int = 0         # older spelling of remind = { day = N }
+
+
+@dataclass(frozen=True)
+class AdminGroupSection:
+    webhook_key: str = ""       # the admin group's robot webhook (webhook/send?key=…): notices go there too
 
 
 @dataclass(frozen=True)
@@ -79,6 +108,7 @@ class OutboxSection:
     per_member_per_minute: int = 30
     max_attempts: int = 6
     backoff_seconds: int = 5
+    sends_in_flight: int = 8    # recipients a delivery job sends to at once (WeCom's latency, not CPU, limits)
 
 
 @dataclass(frozen=True)
@@ -110,6 +140,7 @@ class Config:
     admins: AdminsSection = field(default_factory=AdminsSection)
     directory: DirectorySection = field(default_factory=DirectorySection)
     schedule: ScheduleSection = field(default_factory=ScheduleSection)
+    admin_group: AdminGroupSection = field(default_factory=AdminGroupSection)
     outbox: OutboxSection = field(default_factory=OutboxSection)
     standin: StandinSection = field(default_factory=StandinSection)
     web: WebSection = field(default_factory=WebSection)
@@ -127,8 +158,42 @@ def _sections() -> list[dataclasses.Field]:
     return [f for f in dataclasses.fields(Config) if f.name != "source"]
 
 
+def _step_time(key: str, value) -> StepTime:
+    """{ day = 25, time = "09:00" } → StepTime, checked."""
+    if isinstance(value, StepTime):
+        return value
+    if not isinstance(value, dict) or not set(value) <= {"day", "time"} or "day" not in value:
+        raise ConfigError(f"{key}: expected {{ day = 1-28 or \"last\", time = \"HH:MM\" }}, got {value!r}")
+    day, time = value["day"], value.get("time", "09:00")
+    if day != "last" and (isinstance(day, bool) or not isinstance(day, int) or not 1 <= day <= 28):
+        raise ConfigError(f"{key}.day: must be a day from 1 to 28, or \"last\", got {day!r}")
+    try:
+        datetime.time.fromisoformat(time)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{key}.time: expected a time like \"09:00\", got {time!r}") from None
+    return StepTime(day, time)
+
+
+def _by_type(key: str, value) -> dict:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{key}: expected a table of org types, got {value!r}")
+    checked = {}
+    for org_type, steps in value.items():
+        if not isinstance(steps, dict) or not set(steps) <= {"remind"}:
+            raise ConfigError(f"{key}.{org_type}: only remind = {{ day, time }} can differ by type")
+        checked[org_type] = {step: _step_time(f"{key}.{org_type}.{step}", when) for step, when in steps.items()}
+    return checked
+
+
 def _check_value(key: str, value, expected):
-    if expected == "int":
+    if expected == "StepTime":
+        return _step_time(key, value)
+    if expected.startswith("dict["):
+        return _by_type(key, value)
+    if expected == "bool":
+        if not isinstance(value, bool):
+            raise ConfigError(f"{key}: expected true or false, got {value!r}")
+    elif expected == "int":
         if isinstance(value, bool) or not isinstance(value, int):
             raise ConfigError(f"{key}: expected an integer, got {value!r}")
     elif expected == "str":
@@ -156,8 +221,19 @@ def _check_rules(config: Config) -> None:
     if not url.startswith(("sqlite://", "postgres://", "postgresql://")):
         raise ConfigError(f"database.url: must start with sqlite:// or postgresql://, got {url!r}")
     for key in ("publish_day", "remind_day"):
-        if not 1 <= getattr(config.schedule, key) <= 28:
+        if not 0 <= getattr(config.schedule, key) <= 28:
             raise ConfigError(f"schedule.{key}: must be a day from 1 to 28")
+    for key in ("extra_holidays", "extra_workdays"):
+        for day in getattr(config.schedule, key):
+            try:
+                datetime.date.fromisoformat(day)
+            except ValueError:
+                raise ConfigError(f"schedule.{key}: expected dates like \"2027-01-04\", got {day!r}") from None
+    for key in ("urge_after_workdays", "supervise_after_workdays"):
+        if not 1 <= getattr(config.schedule, key) <= 10:
+            raise ConfigError(f"schedule.{key}: must be from 1 to 10 workdays")
+    if not 1 <= config.outbox.sends_in_flight <= 32:
+        raise ConfigError("outbox.sends_in_flight: must be from 1 to 32")
     if config.outbox.per_member_per_minute < 1:
         raise ConfigError("outbox.per_member_per_minute: must be at least 1")
 
@@ -176,14 +252,29 @@ def from_dict(data: dict, source: str = "") -> Config:
         for key, value in values.items():
             if key not in known:
                 raise ConfigError(f"{name}.{key}: unknown key")
-            _check_value(f"{name}.{key}", value, known[key])
-        built[name] = cls(**values)
+        built[name] = cls(**{key: _check_value(f"{name}.{key}", value, known[key]) for key, value in values.items()})
     config = Config(**built, source=source)
     _check_rules(config)
-    return config
+    return _with_old_keys(config)
+
+
+def _with_old_keys(config: Config) -> Config:
+    """schedule.publish_day / remind_day, as configurations before the full schedule wrote it."""
+    schedule = config.schedule
+    changes = {name: StepTime(day, getattr(schedule, name).time)
+               for name, day in (("publish", schedule.publish_day), ("remind", schedule.remind_day)) if day}
+    if not changes:
+        return config
+    return dataclasses.replace(config, schedule=dataclasses.replace(schedule, **changes, publish_day=0, remind_day=0))
 
 
 def _parse_env_value(key: str, raw: str, expected: str):
+    if expected == "StepTime" or expected.startswith("dict["):
+        raise ConfigError(f"{key}: a table; set it in the configuration file")
+    if expected == "bool":
+        if raw.lower() not in ("true", "false", "1", "0"):
+            raise ConfigError(f"{key}: expected true or false, got {raw!r}")
+        return raw.lower() in ("true", "1")
     if expected == "int":
         try:
             return int(raw)
@@ -200,9 +291,10 @@ def _apply_env(data: dict, env) -> dict:
         if not name.startswith(ENV_PREFIX) or name == "YUEBAO_CONFIG":
             continue
         rest = name[len(ENV_PREFIX):].lower()
-        section, _, key = rest.partition("_")
-        if section not in sections:
+        section = next((s for s in sorted(sections, key=len, reverse=True) if rest.startswith(s + "_")), None)
+        if section is None:
             continue
+        key = rest[len(section) + 1:]
         known = {f.name: f.type for f in dataclasses.fields(sections[section])}
         if key not in known:
             continue
@@ -232,3 +324,9 @@ def load(path: Path | None = None, env=None) -> Config:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc})") from None
     return from_dict(_apply_env(data, env), source=str(path))
+
+
+def private_redis_url() -> str:
+    """The URL of the Redis `./dev up` started in this folder, or "" when there is none."""
+    path = PRIVATE_REDIS / "url"
+    return path.read_text(encoding="utf-8").strip() if path.exists() else ""

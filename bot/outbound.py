@@ -2,7 +2,10 @@
 
 Enqueueing the same key twice sends once. Delivery keeps each recipient's messages in order,
 paces them under WeCom's per-member limit, retries transient failures with backoff and records
-permanent ones. A row a dead worker left behind is found again by `sweep`.
+permanent ones. A row a dead worker left behind is found again by `sweep`. A job delivers a batch
+of rows, several recipients at a time (`[outbox] sends_in_flight`): a publish to thousands waits
+on WeCom's latency, not on one send after another. Notices to the admin group go through its
+robot's webhook (channel "group"), paced at 20 a minute and merged while they wait.
 """
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ import datetime
 import hashlib
 import json
 import logging
+from concurrent.futures import ThreadPoolExecutor
 
 from redis.exceptions import RedisError
 from rq import Queue
@@ -17,20 +21,25 @@ from rq import Queue
 from bot import render
 from bot.pacing import Pacer
 from bot.wecom_client import WeComError
-from models import OutboxMessage
+from models import OutboxMessage, database
 
 log = logging.getLogger(__name__)
 
 DELIVER_JOB = "jobs.outbox.deliver"
 RETRYABLE_ERRCODES = {-1, 45009, 45033}     # system busy, API rate limit, too many concurrent calls
+UNKNOWN_RECIPIENT = {81013}                 # WeCom knows no such member
 STALE_SENDING = datetime.timedelta(minutes=2)
 OVERDUE = datetime.timedelta(seconds=30)
 DUPLICATE_CHECK_SECONDS = 1800
+BATCH = 50                                  # rows per delivery job
+GROUP = "admin-group"                       # the recipient of channel "group": the admin group's webhook
+GROUP_PER_MINUTE = 20                       # what a group robot may send
 
 
 def enqueue(key: str, channel: str, recipient: str, reply, at: datetime.datetime) -> OutboxMessage | None:
     """Add a message to the outbox (inside the caller's transaction). None if the key exists."""
-    kind, body = render.app_message(reply) if channel == "app" else render.robot_message(reply)
+    render_for = {"app": render.app_message, "robot": render.robot_message, "group": render.group_message}
+    kind, body = render_for[channel](reply)
     inserted = (OutboxMessage.insert(key=key, channel=channel, recipient=recipient, kind=kind,
                                      payload=json.dumps(body, ensure_ascii=False), created_at=at,
                                      next_attempt_at=at)
@@ -40,14 +49,20 @@ def enqueue(key: str, channel: str, recipient: str, reply, at: datetime.datetime
 
 
 class Outbox:
-    def __init__(self, redis, queue, client, outbox_config, clock, locks):
+    def __init__(self, redis, queue, client, outbox_config, clock, locks, webhook_key: str = "",
+                 on_unknown_recipient=None):
+        """on_unknown_recipient(userid) -> outbox rows: called, inside the transaction that records
+        the failure, when WeCom knows no such member."""
         self.redis = redis
         self.queue = queue
         self.client = client
         self.config = outbox_config
         self.clock = clock
         self.locks = locks
+        self.webhook_key = webhook_key
+        self.on_unknown_recipient = on_unknown_recipient
         self.pacer = Pacer(redis, outbox_config.per_member_per_minute)
+        self.group_pacer = Pacer(redis, GROUP_PER_MINUTE)
 
     def kick(self, rows, release=None) -> bool:
         """Start delivery jobs for freshly committed rows (if Redis is down, `sweep` will), and
@@ -57,9 +72,8 @@ class Outbox:
         try:
             with self.redis.pipeline() as pipe:
                 if rows:
-                    self.queue.enqueue_many([Queue.prepare_data(DELIVER_JOB, (row.id,), job_id=f"outbox-{row.id}",
-                                                                description=f"deliver outbox {row.id}")
-                                             for row in rows], pipeline=pipe)
+                    self.queue.enqueue_many([_delivery(batch) for batch in _batches([row.id for row in rows])],
+                                            pipeline=pipe)
                 if release is not None:
                     self.locks.release(release, pipeline=pipe)
                 replies = pipe.execute()
@@ -74,6 +88,18 @@ class Outbox:
             log.warning("lock %s expired before its release", release.name)
         return True
 
+    def deliver_many(self, row_ids: list[int]) -> None:
+        """Deliver these rows, up to sends_in_flight recipients at a time."""
+        if len(row_ids) == 1:
+            return self.deliver(row_ids[0])
+        with ThreadPoolExecutor(max_workers=min(len(row_ids), self.config.sends_in_flight)) as pool:
+            for done in [pool.submit(self._deliver_in_thread, row_id) for row_id in row_ids]:
+                done.result()
+
+    def _deliver_in_thread(self, row_id: int) -> None:
+        with database.connection_context():
+            self.deliver(row_id)
+
     def deliver(self, row_id: int) -> None:
         """Send every pending row to this row's recipient, oldest first, stopping at one that must wait."""
         first = OutboxMessage.get_or_none(OutboxMessage.id == row_id)
@@ -81,14 +107,43 @@ class Outbox:
             return
         digest = hashlib.sha1(first.recipient.encode()).hexdigest()
         with self.redis.lock(f"yuebao:outbox:recipient:{digest}", timeout=300, blocking_timeout=120):
-            pending = (OutboxMessage.select()
-                       .where(OutboxMessage.recipient == first.recipient,
-                              OutboxMessage.status == "pending")
-                       .order_by(OutboxMessage.id))
+            if first.channel == "group":
+                return self._deliver_group()
+            pending = list(OutboxMessage.select()
+                           .where(OutboxMessage.recipient == first.recipient, OutboxMessage.status == "pending")
+                           .order_by(OutboxMessage.id))
             for row in pending:
                 if row.next_attempt_at > self.clock.utcnow() or not self._deliver_one(row):
                     self._schedule(row, max(1.0, (row.next_attempt_at - self.clock.utcnow()).total_seconds()))
                     break
+
+    def _deliver_group(self) -> None:
+        """The admin group's waiting notices as one message (under the robot's size limit), paced
+        at 20 a minute; what does not fit waits for the next slot."""
+        pending = list(OutboxMessage.select()
+                       .where(OutboxMessage.channel == "group", OutboxMessage.status == "pending",
+                              OutboxMessage.next_attempt_at <= self.clock.utcnow())
+                       .order_by(OutboxMessage.id))
+        if not pending:
+            return
+        wait = self.group_pacer.take(GROUP)
+        if wait:
+            return self._schedule(pending[0], wait)
+        batch = render.merge_group(pending)
+        claimed = [row for row in batch if self._claim(row)]
+        if not claimed:
+            return
+        try:
+            self.client.webhook(self.webhook_key, render.group_body(claimed))
+        except WeComError as exc:
+            settled = [self._record_failure(row, exc) for row in claimed]
+            if not all(settled):
+                self._schedule(claimed[0], max(1.0, (claimed[0].next_attempt_at - self.clock.utcnow()).total_seconds()))
+            return
+        for row in claimed:
+            self._mark_sent(row, {})
+        if len(batch) < len(pending):
+            self._schedule(pending[len(batch)], 1.0)
 
     def _deliver_one(self, row: OutboxMessage) -> bool:
         """True when the row is settled (sent or failed for good); False to stop and retry later."""
@@ -97,21 +152,29 @@ class Outbox:
             row.next_attempt_at = self.clock.utcnow() + datetime.timedelta(seconds=wait)
             row.save(only=[OutboxMessage.next_attempt_at])
             return False
-        claimed = (OutboxMessage.update(status="sending", claimed_at=self.clock.utcnow(),
-                                        attempts=OutboxMessage.attempts + 1)
-                   .where(OutboxMessage.id == row.id, OutboxMessage.status == "pending").execute())
-        if not claimed:
+        if not self._claim(row):
             return True
-        retry = row.attempts > 0
-        row.attempts += 1
         try:
-            result = self._send(row, retry)
+            result = self._send(row, retry=row.attempts > 1)
         except WeComError as exc:
             return self._record_failure(row, exc)
-        (OutboxMessage.update(status="sent", sent_at=self.clock.utcnow(), last_errcode=None,
-                              response_code=result.get("response_code") or None)
-         .where(OutboxMessage.id == row.id).execute())
+        self._mark_sent(row, result)
         return True
+
+    def _claim(self, row: OutboxMessage) -> bool:
+        """Mark the row as being sent (one more attempt); False if another worker has it."""
+        with database.atomic():
+            claimed = (OutboxMessage.update(status="sending", claimed_at=self.clock.utcnow(),
+                                            attempts=OutboxMessage.attempts + 1)
+                       .where(OutboxMessage.id == row.id, OutboxMessage.status == "pending").execute())
+        row.attempts += 1
+        return bool(claimed)
+
+    def _mark_sent(self, row: OutboxMessage, result: dict) -> None:
+        with database.atomic():
+            (OutboxMessage.update(status="sent", sent_at=self.clock.utcnow(), last_errcode=None,
+                                  response_code=result.get("response_code") or None)
+             .where(OutboxMessage.id == row.id).execute())
 
     def _send(self, row: OutboxMessage, retry: bool) -> dict:
         body = json.loads(row.payload)
@@ -139,20 +202,26 @@ class Outbox:
             log.info("outbox %s attempt %d failed (%s), retrying in %ss",
                      row.key, row.attempts, exc.errcode or exc.errmsg, delay)
             row.next_attempt_at = self.clock.utcnow() + datetime.timedelta(seconds=delay)
-            (OutboxMessage.update(status="pending", last_errcode=exc.errcode, last_error=exc.errmsg[:255],
-                                  next_attempt_at=row.next_attempt_at)
-             .where(OutboxMessage.id == row.id).execute())
+            with database.atomic():
+                (OutboxMessage.update(status="pending", last_errcode=exc.errcode, last_error=exc.errmsg[:255],
+                                      next_attempt_at=row.next_attempt_at)
+                 .where(OutboxMessage.id == row.id).execute())
             return False
         log.warning("outbox %s to %s failed for good after %d attempt(s): errcode=%s %s",
                     row.key, row.recipient if row.channel == "app" else row.channel,
                     row.attempts, exc.errcode, exc.errmsg)
-        (OutboxMessage.update(status="failed", last_errcode=exc.errcode, last_error=exc.errmsg[:255])
-         .where(OutboxMessage.id == row.id).execute())
+        notices = []
+        with database.atomic():
+            (OutboxMessage.update(status="failed", last_errcode=exc.errcode, last_error=exc.errmsg[:255])
+             .where(OutboxMessage.id == row.id).execute())
+            if exc.errcode in UNKNOWN_RECIPIENT and row.channel == "app" and self.on_unknown_recipient:
+                notices = self.on_unknown_recipient(row.recipient)
+        self.kick(notices)
         return True
 
     def _schedule(self, row: OutboxMessage, seconds: float) -> None:
         try:
-            self.queue.enqueue_in(datetime.timedelta(seconds=seconds), DELIVER_JOB, row.id,
+            self.queue.enqueue_in(datetime.timedelta(seconds=seconds), DELIVER_JOB, [row.id],
                                   job_id=f"outbox-{row.id}-{row.attempts}")
         except RedisError as exc:
             log.warning("outbox %s retry left to the sweeper (%s)", row.key, type(exc).__name__)
@@ -167,3 +236,12 @@ class Outbox:
                               OutboxMessage.next_attempt_at < self.clock.utcnow() - OVERDUE))
         self.kick(overdue)
         return {"reclaimed": stale, "requeued": len(overdue)}
+
+
+def _batches(row_ids: list[int]) -> list[list[int]]:
+    return [row_ids[i:i + BATCH] for i in range(0, len(row_ids), BATCH)]
+
+
+def _delivery(batch: list[int]):
+    name = f"outbox-{batch[0]}" + (f"-and-{len(batch) - 1}" if len(batch) > 1 else "")
+    return Queue.prepare_data(DELIVER_JOB, (batch,), job_id=name, description=f"deliver {name}")

@@ -1,11 +1,15 @@
 """Replies → the JSON bodies WeCom's APIs take, and the XML/JSON of passive replies."""
 from __future__ import annotations
 
+import json
+
 import xmltodict
 
 from handlers.replies import Card, CardUpdate, FileReply, Markdown, Text
 
 TEXT_LIMIT_BYTES = 2048       # message/send: text and markdown content
+GROUP_LIMIT_BYTES = 4096      # webhook/send: markdown content
+GROUP_SEPARATOR = "\n\n"
 
 
 def cut_utf8(text: str, limit: int = TEXT_LIMIT_BYTES) -> str:
@@ -64,6 +68,32 @@ def robot_message(reply) -> tuple[str, dict]:
         return "template_card", {"msgtype": "template_card", "template_card": template_card(reply)}
     content = card_as_markdown(reply) if isinstance(reply, Card) else getattr(reply, "content", "")
     return "markdown", {"msgtype": "markdown", "markdown": {"content": cut_utf8(content, 20480)}}
+
+
+def group_message(reply) -> tuple[str, dict]:
+    """(kind, body) for the admin group's webhook: markdown."""
+    content = card_as_markdown(reply) if isinstance(reply, Card) else reply.content
+    return "markdown", {"msgtype": "markdown", "markdown": {"content": cut_utf8(content, GROUP_LIMIT_BYTES)}}
+
+
+def _group_content(row) -> str:
+    return json.loads(row.payload)["markdown"]["content"]
+
+
+def merge_group(rows: list) -> list:
+    """The first rows whose contents fit in one webhook message (at least one)."""
+    taken, size = [], -len(GROUP_SEPARATOR)
+    for row in rows:
+        size += len(GROUP_SEPARATOR) + len(_group_content(row).encode("utf-8"))
+        if taken and size > GROUP_LIMIT_BYTES:
+            break
+        taken.append(row)
+    return taken
+
+
+def group_body(rows: list) -> dict:
+    content = GROUP_SEPARATOR.join(_group_content(row) for row in rows)
+    return {"msgtype": "markdown", "markdown": {"content": cut_utf8(content, GROUP_LIMIT_BYTES)}}
 
 
 def passive_app_xml(reply, user: str, corp_id: str, timestamp: str) -> str:

@@ -6,11 +6,14 @@ from functools import cached_property
 import redis as redis_lib
 from rq import Queue
 
+from bot import notices
 from bot.crypto import CallbackCrypto
 from bot.locks import Locks
 from bot.outbound import Outbox
 from bot.wecom_client import WeComClient
 from models.clock import Clock
+from models.schedule import Schedule
+import settings
 from settings import Config, ConfigError
 
 QUEUE_NAME = "yuebao"
@@ -21,12 +24,19 @@ class Services:
         self.config = config
         self.clock = clock or Clock(config.app.timezone)
 
+    @property
+    def redis_url(self) -> str:
+        """[redis] url, or, when it is empty, the private Redis that `./dev up` started here."""
+        url = self.config.redis.url or settings.private_redis_url()
+        if not url:
+            raise ConfigError("redis.url: empty, and no ./dev up running in this folder; start it, "
+                              "or set YUEBAO_REDIS_URL")
+        return url
+
     @cached_property
     def redis(self) -> redis_lib.Redis:
-        if not self.config.redis.url:
-            raise ConfigError("redis.url: empty; run `flask --app app up`, or set YUEBAO_REDIS_URL")
-        return redis_lib.Redis.from_url(self.config.redis.url, socket_timeout=5,
-                                        socket_connect_timeout=2, health_check_interval=30)
+        return redis_lib.Redis.from_url(self.redis_url, socket_timeout=5, socket_connect_timeout=2,
+                                        health_check_interval=30)
 
     @cached_property
     def app_crypto(self) -> CallbackCrypto:
@@ -47,9 +57,15 @@ class Services:
         return WeComClient(self.config.wecom, self.redis)
 
     @cached_property
+    def schedule(self) -> Schedule:
+        return Schedule(self.config.schedule, self.config.app.timezone)
+
+    @cached_property
     def locks(self) -> Locks:
         return Locks(self.redis)
 
     @cached_property
     def outbox(self) -> Outbox:
-        return Outbox(self.redis, self.queue, self.wecom, self.config.outbox, self.clock, self.locks)
+        return Outbox(self.redis, self.queue, self.wecom, self.config.outbox, self.clock, self.locks,
+                      webhook_key=self.config.admin_group.webhook_key,
+                      on_unknown_recipient=lambda userid: notices.unknown_recipient(self.config, self.clock, userid))

@@ -13,6 +13,7 @@ log = logging.getLogger(__name__)
 
 TOKEN_ERRORS = {40001, 40014, 42001}    # invalid credential, invalid token, expired token
 TOKEN_MARGIN_SECONDS = 300              # refresh a little before WeCom expires the token
+CONNECTIONS = 32
 JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8"}
 
 
@@ -36,6 +37,9 @@ class WeComClient(WeChatClient):
         self.agent_id = wecom.agent_id
         self._redis = redis
         self.http = requests.Session()
+        # Deliveries send from several threads at once: a connection each, kept for the next send.
+        self.http.mount("http://", requests.adapters.HTTPAdapter(pool_maxsize=CONNECTIONS))
+        self.http.mount("https://", requests.adapters.HTTPAdapter(pool_maxsize=CONNECTIONS))
         super().__init__(
             wecom.corp_id, wecom.secret, session=RedisStorage(redis, prefix="yuebao:wecom"),
             timeout=wecom.timeout_seconds, auto_retry=False,
@@ -97,6 +101,11 @@ class WeComClient(WeChatClient):
                     continue
                 raise
         raise AssertionError("unreachable")
+
+    def webhook(self, key: str, data: dict) -> dict:
+        """POST to a group robot's webhook (webhook/send?key=…)."""
+        return self._call(self.http.post, self.API_BASE_URL + "webhook/send", params={"key": key},
+                          data=_json_body(data), headers=JSON_HEADERS)
 
     def post_plain(self, url: str, data: dict) -> dict:
         """POST to a URL that needs no token (the robot's response_url)."""

@@ -4,10 +4,8 @@ from __future__ import annotations
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from rq import Worker
-from rq.cron import CronScheduler
 
-from bot.services import QUEUE_NAME
+from cli import processes
 from jobs import runtime
 from models import database, migrate
 from stack import up
@@ -31,25 +29,25 @@ def init_db_command():
 
 @click.command("worker")
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+@click.option("--maintenance-seconds", default=30, show_default=True,
+              help="How often the worker cleans up and restarts its scheduler if it died (e.g. with Redis).")
 @with_appcontext
-def worker_command(burst: bool):
+def worker_command(burst: bool, maintenance_seconds: int):
     """Run an RQ worker (with the scheduler for delayed retries)."""
     services = _services()
     runtime.use(services)
-    Worker([QUEUE_NAME], connection=services.redis).work(with_scheduler=True, burst=burst)
+    processes.run_worker(services.redis, burst, maintenance_seconds)
 
 
 @click.command("cron")
 @with_appcontext
 def cron_command():
-    """Run the monthly schedule (RQ cron). Refuses to start when another one is alive."""
-    services = _services()
-    alive = CronScheduler.all(services.redis)
-    if alive:
-        raise click.ClickException(f"a cron scheduler is already running: {alive[0].name}")
-    scheduler = CronScheduler(connection=services.redis)
-    scheduler.load_config_from_file("jobs.cron")
-    scheduler.start()
+    """Run the monthly schedule (RQ cron): a cycle tick and an outbox sweep every minute. Refuses
+    to start when another one is alive; waits out Redis outages."""
+    try:
+        processes.run_cron(_services().redis)
+    except processes.AlreadyRunning as exc:
+        raise click.ClickException(f"a cron scheduler is already running: {exc}") from None
 
 
 @click.command("standin")

@@ -29,7 +29,7 @@ def handle(inbound, person, ctx) -> list:
     """The replies to one message or event of a secretary or deputy (inside the caller's transaction)."""
     if not (person.has_role(ROLE_SECRETARY) or person.has_role(ROLE_DEPUTY)) or person.org_id is None:
         return [Text(m.NOT_A_SECRETARY.format(name=person.name))]
-    found = current_report(person, ctx.clock.utcnow())
+    found = current_report(person, ctx.clock.period(), ctx.clock.utcnow())
     if found is None:
         return [Text(m.NO_REPORT)]
     s = Session(inbound, person, *found, ctx)
@@ -243,7 +243,7 @@ def help_(s: Session, args: str):
 
 
 def finish(s: Session) -> None:
-    late = bool(s.period.remind_on and s.today > s.period.remind_on)
+    late = bool(s.deadline and s.today > s.deadline)
     submit_report(s.report, s.person, s.entries, s.at, late)
     s.conv.step = SUBMITTED
     s.say(m.SUBMITTED.format(month=views.month_label(s.report.period), late=m.LATE if late else "",

@@ -53,7 +53,7 @@ WINDOW_LABELS = {"monthly": "本月", "quarterly": "本季度", "half_yearly": "
 
 # The card of publish day
 NOTICE_TITLE = "{month}党建月报已发布"
-NOTICE_DESCRIPTION = "{count} 项 · 截止 {deadline}"
+NOTICE_DESCRIPTION = "规定动作 {actions} 项 · 月度任务 {tasks} 项 · 顺延 {carried} 项 · 截止 {deadline}"
 NOTICE_SUBTITLE = "点“开始填报”逐项回答，随时可暂停，换设备也能接着填。"
 NOTICE_START = "开始填报"
 NOTICE_LIST = "查看清单"
@@ -83,8 +83,34 @@ STATE_OPEN = "填报中"
 STATE_SUBMITTED = "已提交"
 STATE_MISSED = "已截止，未提交"
 
-# Publishing
+# Reminders to those who have not submitted: remind (提醒), urge (催告), supervise (督办)
+NUDGE_TITLES = {
+    "remind": "{month}党建月报 · 提醒", "urge": "{month}党建月报 · 催告", "supervise": "{month}党建月报 · 督办",
+}
+NUDGE_DESCRIPTIONS = {
+    "remind": "还有 {left} 项未答，请于 {deadline} 前提交。",
+    "urge": "截止日 {deadline} 已过，还有 {left} 项未答，请尽快提交。",
+    "supervise": "仍未提交，还有 {left} 项未答。{close} 截止后将记为未报。",
+}
+NUDGE_BUTTON = "继续填报"
+URGE_LIAISON = "{month}月报催告：您联系的以下组织尚未提交（截止 {deadline}）：\n{orgs}"
+SUPERVISE = "{month}月报督办：仍有 {count} 个组织未提交，{close} 截止。\n{areas}"
+AREA_LINE = "【{area}】{orgs}"
+NO_AREA = "未分片区"
+ORG_LEFT = "{name}（{left} 项）"
+ORGS_MORE = "… 共 {count} 个"
+
+# To the admins
+PREVIEW = "发布预告：{month}月报将于 {day} 发给 {orgs} 个组织。\n{types}\n本月任务 {count} 项：{tasks}"
+PREVIEW_TYPE = "{type} {orgs} 个，每个 {items} 项"
+PREVIEW_NO_TASKS = "⚠ 本月还没有月度任务，请在发布前导入。"
+PUBLISHED_NOTICE = "{month}月报已发布：{orgs} 个组织，{cards} 张卡片，截止 {deadline}。"
+CLOSED_NOTICE = "{month}月报已截止：已提交 {submitted} 个（其中逾期 {late} 个），未报 {missing} 个。"
 PUBLISH_CLOSED = "{period} 已截止，不能再发布。"
+CLOSE_UNPUBLISHED = "{period} 从未发布，无需截止。"
+NUDGE_NOT_OPEN = "{period} 未发布或已截止，不能提醒。"
+PUBLISH_OUT_OF_RANGE = "只能发布本月（{this}）或下月（{next}），{period} 需加“强制”。"
+UNKNOWN_RECIPIENT = "企业微信中没有账号 {userid}，发给他的消息未能送达。请核对通讯录后重新导入。"
 
 # The check-in
 NO_REPORT = "本月月报尚未发布，发布后会通知您。"

@@ -6,7 +6,7 @@ import datetime
 from handlers import messages as m
 from handlers.replies import Button, Card
 from models.periods import split
-from models.report import ANSWERS, DEFERRED, DONE, IN_PROGRESS, NOT_DONE
+from models.report import ANSWERS, DEFERRED, DONE, IN_PROGRESS, NOT_DONE, SUBMITTED
 
 PRIMARY, SECONDARY = 1, 2
 SUMMARY_LINES = 8
@@ -114,7 +114,7 @@ def summary_text(report, entries, feedback_count: int) -> str:
 
 
 def report_state(report, closed: bool) -> str:
-    if report.status == "submitted":
+    if report.status == SUBMITTED:
         return m.STATE_SUBMITTED
     return m.STATE_MISSED if closed else m.STATE_OPEN
 
@@ -126,14 +126,3 @@ def calendar_text(report, entries, closed: bool) -> str:
         carried = m.CARRIED_OVER if entry.carried_over else ""
         lines.append(f"{m.MARKS[entry.status]} {entry.position}. {carried}{clip(item_title(entry), 14)} · {label}")
     return "\n".join(lines)
-
-
-def notice_card(period: str, count: int, deadline: datetime.date | None, task_id: str) -> Card:
-    """The card every secretary and deputy gets on publish day."""
-    return Card(
-        title=m.NOTICE_TITLE.format(month=month_label(period)),
-        description=m.NOTICE_DESCRIPTION.format(count=count, deadline=day_label(deadline)),
-        subtitle=m.NOTICE_SUBTITLE,
-        buttons=(Button(m.NOTICE_START, f"start:{period}"), Button(m.NOTICE_LIST, f"list:{period}", SECONDARY)),
-        task_id=task_id,
-    )

@@ -6,6 +6,7 @@ import secrets
 from handlers import report_views
 from handlers.replies import Text
 from models.checkin import CLOSED, entries, record_answer
+from models.report import SUBMITTED
 
 
 class Session:
@@ -23,7 +24,12 @@ class Session:
 
     @property
     def submitted(self) -> bool:
-        return self.report.status == "submitted"
+        return self.report.status == SUBMITTED
+
+    @property
+    def deadline(self):
+        """The day to submit by: the report's own (its org type's remind day), else the month's."""
+        return self.report.deadline or self.period.remind_on
 
     @property
     def count(self) -> int:
@@ -56,7 +62,7 @@ class Session:
     def send_item_card(self) -> None:
         entry = self.current
         task_id = f"e{entry.id}-{secrets.token_hex(6)}"      # WeCom wants every card's task id unique
-        self.replies.append(report_views.item_card(entry, self.count, self.period.remind_on, task_id))
+        self.replies.append(report_views.item_card(entry, self.count, self.deadline, task_id))
 
     def save(self) -> None:
         self.conv.updated_at = self.at

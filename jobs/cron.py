@@ -2,6 +2,7 @@
 from rq import cron
 
 from bot.services import QUEUE_NAME
-from jobs import outbox
+from jobs import cycle, outbox
 
 cron.register(outbox.sweep, QUEUE_NAME, cron="* * * * *", name="outbox-sweep")
+cron.register(cycle.scheduled_tick, QUEUE_NAME, cron="* * * * *", name="cycle-tick")

@@ -5,9 +5,10 @@ from jobs import runtime
 from models import database
 
 
-def deliver(row_id: int) -> None:
+def deliver(row_ids: list[int] | int) -> None:
+    """Deliver these rows (a single id: a job queued before deliveries came in batches)."""
     with database.connection_context():
-        runtime.services().outbox.deliver(row_id)
+        runtime.services().outbox.deliver_many([row_ids] if isinstance(row_ids, int) else row_ids)
 
 
 def sweep() -> dict:

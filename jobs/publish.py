@@ -1,29 +1,37 @@
-"""Publishing a month: freeze every org's items, create the reports, send each secretary and deputy a card.
+"""Publishing a month: freeze every org's items, create the reports, send each secretary and deputy a
+card; and, the workday before, show the admins what will go out.
 
-Running it twice sends each card once: reports are unique per (org, period) and each card's outbox
-key is notice:PERIOD:ORG:USERID.
+Orgs are published in batches, each in a transaction of its own that queues its cards and starts
+their delivery: a big publish does not hold SQLite's write lock for long, cards flow while the rest
+is prepared, and a publish cut short is finished by running it again. Running it twice sends each
+card once: reports are unique per (org, period) and each card's outbox key is
+notice:PERIOD:ORG:USERID.
 """
 from __future__ import annotations
 
-import calendar
-import datetime
 import hashlib
+from collections import defaultdict
 
 from bot import outbound
-from handlers import messages, report_views
+from bot.notices import notify_admins
+from handlers import cycle_views, messages
 from handlers.errors import UserError
-from models import Org, Period, Person, Report, database
-from models.checkin import CLOSED, PUBLISHED, create_reports, entry_counts
-from models.directory import ROLE_DEPUTY, ROLE_SECRETARY
+from models import Org, Period, Report, Task, database
+from models.checkin import CLOSED, PUBLISHED, create_reports
+from models.cycle import fillers, item_counts
 from models.items import items_for_orgs
-from models.periods import check, split
+from models.periods import check, shift, split
+
+BATCH = 200         # orgs per transaction
 
 
-def _dates(row: Period, config, today: datetime.date) -> None:
-    year, month = split(row.key)
-    row.publish_on = row.publish_on or today
-    row.remind_on = row.remind_on or datetime.date(year, month, config.schedule.remind_day)
-    row.close_on = row.close_on or datetime.date(year, month, calendar.monthrange(year, month)[1])
+def check_month(clock, period: str, force: bool) -> None:
+    """Only this month and the next may be published, unless forced (a mistyped 2030-05 would
+    otherwise become the month every secretary's messages go to)."""
+    check(period)
+    this = clock.period()
+    if period not in (this, shift(this, 1)) and not force:
+        raise UserError(messages.PUBLISH_OUT_OF_RANGE.format(this=this, next=shift(this, 1), period=period))
 
 
 def _task_id(period: str, org: Org, userid: str) -> str:
@@ -31,37 +39,90 @@ def _task_id(period: str, org: Org, userid: str) -> str:
     return f"notice-{period}-{digest}"
 
 
-def _recipients(org_ids: list[int]) -> dict[int, list[Person]]:
-    people: dict[int, list[Person]] = {}
-    for person in Person.select().where(Person.org.in_(org_ids)).order_by(Person.id):
-        if person.has_role(ROLE_SECRETARY) or person.has_role(ROLE_DEPUTY):
-            people.setdefault(person.org_id, []).append(person)
-    return people
+def _active_orgs() -> list[Org]:
+    return list(Org.select().where(Org.active).order_by(Org.id))
 
 
-def publish_period(services, period: str) -> dict:
-    check(period)
+def _batches(orgs: list[Org]):
+    for start in range(0, len(orgs), BATCH):
+        yield orgs[start:start + BATCH]
+
+
+def preview(services, period: str, dry_run: bool = False) -> dict:
+    """What publishing will send: the orgs, how many items each type of org gets, the month's tasks."""
+    orgs = _active_orgs()
+    per_type = defaultdict(list)
+    for batch in _batches(orgs):
+        for org_id, items in items_for_orgs(batch, period).items():
+            per_type[next(o.type for o in batch if o.id == org_id)].append(len(items))
+    tasks = [t.title for t in Task.select(Task.title).where(Task.period == period).order_by(Task.code)]
+    publish_day = services.schedule.plan_of(period, "publish").at.date()
+    text = cycle_views.preview(period, publish_day, len(orgs),
+                               {t: (len(n), min(n), max(n)) for t, n in per_type.items()}, tasks)
+    if dry_run:
+        return {"orgs": len(orgs), "tasks": len(tasks), "notices": 0}
+    with database.atomic():
+        rows = notify_admins(services.config, f"preview:{period}:admins", text, services.clock.utcnow())
+    services.outbox.kick(rows)
+    return {"orgs": len(orgs), "tasks": len(tasks), "notices": len(rows)}
+
+
+def _open_period(services, period: str) -> Period:
+    year, month = split(period)
     with database.atomic():
         row, _ = Period.get_or_create(key=period)
         if row.status == CLOSED:
             raise UserError(messages.PUBLISH_CLOSED.format(period=period))
-        _dates(row, services.config, services.clock.today())
-        at = services.clock.utcnow()
-        orgs = {org.id: org for org in Org.select().where(Org.active)}
-        created = create_reports(period, items_for_orgs(orgs.values(), period), at)
-        reports = list(Report.select().where(Report.period == period, Report.org.in_(list(orgs))))
-        counts = entry_counts(period)
-        people = _recipients(list(orgs))
-        queued = []
-        for report in reports:
-            org = orgs[report.org_id]
-            for person in people.get(org.id, []):
-                card = report_views.notice_card(period, counts.get(report.id, 0), row.remind_on,
-                                                _task_id(period, org, person.userid))
-                sent = outbound.enqueue(f"notice:{period}:{org.code}:{person.userid}", "app", person.userid,
-                                       card, at)
-                queued += [sent] if sent else []
+        row.publish_on = row.publish_on or services.clock.today()
+        row.remind_on = services.schedule.deadline(period)
+        row.close_on = row.close_on or services.schedule.plan_of(period, "close").at.date()
         row.status = PUBLISHED
         row.save()
+    return row
+
+
+def _publish_batch(services, period: Period, orgs: list[Org]) -> tuple[int, list]:
+    """One transaction: the batch's reports (new ones created) and their cards queued."""
+    at, schedule, month = services.clock.utcnow(), services.schedule, period
+    period = month.key
+    with database.atomic():
+        created = create_reports(period, items_for_orgs(orgs, period), at,
+                                 {org.id: schedule.deadline(period, org.type) for org in orgs})
+        by_id = {org.id: org for org in orgs}
+        reports = list(Report.select().where(Report.period == period, Report.org.in_(list(by_id))))
+        counts = item_counts([report.id for report in reports])
+        people = fillers(list(by_id))
+        queued = []
+        for report in reports:
+            org = by_id[report.org_id]
+            for person in people.get(org.id, []):
+                card = cycle_views.notice_card(period, counts[report.id], report.deadline or month.remind_on,
+                                               _task_id(period, org, person.userid))
+                row = outbound.enqueue(f"notice:{period}:{org.code}:{person.userid}", "app", person.userid,
+                                       card, at)
+                queued += [row] if row else []
     services.outbox.kick(queued)
-    return {"period": period, "reports": len(reports), "new_reports": len(created), "cards": len(queued)}
+    return len(created), queued
+
+
+def publish_period(services, period: str, force: bool = False, dry_run: bool = False, progress=None) -> dict:
+    """Publish the month to every active org; `progress(n)` is told of each batch of n orgs done."""
+    check_month(services.clock, period, force)
+    services.redis.ping()           # fail before writing anything if delivery could not start
+    orgs = _active_orgs()
+    if dry_run:
+        people = fillers([org.id for org in orgs])
+        return {"reports": len(orgs), "new_reports": 0, "cards": sum(len(p) for p in people.values())}
+    row = _open_period(services, period)
+    new_reports, cards = 0, 0
+    for batch in _batches(orgs):
+        created, queued = _publish_batch(services, row, batch)
+        new_reports, cards = new_reports + created, cards + len(queued)
+        if progress:
+            progress(len(batch))
+    reports = Report.select().where(Report.period == period).count()
+    with database.atomic():
+        notices = notify_admins(services.config, f"publish:{period}:admins",
+                                cycle_views.published(period, reports, cards, row.remind_on), services.clock.utcnow())
+    services.outbox.kick(notices)
+    return {"reports": reports, "new_reports": new_reports, "cards": cards}

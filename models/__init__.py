@@ -1,4 +1,5 @@
 """Peewee models and the queries on them. No Flask, no wechatpy, no RQ here."""
+from models.cycle import CycleStep, PeriodSnapshot
 from models.db import BaseModel, bind, database, migrate
 from models.directory import Action, Department, Org, Period, Person, Task
 from models.messaging import InboundMessage, OutboxMessage
@@ -6,11 +7,11 @@ from models.report import Conversation, Entry, EntryChange, Evidence, Feedback, 
 
 ALL_MODELS = [
     Department, Org, Person, Action, Task, Period, Report, Entry, EntryChange, Evidence, Feedback,
-    Conversation, InboundMessage, OutboxMessage,
+    Conversation, InboundMessage, OutboxMessage, CycleStep, PeriodSnapshot,
 ]
 
 __all__ = [
-    "ALL_MODELS", "Action", "BaseModel", "Conversation", "Department", "Entry", "EntryChange", "Evidence",
-    "Feedback", "InboundMessage", "Org",
-    "OutboxMessage", "Period", "Person", "Report", "Task", "bind", "database", "migrate",
+    "ALL_MODELS", "Action", "BaseModel", "Conversation", "CycleStep", "Department", "Entry", "EntryChange",
+    "Evidence", "Feedback", "InboundMessage", "Org", "OutboxMessage", "Period", "PeriodSnapshot", "Person",
+    "Report", "Task", "bind", "database", "migrate",
 ]

@@ -3,25 +3,27 @@ from __future__ import annotations
 
 import datetime
 
-from peewee import JOIN, fn
+from peewee import JOIN, Case, fn
 
 from models.directory import Action, Department, Org, Period, Person, Task
 from models.items import Item
 from models.messaging import OutboxMessage
-from models.report import NOT_DONE, Conversation, Entry, EntryChange, Evidence, Report
+from models.report import NOT_DONE, SUBMITTED, Conversation, Entry, EntryChange, Evidence, Report
 
 PUBLISHED = "published"
 CLOSED = "closed"
 
 
-def create_reports(period: str, items_by_org: dict[int, list[Item]], at: datetime.datetime) -> list[Report]:
-    """Freeze each org's items for the period; orgs that already have a report keep it."""
+def create_reports(period: str, items_by_org: dict[int, list[Item]], at: datetime.datetime,
+                   deadlines: dict[int, datetime.date] | None = None) -> list[Report]:
+    """Freeze each org's items for the period (and its deadline, by org id); orgs that already have
+    a report keep it."""
     existing = {org_id for (org_id,) in Report.select(Report.org).where(Report.period == period).tuples()}
     created = []
     for org_id, items in items_by_org.items():
         if org_id in existing or not items:
             continue
-        report = Report.create(org=org_id, period=period, created_at=at)
+        report = Report.create(org=org_id, period=period, created_at=at, deadline=(deadlines or {}).get(org_id))
         Entry.insert_many([{
             "report": report.id, "position": position, "carried_over": item.carried_over,
             "action": item.action.id if item.action else None, "task": item.task.id if item.task else None,
@@ -47,14 +49,17 @@ def sender(userid: str) -> Person | None:
     return Person.get_or_none(Person.userid == userid)
 
 
-def current_report(person: Person, at: datetime.datetime) -> tuple[Report, Period, Conversation] | None:
-    """The person's org's report of the latest published (or closed) period, and where the person
-    is in it (a conversation is started on their first message)."""
+def current_report(person: Person, period: str, at: datetime.datetime) -> tuple[Report, Period, Conversation] | None:
+    """The report a message of this person goes to, decided by the month it is (`period`): their
+    org's report of the latest month that has started and is still open; when all of those are
+    closed, the latest closed one (read-only). A month published ahead of time is reached once it
+    starts. The person's conversation in it is started on their first message."""
     if person.org_id is None:
         return None
+    open_first = Case(None, [(Period.status == PUBLISHED, 0)], 1)
     found = (Report.select(Report, Period).join(Period, on=(Period.key == Report.period), attr="period_row")
-             .where(Report.org == person.org_id, Period.status.in_([PUBLISHED, CLOSED]))
-             .order_by(Report.period.desc()).first())
+             .where(Report.org == person.org_id, Period.key <= period, Period.status.in_([PUBLISHED, CLOSED]))
+             .order_by(open_first, Report.period.desc()).first())
     if found is None:
         return None
     conv = Conversation.get_or_none(Conversation.person == person, Conversation.report == found)
@@ -92,7 +97,7 @@ def submit(report: Report, person: Person, entries_: list[Entry], at: datetime.d
     unanswered = [e for e in entries_ if e.status is None]
     for entry in unanswered:
         record_answer(entry, person, at, status=NOT_DONE)
-    report.status, report.submitted_at, report.submitted_by, report.late = "submitted", at, person, late
+    report.status, report.submitted_at, report.submitted_by, report.late = SUBMITTED, at, person, late
     report.save(only=[Report.status, Report.submitted_at, Report.submitted_by, Report.late])
     return unanswered
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from peewee import DatabaseProxy, Model
 from playhouse.db_url import parse
+from playhouse.migrations import Runner
 from playhouse.pool import PooledPostgresqlDatabase, PooledSqliteDatabase
 
 database = DatabaseProxy()
@@ -112,6 +113,9 @@ def bind(url: str):
 
 def migrate() -> list[str]:
     """Create or upgrade the schema; returns the names of the migrations applied now."""
-    from playhouse.migrations import Runner
-
     return Runner(database.obj, directory=str(MIGRATIONS_DIR)).up()
+
+
+def pending_migrations() -> list[str]:
+    """The migrations this database still lacks (all of them for an empty one)."""
+    return [m.name for m in Runner(database.obj, directory=str(MIGRATIONS_DIR)).status() if not m.applied]

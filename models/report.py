@@ -1,7 +1,7 @@
 """The monthly report: one per org per period, one entry per item, feedback in free text."""
 from __future__ import annotations
 
-from peewee import BooleanField, CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
+from peewee import BooleanField, CharField, DateField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
 from models.db import BaseModel
 from models.directory import Action, Department, Org, Person, Task
@@ -15,13 +15,16 @@ NOT_DONE = "not_done"                   # left unanswered when the report was su
 ANSWERS = (DONE, IN_PROGRESS, NOT_APPLICABLE, DEFERRED)     # what a person answers
 STATUSES = (*ANSWERS, NOT_DONE)
 
+OPEN, SUBMITTED, MISSING = "open", "submitted", "missing"      # a report; missing: 未报 when the month closed
+
 
 class Report(BaseModel):
     """An org's report for a period (frozen item list at publish time)."""
 
     org = ForeignKeyField(Org, backref="reports", on_delete="CASCADE")
     period = CharField(max_length=7, index=True)
-    status = CharField(max_length=16, default="open")     # open | submitted
+    status = CharField(max_length=16, default=OPEN)       # OPEN | SUBMITTED | MISSING
+    deadline = DateField(null=True)                        # the remind day of the org's type
     submitted_at = DateTimeField(null=True)
     submitted_by = ForeignKeyField(Person, null=True, on_delete="SET NULL")
     late = BooleanField(default=False)

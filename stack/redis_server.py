@@ -46,6 +46,7 @@ def start(directory: Path, port: int | None = None) -> tuple[subprocess.Popen, s
     while True:
         try:
             client.ping()
+            (directory / "url").write_text(url + "\n", encoding="utf-8")    # for CLI commands run beside it
             return process, url
         except redis.ConnectionError:
             if process.poll() is not None or time.monotonic() > deadline:

@@ -1,7 +1,9 @@
 """`flask --app app up`: every piece on one machine, stopped together by Ctrl-C.
 
 The pieces run in sessions of their own, so the terminal's Ctrl-C reaches this supervisor only:
-it stops each piece once (a second signal cuts RQ's clean-up short), and Redis last.
+it stops each piece once (a second signal cuts RQ's clean-up short), and Redis last. A piece that
+exits while the others run is started again (after 1, 2, 4 … 30 s if it keeps exiting at once),
+Redis on its own port: one piece going down never takes the stack with it.
 """
 from __future__ import annotations
 
@@ -11,7 +13,9 @@ import socket
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import click
 import requests
@@ -21,10 +25,10 @@ from jobs.publish import publish_period
 from models import Person, bind, database, migrate
 from models.clock import Clock
 from models.demo import DEMO_SECRETARY, load_demo_data
+import settings
 from settings import Config
 from stack import redis_server
 
-DATA = Path("data")
 BIN = Path(sys.executable).parent
 
 
@@ -51,10 +55,47 @@ def _publish_demo_month(config: Config) -> None:
     click.echo(f"published {period}: {result['cards']} cards on their way to the secretaries")
 
 
-def _wait_for(url: str, name: str, processes: dict, seconds: float = 30) -> None:
+STEADY_SECONDS = 10         # a piece up this long counts as healthy again
+MAX_DELAY_SECONDS = 30
+
+
+@dataclass
+class Piece:
+    """One process of the stack, and how to start it again."""
+
+    name: str
+    start: Callable[[], subprocess.Popen]
+    process: subprocess.Popen | None = None
+    started: float = 0.0
+    exits: int = 0                      # exits in a row, each soon after its start
+    restart_at: float | None = None
+
+    def launch(self) -> None:
+        self.process, self.started, self.restart_at = self.start(), time.monotonic(), None
+
+    def watch(self) -> None:
+        """Start the piece again if it exited (after a delay if it keeps exiting at once)."""
+        now = time.monotonic()
+        if self.restart_at is not None:
+            if now >= self.restart_at:
+                self.launch()
+            return
+        code = self.process.poll()
+        if code is None:
+            if now - self.started > STEADY_SECONDS:
+                self.exits = 0
+            return
+        self.exits += 1
+        delay = min(2 ** (self.exits - 1), MAX_DELAY_SECONDS)
+        click.echo(f"{self.name} exited with status {code}; starting it again in {delay} s")
+        self.restart_at = now + delay
+
+
+def _wait_for(url: str, name: str, pieces: list[Piece], seconds: float = 30) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        _check_alive(processes)
+        for piece in pieces:
+            piece.watch()
         try:
             requests.get(url, timeout=1)
             return
@@ -63,16 +104,10 @@ def _wait_for(url: str, name: str, processes: dict, seconds: float = 30) -> None
     raise click.ClickException(f"{name} did not answer at {url}")
 
 
-def _check_alive(processes: dict) -> None:
-    for name, process in processes.items():
-        if process.poll() is not None:
-            raise click.ClickException(f"{name} exited with status {process.returncode}")
-
-
-def _stop(processes: dict) -> None:
+def _stop(pieces: list[Piece]) -> None:
     """Stop everything, Redis last: the worker and the scheduler talk to it while they stop."""
-    _terminate([process for name, process in processes.items() if name != "redis"])
-    _terminate([process for name, process in processes.items() if name == "redis"])
+    _terminate([p.process for p in pieces if p.process is not None and p.name != "redis"])
+    _terminate([p.process for p in pieces if p.process is not None and p.name == "redis"])
 
 
 def _terminate(processes: list) -> None:
@@ -115,42 +150,57 @@ def _check_ports_free(config: Config) -> None:
                     f"Stop it, or choose another port with {key}.") from None
 
 
+def _private_redis() -> tuple[Piece, str]:
+    """The private Redis, started now; started again on the same port if it goes down."""
+    try:
+        process, url = redis_server.start(settings.PRIVATE_REDIS)
+    except RuntimeError as exc:
+        raise click.ClickException(str(exc)) from None
+    port = int(url.rsplit(":", 1)[1].split("/")[0])
+    piece = Piece("redis", lambda: redis_server.start(settings.PRIVATE_REDIS, port)[0])
+    piece.process, piece.started = process, time.monotonic()
+    click.echo(f"redis        {url} (private, under {settings.PRIVATE_REDIS})")
+    return piece, url
+
+
 def run(config: Config, demo: bool = True) -> None:
-    processes: dict[str, subprocess.Popen] = {}
+    pieces: list[Piece] = []
     env = dict(os.environ)
     _check_ports_free(config)
     signal.signal(signal.SIGTERM, _interrupt)
     try:
         if not config.redis.url:
-            try:
-                processes["redis"], url = redis_server.start(DATA / "redis")
-            except RuntimeError as exc:
-                raise click.ClickException(str(exc)) from None
+            redis_piece, url = _private_redis()
+            pieces.append(redis_piece)
             env["YUEBAO_REDIS_URL"] = url
             config = config.replace(redis={"url": url})
-            click.echo(f"redis        {url} (private, under {DATA / 'redis'})")
         userids, fresh_demo = _prepare_database(config, demo)
         standin_url = f"http://{config.standin.host}:{config.standin.port}"
         web_url = f"http://{config.web.host}:{config.web.port}"
-        processes["standin"] = _spawn(_flask("standin"), env)
-        processes["web"] = _spawn(
-            [str(BIN / "gunicorn"), "--workers", str(config.web.workers), "--threads", str(config.web.threads),
-             "--bind", f"{config.web.host}:{config.web.port}", "--access-logfile", "-", "app:create_app()"], env)
-        processes["worker"] = _spawn(_flask("worker"), env)
-        processes["cron"] = _spawn(_flask("cron"), env)
-        _wait_for(standin_url + "/_standin/members", "the WeCom stand-in", processes)
-        _wait_for(web_url + "/healthz", "the web server", processes)
+        commands = {
+            "standin": _flask("standin"),
+            "web": [str(BIN / "gunicorn"), "--workers", str(config.web.workers), "--threads", str(config.web.threads),
+                    "--bind", f"{config.web.host}:{config.web.port}", "--access-logfile", "-", "app:create_app()"],
+            "worker": _flask("worker"),
+            "cron": _flask("cron"),
+        }
+        for name, command in commands.items():
+            pieces.append(Piece(name, lambda command=command: _spawn(command, env)))
+            pieces[-1].launch()
+        _wait_for(standin_url + "/_standin/members", "the WeCom stand-in", pieces)
+        _wait_for(web_url + "/healthz", "the web server", pieces)
         requests.post(standin_url + "/_standin/members", json={"userids": userids}, timeout=10)
         if fresh_demo:
             _publish_demo_month(config)
         _announce(config, web_url, standin_url, userids)
         while True:
-            _check_alive(processes)
+            for piece in pieces:
+                piece.watch()
             time.sleep(0.5)
     except KeyboardInterrupt:
         click.echo("\nstopping …")
     finally:
-        _stop(processes)
+        _stop(pieces)
 
 
 def _announce(config: Config, web_url: str, standin_url: str, userids: list[str]) -> None:

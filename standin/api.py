@@ -98,6 +98,11 @@ def media_get():
                     headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(stored['filename'])}"})
 
 
+@bp.post("/webhook/send")
+def webhook_send():
+    return jsonify(_state().webhook_send(request.args.get("key"), _json_body()))
+
+
 @bp.post("/aibot/response")
 def aibot_response():
     return jsonify(_state().robot_response(request.args.get("response_code"), _json_body()))

@@ -34,6 +34,7 @@ ERRMSG = {
     45009: "api freq out of limit",
     47001: "data format error",
     81013: "user & party & tag all invalid",
+    93000: "invalid webhook url",
 }
 
 MSGTYPES = ("text", "markdown", "image", "voice", "video", "file", "textcard", "news", "mpnews", "template_card")

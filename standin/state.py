@@ -18,12 +18,13 @@ from standin.cards import CARD_CODE_TTL, CardsMixin, ControlError
 from standin.faults import Faults
 from standin.rules import (INTERACTIVE_CARDS, MEDIA_MSGTYPES, ApiError, card_state, check_agentid, check_media,
                            check_message)
+from standin.webhook import WebhookMixin
 
 DEFAULT_DUPLICATE_INTERVAL = 1800
 MAX_DUPLICATE_INTERVAL = 4 * 3600
 
 
-class State(CardsMixin):
+class State(CardsMixin, WebhookMixin):
     def __init__(self, config):
         self.config = config
         self.lock = threading.Lock()
@@ -48,6 +49,7 @@ class State(CardsMixin):
         self.counters: Counter = Counter()
         self.api_calls: Counter = Counter()
         self.sent: Counter = Counter()
+        self.webhook_times: deque = deque()        # the admin group robot's sends in the last minute
 
     def reset(self) -> None:
         with self.lock:

@@ -44,7 +44,7 @@ def test_publish_sends_each_secretary_and_deputy_one_card(phone, services, month
     run_worker(services)
     for userid in ("sec01", "dep01"):
         [card] = [show(m) for m in phone.messages(userid=userid)]
-        assert card == ("2026年11月党建月报已发布 | 5 项 · 截止 11月25日 | "
+        assert card == ("2026年11月党建月报已发布 | 规定动作 3 项 · 月度任务 2 项 · 顺延 0 项 · 截止 11月25日 | "
                         "点“开始填报”逐项回答，随时可暂停，换设备也能接着填。 | [开始填报] | [查看清单]")
     again = publish_period(services, PERIOD)
     run_worker(services)

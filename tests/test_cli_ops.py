@@ -1,4 +1,5 @@
 """The operating commands, run as a user runs them."""
+import datetime
 import os
 import signal
 import socket
@@ -26,7 +27,7 @@ def run(args, env, cwd=ROOT):
 def test_init_db_creates_then_is_a_no_op(tmp_path):
     env = {"YUEBAO_CONFIG": "", "YUEBAO_DATABASE_URL": f"sqlite:///{tmp_path / 'y.db'}"}
     first, second = run(["init-db"], env), run(["init-db"], env)
-    assert (first.returncode, first.stdout.strip()) == (0, "applied: 0001_initial, 0002_typed_conversation")
+    assert (first.returncode, first.stdout.strip()) == (0, "applied: 0001_initial, 0002_typed_conversation, 0003_cycle")
     assert (second.returncode, second.stdout.strip()) == (0, "database is up to date")
 
 
@@ -39,16 +40,21 @@ def test_a_malformed_setting_stops_start_up_with_one_line(tmp_path):
         "yuebao: configuration error: wecom.encoding_aes_key: must be 43 characters, got 9"]
 
 
-def test_publish_and_close(app, services, people):
+def test_publish_and_close_as_an_operator_types_them(app, services, people, clock):
+    clock.set(datetime.datetime(2026, 11, 5, 9, 0))
     runner = app.test_cli_runner()
-    first = runner.invoke(args=["publish", "2026-11"])
-    assert first.exit_code == 0 and first.output.startswith("published 2026-11: 0 reports")
-    assert runner.invoke(args=["publish", "2026-13"]).exit_code == 2
-    assert runner.invoke(args=["close", "2026-11"]).output == "closed 2026-11\n"
+
+    def run_cli(*args):
+        result = runner.invoke(args=list(args))
+        return result.exit_code, result.output.strip()
+    assert run_cli("publish", "2026-11") == (0, "2026-11 publish: ran · reports=0 new_reports=0 cards=0")
+    assert run_cli("publish", "2026-13")[0] == 2
+    assert run_cli("publish", "2030-05") == (
+        1, "Error: 只能发布本月（2026-11）或下月（2026-12），2030-05 需加“强制”。 (--force)")
+    assert run_cli("close", "2026-11") == (0, "2026-11 close: ran · missing=0 submitted=0 late=0")
     assert Period.get().status == "closed"
-    again = runner.invoke(args=["publish", "2026-11"])
-    assert again.exit_code == 1 and "2026-11 已截止，不能再发布。" in again.output
-    assert "was never published" in runner.invoke(args=["close", "2030-01"]).output
+    assert run_cli("publish", "2026-11") == (1, "2026-11 publish: skipped · 2026-11 已截止，不能再发布。")
+    assert run_cli("close", "2030-01") == (1, "2030-01 close: skipped · 2030-01 从未发布，无需截止。")
 
 
 def test_a_second_cron_refuses_to_start(app, services):

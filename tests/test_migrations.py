@@ -31,7 +31,7 @@ def test_the_conversations_json_state_moves_into_columns(tmp_path):
             database.execute_sql(
                 "INSERT INTO conversation (person_id, report_id, step, position, paused, data, updated_at) "
                 "VALUES (?, 1, ?, 3, 0, ?, '2026-11-06')", (number + 1, step, json.dumps(data)))
-        assert runner.up() == ["0002_typed_conversation"]
+        assert runner.up("0002_typed_conversation") == ["0002_typed_conversation"]
         rows = [(c.step, c.pending_status, c.skipped, c.return_to, c.feedback_kind, c.feedback_id)
                 for c in Conversation.select().order_by(Conversation.id)]
     assert rows == [("amount", "in_progress", [2], "summary", None, None),

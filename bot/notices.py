@@ -1,0 +1,32 @@
+"""Telling the admins: each by an app message and, when [admin_group] webhook_key is set, the admin
+group through its robot's webhook (the intelligent robot answers only when asked, it cannot push)."""
+from __future__ import annotations
+
+import datetime
+
+from bot import outbound
+from handlers import messages
+from handlers.replies import Markdown, Text
+from models import OutboxMessage, Person
+from models.directory import ROLE_ADMIN
+
+
+def admin_userids(config) -> list[str]:
+    """The admins named in the configuration and the people with the admin role."""
+    by_role = [p.userid for p in Person.select(Person.userid, Person.roles) if p.has_role(ROLE_ADMIN)]
+    return sorted({*config.admins.userids, *by_role})
+
+
+def notify_admins(config, key: str, text: str, at: datetime.datetime) -> list[OutboxMessage]:
+    """Queue `text` for every admin and the admin group, once per `key` (inside the caller's
+    transaction); returns the new rows, for Outbox.kick."""
+    rows = [outbound.enqueue(f"{key}:{userid}", "app", userid, Text(text), at) for userid in admin_userids(config)]
+    if config.admin_group.webhook_key:
+        rows.append(outbound.enqueue(f"{key}:group", "group", outbound.GROUP, Markdown(text), at))
+    return [row for row in rows if row is not None]
+
+
+def unknown_recipient(config, clock, userid: str) -> list[OutboxMessage]:
+    """WeCom knows no member `userid`: the admins hear of it once a month (the directory needs fixing)."""
+    return notify_admins(config, f"unknown:{clock.period()}:{userid}",
+                         messages.UNKNOWN_RECIPIENT.format(userid=userid), clock.utcnow())

@@ -1,0 +1,36 @@
+"""Closing a month: reports become read-only, those not submitted are marked 未报 (missing), and the
+month's figures are kept for the statistics. Items deferred (顺延) come back in the next month by
+the items rule (models/items.py), whether or not it was published yet."""
+from __future__ import annotations
+
+import json
+
+from bot.notices import notify_admins
+from handlers import cycle_views
+from handlers.errors import UserError
+from handlers.messages import CLOSE_UNPUBLISHED
+from models import Period, PeriodSnapshot, Report, database
+from models.checkin import CLOSED
+from models.cycle import figures
+from models.periods import check
+from models.report import MISSING, OPEN
+
+
+def close_period(services, period: str, dry_run: bool = False) -> dict:
+    check(period)
+    month = Period.get_or_none(Period.key == period)
+    if month is None:
+        raise UserError(CLOSE_UNPUBLISHED.format(period=period))
+    if dry_run:
+        return {"missing": Report.select().where(Report.period == period, Report.status == OPEN).count()}
+    at = services.clock.utcnow()
+    with database.atomic():
+        Period.update(status=CLOSED).where(Period.key == period).execute()
+        missing = Report.update(status=MISSING).where(Report.period == period, Report.status == OPEN).execute()
+        snapshot = PeriodSnapshot.get_or_none(PeriodSnapshot.period == period)
+        if snapshot is None:
+            snapshot = PeriodSnapshot.create(period=period, taken_at=at, figures=json.dumps(figures(period)))
+        kept = json.loads(snapshot.figures)
+        rows = notify_admins(services.config, f"close:{period}:admins", cycle_views.closed(period, kept), at)
+    services.outbox.kick(rows)
+    return {"missing": missing, "submitted": kept["submitted"], "late": kept["late"]}

@@ -1,0 +1,206 @@
+"""The month runs itself: a tick every minute (RQ cron) does each step that is due, once.
+
+A step is done at most once per (period, step, org type): its CycleStep row is inserted before it
+runs, so a second tick at the same instant (a second cron by mistake, a manual `cycle tick`) finds
+the row and leaves the step alone. The steps themselves are safe to repeat (every message has a
+unique outbox key), so a step whose process died is taken over after STALE. What the tick decides:
+- a step due after the month's close never runs; once the month is closing or closed, no
+  reminder and no publish runs for it;
+- when the cron was down and several reminder steps of one org type are due at once, only the
+  latest runs; none runs in the tick that publishes (the cards just went out);
+- a step that runs more than LATE after it was due says so in the log and in its row.
+"""
+from __future__ import annotations
+
+import datetime
+import json
+import logging
+from dataclasses import dataclass, field
+
+from peewee import IntegrityError, fn
+
+from handlers.errors import UserError
+from jobs import close, nudges, publish, runtime
+from models import CycleStep, OutboxMessage, Period, database
+from models.checkin import CLOSED, PUBLISHED
+from models.cycle import DONE, RUNNING, SKIPPED, open_reports
+from models.periods import of_date, previous
+from models.schedule import FOR_ALL, PER_GROUP
+
+log = logging.getLogger(__name__)
+STALE = datetime.timedelta(minutes=10)
+LATE = datetime.timedelta(minutes=5)
+SCHEDULE = "schedule"
+OUTBOX_PREFIXES = {"publish": "notice", "preview": "preview", "remind": "remind", "urge": "urge",
+                   "supervise": "supervise", "close": "close", "unknown members": "unknown"}
+
+
+def _runner(services, period: str, step: str, group: str, dry_run: bool, force: bool = False,
+            progress=None) -> dict:
+    if step == "preview":
+        return publish.preview(services, period, dry_run)
+    if step == "publish":
+        return publish.publish_period(services, period, force=force, dry_run=dry_run, progress=progress)
+    if step == "close":
+        return close.close_period(services, period, dry_run)
+    return nudges.nudge(services, period, step, group, dry_run)
+
+
+@dataclass
+class Outcome:
+    period: str
+    step: str
+    group: str
+    state: str                  # ran | skipped | busy | failed | would run | would skip
+    counts: dict = field(default_factory=dict)
+    note: str = ""
+
+
+def tick(services, at: datetime.datetime | None = None, dry_run: bool = False) -> list[Outcome]:
+    """Do what is due at `at` (default: now): for this month, and for last month until it closed."""
+    now = at or services.clock.now()
+    this = of_date(now.astimezone(services.clock.zone).date())
+    return [outcome for period in (previous(this), this) for outcome in _tick_period(services, period, now, dry_run)]
+
+
+def _decide(month: Period | None, due: list) -> list[tuple]:
+    """(due, reason to skip it or "") for each step due now."""
+    closing = (month is not None and month.status == CLOSED) or any(d.step == "close" for d in due)
+    publishing = any(d.step == "publish" for d in due)
+    latest = {}
+    for d in due:
+        if d.step in PER_GROUP and not d.after_close:
+            latest[d.group] = d
+    decided = []
+    for d in due:
+        if d.after_close:
+            reason = "due after the month closes"
+        elif closing and d.step != "close":
+            reason = "the month is over"
+        elif d.step == "preview" and publishing:
+            reason = "published in the same tick"
+        elif d.step in PER_GROUP and publishing:
+            reason = "published late, in the same tick: the cards just went out"
+        elif d.step in PER_GROUP and (month is None or month.status != PUBLISHED):
+            reason = "the month was never published"
+        elif d.step in PER_GROUP and latest[d.group] is not d:
+            reason = f"superseded by {latest[d.group].step}, due too"
+        elif d.step == "close" and month is None:
+            reason = "the month was never published"
+        else:
+            reason = ""
+        decided.append((d, reason))
+    return decided
+
+
+def _tick_period(services, period: str, now: datetime.datetime, dry_run: bool) -> list[Outcome]:
+    recorded = {(s.step, s.org_type) for s in CycleStep.select(CycleStep.step, CycleStep.org_type)
+                .where(CycleStep.period == period)}
+    due = [d for d in services.schedule.plan(period) if d.at <= now and (d.step, d.group) not in recorded]
+    if not due:
+        return []
+    outcomes = []
+    for d, reason in _decide(Period.get_or_none(Period.key == period), due):
+        if reason:
+            outcomes.append(_skip(services, period, d, reason, dry_run))
+        else:
+            outcomes.append(run_step(services, period, d.step, d.group, SCHEDULE, dry_run=dry_run, due=d, now=now))
+    return outcomes
+
+
+def _skip(services, period: str, due, reason: str, dry_run: bool) -> Outcome:
+    if not dry_run:
+        at = services.clock.utcnow()
+        try:
+            with database.atomic():
+                CycleStep.create(period=period, step=due.step, org_type=due.group, due_at=_stored(due.at),
+                                 started_at=at, finished_at=at, ran_by=SCHEDULE, status=SKIPPED, note=reason)
+        except IntegrityError:
+            return Outcome(period, due.step, due.group, "busy")
+        log.info("cycle %s %s%s skipped: %s", period, due.step, f" ({due.group})" if due.group else "", reason)
+    return Outcome(period, due.step, due.group, "would skip" if dry_run else "skipped", note=reason)
+
+
+def _stored(moment: datetime.datetime) -> datetime.datetime:
+    return moment.astimezone(datetime.UTC).replace(tzinfo=None)
+
+
+def _claim(services, period: str, step: str, group: str, due_at, ran_by: str) -> CycleStep | None:
+    """The step's row, now ours; None if another run has it (or it is done)."""
+    at = services.clock.utcnow()
+    try:
+        with database.atomic():
+            return CycleStep.create(period=period, step=step, org_type=group, due_at=due_at, started_at=at,
+                                    ran_by=ran_by, status=RUNNING)
+    except IntegrityError:
+        pass
+    row = CycleStep.get(CycleStep.period == period, CycleStep.step == step, CycleStep.org_type == group)
+    if row.status != RUNNING or row.started_at > at - STALE:
+        return None
+    taken = (CycleStep.update(started_at=at, ran_by=ran_by)
+             .where(CycleStep.id == row.id, CycleStep.started_at == row.started_at).execute())
+    log.warning("cycle %s %s: taking over a run that started at %s and never finished", period, step, row.started_at)
+    return row if taken else None
+
+
+def run_step(services, period: str, step: str, group: str = FOR_ALL, ran_by: str = "cli", dry_run: bool = False,
+             force: bool = False, due=None, now: datetime.datetime | None = None, progress=None) -> Outcome:
+    """Run one step. By the schedule (`due` given) it runs once; by hand it runs even when done
+    before (nobody gets a message twice) and records itself only if it is the first run."""
+    label = f"{period} {step}" + (f" ({group})" if group else "")
+    if dry_run:
+        return Outcome(period, step, group, "would run", _runner(services, period, step, group, True, force))
+    row = _claim(services, period, step, group, _stored(due.at) if due else None, ran_by)
+    if row is None and due is not None:
+        return Outcome(period, step, group, "busy")
+    note = ""
+    if due is not None and now - due.at > LATE:
+        note = f"ran {_duration(now - due.at)} late"
+        log.warning("cycle %s ran %s after it was due (was the cron down?)", label, _duration(now - due.at))
+    try:
+        counts = _runner(services, period, step, group, False, force, progress)
+    except UserError as exc:
+        if row is not None:
+            _finish(services, row, SKIPPED, {}, str(exc))
+        return Outcome(period, step, group, "skipped", note=str(exc))
+    except Exception:
+        log.exception("cycle %s failed; the next tick after %s tries again", label, STALE)
+        return Outcome(period, step, group, "failed")
+    if row is not None:
+        _finish(services, row, DONE, counts, note)
+    log.info("cycle %s done by %s: %s", label, ran_by, counts)
+    return Outcome(period, step, group, "ran", counts, note)
+
+
+def _finish(services, row: CycleStep, status: str, counts: dict, note: str) -> None:
+    with database.atomic():
+        (CycleStep.update(status=status, finished_at=services.clock.utcnow(), counts=json.dumps(counts),
+                          note=note[:255])
+         .where(CycleStep.id == row.id).execute())
+
+
+def _duration(delta: datetime.timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    return f"{minutes // 1440}d {minutes // 60 % 24}h {minutes % 60}m" if minutes >= 1440 else \
+        f"{minutes // 60}h {minutes % 60}m"
+
+
+def status(services, period: str) -> dict:
+    """What is due when, what ran (by whom, with what counts), what the outbox did, who is left."""
+    rows = {(s.step, s.org_type): s for s in CycleStep.select().where(CycleStep.period == period)}
+    plan = [(due, rows.get((due.step, due.group))) for due in services.schedule.plan(period)]
+    sent = {}
+    for step, prefix in OUTBOX_PREFIXES.items():
+        counts = dict(OutboxMessage.select(OutboxMessage.status, fn.COUNT(OutboxMessage.id))
+                      .where(OutboxMessage.key.startswith(f"{prefix}:{period}:"))
+                      .group_by(OutboxMessage.status).tuples())
+        if counts:
+            sent[step] = counts
+    return {"plan": plan, "outbox": sent, "open": open_reports(period),
+            "estimated_years": sorted(services.schedule.workdays.estimated_years)}
+
+
+def scheduled_tick() -> list[str]:
+    """The job RQ's cron enqueues every minute."""
+    with database.connection_context():
+        return [f"{o.period} {o.step} {o.group} {o.state} {o.note}".strip() for o in tick(runtime.services())]

@@ -1,0 +1,80 @@
+"""Reminding those who have not submitted: 提醒 (remind) on the deadline, 催告 (urge) some workdays
+later, 督办 (supervise) later still.
+
+Every step sends each secretary and deputy of an org that has not submitted one card: how many
+items are left, and a 继续填报 button that resumes the conversation. Urging also tells each area
+liaison which of their orgs are late; supervision lists the remaining orgs by area to the admins
+(and the admin group) and to each area's liaison. Outbox keys are STEP:PERIOD:…:USERID, so a
+step run twice, or by hand after the schedule, sends nobody a second message.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+
+from bot import outbound
+from bot.notices import notify_admins
+from handlers import cycle_views
+from handlers.errors import UserError
+from handlers.messages import NUDGE_NOT_OPEN
+from handlers.replies import Text
+from models import Period, database
+from models.checkin import PUBLISHED
+from models.cycle import area_liaisons, fillers, open_reports
+from models.schedule import FOR_ALL
+
+
+def _reports(services, period: str, group: str) -> list:
+    """The unsubmitted reports of the org types the group covers."""
+    own_types = [t for t in services.schedule.groups() if t != FOR_ALL]
+    if group == FOR_ALL:
+        return open_reports(period, other_than=own_types)
+    return open_reports(period, org_types=[group])
+
+
+def _task_id(step: str, period: str, userid: str) -> str:
+    return f"{step}-{period}-{hashlib.sha1(userid.encode()).hexdigest()[:16]}"
+
+
+def nudge(services, period: str, step: str, group: str = FOR_ALL, dry_run: bool = False) -> dict:
+    """remind / urge / supervise the orgs of `group` that have not submitted."""
+    month = Period.get_or_none(Period.key == period)
+    if month is None or month.status != PUBLISHED:
+        raise UserError(NUDGE_NOT_OPEN.format(period=period))
+    reports = _reports(services, period, group)
+    people = fillers([r.org_id for r in reports])
+    messages = []
+    for report in reports:
+        deadline = report.deadline or month.remind_on
+        for person in people.get(report.org_id, []):
+            card = cycle_views.nudge_card(step, period, report.left, deadline, month.close_on,
+                                          _task_id(step, period, person.userid))
+            messages.append((f"{step}:{period}:{person.userid}", person.userid, card))
+    if step == "urge":
+        messages += _to_liaisons(step, period, group, reports, lambda rows: cycle_views.urge_liaison(
+            period, rows[0].deadline or month.remind_on, rows))
+    if step == "supervise":
+        messages += _to_liaisons(step, period, group, reports,
+                                 lambda rows: cycle_views.supervise(period, month.close_on, rows))
+    counts = {"orgs": len(reports), "messages": len(messages)}
+    if dry_run or not reports:
+        return counts
+    at = services.clock.utcnow()
+    with database.atomic():
+        rows = [outbound.enqueue(key, "app", to, reply, at) for key, to, reply in messages]
+        if step == "supervise":
+            rows += notify_admins(services.config, f"supervise:{period}:{group}:admins",
+                                  cycle_views.supervise(period, month.close_on, reports), at)
+    queued = [row for row in rows if row is not None]
+    services.outbox.kick(queued)
+    return {**counts, "queued": len(queued)}
+
+
+def _to_liaisons(step: str, period: str, group: str, reports: list, text) -> list:
+    """One message to each area liaison, about the reports of their area."""
+    by_area = defaultdict(list)
+    for report in reports:
+        by_area[report.org.area].append(report)
+    liaisons = area_liaisons()
+    return [(f"{step}:{period}:{group}:liaison:{person.userid}", person.userid, Text(text(rows)))
+            for area, rows in by_area.items() for person in liaisons.get(area, [])]

@@ -1,0 +1,65 @@
+"""Which days are workdays in China: weekends and public holidays are not, make-up workdays (调休)
+are. `chinese-calendar` knows the State Council's published years; for a year it does not cover
+yet, the `holidays` package's China calendar plus weekends stands in (make-up days unknown), and
+the year is reported once. The configuration can name extra holidays and workdays either way.
+"""
+from __future__ import annotations
+
+import datetime
+import logging
+
+import chinese_calendar
+import holidays
+
+log = logging.getLogger(__name__)
+SEARCH_DAYS = 60           # no run of days off in China is longer
+_FALLBACK: dict[int, holidays.HolidayBase] = {}      # year → the estimate, warned about once per process
+
+
+class Workdays:
+    def __init__(self, extra_holidays=(), extra_workdays=()):
+        self.extra_holidays = {datetime.date.fromisoformat(d) for d in extra_holidays}
+        self.extra_workdays = {datetime.date.fromisoformat(d) for d in extra_workdays}
+        self.estimated_years: set[int] = set()       # years this calendar had to estimate
+
+    def is_workday(self, day: datetime.date) -> bool:
+        if day in self.extra_workdays:
+            return True
+        if day in self.extra_holidays:
+            return False
+        try:
+            return chinese_calendar.is_workday(day)
+        except NotImplementedError:
+            return self._estimate(day)
+
+    def _estimate(self, day: datetime.date) -> bool:
+        if day.year not in _FALLBACK:
+            log.warning("chinese-calendar has no data for %d yet: weekends and the holidays package's China "
+                        "calendar stand in (make-up workdays unknown); name them in schedule.extra_workdays",
+                        day.year)
+            _FALLBACK[day.year] = holidays.China(years=day.year)
+        self.estimated_years.add(day.year)
+        return day.weekday() < 5 and day not in _FALLBACK[day.year]
+
+    def on_or_after(self, day: datetime.date) -> datetime.date:
+        """The day itself if it is a workday, else the next workday."""
+        for offset in range(SEARCH_DAYS):
+            candidate = day + datetime.timedelta(days=offset)
+            if self.is_workday(candidate):
+                return candidate
+        raise ValueError(f"no workday within {SEARCH_DAYS} days of {day}")
+
+    def before(self, day: datetime.date) -> datetime.date:
+        """The last workday before `day`."""
+        for offset in range(1, SEARCH_DAYS):
+            candidate = day - datetime.timedelta(days=offset)
+            if self.is_workday(candidate):
+                return candidate
+        raise ValueError(f"no workday within {SEARCH_DAYS} days before {day}")
+
+    def after(self, day: datetime.date, count: int) -> datetime.date:
+        """The `count`-th workday after `day` (day itself not counted)."""
+        found = day
+        for _ in range(count):
+            found = self.on_or_after(found + datetime.timedelta(days=1))
+        return found
