@@ -57,10 +57,13 @@ class Outcome:
 
 
 def tick(services, at: datetime.datetime | None = None, dry_run: bool = False) -> list[Outcome]:
-    """Do what is due at `at` (default: now): for this month, and for last month until it closed."""
+    """Do what is due at `at` (default: now): for this month, and for last month if it was
+    published and is not closed yet."""
     now = at or services.clock.now()
     this = of_date(now.astimezone(services.clock.zone).date())
-    return [outcome for period in (previous(this), this) for outcome in _tick_period(services, period, now, dry_run)]
+    last = Period.get_or_none(Period.key == previous(this))
+    periods = [last.key] if last is not None and last.status != CLOSED else []
+    return [outcome for period in (*periods, this) for outcome in _tick_period(services, period, now, dry_run)]
 
 
 def _decide(month: Period | None, due: list) -> list[tuple]:

@@ -327,6 +327,23 @@ def test_across_new_year_a_december_deferral_opens_january(sec, ctx, clock):
     assert sec.send("我的月历")[0].splitlines()[:2] == ["2027年1月我的月历（填报中）", "⬜ 1. 【顺延】中心组集体学习 · 未答"]
 
 
+def test_messages_go_to_the_month_it_is_not_to_the_newest_published(sec, clock, month):
+    seed_month("2030-05")                   # published by mistake, years ahead
+    assert sec.send("开始") == [CARD[1]]
+    assert sec.send("我的月历")[0].startswith("2026年11月我的月历")
+    clock.set(datetime.datetime(2030, 5, 6, 9, 0))
+    assert sec.send("我的月历")[0].startswith("2030年5月我的月历")
+
+
+def test_a_month_still_open_takes_answers_until_it_closes(sec, clock, month):
+    clock.set(datetime.datetime(2026, 12, 2, 9, 0))          # December not published yet
+    assert sec.send("开始") == [CARD[1]]
+    seed_month("2026-12")
+    assert sec.send("我的月历")[0].startswith("2026年12月我的月历")      # the newer open month
+    Period.update(status="closed").where(Period.key == "2026-12").execute()
+    assert sec.send("我的月历")[0].startswith("2026年11月我的月历")      # the open one, though older
+
+
 @pytest.mark.parametrize("userid, reply", [
     ("dangwei01", "您好，王老师！月报由各组织书记或代填人填写。"),
     ("stranger", "您好！您还不在党建月报名单中，暂时无法使用。如需开通，请联系党委办公室。"),

@@ -4,7 +4,9 @@ import json
 
 import pytest
 
-from bot import outbound
+from app import create_app
+from bot import notices, outbound
+from jobs import runtime
 from handlers.replies import Button, Card, CardUpdate, FileReply, Text
 from models import OutboxMessage, database
 from tests.conftest import run_worker
@@ -170,3 +172,44 @@ def test_a_group_reply_goes_once_through_the_robots_response_url(services, phone
     services.outbox.deliver(again.id)
     assert OutboxMessage.get_by_id(again.id).status == "failed"
     assert len(phone.messages(chatid="admin-group")) == 2
+
+
+@pytest.fixture
+def group_webhook(services, config, standin, clock):
+    """The admin group's robot webhook, known to the app and to the stand-in."""
+    standin.state.config = standin.state.config.replace(admin_group={"webhook_key": "demo-group-key"})
+    services = create_app(config.replace(admin_group={"webhook_key": "demo-group-key"}), clock).extensions["yuebao"]
+    runtime.use(services)
+    return services
+
+
+def test_admin_notices_reach_the_group_merged_under_its_robots_limit(group_webhook, phone):
+    services = group_webhook
+    phone.add_members(["dangwei01", "dangwei02"])
+    texts_sent = [f"通知 {i}：" + "党" * 100 for i in range(25)]
+    with database.atomic():
+        rows = [row for i, text in enumerate(texts_sent)
+                for row in notices.notify_admins(services.config, f"test:{i}", text, services.clock.utcnow())]
+    services.outbox.kick(rows)
+    run_worker(services)
+    for row in OutboxMessage.select().where(OutboxMessage.channel == "group", OutboxMessage.status == "pending"):
+        services.outbox.deliver(row.id)                 # what the scheduler would do once the minute allows
+    group = phone.messages(chatid="admin-group")
+    assert len(group) == 2 and {m["via"] for m in group} == {"webhook"}      # 25 × 312 bytes, 4,096 a message
+    shown = "\n\n".join(m["content"]["markdown"]["content"] for m in group)
+    assert all(text in shown for text in texts_sent)
+    assert all(len(m["content"]["markdown"]["content"].encode()) <= 4096 for m in group)
+    assert phone.stats()["rate_limited"] == 0
+    assert OutboxMessage.select().where(OutboxMessage.status != "sent").count() == 0
+    assert len(phone.messages(userid="dangwei01")) == 25
+
+
+def test_a_wrong_webhook_key_is_recorded_as_failed(group_webhook, standin, phone):
+    services = group_webhook
+    standin.state.config = standin.state.config.replace(admin_group={"webhook_key": "another"})
+    with database.atomic():
+        rows = notices.notify_admins(services.config, "test", "通知", services.clock.utcnow())
+    group_row = next(r for r in rows if OutboxMessage.get_by_id(r.id).channel == "group")
+    services.outbox.deliver(group_row.id)
+    assert (OutboxMessage.get_by_id(group_row.id).status, OutboxMessage.get_by_id(group_row.id).last_errcode) == (
+        "failed", 93000)

@@ -1,0 +1,180 @@
+"""The month runs itself: the tick at the moments the schedule names, on the demo directory (73
+orgs, 88 secretaries and deputies, area liaisons, two admins), delivered through the stand-in."""
+import datetime
+import multiprocessing
+from collections import Counter
+
+import pytest
+
+from bot.services import Services
+from jobs import cycle
+from models import CycleStep, Org, Period, PeriodSnapshot, Person, Report, bind, database
+from models.clock import Clock
+from models.cycle import fillers
+from models.demo import load_demo_data
+from models.report import MISSING, SUBMITTED
+from tests.chat import show
+from tests.conftest import TIMEZONE, run_worker
+
+D = datetime.datetime
+
+
+@pytest.fixture
+def month(db, services, phone, clock):
+    clock.set(D(2026, 12, 1, 8, 0))
+    load_demo_data("2026-12", services.config.directory)
+    phone.add_members([p.userid for p in Person.select()])
+
+
+def tick(services, clock, moment) -> list[str]:
+    clock.set(moment)
+    outcomes = cycle.tick(services)
+    run_worker(services)
+    return [f"{o.step}{'/' + o.group if o.group else ''} {o.state}" + (f": {o.note}" if o.note else "")
+            for o in outcomes]
+
+
+def inbox(phone, userid) -> list[str]:
+    return [show(m) for m in phone.messages(userid=userid)]
+
+
+def people_of(orgs) -> list[str]:
+    return [p.userid for people in fillers([o.id for o in orgs]).values() for p in people]
+
+
+def titled(phone, userid, words) -> int:
+    return sum(1 for text in inbox(phone, userid) if words in text.split(" | ")[0])
+
+
+def submit(orgs):
+    Report.update(status=SUBMITTED).where(Report.org.in_([o.id for o in orgs])).execute()
+
+
+def test_a_month_runs_itself(services, phone, clock, month):
+    orgs = list(Org.select().order_by(Org.id))
+    assert tick(services, clock, D(2026, 12, 4, 8, 59)) == []
+    assert tick(services, clock, D(2026, 12, 4, 9, 0)) == ["preview ran"]
+    preview = inbox(phone, "dangwei01")[-1]
+    assert preview.startswith("发布预告：2026年12月月报将于 12月7日 发给 73 个组织。")
+    assert "本月任务 12 项" in preview
+
+    assert tick(services, clock, D(2026, 12, 5, 9, 0)) == []            # a Saturday
+    assert tick(services, clock, D(2026, 12, 7, 9, 0)) == ["publish ran"]
+    everyone = people_of(orgs)
+    assert len(everyone) == 88 and all(titled(phone, u, "党建月报已发布") == 1 for u in everyone)
+    assert inbox(phone, "dangwei02")[-1] == "2026年12月月报已发布：73 个组织，88 张卡片，截止 12月25日。"
+
+    submit(orgs[:60])
+    late = orgs[60:]
+    assert tick(services, clock, D(2026, 12, 25, 9, 0)) == ["remind ran"]
+    assert [titled(phone, u, "提醒") for u in people_of(late)] == [1] * len(people_of(late))
+    assert sum(titled(phone, u, "提醒") for u in people_of(orgs[:60])) == 0
+    reminder = next(t for t in inbox(phone, people_of(late)[0]) if "提醒" in t)
+    assert reminder.endswith("请于 12月25日 前提交。 | [继续填报]")
+
+    submit(late[:5])
+    assert tick(services, clock, D(2026, 12, 29, 9, 0)) == ["urge ran"]
+    assert sum(titled(phone, u, "催告") for u in people_of(late[5:])) == len(people_of(late[5:]))
+    liaisons = Counter(m["userid"] for m in phone.messages() if m["userid"] and m["userid"].startswith("pq-"))
+    assert liaisons and all(n == 1 for n in liaisons.values())
+
+    assert tick(services, clock, D(2026, 12, 31, 9, 0)) == ["supervise ran"]
+    supervision = inbox(phone, "dangwei01")[-1]
+    assert supervision.startswith("2026年12月月报督办：仍有 8 个组织未提交，12月31日 截止。\n【")
+
+    assert tick(services, clock, D(2026, 12, 31, 23, 59)) == ["close ran"]
+    assert Period.get().status == "closed"
+    assert Report.select().where(Report.status == MISSING).count() == 8
+    assert PeriodSnapshot.get().figures.startswith('{"orgs": 73, "submitted": 65, "late": 0, "missing": 8')
+    assert inbox(phone, "dangwei01")[-1] == "2026年12月月报已截止：已提交 65 个（其中逾期 0 个），未报 8 个。"
+
+    assert tick(services, clock, D(2027, 1, 1, 0, 5)) == []
+    steps = [(s.step, s.status, s.ran_by) for s in CycleStep.select().order_by(CycleStep.id)]
+    assert steps == [(step, "done", "schedule") for step in
+                     ("preview", "publish", "remind", "urge", "supervise", "close")]
+
+
+def _tick_in_another_process(url, config, moment, start, done):
+    bind(url)
+    with database.connection_context():
+        start.wait()
+        done.put([o.state for o in cycle.tick(Services(config, Clock(TIMEZONE, at=moment)))])
+
+
+def test_two_ticks_at_the_same_instant_from_two_processes_publish_once(services, config, phone, clock, month):
+    context = multiprocessing.get_context("fork")
+    start, done = context.Barrier(2), context.Queue()
+    moment = D(2026, 12, 7, 9, 0)
+    clock.set(moment)
+    database.close()
+    processes = [context.Process(target=_tick_in_another_process,
+                                 args=(config.database.url, config, moment, start, done)) for _ in range(2)]
+    for process in processes:
+        process.start()
+    states = sorted(state for _ in processes for state in done.get(timeout=60))
+    for process in processes:
+        process.join(10)
+    database.connect(reuse_if_open=True)
+    assert states.count("ran") == 1 and CycleStep.select().where(CycleStep.step == "publish").count() == 1
+    run_worker(services)
+    everyone = people_of(Org.select())
+    assert [titled(phone, u, "党建月报已发布") for u in everyone] == [1] * 88
+
+
+def test_after_three_days_without_cron_only_the_latest_reminder_goes_out_once(services, phone, clock, month,
+                                                                              caplog):
+    tick(services, clock, D(2026, 12, 7, 9, 0))
+    submit(list(Org.select().order_by(Org.id))[:70])
+    assert tick(services, clock, D(2026, 12, 30, 10, 0)) == [
+        "remind skipped: superseded by urge, due too", "urge ran: ran 1d 1h 0m late"]
+    assert "ran 1d 1h 0m after it was due" in caplog.text
+    waiting = people_of(list(Org.select().order_by(Org.id))[70:])
+    assert [len([t for t in inbox(phone, u) if "提醒" in t or "催告" in t]) for u in waiting] == [1] * len(waiting)
+    assert tick(services, clock, D(2026, 12, 30, 10, 1)) == []
+
+
+def test_a_closed_month_gets_no_reminder(services, phone, clock, month):
+    tick(services, clock, D(2026, 12, 7, 9, 0))
+    clock.set(D(2026, 12, 20, 9, 0))
+    assert cycle.run_step(services, "2026-12", "close").state == "ran"
+    assert tick(services, clock, D(2026, 12, 25, 9, 0)) == ["remind skipped: the month is over"]
+    assert sum(titled(phone, u, "提醒") for u in people_of(Org.select())) == 0
+
+
+def test_cron_down_all_month_neither_publishes_nor_reminds_a_month_that_is_over(services, clock, month):
+    assert tick(services, clock, D(2027, 1, 2, 9, 0)) == []
+    assert Period.select().count() == 0
+
+
+def test_a_member_wecom_does_not_know_is_reported_to_the_admins_once_a_month(services, phone, clock, month):
+    Person.create(userid="sec-gone", name="离职书记", roles=["secretary"], org=Org.get(Org.code == "XY01"))
+    tick(services, clock, D(2026, 12, 7, 9, 0))
+    submit(Org.select().where(Org.code != "XY01"))
+    tick(services, clock, D(2026, 12, 25, 9, 0))
+    notices = [t for t in inbox(phone, "dangwei01") if "sec-gone" in t]
+    assert notices == ["企业微信中没有账号 sec-gone，发给他的消息未能送达。请核对通讯录后重新导入。"]
+
+
+def test_operators_rehearse_a_month_and_see_where_it_stands(app, services, clock, month):
+    runner = app.test_cli_runner()
+
+    def cli(*args):
+        result = runner.invoke(args=list(args))
+        return result.exit_code, result.output
+    code, output = cli("cycle", "tick", "--at", "2026-12-07T09:30", "--dry-run")
+    assert code == 0 and output.splitlines() == [
+        "2026-12 preview: would skip · published in the same tick",
+        "2026-12 publish: would run · reports=73 new_reports=0 cards=88"]
+    assert Period.select().count() == 0 and CycleStep.select().count() == 0
+    assert cli("cycle", "tick", "--at", "2026-12-07T09:30")[1].splitlines() == [
+        "2026-12 preview: skipped · published in the same tick",
+        "2026-12 publish: ran · reports=73 new_reports=73 cards=88 · ran 0h 30m late"]
+    code, output = cli("cycle", "status", "2026-12")
+    lines = output.splitlines()
+    assert lines[1].startswith("  preview   all       2026-12-04 09:00  skipped at 12-07 09:30 by schedule")
+    assert lines[2].startswith("  publish   all       2026-12-07 09:00  done at 12-07 09:30 by schedule · reports=73")
+    assert lines[3] == "  remind    all       2026-12-25 09:00  waiting"
+    assert "  outbox publish: pending 88" in lines
+    assert lines[-1].startswith("  not submitted: 73 (")
+    assert cli("cycle", "remind", "2026-12", "--dry-run")[1] == "2026-12 remind: would run · orgs=73 messages=88\n"
+    assert cli("cycle", "remind", "2026-13")[0] == 2
