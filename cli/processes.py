@@ -15,7 +15,7 @@ from rq.cron import CronScheduler
 from bot.services import QUEUE_NAME
 
 log = logging.getLogger(__name__)
-BEAT_SECONDS = 10           # the cron wakes at least this often: to send its heartbeat, and to notice an outage
+BEAT_SECONDS = 5            # the cron wakes at least this often: to send its heartbeat, and to notice an outage
 MAX_BACKOFF_SECONDS = 30
 
 

@@ -66,8 +66,8 @@ def tick(services, at: datetime.datetime | None = None, dry_run: bool = False) -
     return [outcome for period in (*periods, this) for outcome in _tick_period(services, period, now, dry_run)]
 
 
-def _decide(month: Period | None, due: list) -> list[tuple]:
-    """(due, reason to skip it or "") for each step due now."""
+def _decide(month: Period | None, due: list, recorded: set) -> list[tuple]:
+    """(due, reason to skip it or "") for each step due now; `recorded`: (step, group) done before."""
     closing = (month is not None and month.status == CLOSED) or any(d.step == "close" for d in due)
     publishing = any(d.step == "publish" for d in due)
     latest = {}
@@ -82,6 +82,8 @@ def _decide(month: Period | None, due: list) -> list[tuple]:
             reason = "the month is over"
         elif d.step == "preview" and publishing:
             reason = "published in the same tick"
+        elif d.step == "preview" and ("publish", FOR_ALL) in recorded:
+            reason = "published already"
         elif d.step in PER_GROUP and publishing:
             reason = "published late, in the same tick: the cards just went out"
         elif d.step in PER_GROUP and (month is None or month.status != PUBLISHED):
@@ -103,7 +105,7 @@ def _tick_period(services, period: str, now: datetime.datetime, dry_run: bool) -
     if not due:
         return []
     outcomes = []
-    for d, reason in _decide(Period.get_or_none(Period.key == period), due):
+    for d, reason in _decide(Period.get_or_none(Period.key == period), due, recorded):
         if reason:
             outcomes.append(_skip(services, period, d, reason, dry_run))
         else:

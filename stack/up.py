@@ -21,7 +21,7 @@ import click
 import requests
 
 from bot.services import Services
-from jobs.publish import publish_period
+from jobs import cycle
 from models import Person, bind, database, migrate
 from models.clock import Clock
 from models.demo import DEMO_SECRETARY, load_demo_data
@@ -48,11 +48,12 @@ def _prepare_database(config: Config, demo: bool) -> tuple[list[str], bool]:
 
 
 def _publish_demo_month(config: Config) -> None:
+    """This month published now, recorded as the cycle's publish step (the cron does not repeat it)."""
     services = Services(config)
     period = services.clock.period()
     with database.connection_context():
-        result = publish_period(services, period)
-    click.echo(f"published {period}: {result['cards']} cards on their way to the secretaries")
+        outcome = cycle.run_step(services, period, "publish", ran_by="demo")
+    click.echo(f"published {period}: {outcome.counts.get('cards', 0)} cards on their way to the secretaries")
 
 
 STEADY_SECONDS = 10         # a piece up this long counts as healthy again
@@ -85,6 +86,7 @@ class Piece:
             if now - self.started > STEADY_SECONDS:
                 self.exits = 0
             return
+        _end_group(self.process.pid, signal.SIGTERM)    # what it left behind, e.g. the worker's scheduler
         self.exits += 1
         delay = min(2 ** (self.exits - 1), MAX_DELAY_SECONDS)
         click.echo(f"{self.name} exited with status {code}; starting it again in {delay} s")
@@ -120,6 +122,15 @@ def _terminate(processes: list) -> None:
             process.wait(timeout=max(0.1, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
             process.kill()
+        _end_group(process.pid, signal.SIGKILL)
+
+
+def _end_group(pid: int, signum: int) -> None:
+    """Signal what is left of a piece's process group (each piece runs in a session of its own)."""
+    try:
+        os.killpg(pid, signum)
+    except (ProcessLookupError, PermissionError):
+        pass
 
 
 def _flask(*args: str) -> list[str]:

@@ -8,6 +8,7 @@ import sys
 import time
 from pathlib import Path
 
+import psutil
 import pytest
 from rq.cron import CronScheduler
 
@@ -93,15 +94,39 @@ def test_up_runs_everything_and_ctrl_c_or_kill_stops_it_cleanly(tmp_path, stop):
         phone = StandinClient(f"http://127.0.0.1:{standin}")
         [notice] = phone.wait_messages(userid=secretary, count=1, timeout=20)
         assert notice["card"]["title"].endswith("党建月报已发布")
+        worker = piece_named(process, "worker")
+        worker.kill()                                           # up starts it again
+        assert wait_for(lambda: piece_named(process, "worker").pid != worker.pid)
         phone.click(secretary, notice["card"]["task_id"], notice["card"]["buttons"][0]["key"])
-        item = phone.wait_messages(userid=secretary, after=notice["seq"], count=1, timeout=20)[0]
-        assert item["card"]["title"].startswith("第 1/")
+        assert wait_for(lambda: any((m["card"] or {}).get("title", "").startswith("第 1/")
+                                    for m in phone.messages(userid=secretary, after=notice["seq"])))
     finally:
         stop(process)
         output = process.communicate(timeout=30)[0]
     assert process.returncode == 0, output
     assert "stopping" in output and "Traceback" not in output, output
+    assert "worker exited with status -9; starting it again in 1 s" in output
     assert (tmp_path / "data" / "yuebao.db").exists()
+
+
+def piece_named(up, name: str):
+    """The process `up` runs for a piece (its command line names it)."""
+    for child in psutil.Process(up.pid).children(recursive=True):
+        try:
+            if name in child.cmdline() and child.status() != psutil.STATUS_ZOMBIE:
+                return child
+        except psutil.Error:                        # gone, or a zombie not reaped yet
+            continue
+    return psutil.Process(up.pid)
+
+
+def wait_for(check, seconds: float = 20) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.2)
+    return False
 
 
 def test_a_second_up_beside_a_running_one_says_so_and_starts_nothing(tmp_path):
