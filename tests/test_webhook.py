@@ -160,7 +160,7 @@ def test_a_busy_person_is_answered_by_a_worker(client, wecom, people, services):
     assert response.status_code == 200 and response.data == b""
     lock.release()
     run_worker(services)
-    row = OutboxMessage.get()
+    row = OutboxMessage.get(OutboxMessage.key.startswith("reply:"))
     assert (row.recipient, row.kind) == ("sec01", "text")
     assert json.loads(row.payload)["text"]["content"] == messages.NO_REPORT
 
