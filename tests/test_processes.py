@@ -50,9 +50,9 @@ def test_cron_and_worker_outlive_a_redis_restart(tmp_path):
         wait_until(lambda: CronScheduler.all(client), 20, "the cron registers")
         redis_process.kill()
         redis_process.wait()
-        time.sleep(processes.BEAT_SECONDS + 1)          # long enough for the cron to wake into the outage
+        time.sleep(processes.BEAT_SECONDS * 2)          # long enough for the cron to wake into the outage
         redis_process, _ = redis_server.start(tmp_path / "redis", port)
-        wait_until(lambda: CronScheduler.all(client), 20, "the cron registers again in the new Redis")
+        wait_until(lambda: CronScheduler.all(client), 30, "the cron registers again in the new Redis")
         assert [piece.poll() for piece in pieces] == [None, None]
         job = Queue("yuebao", connection=client).enqueue_in(datetime.timedelta(seconds=1), "jobs.outbox.sweep")
         wait_until(lambda: job.get_status(refresh=True) == "finished", 30,
