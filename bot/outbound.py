@@ -89,28 +89,31 @@ class Outbox:
         return True
 
     def deliver_many(self, row_ids: list[int]) -> None:
-        """Deliver these rows, up to sends_in_flight recipients at a time."""
-        if len(row_ids) == 1:
-            return self.deliver(row_ids[0])
-        with ThreadPoolExecutor(max_workers=min(len(row_ids), self.config.sends_in_flight)) as pool:
-            for done in [pool.submit(self._deliver_in_thread, row_id) for row_id in row_ids]:
+        """Deliver to the recipients of these rows, up to sends_in_flight of them at a time."""
+        recipients = sorted({recipient for (recipient,) in OutboxMessage.select(OutboxMessage.recipient)
+                             .where(OutboxMessage.id.in_(row_ids)).tuples()})
+        if len(recipients) == 1:
+            return self.deliver_to(recipients[0])
+        with ThreadPoolExecutor(max_workers=min(len(recipients), self.config.sends_in_flight)) as pool:
+            for done in [pool.submit(self._deliver_in_thread, recipient) for recipient in recipients]:
                 done.result()
 
-    def _deliver_in_thread(self, row_id: int) -> None:
+    def _deliver_in_thread(self, recipient: str) -> None:
         with database.connection_context():
-            self.deliver(row_id)
+            self.deliver_to(recipient)
 
     def deliver(self, row_id: int) -> None:
-        """Send every pending row to this row's recipient, oldest first, stopping at one that must wait."""
-        first = OutboxMessage.get_or_none(OutboxMessage.id == row_id)
-        if first is None:
-            return
-        digest = hashlib.sha1(first.recipient.encode()).hexdigest()
+        """Deliver to this row's recipient."""
+        self.deliver_many([row_id])
+
+    def deliver_to(self, recipient: str) -> None:
+        """Send every pending row to the recipient, oldest first, stopping at one that must wait."""
+        digest = hashlib.sha1(recipient.encode()).hexdigest()
         with self.redis.lock(f"yuebao:outbox:recipient:{digest}", timeout=300, blocking_timeout=120):
-            if first.channel == "group":
+            if recipient == GROUP:
                 return self._deliver_group()
             pending = list(OutboxMessage.select()
-                           .where(OutboxMessage.recipient == first.recipient, OutboxMessage.status == "pending")
+                           .where(OutboxMessage.recipient == recipient, OutboxMessage.status == "pending")
                            .order_by(OutboxMessage.id))
             for row in pending:
                 if row.next_attempt_at > self.clock.utcnow() or not self._deliver_one(row):

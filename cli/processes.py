@@ -9,7 +9,7 @@ import signal
 import threading
 
 from redis.exceptions import RedisError
-from rq import Worker
+from rq import SimpleWorker
 from rq.cron import CronScheduler
 
 from bot.services import QUEUE_NAME
@@ -63,6 +63,8 @@ def _start_cron(redis, config_module: str) -> CronScheduler:
 
 
 def run_worker(redis, burst: bool, maintenance_seconds: int) -> None:
-    """An RQ worker with its scheduler (delayed retries), restarted every maintenance round if it died."""
-    Worker([QUEUE_NAME], connection=redis, maintenance_interval=maintenance_seconds).work(
+    """An RQ worker with its scheduler (delayed retries), restarted every maintenance round if it died.
+    Jobs run in the worker's own process (RQ's SimpleWorker): forking for each job cost more CPU
+    than a delivery job's sends (bench/fanout.py), and its connections are kept for the next job."""
+    SimpleWorker([QUEUE_NAME], connection=redis, maintenance_interval=maintenance_seconds).work(
         with_scheduler=True, burst=burst)

@@ -20,7 +20,10 @@ log = logging.getLogger(__name__)
 
 
 class RequestHandler(WSGIRequestHandler):
-    """Werkzeug's request handler without an access-log line for each poll of a phone."""
+    """Werkzeug's request handler, keeping connections open between calls as WeCom's servers do,
+    without an access-log line for each poll of a phone."""
+
+    protocol_version = "HTTP/1.1"
 
     def log_request(self, code="-", size="-") -> None:
         if not self.path.startswith("/_standin/messages"):
