@@ -24,6 +24,7 @@ from collections import Counter
 from pathlib import Path
 
 import psutil
+from peewee import chunked
 import redis as redis_lib
 from rq import Worker
 
@@ -49,11 +50,13 @@ def seed(count: int) -> None:
     for number in range(1, 5):
         Task.create(period=PERIOD, code=f"T{number}", title=f"月度任务{number}")
     types = settings.DirectorySection().org_types
-    Org.insert_many([{"code": f"F{n:05d}", "name": f"组织{n}", "type": types[n % len(types)]}
-                     for n in range(count)]).execute()
+    for rows in chunked([{"code": f"F{n:05d}", "name": f"组织{n}", "type": types[n % len(types)]}
+                         for n in range(count)], 1000):
+        Org.insert_many(rows).execute()
     orgs = dict(Org.select(Org.code, Org.id).tuples())
-    Person.insert_many([{"userid": f"fan{n:05d}", "name": f"书记{n}", "roles": ["secretary"],
-                         "org": orgs[f"F{n:05d}"]} for n in range(count)]).execute()
+    for rows in chunked([{"userid": f"fan{n:05d}", "name": f"书记{n}", "roles": ["secretary"],
+                          "org": orgs[f"F{n:05d}"]} for n in range(count)], 1000):
+        Person.insert_many(rows).execute()
 
 
 def database_url(kind: str, folder: Path) -> str:

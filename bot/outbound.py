@@ -230,15 +230,18 @@ class Outbox:
             log.warning("outbox %s retry left to the sweeper (%s)", row.key, type(exc).__name__)
 
     def sweep(self) -> dict:
-        """Recover rows a dead worker or a Redis outage left behind; returns what was done."""
-        stale = (OutboxMessage.update(status="pending", next_attempt_at=self.clock.utcnow())
-                 .where(OutboxMessage.status == "sending",
-                        OutboxMessage.claimed_at < self.clock.utcnow() - STALE_SENDING).execute())
+        """Recover rows a dead worker or a Redis outage left behind, and queue them again at once;
+        returns how many of each."""
+        now = self.clock.utcnow()
+        with database.atomic():
+            stale = list(OutboxMessage.select(OutboxMessage.id, OutboxMessage.key)
+                         .where(OutboxMessage.status == "sending", OutboxMessage.claimed_at < now - STALE_SENDING))
+            (OutboxMessage.update(status="pending", next_attempt_at=now)
+             .where(OutboxMessage.id.in_([row.id for row in stale])).execute())
         overdue = list(OutboxMessage.select(OutboxMessage.id, OutboxMessage.key)
-                       .where(OutboxMessage.status == "pending",
-                              OutboxMessage.next_attempt_at < self.clock.utcnow() - OVERDUE))
-        self.kick(overdue)
-        return {"reclaimed": stale, "requeued": len(overdue)}
+                       .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at < now - OVERDUE))
+        self.kick(stale + overdue)
+        return {"reclaimed": len(stale), "requeued": len(overdue)}
 
 
 def _batches(row_ids: list[int]) -> list[list[int]]:

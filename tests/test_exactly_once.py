@@ -1,0 +1,95 @@
+"""Exactly once, whatever dies: a worker killed with SIGKILL halfway through publishing to 1,000
+secretaries, and Redis killed and started again empty; after recovery (the sweep, a new worker)
+each secretary has exactly one card, and on the deadline each one who has not submitted exactly
+one reminder — counted on the stand-in."""
+import datetime
+import os
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from bot.services import Services
+from jobs import cycle, runtime
+from jobs.publish import publish_period
+from models import Action, Org, OutboxMessage, Person, Report
+from models.clock import Clock
+from models.report import SUBMITTED
+from stack import redis_server
+from tests.conftest import TIMEZONE, run_worker
+
+ROOT = Path(__file__).resolve().parent.parent
+SECRETARIES = 1000
+
+
+@pytest.fixture
+def directory(db, phone):
+    Action.insert_many([{"code": f"A{n}", "category": "加强理论学习", "title": f"动作{n}", "frequency": "monthly"}
+                        for n in range(5)]).execute()
+    Org.insert_many([{"code": f"K{n:04d}", "name": f"组织{n}", "type": "学院"} for n in range(SECRETARIES)]).execute()
+    orgs = dict(Org.select(Org.code, Org.id).tuples())
+    Person.insert_many([{"userid": f"k{n:04d}", "name": f"书记{n}", "roles": ["secretary"], "org": orgs[f"K{n:04d}"]}
+                        for n in range(SECRETARIES)]).execute()
+    phone.add_members([f"k{n:04d}" for n in range(SECRETARIES)] + ["dangwei01", "dangwei02"])
+
+
+def cards(phone, words: str) -> Counter:
+    return Counter(m["userid"] for m in phone.messages() if words in ((m["card"] or {}).get("title") or ""))
+
+
+def worker(env: dict, *options: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "worker", *options], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def test_a_killed_worker_and_a_restarted_redis_lose_nothing_and_send_nothing_twice(
+        config, standin, phone, directory, tmp_path):
+    redis_process, url = redis_server.start(tmp_path / "redis")
+    port = int(url.rsplit(":", 1)[1].split("/")[0])
+    real_time = Clock(TIMEZONE)                 # the worker processes read the real time too
+    services = Services(config.replace(redis={"url": url}), real_time)
+    runtime.use(services)
+    phone.set_faults(latency_ms=20)
+    env = {**os.environ, "YUEBAO_CONFIG": str(ROOT / "config.demo.toml"), "YUEBAO_DATABASE_URL": config.database.url,
+           "YUEBAO_REDIS_URL": url, "YUEBAO_WECOM_API_BASE_URL": config.wecom.api_base_url,
+           "YUEBAO_APP_LOG_LEVEL": "WARNING"}
+    first = worker(env)
+    try:
+        period = real_time.period()
+        publish_period(services, period, force=True)
+        deadline = time.monotonic() + 60
+        while sum(cards(phone, "已发布").values()) < SECRETARIES // 3:
+            assert time.monotonic() < deadline, "cards did not start to flow"
+            time.sleep(0.05)
+        first.kill()
+        redis_process.kill()
+        first.wait()
+        redis_process.wait()
+        assert sum(cards(phone, "已发布").values()) < SECRETARIES
+        redis_process, _ = redis_server.start(tmp_path / "redis", port)      # empty: every queued job is gone
+        # Three minutes pass: long enough for the sweep to take back what the dead worker was sending,
+        # and to queue again what Redis forgot.
+        long_ago = real_time.utcnow() - datetime.timedelta(minutes=3)
+        stuck = OutboxMessage.update(claimed_at=long_ago).where(OutboxMessage.status == "sending").execute()
+        OutboxMessage.update(next_attempt_at=long_ago).where(OutboxMessage.status == "pending").execute()
+        unsent = OutboxMessage.select().where(OutboxMessage.status != "sent").count()
+        swept = services.outbox.sweep()
+        assert swept["reclaimed"] == stuck and swept["reclaimed"] + swept["requeued"] == unsent
+        subprocess.run(worker(env, "--burst").args, cwd=ROOT, env=env, timeout=120,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        assert set(cards(phone, "已发布").values()) == {1} and len(cards(phone, "已发布")) == SECRETARIES
+        assert OutboxMessage.select().where(OutboxMessage.status != "sent").count() == 0
+
+        phone.set_faults(latency_ms=0)
+        Report.update(status=SUBMITTED).where(Report.org.in_(
+            Org.select(Org.id).where(Org.code < "K0900"))).execute()
+        for _ in range(2):                                  # the schedule, then an admin by hand
+            assert cycle.run_step(services, period, "remind", ran_by="test").state == "ran"
+        run_worker(services)
+        assert cards(phone, "提醒") == Counter({f"k{n:04d}": 1 for n in range(900, SECRETARIES)})
+    finally:
+        first.kill()
+        redis_process.kill()
