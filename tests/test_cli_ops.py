@@ -13,6 +13,7 @@ import pytest
 from rq.cron import CronScheduler
 
 from models import Period
+from stack import redis_server
 from stack.redis_server import free_port
 from standin.client import StandinClient
 
@@ -141,3 +142,24 @@ def test_a_second_up_beside_a_running_one_says_so_and_starts_nothing(tmp_path):
         f"Error: 127.0.0.1:{port} (web) is in use: is yuebao already running in another terminal? "
         "Stop it, or choose another port with YUEBAO_WEB_PORT."]
     assert not (tmp_path / "data" / "redis").exists() and not (tmp_path / "data" / "yuebao.db").exists()
+
+
+def test_cli_commands_find_the_redis_of_up_or_say_in_one_line_what_is_missing(tmp_path):
+    env = {"PYTHONPATH": str(ROOT), "YUEBAO_CONFIG": str(ROOT / "config.demo.toml"), "YUEBAO_REDIS_URL": ""}
+    assert run(["init-db"], env, cwd=tmp_path).returncode == 0
+    missing = run(["publish", "--dry-run"], env, cwd=tmp_path)
+    assert (missing.returncode, missing.stderr.strip()) == (
+        1, "Error: redis.url: empty, and no ./dev up running in this folder; start it, or set YUEBAO_REDIS_URL")
+    process, url = redis_server.start(tmp_path / "data" / "redis")       # where ./dev up runs its Redis
+    try:
+        found = run(["publish", "--dry-run"], env, cwd=tmp_path)
+        assert found.returncode == 0 and " publish: would run · reports=0" in found.stdout
+    finally:
+        process.kill()
+        process.wait()
+    gone = run(["publish"], env, cwd=tmp_path)
+    assert gone.returncode == 1 and gone.stderr.strip().splitlines() == [
+        f"Error: Redis at {url} does not answer (ConnectionError): start ./dev up, "
+        "or point YUEBAO_REDIS_URL at a running Redis"]
+    assert "Traceback" not in gone.stderr + gone.stdout
+    assert run(["cycle", "status"], env, cwd=tmp_path).stdout.count("waiting") == 6      # nothing was written

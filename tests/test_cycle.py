@@ -2,6 +2,7 @@
 orgs, 88 secretaries and deputies, area liaisons, two admins), delivered through the stand-in."""
 import datetime
 import multiprocessing
+import time
 from collections import Counter
 
 import pytest
@@ -178,3 +179,19 @@ def test_operators_rehearse_a_month_and_see_where_it_stands(app, services, clock
     assert lines[-1].startswith("  not submitted: 73 (")
     assert cli("cycle", "remind", "2026-12", "--dry-run")[1] == "2026-12 remind: would run · orgs=73 messages=88\n"
     assert cli("cycle", "remind", "2026-13")[0] == 2
+
+
+@pytest.mark.parametrize("machine_zone", ["UTC", "Asia/Shanghai", "America/Los_Angeles"])
+def test_the_machines_time_zone_moves_no_step(services, clock, month, monkeypatch, machine_zone):
+    monkeypatch.setenv("TZ", machine_zone)
+    time.tzset()
+    try:
+        utc = datetime.UTC
+        assert tick(services, clock, D(2026, 12, 4, 0, 59, tzinfo=utc)) == []                # 08:59 in Shanghai
+        assert tick(services, clock, D(2026, 12, 4, 1, 0, tzinfo=utc)) == ["preview ran"]    # 09:00
+        assert tick(services, clock, D(2026, 12, 7, 0, 59, tzinfo=utc)) == []
+        assert tick(services, clock, D(2026, 12, 7, 1, 0, tzinfo=utc)) == ["publish ran"]
+        assert Period.get().publish_on == datetime.date(2026, 12, 7)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
