@@ -157,6 +157,9 @@ def run(kind: str, args, folder: Path) -> None:
         watch.stop.set()
         report(kind, args, phone, elapsed, published, watch.peak)
         workers_cpu, standin_cpu = watch.seconds()
+        logs = "".join((folder / f"worker{i}-{kind}.log").read_text() for i in range(args.workers))
+        print(f"worker logs: {logs.count('Traceback')} tracebacks, "
+              f"{logs.count('database is locked')} 'database is locked'")
         print(f"CPU seconds: the publish command {publish_cpu:.0f}, the workers {workers_cpu:.0f}, "
               f"the stand-in {standin_cpu:.0f} (on {psutil.cpu_count()} cores)")
     finally:
