@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime
 
-from peewee import JOIN, Case, fn
+from peewee import JOIN, Case
 
 from models.directory import Action, Department, Org, Period, Person, Task
 from models.items import Item
@@ -31,17 +31,6 @@ def create_reports(period: str, items_by_org: dict[int, list[Item]], at: datetim
         } for position, item in enumerate(items, 1)]).execute()
         created.append(report)
     return created
-
-
-def entry_counts(period: str) -> dict[int, int]:
-    """Report id → number of entries, for one period."""
-    return dict(Entry.select(Entry.report, fn.COUNT(Entry.id)).join(Report)
-                .where(Report.period == period).group_by(Entry.report).tuples())
-
-
-def close(period: str) -> bool:
-    """Make a published period read-only; False if there is no such period."""
-    return bool(Period.update(status=CLOSED).where(Period.key == period).execute())
 
 
 def sender(userid: str) -> Person | None:

@@ -19,10 +19,6 @@ class Clock:
         if at is not None:
             self.set(at)
 
-    @property
-    def is_set(self) -> bool:
-        return self._at is not None
-
     def set(self, at: datetime.datetime) -> None:
         """Stop at this moment (a naive value is read in the clock's zone)."""
         self._at = at if at.tzinfo else at.replace(tzinfo=self.zone)
