@@ -9,7 +9,7 @@ from werkzeug.exceptions import HTTPException
 import settings
 from bot import health, robot, webhook
 from bot.services import Services
-from cli import cycle, lists, ops
+from cli import admin, cycle, lists, ops
 from models import bind, database
 from models.clock import Clock
 
@@ -50,7 +50,7 @@ def create_app(config: settings.Config | None = None, clock: Clock | None = None
 
     for blueprint in (webhook.bp, robot.bp, health.bp):
         app.register_blueprint(blueprint)
-    for command in (*ops.COMMANDS, *cycle.COMMANDS, lists.import_command, lists.export_command,
+    for command in (*ops.COMMANDS, *cycle.COMMANDS, *admin.COMMANDS, lists.import_command, lists.export_command,
                     lists.demo_data_command):
         app.cli.add_command(command)
     return app

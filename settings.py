@@ -30,6 +30,7 @@ class ConfigError(Exception):
 class AppSection:
     timezone: str = "Asia/Shanghai"
     log_level: str = "INFO"
+    files_dir: str = "data/files"      # charts and Excel files made for admins, before they are sent
 
 
 @dataclass(frozen=True)

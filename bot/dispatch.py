@@ -14,18 +14,20 @@ from dataclasses import asdict
 
 from peewee import IntegrityError
 from redis.exceptions import RedisError
+from rq import Queue
 
 from bot import outbound, render
 from handlers import messages, router
 from handlers.errors import UserError
 from handlers.events import Inbound
-from handlers.replies import Card, CardUpdate, Markdown, Outgoing, Text
+from handlers.replies import Background, Card, CardUpdate, Markdown, Outgoing, Text
 from models import InboundMessage, database
 from models.checkin import sender
 
 log = logging.getLogger(__name__)
 
 INBOUND_JOB = "jobs.inbound.process"
+BACKGROUND_TIMEOUT = 900    # seconds: a year's export of thousands of orgs
 PASSIVE_LOCK_WAIT = 3.0     # seconds; WeCom gives up after 5
 
 
@@ -94,8 +96,11 @@ def _not_seen(inbound: Inbound) -> None:
 
 
 def _record(services, inbound: Inbound, replies: list, passive: bool):
-    """Queue the replies and remember the callback; returns (passive plaintext, outbox rows)."""
+    """Queue the replies and remember the callback; returns (passive plaintext, outbox rows, and
+    the Background work to start once committed)."""
     clock = services.clock
+    work = [r for r in replies if isinstance(r, Background)]
+    replies = [r for r in replies if not isinstance(r, Background)]
     if inbound.source == "robot":
         head, queued = split_robot(inbound, replies, passive)
     else:
@@ -107,7 +112,7 @@ def _record(services, inbound: Inbound, replies: list, passive: bool):
         InboundMessage.record(inbound.dedupe_key, inbound.source, inbound.user, head, at)
     except IntegrityError:
         raise AlreadyHandled(None) from None    # a racing duplicate (no Redis lock) got here first
-    return head, rows
+    return head, rows, work
 
 
 def _act_once(services, inbound: Inbound, passive: bool):
@@ -142,11 +147,12 @@ def handle(services, inbound: Inbound, passive: bool = True, lock_wait: float = 
     released = False
     try:
         try:
-            head, rows = _act_once(services, inbound, passive)
+            head, rows, work = _act_once(services, inbound, passive)
         except AlreadyHandled as seen:
             log.info("callback %s already handled; replaying its reply", inbound.dedupe_key)
             return seen.passive_reply if seen.passive_reply is not None else _stored_reply(inbound)
         released = services.outbox.kick(rows, release=held)
+        _start(services, inbound, work)
         return head
     finally:
         if held and not released:
@@ -155,6 +161,22 @@ def handle(services, inbound: Inbound, passive: bool = True, lock_wait: float = 
                     log.warning("per-user lock for %s expired before release", inbound.dedupe_key)
             except RedisError:
                 log.warning("per-user lock for %s left to expire (Redis unreachable)", inbound.dedupe_key)
+
+
+def _start(services, inbound: Inbound, work: list) -> None:
+    """Queue each Background job (once per callback); if Redis will not take it, tell the asker."""
+    digest = hashlib.sha1(inbound.dedupe_key.encode()).hexdigest()
+    for index, item in enumerate(work, 1):
+        job_id = f"background-{digest}-{index}"
+        try:
+            services.queue.enqueue_many([Queue.prepare_data(item.job, kwargs=item.kwargs, job_id=job_id,
+                                                            timeout=BACKGROUND_TIMEOUT)])
+        except RedisError as exc:
+            log.warning("could not start %s for %s (%s)", item.job, inbound.user, type(exc).__name__)
+            with database.atomic():
+                row = outbound.enqueue(f"{job_id}:failed", "app", item.kwargs["to"], Text(messages.NOT_STARTED),
+                                       services.clock.utcnow())
+            services.outbox.kick([row] if row else [])
 
 
 def _stored_reply(inbound: Inbound):

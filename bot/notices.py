@@ -7,14 +7,13 @@ import datetime
 from bot import outbound
 from handlers import messages
 from handlers.replies import Markdown, Text
-from models import OutboxMessage, Person
-from models.directory import ROLE_ADMIN
+from models import OutboxMessage
+from models.directory import admins
 
 
 def admin_userids(config) -> list[str]:
     """The admins named in the configuration and the people with the admin role."""
-    by_role = [p.userid for p in Person.select(Person.userid, Person.roles) if p.has_role(ROLE_ADMIN)]
-    return sorted({*config.admins.userids, *by_role})
+    return [userid for userid, _ in admins(config.admins.userids)]
 
 
 def notify_admins(config, key: str, text: str, at: datetime.datetime) -> list[OutboxMessage]:

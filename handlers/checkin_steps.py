@@ -18,6 +18,8 @@ from typing import Callable
 
 from handlers import messages as m
 from handlers import report_views as views
+from handlers.feedback import route as feedback_route
+from handlers.replies import Outgoing, Text
 from handlers.session import Session
 from models import Department, Feedback
 from models.report import DONE, IN_PROGRESS, NOT_APPLICABLE
@@ -104,6 +106,10 @@ def answered(s: Session, entry, announce: bool = True) -> str | None:
         return next_item(s, after=entry.position)
     if announce:
         s.say(m.CHANGED.format(position=entry.position, label=m.STATUS_LABELS[entry.status]))
+    if back == SUBMITTED and s.report.submitted_by_id not in (None, s.person.id):
+        s.replies.append(Outgoing(to=s.report.submitted_by.userid, reply=Text(m.REPORT_CHANGED.format(
+            name=s.person.name, month=views.month_label(s.report.period), position=entry.position,
+            label=m.STATUS_LABELS[entry.status]))))
     if back == SUBMITTED:
         s.conv.step = SUBMITTED
         return None
@@ -244,6 +250,8 @@ def on_department(s: Session, text: str) -> str | None:
     chosen = choices[int(text) - 1] if int(text) else None
     if chosen:
         Feedback.update(department=chosen).where(Feedback.id == s.conv.feedback_id).execute()
+        routed = Feedback.get_by_id(s.conv.feedback_id)
+        s.replies += feedback_route(routed, s.person.org.name, s.report.period)
     s.conv.feedback, s.conv.step = None, FEEDBACK
     return s.say(m.DEPARTMENT_SET.format(department=chosen.name) if chosen else m.FEEDBACK_MORE)
 

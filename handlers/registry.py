@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 SLASHES = "/／"
+EVERYONE, LIAISONS, ADMINS = "everyone", "liaisons", "admins"      # who may run a command (liaisons: and admins)
 
 
 @dataclass(frozen=True)
@@ -16,11 +17,17 @@ class Command:
     func: Callable
     aliases: tuple[str, ...] = ()
     args: re.Pattern | None = None      # what may follow the name; None: words, or nothing
-    admin_only: bool = False
+    who: str = EVERYONE
 
     @property
     def help(self) -> str:
-        return (self.func.__doc__ or self.name).strip().splitlines()[0]
+        """The docstring's first line."""
+        return self.usage.splitlines()[0]
+
+    @property
+    def usage(self) -> str:
+        """The whole docstring: the help line, then how to use it, with an example."""
+        return "\n".join(line.strip() for line in (self.func.__doc__ or self.name).strip().splitlines())
 
 
 class Registry:
@@ -31,12 +38,11 @@ class Registry:
         self.free_args = free_args
         self.by_name: dict[str, Command] = {}
 
-    def command(self, name: str, *, aliases: tuple[str, ...] = (), args: str | None = None,
-                admin_only: bool = False):
+    def command(self, name: str, *, aliases: tuple[str, ...] = (), args: str | None = None, who: str = EVERYONE):
         """Register the decorated function under `name` and its aliases. `args` is a pattern the
         rest of the text must match; a text with other words after the name is then no command."""
         def register(func):
-            entry = Command(name, func, aliases, re.compile(args) if args else None, admin_only)
+            entry = Command(name, func, aliases, re.compile(args) if args else None, who)
             for key in (name, *aliases):
                 self.by_name[key] = entry
             return func
@@ -49,8 +55,8 @@ class Registry:
     def find(self, text: str) -> tuple[Command, str] | None:
         """(the command, its arguments) that a text names, or None. "/进度 2026-11", "改3"."""
         text = text.strip().lstrip(SLASHES).strip()
-        name, _, rest = text.partition(" ")
-        entry = self.by_name.get(name)
+        name, rest = (text.split(None, 1) + [""])[:2] if text else ("", "")
+        entry = self.by_name.get(name) or self.by_name.get(name.lower())
         if entry is None:
             entry = next((c for c in self.commands if c.args and text.startswith(c.name)), None)
             rest = text[len(entry.name):] if entry else ""

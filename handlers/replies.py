@@ -56,3 +56,12 @@ class Outgoing:
     to: str
     reply: object
     key: str = ""
+
+
+@dataclass(frozen=True)
+class Background:
+    """Work too long for a callback (publishing, a chart, an Excel file): the edge queues the job
+    `job` (a dotted name under jobs/) with these keyword arguments once the message is recorded."""
+
+    job: str
+    kwargs: dict

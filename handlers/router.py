@@ -4,12 +4,13 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from handlers import checkin, commands, messages
-from handlers.events import Inbound
+from handlers import admin, checkin, desk, messages
+from handlers.events import TEXT, Inbound
+from handlers.registry import SLASHES
 from handlers.replies import Text
 from models import Person
 from models.clock import Clock
-from models.directory import ROLE_ADMIN
+from models.directory import ROLE_ADMIN, ROLE_DEPUTY, ROLE_LIAISON, ROLE_SECRETARY
 
 log = logging.getLogger(__name__)
 
@@ -26,10 +27,24 @@ class Context:
 
 
 def route(inbound: Inbound, person: Person | None, ctx: Context) -> list:
-    """The replies to one inbound message (run inside the caller's write transaction)."""
+    """The replies to one inbound message (run inside the caller's write transaction).
+
+    The group robot carries admin commands. In the app's 1:1 chat, secretaries and deputies fill in
+    their report (a text starting with / is an admin command if they are admins too); admins and
+    liaisons who fill in nothing have their desk: commands, and the department's feedback.
+    """
+    if person is None and inbound.user in ctx.admin_userids:
+        person = Person(userid=inbound.user, name=inbound.user, roles=[ROLE_ADMIN])    # named in the config only
     if person is None:
         log.info("message from a user not in the directory: %s via %s", inbound.user, inbound.source)
         return [Text(messages.UNKNOWN_USER)]
     if inbound.source == "robot":
-        return commands.run(inbound.text, person, ctx)
+        place = f"group:{inbound.chat_id}" if inbound.chat_type == "group" else "robot"
+        return admin.run(inbound.text, person, ctx, place)
+    fills_in = (person.has_role(ROLE_SECRETARY) or person.has_role(ROLE_DEPUTY)) and person.org_id is not None
+    has_desk = ctx.is_admin(person) or person.has_role(ROLE_LIAISON)
+    if has_desk and not fills_in:
+        return desk.handle(inbound, person, ctx)
+    if has_desk and inbound.kind == TEXT and inbound.text.strip()[:1] in SLASHES:
+        return admin.run(inbound.text, person, ctx, "app")
     return checkin.handle(inbound, person, ctx)

@@ -10,17 +10,19 @@ notice:PERIOD:ORG:USERID.
 from __future__ import annotations
 
 import hashlib
+import secrets
 from collections import defaultdict
 
 from bot import outbound
 from bot.notices import notify_admins
 from handlers import cycle_views, messages
 from handlers.errors import UserError
-from models import Org, Period, Report, Task, database
+from handlers.replies import CardUpdate
+from models import CycleStep, Entry, Org, OutboxMessage, Period, Report, Task, database
 from models.checkin import CLOSED, PUBLISHED, create_reports
-from models.cycle import fillers, item_counts
+from models.cycle import SKIPPED, fillers, item_counts
 from models.items import items_for_orgs
-from models.periods import check, shift, split
+from models.periods import check, publishable, shift, split
 
 BATCH = 200         # orgs per transaction
 
@@ -30,13 +32,14 @@ def check_month(clock, period: str, force: bool) -> None:
     otherwise become the month every secretary's messages go to)."""
     check(period)
     this = clock.period()
-    if period not in (this, shift(this, 1)) and not force:
+    if not publishable(this, period) and not force:
         raise UserError(messages.PUBLISH_OUT_OF_RANGE.format(this=this, next=shift(this, 1), period=period))
 
 
 def _task_id(period: str, org: Org, userid: str) -> str:
+    """Unique for each card WeCom is given (a month published again after 撤回发布 gets new ones)."""
     digest = hashlib.sha1(f"{org.code}/{userid}".encode()).hexdigest()[:16]
-    return f"notice-{period}-{digest}"
+    return f"notice-{period}-{digest}-{secrets.token_hex(3)}"
 
 
 def _active_orgs() -> list[Org]:
@@ -126,3 +129,28 @@ def publish_period(services, period: str, force: bool = False, dry_run: bool = F
                                 cycle_views.published(period, reports, cards, row.remind_on), services.clock.utcnow())
     services.outbox.kick(notices)
     return {"reports": reports, "new_reports": new_reports, "cards": cards}
+
+
+def unpublish(services, period: str, by: str) -> dict:
+    """Undo a publish made by mistake, while nobody has answered: the reports go, the cards say
+    已撤回 (and those not sent yet are not sent), the schedule does not publish it again by itself."""
+    at = services.clock.utcnow()
+    with database.atomic():
+        month = Period.get_or_none(Period.key == period)
+        if month is None or month.status != PUBLISHED:
+            raise UserError(messages.UNPUBLISH_NOT_PUBLISHED.format(month=period))
+        if Entry.select().join(Report).where(Report.period == period, Entry.status.is_null(False)).exists():
+            raise UserError(messages.UNPUBLISH_TOO_LATE.format(month=period))
+        cards = list(OutboxMessage.select().where(OutboxMessage.key.startswith(f"notice:{period}:")))
+        withdrawn = [outbound.enqueue(f"unpublish:{period}:{row.id}", "app", row.recipient,
+                                      CardUpdate(row.response_code, messages.CARD_WITHDRAWN), at)
+                     for row in cards if row.status == "sent" and row.response_code]
+        OutboxMessage.delete().where(OutboxMessage.id.in_([row.id for row in cards])).execute()
+        reports = Report.delete().where(Report.period == period).execute()
+        month.delete_instance()
+        (CycleStep.update(status=SKIPPED, note=f"unpublished by {by}"[:255])
+         .where(CycleStep.period == period, CycleStep.step == "publish").execute())
+        notices = notify_admins(services.config, f"unpublish:{period}:admins",
+                                messages.UNPUBLISHED_NOTICE.format(month=period, who=by), at)
+    services.outbox.kick([row for row in withdrawn if row] + notices)
+    return {"reports": reports, "cards": len([row for row in withdrawn if row])}

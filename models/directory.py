@@ -90,3 +90,10 @@ class Period(BaseModel):
     publish_on = DateField(null=True)
     remind_on = DateField(null=True)
     close_on = DateField(null=True)
+
+
+def admins(configured: list[str]) -> list[tuple[str, str]]:
+    """(userid, name) of the admins: those the configuration names and those with the admin role."""
+    named = {p.userid: p.name for p in Person.select(Person.userid, Person.name, Person.roles)
+             if p.has_role(ROLE_ADMIN) or p.userid in configured}
+    return sorted({**{userid: userid for userid in configured}, **named}.items())

@@ -57,3 +57,8 @@ def window_end(frequency: str, key: str) -> str:
 def of_date(day: datetime.date) -> str:
     return make(day.year, day.month)
 
+
+
+def publishable(this: str, key: str) -> bool:
+    """Whether a month may be published without forcing: this one or the next."""
+    return key in (this, shift(this, 1))

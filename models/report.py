@@ -65,6 +65,14 @@ class Feedback(BaseModel):
     department = ForeignKeyField(Department, null=True, on_delete="SET NULL")
     created_by = ForeignKeyField(Person, null=True, on_delete="SET NULL")
     created_at = DateTimeField()
+    answer = TextField(default="")                         # the department's reply
+    answered_by = ForeignKeyField(Person, null=True, on_delete="SET NULL", backref="answers")
+    answered_at = DateTimeField(null=True)
+    acknowledged_at = DateTimeField(null=True)             # 已知悉, without a reply
+
+    @property
+    def is_open(self) -> bool:
+        return not self.answer and self.acknowledged_at is None
 
 
 class EntryChange(BaseModel):
@@ -106,3 +114,12 @@ class Conversation(BaseModel):
 
     class Meta:
         indexes = ((("person", "report"), True),)
+
+
+class PendingReply(BaseModel):
+    """A department liaison tapped 回复 on a feedback card: their next text is the reply."""
+
+    person = ForeignKeyField(Person, unique=True, on_delete="CASCADE")
+    feedback = ForeignKeyField(Feedback, on_delete="CASCADE")
+    response_code = CharField(max_length=255, default="")  # the card to grey out once answered
+    started_at = DateTimeField()

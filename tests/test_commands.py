@@ -1,61 +1,87 @@
-"""Commands: one kind of registry for the chat and the group; help from docstrings; admin-only;
-did-you-mean; what counts as a command in each."""
+"""Commands: one kind of registry for the chat and the group; help from docstrings; who may run
+what; did-you-mean; usage on a wrong argument; what counts as a command in each; long answers."""
 import pytest
 
-from handlers import checkin, commands
-from handlers.registry import Registry
-from handlers.replies import Text
+from handlers import admin, checkin
+from handlers.replies import Outgoing, Text
 from handlers.router import Context
-from models import Person
+from models import AuditEntry, Person
 from models.clock import Clock
 
 CTX = Context(clock=Clock(), admin_userids=frozenset({"boss"}))
-
-
-@pytest.fixture
-def status_command(monkeypatch):
-    group = Registry(commands.GROUP.header, free_args=True)
-    group.by_name.update(commands.GROUP.by_name)
-    monkeypatch.setattr(commands, "GROUP", group)
-
-    @group.command("进度", aliases=("status",), admin_only=True)
-    def status(args, person, ctx):
-        """进度 [月份] — 查看未提交的组织"""
-        return [Text(f"进度 {args or '本月'}")]
-    return status
 
 
 def texts(replies):
     return [r.content for r in replies]
 
 
-def test_group_help_lists_each_command_once_from_its_docstring(status_command, db):
-    admin = Person.create(userid="a1", name="管理员", roles=["admin"])
-    clerk = Person.create(userid="clerk", name="办事员", roles=[])
-    assert texts(commands.run("帮助", admin, CTX))[0].splitlines() == [
-        "可用命令（在群里 @我 + 命令）：", "帮助 — 列出可用命令", "进度 [月份] — 查看未提交的组织"]
-    assert texts(commands.run("help", clerk, CTX))[0].splitlines() == [
-        "可用命令（在群里 @我 + 命令）：", "帮助 — 列出可用命令"]
+@pytest.fixture
+def people(db):
+    return {
+        "admin": Person.create(userid="a1", name="管理员", roles=["admin"]),
+        "boss": Person.create(userid="boss", name="主任", roles=[]),
+        "clerk": Person.create(userid="clerk", name="办事员", roles=[]),
+        "liaison": Person.create(userid="pq-1", name="片区联络员", roles=["liaison"], area="南校园"),
+    }
 
 
-def test_admin_only_commands(status_command, db):
-    clerk = Person.create(userid="clerk", name="办事员", roles=[])
-    admin_by_role = Person.create(userid="a1", name="管理员", roles=["admin"])
-    admin_by_config = Person.create(userid="boss", name="主任", roles=[])
-    assert texts(commands.run("进度", clerk, CTX)) == ["该命令仅限管理员使用。"]
-    assert texts(commands.run("进度 2026-11", admin_by_role, CTX)) == ["进度 2026-11"]
-    assert texts(commands.run("/status", admin_by_config, CTX)) == ["进度 本月"]
-    assert texts(commands.run("／进度  2026-11 ", admin_by_config, CTX)) == ["进度 2026-11"]
+def run(text, person, place="group:admin-group"):
+    return texts(r for r in admin.run(text, person, CTX, place) if isinstance(r, Text))
+
+
+def test_help_lists_what_each_may_run_from_the_docstrings(people):
+    everything = run("帮助", people["admin"])[0].splitlines()
+    assert everything[0] == "可用命令（在群里 @我 + 命令）："
+    assert [line.split(" ")[0] for line in everything[1:-1]] == [
+        "帮助", "进度", "催办", "发布", "撤回发布", "清单", "组织", "任务", "反馈", "统计", "导出"]
+    assert everything[-1] == "发“帮助 命令”看用法和例子。"
+    liaison = run("help", people["liaison"])[0].splitlines()
+    assert [line.split(" ")[0] for line in liaison[1:-1]] == ["帮助", "进度", "反馈"]
+    assert run("帮助 进度", people["clerk"]) == [
+        "进度 [月份] [片区或类型] — 已提交、填报中、未开始、逾期，按片区和类型；未提交的组织\n"
+        "例：进度 2026-12 学院（片区联络员看本片区，部门联络人看本部门的月度任务）"]
+
+
+def test_only_admins_run_admin_commands_and_are_named_to_the_others(people):
+    assert run("统计", people["clerk"]) == [
+        "“统计”仅限党委办公室管理员使用，如需要请联系：管理员（a1）、主任（boss）。"]
+    assert run("/status 2030-01", people["boss"]) == ["2030年1月尚未发布。"]          # an admin by the config
+    assert run("／进度 2030-01", people["admin"]) == ["2030年1月尚未发布。"]          # by the role
+    assert run("进度 2030-01", people["liaison"]) == ["2030年1月尚未发布。"]
+
+
+def test_every_command_is_audited_with_its_outcome(people):
+    run("进度", people["admin"])
+    run("统计", people["clerk"], place="app")
+    run("帮主", people["clerk"])
+    run("发布 2026-13", people["admin"])
+    assert [(a.userid, a.place, a.command, a.outcome) for a in AuditEntry.select().order_by(AuditEntry.id)] == [
+        ("a1", "group:admin-group", "进度", "ok"), ("clerk", "app", "统计", "refused"),
+        ("clerk", "group:admin-group", "", "unknown"), ("a1", "group:admin-group", "发布", "usage")]
 
 
 @pytest.mark.parametrize("typed, reply", [
     ("帮主", "没有“帮主”这个命令。您是不是要找：帮助？"),
     ("xyz", "没有“xyz”这个命令。"),
-    ("/", "可用命令（在群里 @我 + 命令）：\n帮助 — 列出可用命令"),
     ("某" * 60_000, "没有“" + "某" * 19 + "…”这个命令。"),
 ])
-def test_unknown_commands(typed, reply):
-    assert texts(commands.run(typed, None, CTX)) == [reply]
+def test_unknown_commands(people, typed, reply):
+    assert run(typed, people["clerk"]) == [reply]
+
+
+def test_a_wrong_argument_gets_the_usage(people):
+    assert run("发布 2026-13", people["admin"]) == [
+        "“2026-13”不是月份，请写成 2026-12 这样。\n例：发布 2026-12"]
+
+
+def test_a_long_answer_goes_whole_to_the_1_1_chat_in_pieces(people):
+    call = admin.Call("", people["admin"], CTX, "group:g")
+    text = "\n".join(f"第 {n} 行：" + "党" * 40 for n in range(200))
+    replies = call.answer(text)
+    assert replies[0].content.endswith("（内容较长，全文已私聊发给您）")
+    private = [r for r in replies if isinstance(r, Outgoing)]
+    assert {r.to for r in private} == {"a1"} and all(len(r.reply.content.encode()) <= 2000 for r in private)
+    assert "\n".join(r.reply.content for r in private) == text
 
 
 @pytest.mark.parametrize("typed, command, args", [

@@ -268,7 +268,7 @@ def test_a_deputy_changes_a_submitted_report_with_who_and_when(sec, dep, clock, 
     dep.expect([
         ("继续", ["2026年11月月报已提交。11月30日前可发“改 N”修改。"]),
         ("改 2", [card(2, "已完成")]),
-        ("2", ["已修改第 2 项：推进中。"]),
+        ("2", ["已修改第 2 项：推进中。", "→sec01 李副书记修改了您已提交的2026年11月月报第 2 项：推进中。"]),
     ])
     changes = list(EntryChange.select().where(EntryChange.entry == entry(2)).order_by(EntryChange.id))
     assert [(c.status, c.changed_by.userid, c.changed_at.day) for c in changes] == [
@@ -345,7 +345,7 @@ def test_a_month_still_open_takes_answers_until_it_closes(sec, clock, month):
 
 
 @pytest.mark.parametrize("userid, reply", [
-    ("dangwei01", "您好，王老师！月报由各组织书记或代填人填写。"),
+    ("dangwei01", "您好，王老师！月报由各组织书记或代填人填写。发“帮助”看管理命令。"),
     ("stranger", "您好！您还不在党建月报名单中，暂时无法使用。如需开通，请联系党委办公室。"),
 ])
 def test_people_who_do_not_fill_in_are_told_so(ctx, month, userid, reply):

@@ -1,0 +1,61 @@
+"""What admins also do from the command line: the exports, and the audit of their commands."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from jobs import exports
+from models import AuditEntry, database
+from models.periods import check
+
+FILE = click.Path(dir_okay=False, path_type=Path)
+
+
+def _services():
+    return current_app.extensions["yuebao"]
+
+
+@click.command("export-month")
+@click.argument("period")
+@click.argument("file", type=FILE)
+@click.option("--org", help="One organisation's code.")
+@with_appcontext
+def export_month_command(period: str, file: Path, org: str | None):
+    """The answers of PERIOD (e.g. 2026-12), one row per org and item, as an .xlsx FILE."""
+    try:
+        check(period)
+    except ValueError:
+        raise click.BadParameter(f"{period!r} is not a month like 2026-12") from None
+    with database.connection_context():
+        rows = exports.month(period, file, org, _services().clock.local)
+    click.echo(f"{file}: {rows} rows")
+
+
+@click.command("export-year")
+@click.argument("year", type=click.IntRange(2000, 2999))
+@click.argument("file", type=FILE)
+@click.option("--org", help="One organisation's code.")
+@with_appcontext
+def export_year_command(year: int, file: Path, org: str | None):
+    """The year overview (年度工作一览表) of YEAR as an .xlsx FILE: a summary, then a sheet per org."""
+    with database.connection_context():
+        orgs = exports.year(year, file, org)
+    click.echo(f"{file}: {orgs} organisations")
+
+
+@click.command("audit")
+@click.option("--last", default=50, show_default=True, help="How many of the latest commands.")
+@with_appcontext
+def audit_command(last: int):
+    """The admin commands run: when, who, where, what, and the outcome."""
+    local = _services().clock.local
+    with database.connection_context():
+        rows = list(AuditEntry.select().order_by(AuditEntry.id.desc()).limit(last))
+    for row in reversed(rows):
+        click.echo(f"{local(row.at):%Y-%m-%d %H:%M:%S}  {row.userid:<14} {row.place:<24} {row.outcome:<8} {row.text}")
+
+
+COMMANDS = (export_month_command, export_year_command, audit_command)

@@ -1,0 +1,148 @@
+"""Admin commands: in the admin group (@ the robot), in the robot's 1:1 chat, and in an admin's 1:1
+chat with the app. Each is registered on GROUP; its docstring is its help: a line, then how to use
+it with an example. `run` decides who may (admins; department and area liaisons for a few, within
+their own department or area), audits every command, and answers a wrong argument with the usage.
+
+A long answer is never cut: in the group the first part is shown and the whole goes to the asker's
+1:1 chat in as many messages as it takes. Work that takes longer than a callback (publishing, a
+chart, an Excel file) is a Background reply: the edge queues the job, which sends its result to the
+asker's 1:1 chat.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from handlers import messages as m
+from handlers.errors import UserError
+from handlers.registry import EVERYONE, LIAISONS, SLASHES, Registry
+from handlers.replies import Background, Outgoing, Text
+from handlers.report_views import clip
+from models import AuditEntry, Person
+from models.audit import OK, REFUSED, UNKNOWN, USAGE
+from models.directory import ROLE_LIAISON, admins
+from models.periods import check
+
+GROUP = Registry(m.GROUP_HELP_HEADER, free_args=True)
+NAME_SHOWN = 20                 # an unknown command is quoted back at most this long
+GROUP_BYTES = 4000              # what a group answer shows before the rest goes to the 1:1 chat
+CHAT_BYTES = 2000               # one message in a 1:1 chat (WeCom cuts text at 2,048 bytes)
+MONTH = re.compile(r"^\d{4}-\d{1,2}$")
+YEAR = re.compile(r"^\d{4}$")
+
+
+@dataclass
+class Call:
+    """One command as typed: its arguments, who asked, and where."""
+
+    args: str
+    person: Person
+    ctx: object
+    place: str                  # "group:<chat id>", "robot" (the robot's 1:1 chat), or "app"
+
+    @property
+    def in_group(self) -> bool:
+        return self.place.startswith("group:")
+
+    @property
+    def words(self) -> list[str]:
+        return self.args.split()
+
+    @property
+    def is_admin(self) -> bool:
+        return self.ctx.is_admin(self.person)
+
+    def period(self, word: str | None) -> str:
+        """A month like 2026-12 (default: this month)."""
+        if not word:
+            return self.ctx.clock.period()
+        if not MONTH.match(word):
+            raise UserError(m.BAD_MONTH.format(word=clip(word, NAME_SHOWN)))
+        year, number = word.split("-")
+        try:
+            return check(f"{year}-{int(number):02d}")
+        except ValueError:
+            raise UserError(m.BAD_MONTH.format(word=clip(word, NAME_SHOWN))) from None
+
+    def answer(self, text: str) -> list:
+        """A text answer, whole: in the group its first part, and all of it in the 1:1 chat."""
+        if len(text.encode("utf-8")) <= (GROUP_BYTES if self.in_group else CHAT_BYTES):
+            return [Text(text)]
+        chunks = split_text(text, CHAT_BYTES)
+        private = [Outgoing(to=self.person.userid, reply=Text(chunk)) for chunk in chunks]
+        if self.in_group:
+            return [Text(split_text(text, GROUP_BYTES)[0] + "\n" + m.REST_IN_CHAT)] + private
+        return private
+
+    def background(self, job: str, note: str, **kwargs) -> list:
+        """Queue `job` with the asker as `to`; say so (and, in the group, where the result will go)."""
+        where = m.RESULT_IN_CHAT if self.in_group else ""
+        return [Text(note + where), Background(job, {**kwargs, "to": self.person.userid})]
+
+
+def split_text(text: str, limit: int) -> list[str]:
+    """Whole lines, each piece under `limit` bytes of UTF-8 (a longer line is split by characters)."""
+    pieces, current = [], ""
+    for line in text.split("\n"):
+        while len(line.encode("utf-8")) > limit:
+            cut = len(line.encode("utf-8")[:limit].decode("utf-8", errors="ignore"))
+            pieces, current = pieces + [p for p in (current, line[:cut]) if p], ""
+            line = line[cut:]
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate.encode("utf-8")) > limit:
+            pieces.append(current)
+            candidate = line
+        current = candidate
+    return pieces + ([current] if current else [])
+
+
+def allowed(who: str, person: Person, ctx) -> bool:
+    if who == EVERYONE or ctx.is_admin(person):
+        return True
+    return who == LIAISONS and person.has_role(ROLE_LIAISON)
+
+
+def refusal(name: str, ctx) -> str:
+    people = "、".join(f"{name_}（{userid}）" for userid, name_ in admins(sorted(ctx.admin_userids)))
+    return m.NOT_ALLOWED.format(command=name, admins=people or m.NO_ADMINS)
+
+
+def run(text: str, person: Person, ctx, place: str) -> list:
+    """Run the command a message names, and audit it."""
+    text = text.strip().lstrip(SLASHES).strip() or "帮助"
+    found = GROUP.find(text)
+    name = found[0].name if found else ""
+    if found is None:
+        typed = clip(text.split()[0], NAME_SHOWN)
+        close = GROUP.suggest(text.split()[0])
+        replies = [Text(m.UNKNOWN_COMMAND.format(name=typed)
+                        + (m.DID_YOU_MEAN.format(suggestion=close.name) if close else ""))]
+        outcome = UNKNOWN
+    elif not allowed(found[0].who, person, ctx):
+        replies, outcome = [Text(refusal(name, ctx))], REFUSED
+    else:
+        command, args = found
+        try:
+            replies, outcome = command.func(Call(args, person, ctx, place)), OK
+        except UserError as exc:
+            usage = "\n".join(command.usage.splitlines()[1:])
+            replies, outcome = [Text(f"{exc}\n{usage}".strip())], USAGE
+    AuditEntry.create(at=ctx.clock.utcnow(), userid=person.userid, place=place[:128], command=name,
+                      text=clip(text, 200), outcome=outcome)
+    return replies
+
+
+@GROUP.command("帮助", aliases=("help", "?", "？"))
+def help_command(call: Call):
+    """帮助 [命令] — 命令列表，或一个命令的用法
+    例：帮助 进度"""
+    if call.args:
+        found = GROUP.find(call.words[0])
+        if found is None:
+            raise UserError(m.UNKNOWN_COMMAND.format(name=clip(call.words[0], NAME_SHOWN)))
+        return [Text(found[0].usage)]
+    visible = GROUP.help_text(lambda command: allowed(command.who, call.person, call.ctx))
+    return [Text(visible + "\n" + m.HELP_MORE)]
+
+
+from handlers.admin import month, orgs, reports  # noqa: E402,F401  (they register their commands)

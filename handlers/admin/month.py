@@ -1,0 +1,156 @@
+"""The month from the group: 进度, 催办, 发布, 撤回发布."""
+from __future__ import annotations
+
+import hashlib
+from collections import Counter, defaultdict
+
+from handlers import cycle_views
+from handlers import messages as m
+from handlers.admin import GROUP, Call
+from handlers.errors import UserError
+from handlers.registry import ADMINS, LIAISONS
+from handlers.replies import Outgoing
+from handlers.report_views import month_label
+from models import Entry, Feedback, Org, OutboxMessage, Period, Report, Task
+from models.checkin import CLOSED, PUBLISHED
+from models.cycle import fillers, open_reports
+from models.periods import publishable, shift
+from models.report import ANSWERS, SUBMITTED
+from models.stats import IN_PROGRESS_STATE, MISSING_STATE, NOT_STARTED, SUBMITTED_STATE, progress
+
+NAMES_SHOWN = 200           # unsubmitted orgs named in one answer (the rest are counted)
+
+
+def percent(part: int, whole: int) -> str:
+    return f"{part / whole * 100:.1f}%" if whole else "—"
+
+
+def _month_and_filter(call: Call) -> tuple[str, str]:
+    words = call.words
+    period = call.period(words.pop(0)) if words and words[0][:1].isdigit() else call.ctx.clock.period()
+    return period, " ".join(words)
+
+
+@GROUP.command("进度", aliases=("status",), who=LIAISONS)
+def status_command(call: Call):
+    """进度 [月份] [片区或类型] — 已提交、填报中、未开始、逾期，按片区和类型；未提交的组织
+    例：进度 2026-12 学院（片区联络员看本片区，部门联络人看本部门的月度任务）"""
+    period, wanted = _month_and_filter(call)
+    if not call.is_admin and call.person.department_id and not call.person.area:
+        return call.answer(_department_tasks(period, call.person.department))
+    rows = progress(period)
+    if not rows:
+        return call.answer(m.STATUS_NONE.format(month=month_label(period)))
+    if not call.is_admin:
+        wanted = call.person.area
+    if wanted:
+        rows = [r for r in rows if wanted in (r.org.area, r.org.type)]
+        if not rows:
+            raise UserError(m.STATUS_NO_SUCH_GROUP.format(name=wanted))
+    return call.answer(_status_text(period, rows, wanted, call.ctx.clock.today()))
+
+
+def _status_text(period: str, rows: list, wanted: str, today) -> str:
+    states = Counter(r.state for r in rows)
+    submitted = states[SUBMITTED_STATE]
+    late = sum(1 for r in rows if r.state == SUBMITTED_STATE and r.report.late)
+    overdue = sum(1 for r in rows if r.state != SUBMITTED_STATE and r.report.deadline and today > r.report.deadline)
+    lines = [m.STATUS_HEAD.format(month=month_label(period), scope=f"（{wanted}）" if wanted else "",
+                                  submitted=submitted, orgs=len(rows), share=percent(submitted, len(rows)),
+                                  late=late, in_progress=states[IN_PROGRESS_STATE],
+                                  not_started=states[NOT_STARTED], missing=states[MISSING_STATE], overdue=overdue)]
+    for what, key in ((m.STATUS_BY_AREA, lambda r: r.org.area or m.NO_AREA), (m.STATUS_BY_TYPE, lambda r: r.org.type)):
+        groups = defaultdict(list)
+        for row in rows:
+            groups[key(row)].append(row)
+        if len(groups) > 1:
+            lines.append(what + " · ".join(
+                m.STATUS_GROUP.format(name=name, submitted=sum(1 for r in group if r.state == SUBMITTED_STATE),
+                                      orgs=len(group)) for name, group in sorted(groups.items())))
+    left = [r for r in rows if r.state != SUBMITTED_STATE]
+    if left:
+        names = "、".join(f"{r.org.name}（{r.answered}/{r.items}）" for r in left[:NAMES_SHOWN])
+        more = m.ORGS_MORE.format(count=len(left)) if len(left) > NAMES_SHOWN else ""
+        lines.append(m.STATUS_LEFT.format(count=len(left), names=names + more))
+    return "\n".join(lines)
+
+
+def _department_tasks(period: str, department) -> str:
+    tasks = list(Task.select().where(Task.period == period, Task.department == department).order_by(Task.code))
+    if not tasks:
+        return m.STATUS_NO_TASKS.format(department=department.name, month=month_label(period))
+    lines = [m.STATUS_TASKS_HEAD.format(department=department.name, month=month_label(period))]
+    for task in tasks:
+        counts = Counter(status for (status,) in Entry.select(Entry.status).where(Entry.task == task).tuples())
+        parts = [f"{m.STATUS_LABELS[s]} {counts[s]}" for s in ANSWERS if counts[s]]
+        parts += [f"{m.UNANSWERED} {counts[None]}"] if counts[None] else []
+        lines.append(f"· {task.title}：" + ("，".join(parts) or m.STATUS_NOT_YET))
+    return "\n".join(lines)
+
+
+@GROUP.command("催办", aliases=("remind",), who=ADMINS)
+def remind_command(call: Call):
+    """催办 [组织编号… 或 全部] — 现在提醒未提交的组织（每个组织每天至多一次）
+    例：催办 XY01 XY02"""
+    period = call.ctx.clock.period()
+    month = Period.get_or_none(Period.key == period)
+    if month is None or month.status != PUBLISHED:
+        raise UserError(m.NUDGE_NOT_OPEN.format(period=period))
+    codes = [w for w in call.words if w not in ("全部", "all")]
+    reports = open_reports(period)
+    if codes:
+        known = {code for (code,) in Org.select(Org.code).where(Org.code.in_(codes)).tuples()}
+        if set(codes) - known:
+            raise UserError(m.NO_SUCH_ORGS.format(codes="、".join(sorted(set(codes) - known))))
+        reports = [r for r in reports if r.org.code in codes]
+    today = call.ctx.clock.today()
+    people = fillers([r.org_id for r in reports])
+    wanted = {f"remind-now:{period}:{today:%Y%m%d}:{p.userid}": (report, p)
+              for report in reports for p in people.get(report.org_id, [])}
+    done = {key for (key,) in OutboxMessage.select(OutboxMessage.key).where(OutboxMessage.key.in_(list(wanted)))
+            .tuples()}
+    cards = [Outgoing(to=person.userid, key=key, reply=cycle_views.nudge_card(
+        "remind", period, report.left, report.deadline or month.remind_on, month.close_on,
+        "remind-now-" + hashlib.sha1(key.encode()).hexdigest()[:20]))
+        for key, (report, person) in wanted.items() if key not in done]
+    orgs = len({wanted[card.key][0].org_id for card in cards})
+    return call.answer(m.REMINDED.format(people=len(cards), orgs=orgs, already=len(done))) + cards
+
+
+@GROUP.command("发布", aliases=("publish",), who=ADMINS)
+def publish_command(call: Call):
+    """发布 [月份] [强制] — 现在发布（可重复，不会重复发卡片）；本月和下月以外需加“强制”
+    例：发布 2026-12"""
+    words = call.words
+    force = any(w in ("强制", "force") for w in words)
+    months = [w for w in words if w not in ("强制", "force")]
+    period = call.period(months[0] if months else None)
+    this = call.ctx.clock.period()
+    if not publishable(this, period) and not force:
+        raise UserError(m.PUBLISH_OUT_OF_RANGE.format(this=this, next=shift(this, 1), period=period))
+    month = Period.get_or_none(Period.key == period)
+    if month is not None and month.status == CLOSED:
+        raise UserError(m.PUBLISH_CLOSED.format(period=period))
+    return call.background("jobs.admin.run_step", m.PUBLISHING.format(month=month_label(period)),
+                           period=period, step="publish", force=force, by=call.person.userid)
+
+
+@GROUP.command("撤回发布", aliases=("unpublish",), who=ADMINS)
+def unpublish_command(call: Call):
+    """撤回发布 月份 — 撤回误发的月报（只在还没有人填报时）
+    例：撤回发布 2026-12"""
+    if not call.words:
+        raise UserError(m.NEED_MONTH)
+    period = call.period(call.words[0])
+    month = Period.get_or_none(Period.key == period)
+    if month is None or month.status != PUBLISHED:
+        raise UserError(m.UNPUBLISH_NOT_PUBLISHED.format(month=month_label(period)))
+    started = (Report.select().join(Entry).where(Report.period == period, Entry.status.is_null(False))
+               .distinct().count())
+    submitted = Report.select().where(Report.period == period, Report.status == SUBMITTED).count()
+    feedback = Feedback.select().join(Report).where(Report.period == period).count()
+    if started or submitted or feedback:
+        raise UserError(m.UNPUBLISH_STARTED.format(month=month_label(period), orgs=max(started, submitted),
+                                                  feedback=feedback))
+    return call.background("jobs.admin.unpublish", m.UNPUBLISHING.format(month=month_label(period)),
+                           period=period, by=call.person.userid)

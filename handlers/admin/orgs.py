@@ -1,0 +1,207 @@
+"""Organisations and lists from the group: 清单, 组织, 任务, 反馈."""
+from __future__ import annotations
+
+import datetime
+import re
+
+from peewee import fn
+
+from handlers import messages as m
+from handlers.admin import GROUP, Call
+from handlers.errors import UserError
+from handlers.registry import ADMINS, LIAISONS
+from handlers.replies import Text
+from handlers.report_views import clip, day_label, item_title, month_label
+from models import Department, Entry, Evidence, Feedback, Org, Period, Report, Task
+from models.checkin import entries
+from models.items import items_for, natural_key
+from models.periods import previous, shift, split
+from models.report import SUBMITTED
+
+FIELDS = re.compile(r"\s*[|｜]\s*")
+FEEDBACK_SHOWN = 30
+OPEN_DAYS = 10
+
+
+def find_org(words: list[str]) -> Org:
+    """An org by its code or (part of) its name."""
+    if not words:
+        raise UserError(m.NEED_ORG)
+    wanted = " ".join(words)
+    org = Org.get_or_none(Org.code == wanted.upper()) or Org.get_or_none(Org.name == wanted)
+    if org is None:
+        matches = list(Org.select().where(Org.name.contains(wanted)).limit(2))
+        if len(matches) != 1:
+            raise UserError(m.NO_SUCH_ORG.format(name=clip(wanted, 20)))
+        org = matches[0]
+    return org
+
+
+@GROUP.command("清单", aliases=("items",), who=ADMINS)
+def items_command(call: Call):
+    """清单 [组织编号] — 本月该组织的事项及原因（类型、标签、顺延）；不带编号：本月的月度任务
+    例：清单 XY01"""
+    period = call.ctx.clock.period()
+    if not call.words:
+        tasks = list(Task.select().where(Task.period == period).order_by(Task.code))
+        lines = [m.ITEMS_TASKS.format(month=month_label(period), count=len(tasks))]
+        lines += [f"{t.code} {t.title}" + (f"（{m.APPLIES_TO}{'、'.join(t.applies_to)}）" if t.applies_to else "")
+                  for t in tasks]
+        return call.answer("\n".join(lines))
+    org = find_org(call.words)
+    lines = [m.ITEMS_HEAD.format(org=org.name, code=org.code, month=month_label(period), type=org.type,
+                                 tags="、".join(org.tags) or m.NO_TAGS)]
+    for number, item in enumerate(items_for(org, period), 1):
+        source = item.source
+        why = [m.ITEM_WHY_CARRIED] if item.carried_over else []
+        why += [m.ITEM_WHY_TASK.format(department=source.department.name if source.department_id else "")
+                if item.kind == "task" else m.ITEM_WHY_ACTION.format(frequency=m.FREQUENCY_LABELS[source.frequency])]
+        if source.applies_to:
+            why.append(m.APPLIES_TO + "、".join(source.applies_to))
+        if item.target is not None:
+            why.append(m.ITEM_WHY_TALLY.format(done=item.tally, target=item.target, unit=source.unit))
+        lines.append(f"{number}. {clip(source.title, 20)}（{'；'.join(why)}）")
+    return call.answer("\n".join(lines))
+
+
+@GROUP.command("组织", aliases=("org",), who=ADMINS)
+def org_command(call: Call):
+    """组织 编号或名称 — 一个组织本月的回答、备注、佐证，和它的全年概况
+    例：组织 XY01"""
+    org = find_org(call.words)
+    period = call.ctx.clock.period()
+    lines = [f"{org.name}（{org.code} · {org.type} · {org.area or m.NO_AREA}）"]
+    report = Report.get_or_none(Report.org == org, Report.period == period)
+    if report is None:
+        lines.append(m.ORG_NO_REPORT.format(month=month_label(period)))
+    else:
+        rows = entries(report)
+        evidence = dict(Evidence.select(Evidence.entry, fn.COUNT(Evidence.id)).join(Entry)
+                        .where(Entry.report == report).group_by(Evidence.entry).tuples())
+        state = m.STATE_SUBMITTED if report.status == SUBMITTED else m.STATE_OPEN
+        lines.append(m.ORG_MONTH.format(month=month_label(period), state=state))
+        for entry in rows:
+            extra = [f"{m.NOTE}{clip(entry.note.replace(chr(10), ' '), 30)}" if entry.note else "",
+                     f"{m.REASON}{clip(entry.reason, 30)}" if entry.reason else "",
+                     m.EVIDENCE.format(count=evidence[entry.id]) if evidence.get(entry.id) else ""]
+            lines.append(f"{m.MARKS[entry.status]} {entry.position}. {clip(item_title(entry), 16)} · "
+                         f"{m.STATUS_LABELS.get(entry.status, m.UNANSWERED)}"
+                         + "".join(f" · {part}" for part in extra if part))
+    lines.append(m.ORG_YEAR + _year_line(org, split(period)[0]))
+    return call.answer("\n".join(lines))
+
+
+def _year_line(org: Org, year: int) -> str:
+    """一 ✅ 二 ⏰ 三 ❌ …: each month's report at a glance."""
+    reports = {r.period: r for r in Report.select().where(Report.org == org, Report.period.startswith(f"{year}-"))}
+    marks = []
+    for month in range(1, 13):
+        report = reports.get(f"{year}-{month:02d}")
+        mark = "·" if report is None else m.YEAR_MARKS["late" if report.late else report.status]
+        marks.append(f"{month}{mark}")
+    return " ".join(marks)
+
+
+@GROUP.command("任务", aliases=("task", "tasks"), who=ADMINS)
+def task_command(call: Call):
+    """任务 [list 月份 | add 标题|部门|截止日期|适用类型 | remove 编号] — 下月的月度任务
+    例：任务 add 报送党建工作总结|组织部|2027-01-20|学院"""
+    action, _, rest = call.args.partition(" ")
+    action = action.lower() or "list"
+    nxt = shift(call.ctx.clock.period(), 1)
+    if action in ("list", "列表"):
+        period = call.period(rest.strip() or nxt)
+        tasks = sorted(Task.select().where(Task.period == period), key=lambda t: natural_key(t.code))
+        lines = [m.TASKS_HEAD.format(month=month_label(period), count=len(tasks))]
+        lines += [_task_line(t) for t in tasks] or [m.TASKS_NONE]
+        return call.answer("\n".join(lines))
+    if action in ("add", "添加"):
+        return [Text(_add_task(nxt, rest))]
+    if action in ("remove", "删除"):
+        return [Text(_remove_task(nxt, rest.strip()))]
+    raise UserError(m.TASK_BAD_ACTION.format(action=clip(action, 10)))
+
+
+def _task_line(task: Task) -> str:
+    parts = [task.department.name if task.department_id else "",
+             m.ITEM_DUE.format(day=day_label(task.due_date)) if task.due_date else "",
+             m.APPLIES_TO + "、".join(task.applies_to) if task.applies_to else ""]
+    return f"{task.code} {task.title}" + "".join(f" · {p}" for p in parts if p)
+
+
+def _not_published(period: str) -> None:
+    month = Period.get_or_none(Period.key == period)
+    if month is not None and month.status != "draft":
+        raise UserError(m.TASKS_PUBLISHED.format(month=month_label(period)))
+
+
+def _add_task(period: str, text: str) -> str:
+    fields = FIELDS.split(text.strip()) + ["", "", ""]
+    title, department_name, due, applies = (f.strip() for f in fields[:4])
+    if not title:
+        raise UserError(m.TASK_NEED_TITLE)
+    _not_published(period)
+    department = Department.get_or_none(Department.name == department_name) if department_name else None
+    if department_name and department is None:
+        raise UserError(m.NO_SUCH_DEPARTMENT.format(name=clip(department_name, 20)))
+    try:
+        due_date = datetime.date.fromisoformat(due) if due else None
+    except ValueError:
+        raise UserError(m.BAD_DATE.format(text=clip(due, 20))) from None
+    codes = [code for (code,) in Task.select(Task.code).where(Task.period == period).tuples()]
+    number = max((int(c[1:]) for c in codes if re.fullmatch(r"T\d+", c)), default=0) + 1
+    task = Task.create(period=period, code=f"T{number}", title=clip(title, 128), department=department,
+                       due_date=due_date, applies_to=[a for a in re.split(r"[、,，\s]+", applies) if a])
+    return m.TASK_ADDED.format(month=month_label(period), line=_task_line(task))
+
+
+def _remove_task(period: str, code: str) -> str:
+    if not code:
+        raise UserError(m.TASK_NEED_CODE)
+    _not_published(period)
+    if not Task.delete().where(Task.period == period, Task.code == code.upper()).execute():
+        raise UserError(m.NO_SUCH_TASK.format(code=clip(code, 10), month=month_label(period)))
+    return m.TASK_REMOVED.format(code=code.upper(), month=month_label(period))
+
+
+@GROUP.command("反馈", aliases=("feedback",), who=LIAISONS)
+def feedback_command(call: Call):
+    """反馈 [月份] [部门] [未回复] — 困难和意见建议，及部门的回复（联络人看本部门或本片区）
+    例：反馈 组织部 未回复"""
+    words = call.words
+    open_only = any(w in ("未回复", "open") for w in words)
+    words = [w for w in words if w not in ("未回复", "open")]
+    period = call.period(words.pop(0)) if words and words[0][:1].isdigit() else call.ctx.clock.period()
+    query = (Feedback.select(Feedback, Report, Org).join(Report).join(Org)
+             .where(Report.period.in_([previous(period), period]), Feedback.kind.in_(["difficulty", "suggestion"]))
+             .order_by(Feedback.id))
+    if words:
+        department = Department.get_or_none(Department.name == words[0])
+        if department is None:
+            raise UserError(m.NO_SUCH_DEPARTMENT.format(name=clip(words[0], 20)))
+        query = query.where(Feedback.department == department)
+    if not call.is_admin:
+        person = call.person
+        query = query.where(Org.area == person.area) if person.area else query.where(
+            Feedback.department == person.department_id)
+    rows = [f for f in query if f.is_open or not open_only]
+    if not rows:
+        return [Text(m.FEEDBACK_NONE)]
+    today = call.ctx.clock.today()
+    lines = [m.FEEDBACK_HEAD.format(count=len(rows), open=sum(1 for f in rows if f.is_open))]
+    lines += [_feedback_line(f, call.ctx.clock, today) for f in rows[-FEEDBACK_SHOWN:]]
+    return call.answer("\n".join(lines))
+
+
+def _feedback_line(feedback: Feedback, clock, today) -> str:
+    made = clock.local(feedback.created_at).date()
+    head = m.FEEDBACK_LINE.format(id=feedback.id, kind=m.FEEDBACK_KINDS[feedback.kind],
+                                  org=feedback.report.org.name, to=feedback.department.name
+                                  if feedback.department_id else m.NO_DEPARTMENT,
+                                  day=day_label(made), text=clip(feedback.text, 40))
+    if feedback.answer:
+        return head + "\n  " + m.FEEDBACK_ANSWERED.format(text=clip(feedback.answer, 40))
+    if feedback.acknowledged_at:
+        return head + "\n  " + m.FEEDBACK_ACKNOWLEDGED
+    days = (today - made).days
+    return head + "\n  " + (m.FEEDBACK_OPEN_LONG if days > OPEN_DAYS else m.FEEDBACK_OPEN).format(days=days)

@@ -1,0 +1,51 @@
+"""What the office reports upward, from the group: 统计 (a text now, a chart after), 导出 (Excel)."""
+from __future__ import annotations
+
+from handlers import messages as m
+from handlers import stats_views
+from handlers.admin import GROUP, YEAR, Call
+from handlers.errors import UserError
+from handlers.registry import ADMINS
+from handlers.report_views import month_label
+from models.stats import feedback_figures, month_figures, year_figures
+
+
+def _month_or_year(call: Call) -> tuple[str | None, int | None, list[str]]:
+    """(period, year, the other words) from "2026-12" or "2026" (default: this month)."""
+    words = call.words
+    if words and YEAR.match(words[0]):
+        return None, int(words[0]), words[1:]
+    if words and words[0][:1].isdigit():
+        return call.period(words[0]), None, words[1:]
+    return call.ctx.clock.period(), None, words
+
+
+@GROUP.command("统计", aliases=("stats",), who=ADMINS)
+def stats_command(call: Call):
+    """统计 [月份 或 年份] — 提交、完成率、月度任务达标、类别、目标、反馈；随后发图表
+    例：统计 2026-12　或　统计 2026"""
+    period, year, _ = _month_or_year(call)
+    if year is not None:
+        months = year_figures(year)
+        if not months:
+            raise UserError(m.STATS_NOTHING.format(what=f"{year}年"))
+        text = stats_views.year_text(year, months, feedback_figures([f.period for f in months]))
+        return call.answer(text) + call.background("jobs.admin.chart", m.CHART_COMING, year=year)
+    figures = month_figures(period)
+    if not figures.orgs:
+        raise UserError(m.STATS_NOTHING.format(what=month_label(period)))
+    text = stats_views.month_text(figures, feedback_figures([period]))
+    return call.answer(text) + call.background("jobs.admin.chart", m.CHART_COMING, period=period)
+
+
+@GROUP.command("导出", aliases=("export",), who=ADMINS)
+def export_command(call: Call):
+    """导出 [月份 或 年份] [组织编号] — 本月的回答，或年度工作一览表，作为 Excel 文件发给您
+    例：导出 2026-12　或　导出 2026 XY01"""
+    period, year, rest = _month_or_year(call)
+    org = rest[0].upper() if rest else None
+    if year is not None:
+        return call.background("jobs.admin.export_year", m.EXPORTING.format(what=f"{year}年度工作一览表"),
+                               year=year, org=org)
+    return call.background("jobs.admin.export_month", m.EXPORTING.format(what=f"{month_label(period)}月报"),
+                           period=period, org=org)

@@ -1,0 +1,26 @@
+"""The 1:1 chat of an admin or a liaison who fills in no report: the admin commands, and for a
+department's liaison the feedback cards and the answer being written."""
+from __future__ import annotations
+
+from handlers import admin, checkin, feedback
+from handlers import messages as m
+from handlers.events import EVENT, TEXT
+from handlers.replies import Text
+
+
+def handle(inbound, person, ctx) -> list:
+    if inbound.kind == EVENT:
+        if inbound.event == "template_card_event" and inbound.event_key.startswith(
+                (feedback.REPLY, feedback.ACKNOWLEDGE)):
+            return feedback.on_card(inbound, person, ctx)
+        if inbound.event == "enter_agent":
+            return [Text(m.DESK_GREETING.format(name=person.name))]
+        return []
+    if inbound.kind != TEXT:
+        return [Text(m.HINT_UNSUPPORTED)]
+    answered = feedback.on_text(inbound.text, person, ctx)
+    if answered is not None:
+        return answered
+    if admin.GROUP.find(inbound.text) is None and checkin.CHAT.find(inbound.text) is not None:
+        return [Text(m.NOT_A_SECRETARY.format(name=person.name) + m.DESK_HELP)]       # e.g. 填报
+    return admin.run(inbound.text, person, ctx, "app")

@@ -1,0 +1,88 @@
+"""Difficulties and suggestions reach their department, and the answers come back.
+
+A feedback routed to a department is sent to each of its liaisons as a card (org, month, the text,
+回复 and 已知悉). 回复 makes the liaison's next text the answer: it is stored with who and when, and
+sent to whoever wrote the feedback; 已知悉 marks it seen and tells them so.
+"""
+from __future__ import annotations
+
+import hashlib
+
+from handlers import messages as m
+from handlers.replies import Button, Card, CardUpdate, Outgoing, Text
+from handlers.report_views import SECONDARY, clip, month_label
+from models import Feedback, PendingReply, Person
+from models.directory import ROLE_LIAISON
+
+REPLY, ACKNOWLEDGE = "fb-reply", "fb-ack"
+
+
+def liaisons_of(department_id: int) -> list[Person]:
+    return [p for p in Person.select().where(Person.department == department_id).order_by(Person.id)
+            if p.has_role(ROLE_LIAISON)]
+
+
+def route(feedback: Feedback, org_name: str, period: str) -> list[Outgoing]:
+    """The feedback's card to each liaison of its department."""
+    title = m.FEEDBACK_CARD_TITLE.format(kind=m.FEEDBACK_KINDS[feedback.kind], org=clip(org_name, 12),
+                                         month=month_label(period))
+    cards = []
+    for liaison in liaisons_of(feedback.department_id):
+        task_id = f"fb-{feedback.id}-{hashlib.sha1(liaison.userid.encode()).hexdigest()[:12]}"
+        card = Card(title=title, description=clip(feedback.text, 60), subtitle=clip(feedback.text, 300),
+                    buttons=(Button(m.FEEDBACK_REPLY, f"{REPLY}:{feedback.id}"),
+                             Button(m.FEEDBACK_ACK, f"{ACKNOWLEDGE}:{feedback.id}", SECONDARY)),
+                    task_id=task_id)
+        cards.append(Outgoing(to=liaison.userid, reply=card, key=f"feedback:{feedback.id}:{liaison.userid}"))
+    return cards
+
+
+def _mine(person: Person, feedback_id: str) -> Feedback | None:
+    """The feedback, if it is this liaison's department's."""
+    feedback = Feedback.get_or_none(Feedback.id == int(feedback_id)) if feedback_id.isdecimal() else None
+    if feedback is None or feedback.department_id is None or feedback.department_id != person.department_id:
+        return None
+    return feedback
+
+
+def on_card(inbound, person: Person, ctx) -> list:
+    """回复 or 已知悉 on a feedback card."""
+    action, _, feedback_id = inbound.event_key.partition(":")
+    feedback = _mine(person, feedback_id)
+    if feedback is None:
+        return [CardUpdate(inbound.response_code, m.CARD_EXPIRED), Text(m.CARD_OUTDATED)]
+    if action == ACKNOWLEDGE:
+        if feedback.is_open:
+            feedback.acknowledged_at = ctx.clock.utcnow()
+            feedback.save(only=[Feedback.acknowledged_at])
+        return [CardUpdate(inbound.response_code, m.FEEDBACK_ACK_DONE),
+                *_tell_author(feedback, m.FEEDBACK_TOLD_ACK.format(department=feedback.department.name,
+                                                                   text=clip(feedback.text, 20)))]
+    PendingReply.delete().where(PendingReply.person == person).execute()
+    PendingReply.create(person=person, feedback=feedback, response_code=inbound.response_code,
+                        started_at=ctx.clock.utcnow())
+    return [Text(m.FEEDBACK_ASK_REPLY.format(text=clip(feedback.text, 60)))]
+
+
+def on_text(text: str, person: Person, ctx) -> list | None:
+    """The liaison's answer, if they are writing one (None otherwise)."""
+    pending = PendingReply.get_or_none(PendingReply.person == person)
+    if pending is None:
+        return None
+    pending.delete_instance()
+    if text.strip() in ("取消", "/取消"):
+        return [Text(m.CANCELLED)]
+    feedback = pending.feedback
+    feedback.answer, feedback.answered_by, feedback.answered_at = text.strip(), person, ctx.clock.utcnow()
+    feedback.save(only=[Feedback.answer, Feedback.answered_by, Feedback.answered_at])
+    replies = [Text(m.FEEDBACK_REPLIED)]
+    if pending.response_code:
+        replies.append(Outgoing(to=person.userid, reply=CardUpdate(pending.response_code, m.FEEDBACK_REPLIED_CARD,
+                                                                   (person.userid,))))
+    return replies + _tell_author(feedback, m.FEEDBACK_TOLD_REPLY.format(
+        department=feedback.department.name, text=clip(feedback.text, 20), answer=feedback.answer))
+
+
+def _tell_author(feedback: Feedback, text: str) -> list:
+    author = feedback.created_by
+    return [Outgoing(to=author.userid, reply=Text(text))] if author is not None else []

@@ -1,0 +1,108 @@
+"""The admin commands' work that is longer than a callback (handlers/admin/, as Background replies).
+Each job sends its result to the asker's 1:1 chat (`to`), once, whatever the retries."""
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from pathlib import Path
+
+from rq import get_current_job
+
+from bot import outbound
+from handlers import messages as m
+from handlers.replies import FileReply, Text
+from handlers.report_views import month_label
+from jobs import charts, cycle, exports, publish, runtime
+from models import Org, database
+from models.stats import SUBMITTED_STATE, month_figures, progress, year_figures
+
+
+def _send(services, to: str, *replies) -> None:
+    job = get_current_job()
+    name = job.id if job else hashlib.sha1(repr(replies).encode()).hexdigest()[:16]
+    with database.atomic():
+        rows = [outbound.enqueue(f"result:{name}:{i}", "app", to, reply, services.clock.utcnow())
+                for i, reply in enumerate(replies, 1)]
+    services.outbox.kick([row for row in rows if row is not None])
+
+
+def _files(services, name: str) -> Path:
+    return Path(services.config.app.files_dir) / name
+
+
+def run_step(period: str, step: str, to: str, by: str, force: bool = False) -> str:
+    services = runtime.services()
+    with database.connection_context():
+        outcome = cycle.run_step(services, period, step, ran_by=by, force=force)
+        names = {"month": month_label(period), "step": m.STEP_NAMES[step]}
+        if outcome.state == "ran":
+            counts = "，".join(f"{m.COUNT_NAMES.get(k, k)} {v}" for k, v in outcome.counts.items())
+            text = m.STEP_DONE.format(counts=counts, **names)
+        elif outcome.state == "skipped":
+            text = m.STEP_SKIPPED.format(reason=outcome.note, **names)
+        else:
+            text = m.STEP_FAILED.format(**names)
+        _send(services, to, Text(text))
+    return outcome.state
+
+
+def unpublish(period: str, to: str, by: str) -> dict:
+    services = runtime.services()
+    with database.connection_context():
+        counts = publish.unpublish(services, period, by)
+        _send(services, to, Text(m.UNPUBLISHED.format(month=month_label(period), **counts)))
+    return counts
+
+
+def chart(to: str, period: str | None = None, year: int | None = None) -> str:
+    services = runtime.services()
+    with database.connection_context():
+        if year is not None:
+            months = year_figures(year)
+            what, title = f"{year}年", m.CHART_TITLE_YEAR.format(year=year)
+            labels = [f"{int(f.period[5:])}月" for f in months]
+            orgs, submitted = [f.orgs for f in months], [f.submitted for f in months]
+            shares = [sum(f.shares.values()) / len(f.shares) if f.shares else 0 for f in months]
+        else:
+            what, title = month_label(period), m.CHART_TITLE_MONTH.format(month=month_label(period))
+            labels, orgs, submitted, shares = _by_area(period)
+        path = charts.bars_and_line(_files(services, m.CHART_FILE.format(what=what)), title, labels, orgs,
+                                    submitted, shares)
+        _send(services, to, Text(m.CHART_READY.format(what=what)), FileReply(str(path), "image"))
+    return str(path)
+
+
+def _by_area(period: str) -> tuple[list, list, list, list]:
+    figures = month_figures(period)
+    areas = dict(Org.select(Org.code, Org.area).tuples())
+    submitted_codes = {row.org.code for row in progress(period) if row.state == SUBMITTED_STATE}
+    groups = defaultdict(lambda: [0, 0, []])
+    for code, area in areas.items():
+        if code in figures.shares or code in submitted_codes:
+            group = groups[area or m.NO_AREA]
+            group[0] += 1
+            group[1] += code in submitted_codes
+            group[2].append(figures.shares.get(code, 0))
+    labels = sorted(groups)
+    return (labels, [groups[a][0] for a in labels], [groups[a][1] for a in labels],
+            [sum(groups[a][2]) / len(groups[a][2]) if groups[a][2] else 0 for a in labels])
+
+
+def export_month(period: str, to: str, org: str | None = None) -> str:
+    services = runtime.services()
+    with database.connection_context():
+        name = m.EXPORT_FILE_MONTH.format(month=month_label(period), org=f"_{org}" if org else "")
+        path = _files(services, name)
+        rows = exports.month(period, path, org, services.clock.local)
+        _send(services, to, Text(m.EXPORT_READY.format(name=name, rows=rows)), FileReply(str(path)))
+    return str(path)
+
+
+def export_year(year: int, to: str, org: str | None = None) -> str:
+    services = runtime.services()
+    with database.connection_context():
+        name = m.EXPORT_FILE_YEAR.format(year=year, org=f"_{org}" if org else "")
+        path = _files(services, name)
+        rows = exports.year(year, path, org)
+        _send(services, to, Text(m.EXPORT_READY.format(name=name, rows=rows)), FileReply(str(path)))
+    return str(path)

@@ -1,0 +1,47 @@
+"""Charts for 统计, drawn with matplotlib in a CJK font that the install brings (mplfonts ships the
+Noto Sans CJK face): bars of organisations and submissions, a line of the average completion rate."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")           # no screen: draw into files
+
+import mplfonts  # noqa: E402
+from matplotlib import font_manager, pyplot  # noqa: E402
+
+from handlers import messages as m  # noqa: E402
+
+CJK_FONT = Path(mplfonts.__file__).parent / "fonts" / "NotoSansCJKsc-Regular.otf"
+
+
+def cjk_family() -> str:
+    """The CJK face's family name, registered with matplotlib once per process."""
+    if str(CJK_FONT) not in {font.fname for font in font_manager.fontManager.ttflist}:
+        font_manager.fontManager.addfont(str(CJK_FONT))
+    return font_manager.FontProperties(fname=str(CJK_FONT)).get_name()
+
+
+def bars_and_line(path: Path, title: str, labels: list[str], orgs: list[int], submitted: list[int],
+                  shares: list[float]) -> Path:
+    """Bars: organisations and those submitted, per label; line: average completion rate (%)."""
+    family = cjk_family()
+    with pyplot.rc_context({"font.family": family, "axes.unicode_minus": False}):
+        figure, left = pyplot.subplots(figsize=(max(6, len(labels) * 0.9), 4.5), dpi=120)
+        positions = range(len(labels))
+        left.bar([p - 0.2 for p in positions], orgs, width=0.4, label=m.CHART_ORGS, color="#9DC3E6")
+        left.bar([p + 0.2 for p in positions], submitted, width=0.4, label=m.CHART_SUBMITTED, color="#2E75B6")
+        left.set_xticks(list(positions), labels, rotation=30 if len(labels) > 6 else 0)
+        right = left.twinx()
+        right.plot(list(positions), [share * 100 for share in shares], color="#C00000", marker="o",
+                   label=m.CHART_SHARE)
+        right.set_ylim(0, 100)
+        left.set_title(title)
+        handles = left.get_legend_handles_labels()[0] + right.get_legend_handles_labels()[0]
+        left.legend(handles, [h.get_label() for h in handles], loc="upper left", fontsize=8)
+        figure.tight_layout()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        figure.savefig(path)
+        pyplot.close(figure)
+    return path

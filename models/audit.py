@@ -1,0 +1,17 @@
+"""Every admin command, who ran it, where and with what outcome (`flask --app app audit` prints it)."""
+from __future__ import annotations
+
+from peewee import CharField, DateTimeField
+
+from models.db import BaseModel
+
+OK, REFUSED, UNKNOWN, USAGE, FAILED = "ok", "refused", "unknown", "usage", "failed"
+
+
+class AuditEntry(BaseModel):
+    at = DateTimeField(index=True)
+    userid = CharField(max_length=64, index=True)
+    place = CharField(max_length=128)           # "group:<chat id>", "robot", or "app"
+    command = CharField(max_length=32)          # the command's name ("" when unknown)
+    text = CharField(max_length=255)            # what was typed, cut to fit
+    outcome = CharField(max_length=16)          # ok | refused | unknown | usage | failed
