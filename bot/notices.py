@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime
 
-from bot import outbound
+from bot import outbound, render
 from handlers import messages
 from handlers.replies import Markdown, Text
+from handlers.report_views import split_text
 from models import OutboxMessage
 from models.directory import admins
 
@@ -18,10 +19,13 @@ def admin_userids(config) -> list[str]:
 
 def notify_admins(config, key: str, text: str, at: datetime.datetime) -> list[OutboxMessage]:
     """Queue `text` for every admin and the admin group, once per `key` (inside the caller's
-    transaction); returns the new rows, for Outbox.kick."""
-    rows = [outbound.enqueue(f"{key}:{userid}", "app", userid, Text(text), at) for userid in admin_userids(config)]
+    transaction), in as many messages as it takes; returns the new rows, for Outbox.kick."""
+    chunks = split_text(text, render.TEXT_LIMIT_BYTES - 48)
+    rows = [outbound.enqueue(f"{key}:{userid}" + (f":{i}" if i else ""), "app", userid, Text(chunk), at)
+            for userid in admin_userids(config) for i, chunk in enumerate(chunks)]
     if config.admin_group.webhook_key:
-        rows.append(outbound.enqueue(f"{key}:group", "group", outbound.GROUP, Markdown(text), at))
+        rows += [outbound.enqueue(f"{key}:group" + (f":{i}" if i else ""), "group", outbound.GROUP, Markdown(chunk), at)
+                 for i, chunk in enumerate(split_text(text, render.GROUP_LIMIT_BYTES - 48))]
     return [row for row in rows if row is not None]
 
 

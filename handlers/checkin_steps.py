@@ -248,12 +248,13 @@ def on_department(s: Session, text: str) -> str | None:
     if not text.isdecimal() or int(text) > len(choices):
         return s.say(m.HINT_DEPARTMENT)
     chosen = choices[int(text) - 1] if int(text) else None
+    cards = []
     if chosen:
         Feedback.update(department=chosen).where(Feedback.id == s.conv.feedback_id).execute()
-        routed = Feedback.get_by_id(s.conv.feedback_id)
-        s.replies += feedback_route(routed, s.person.org.name, s.report.period)
+        cards = feedback_route(Feedback.get_by_id(s.conv.feedback_id), s.person.org.name, s.report.period)
     s.conv.feedback, s.conv.step = None, FEEDBACK
-    return s.say(m.DEPARTMENT_SET.format(department=chosen.name) if chosen else m.FEEDBACK_MORE)
+    s.say(m.DEPARTMENT_SET.format(department=chosen.name) if chosen else m.FEEDBACK_MORE)
+    s.replies += cards
 
 
 def summary_question(s: Session) -> str:

@@ -53,9 +53,14 @@ def urge_liaison(period: str, deadline, reports: list) -> str:
                                  orgs="\n".join(f"· {name}" for name in org_names(reports)))
 
 
-def supervise(period: str, close, reports: list) -> str:
-    return m.SUPERVISE.format(month=month_label(period), count=len(reports), close=day_label(close),
+def supervise(period: str, close, reports: list, stale_feedback: dict[str, int] | None = None) -> str:
+    """The orgs not submitted, by area; and, for the admins, departments' answers overdue."""
+    text = m.SUPERVISE.format(month=month_label(period), count=len(reports), close=day_label(close),
                               areas=by_area(reports))
+    if stale_feedback:
+        text += "\n" + m.SUPERVISE_FEEDBACK.format(days=m.FEEDBACK_DUE_DAYS, departments=" · ".join(
+            f"{name} {count} 条" for name, count in sorted(stale_feedback.items())))
+    return text
 
 
 def preview(period: str, day: datetime.date, orgs: int, per_type: dict, tasks: list[str]) -> str:

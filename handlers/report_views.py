@@ -9,6 +9,7 @@ from models.periods import split
 from models.report import ANSWERS, DEFERRED, DONE, IN_PROGRESS, NOT_DONE, SUBMITTED
 
 PRIMARY, SECONDARY = 1, 2
+BREAKS = ("、", "，", " ")         # where a too long line may be split
 SUMMARY_LINES = 8
 
 
@@ -23,6 +24,24 @@ def day_label(day: datetime.date | None) -> str:
 
 def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def split_text(text: str, limit: int) -> list[str]:
+    """Whole lines, each piece under `limit` bytes of UTF-8; a longer line is split after a 、，or
+    space where it can (a list of names is not cut through a name)."""
+    pieces, current = [], ""
+    for line in text.split("\n"):
+        while len(line.encode("utf-8")) > limit:
+            head = line.encode("utf-8")[:limit].decode("utf-8", errors="ignore")
+            cut = max(head.rfind(mark) for mark in BREAKS) + 1 or len(head)
+            pieces, current = pieces + [p for p in (current, line[:cut]) if p], ""
+            line = line[cut:]
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate.encode("utf-8")) > limit:
+            pieces.append(current)
+            candidate = line
+        current = candidate
+    return pieces + ([current] if current else [])
 
 
 def positions_text(positions: list[int]) -> str:

@@ -39,7 +39,8 @@ def bars_and_line(path: Path, title: str, labels: list[str], orgs: list[int], su
         right.set_ylim(0, 100)
         left.set_title(title)
         handles = left.get_legend_handles_labels()[0] + right.get_legend_handles_labels()[0]
-        left.legend(handles, [h.get_label() for h in handles], loc="upper left", fontsize=8)
+        left.legend(handles, [h.get_label() for h in handles], loc="upper center", bbox_to_anchor=(0.5, -0.12),
+                    ncol=3, fontsize=8, frameon=False)
         figure.tight_layout()
         path.parent.mkdir(parents=True, exist_ok=True)
         figure.savefig(path)

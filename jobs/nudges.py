@@ -9,6 +9,7 @@ step run twice, or by hand after the schedule, sends nobody a second message.
 """
 from __future__ import annotations
 
+import datetime
 import hashlib
 from collections import defaultdict
 
@@ -16,11 +17,12 @@ from bot import outbound
 from bot.notices import notify_admins
 from handlers import cycle_views
 from handlers.errors import UserError
+from handlers import messages as m
 from handlers.messages import NUDGE_NOT_OPEN
 from handlers.replies import Text
 from models import Period, database
 from models.checkin import PUBLISHED
-from models.cycle import area_liaisons, fillers, open_reports
+from models.cycle import area_liaisons, fillers, open_reports, stale_feedback
 from models.schedule import FOR_ALL
 
 
@@ -63,8 +65,9 @@ def nudge(services, period: str, step: str, group: str = FOR_ALL, dry_run: bool 
     with database.atomic():
         rows = [outbound.enqueue(key, "app", to, reply, at) for key, to, reply in messages]
         if step == "supervise":
+            stale = stale_feedback(at - datetime.timedelta(days=m.FEEDBACK_DUE_DAYS))
             rows += notify_admins(services.config, f"supervise:{period}:{group}:admins",
-                                  cycle_views.supervise(period, month.close_on, reports), at)
+                                  cycle_views.supervise(period, month.close_on, reports, stale), at)
     queued = [row for row in rows if row is not None]
     services.outbox.kick(queued)
     return {**counts, "queued": len(queued)}

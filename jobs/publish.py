@@ -18,6 +18,7 @@ from bot.notices import notify_admins
 from handlers import cycle_views, messages
 from handlers.errors import UserError
 from handlers.replies import CardUpdate
+from handlers.report_views import month_label
 from models import CycleStep, Entry, Org, OutboxMessage, Period, Report, Task, database
 from models.checkin import CLOSED, PUBLISHED, create_reports
 from models.cycle import SKIPPED, fillers, item_counts
@@ -138,9 +139,9 @@ def unpublish(services, period: str, by: str) -> dict:
     with database.atomic():
         month = Period.get_or_none(Period.key == period)
         if month is None or month.status != PUBLISHED:
-            raise UserError(messages.UNPUBLISH_NOT_PUBLISHED.format(month=period))
+            raise UserError(messages.UNPUBLISH_NOT_PUBLISHED.format(month=month_label(period)))
         if Entry.select().join(Report).where(Report.period == period, Entry.status.is_null(False)).exists():
-            raise UserError(messages.UNPUBLISH_TOO_LATE.format(month=period))
+            raise UserError(messages.UNPUBLISH_TOO_LATE.format(month=month_label(period)))
         cards = list(OutboxMessage.select().where(OutboxMessage.key.startswith(f"notice:{period}:")))
         withdrawn = [outbound.enqueue(f"unpublish:{period}:{row.id}", "app", row.recipient,
                                       CardUpdate(row.response_code, messages.CARD_WITHDRAWN), at)
@@ -151,6 +152,6 @@ def unpublish(services, period: str, by: str) -> dict:
         (CycleStep.update(status=SKIPPED, note=f"unpublished by {by}"[:255])
          .where(CycleStep.period == period, CycleStep.step == "publish").execute())
         notices = notify_admins(services.config, f"unpublish:{period}:admins",
-                                messages.UNPUBLISHED_NOTICE.format(month=period, who=by), at)
+                                messages.UNPUBLISHED_NOTICE.format(month=month_label(period), who=by), at)
     services.outbox.kick([row for row in withdrawn if row] + notices)
     return {"reports": reports, "cards": len([row for row in withdrawn if row])}

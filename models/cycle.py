@@ -7,8 +7,8 @@ import json
 from peewee import Case, CharField, DateTimeField, TextField, fn
 
 from models.db import BaseModel
-from models.directory import ROLE_DEPUTY, ROLE_LIAISON, ROLE_SECRETARY, Org, Person
-from models.report import OPEN, SUBMITTED, Entry, Report
+from models.directory import ROLE_DEPUTY, ROLE_LIAISON, ROLE_SECRETARY, Department, Org, Person
+from models.report import OPEN, SUBMITTED, Entry, Feedback, Report
 
 RUNNING, DONE, SKIPPED = "running", "done", "skipped"
 
@@ -105,3 +105,11 @@ def figures(period: str) -> dict:
         "items": [{"action": action, "task": task, "statuses": counts}
                   for (action, task), counts in sorted(items.items(), key=lambda kv: (kv[0][0] or 0, kv[0][1] or 0))],
     }
+
+
+def stale_feedback(before) -> dict[str, int]:
+    """Department name → difficulties and suggestions routed to it before `before`, still unanswered."""
+    rows = (Feedback.select(Department.name, fn.COUNT(Feedback.id)).join(Department)
+            .where(Feedback.created_at < before, Feedback.answer == "", Feedback.acknowledged_at.is_null())
+            .group_by(Department.name).tuples())
+    return dict(rows)

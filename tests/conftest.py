@@ -131,10 +131,10 @@ def phone(standin):
 
 
 @pytest.fixture
-def config(db_url, redis_url, standin) -> settings.Config:
-    """The demo configuration pointed at this test's database, Redis and stand-in."""
+def config(db_url, redis_url, standin, tmp_path) -> settings.Config:
+    """The demo configuration pointed at this test's database, Redis, stand-in and a folder of its own."""
     return standin.state.config.replace(
-        database={"url": db_url}, redis={"url": redis_url},
+        app={"files_dir": str(tmp_path / "files")}, database={"url": db_url}, redis={"url": redis_url},
         wecom={"api_base_url": f"{standin.url}/cgi-bin/", "timeout_seconds": 2},
         outbox={"backoff_seconds": 0})
 

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 import pytest
 
 from handlers.router import Context
-from models import Entry, EntryChange, Evidence, Feedback, Org, Period, Person, Report, database
+from models import Department, Entry, EntryChange, Evidence, Feedback, Org, Period, Person, Report, database
 from models.checkin import create_reports
 from models.clock import Clock
 from models.items import items_for_orgs
@@ -342,6 +342,27 @@ def test_a_month_still_open_takes_answers_until_it_closes(sec, clock, month):
     assert sec.send("我的月历")[0].startswith("2026年12月我的月历")      # the newer open month
     Period.update(status="closed").where(Period.key == "2026-12").execute()
     assert sec.send("我的月历")[0].startswith("2026年11月我的月历")      # the open one, though older
+
+
+def test_a_difficulty_reaches_its_department_and_the_answer_comes_back(sec, ctx, month):
+    department = Department.get(Department.name == "组织部")
+    Person.create(userid="dept-zzb", name="王芳", roles=["liaison"], department=department)
+    for text in ("开始", "1 1", "1", "1 1", "1", "1", "无"):
+        sec.send(text)
+    assert sec.send("党建经费紧张") == ["这条希望转给哪个部门？\n1 组织部\n2 宣传部\n0 不指定"]
+    routed = sec.send("1")
+    assert routed == ["已转给组织部。还有吗？没有请发“无”。", "→dept-zzb 卡片：【困难】哲学学院 · 2026年11月"]
+    liaison = Chat("dept-zzb", ctx)
+    feedback = Feedback.get()
+    liaison.expect([
+        (lambda c: c.click(f"fb-reply:{feedback.id}"), ["请写回复（发“取消”放弃）：党建经费紧张"]),
+        ("已协调专项经费，下周下达。", ["已回复，书记会收到。", "→dept-zzb 卡片更新：已回复",
+                                     "→sec01 组织部回复了您反映的“党建经费紧张”：已协调专项经费，下周下达。"]),
+        ("进度", ["组织部的月度任务（2026年11月）：\n· 报送主题教育总结：已完成 1\n· 毕业生就业帮扶：已完成 1"]),
+    ])
+    answered = Feedback.get()
+    assert (answered.answer, answered.answered_by.userid, answered.is_open) == ("已协调专项经费，下周下达。", "dept-zzb", False)
+    assert liaison.click(f"fb-ack:{feedback.id + 99}") == ["卡片更新：已过期", "这张卡片已过期。请点最新的一张，或发“继续”。"]
 
 
 @pytest.mark.parametrize("userid, reply", [

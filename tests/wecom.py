@@ -58,7 +58,8 @@ def event_xml(user: str, event: str, key: str = "", task_id: str = "", created: 
 
 
 def robot_json(user: str, content: str, msg_id: str = "robot-1", chat_id: str = "admin-group",
-               response_url: str = "http://127.0.0.1:9/cgi-bin/aibot/response?response_code=RC") -> str:
-    return json.dumps({"msgid": msg_id, "aibotid": "bot", "chatid": chat_id, "chattype": "group",
+               response_url: str = "http://127.0.0.1:9/cgi-bin/aibot/response?response_code=RC",
+               chat_type: str = "group") -> str:
+    return json.dumps({"msgid": msg_id, "aibotid": "bot", "chatid": chat_id, "chattype": chat_type,
                        "from": {"userid": user}, "response_url": response_url, "msgtype": "text",
                        "text": {"content": f"@月报助手 {content}"}}, ensure_ascii=False)

@@ -17,7 +17,7 @@ from handlers import messages as m
 from handlers.errors import UserError
 from handlers.registry import EVERYONE, LIAISONS, SLASHES, Registry
 from handlers.replies import Background, Outgoing, Text
-from handlers.report_views import clip
+from handlers.report_views import clip, split_text
 from models import AuditEntry, Person
 from models.audit import OK, REFUSED, UNKNOWN, USAGE
 from models.directory import ROLE_LIAISON, admins
@@ -69,31 +69,15 @@ class Call:
         if len(text.encode("utf-8")) <= (GROUP_BYTES if self.in_group else CHAT_BYTES):
             return [Text(text)]
         chunks = split_text(text, CHAT_BYTES)
+        if not self.in_group:
+            return [Text(chunk) for chunk in chunks]
         private = [Outgoing(to=self.person.userid, reply=Text(chunk)) for chunk in chunks]
-        if self.in_group:
-            return [Text(split_text(text, GROUP_BYTES)[0] + "\n" + m.REST_IN_CHAT)] + private
-        return private
+        return [Text(split_text(text, GROUP_BYTES)[0] + "\n" + m.REST_IN_CHAT)] + private
 
     def background(self, job: str, note: str, **kwargs) -> list:
         """Queue `job` with the asker as `to`; say so (and, in the group, where the result will go)."""
         where = m.RESULT_IN_CHAT if self.in_group else ""
         return [Text(note + where), Background(job, {**kwargs, "to": self.person.userid})]
-
-
-def split_text(text: str, limit: int) -> list[str]:
-    """Whole lines, each piece under `limit` bytes of UTF-8 (a longer line is split by characters)."""
-    pieces, current = [], ""
-    for line in text.split("\n"):
-        while len(line.encode("utf-8")) > limit:
-            cut = len(line.encode("utf-8")[:limit].decode("utf-8", errors="ignore"))
-            pieces, current = pieces + [p for p in (current, line[:cut]) if p], ""
-            line = line[cut:]
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate.encode("utf-8")) > limit:
-            pieces.append(current)
-            candidate = line
-        current = candidate
-    return pieces + ([current] if current else [])
 
 
 def allowed(who: str, person: Person, ctx) -> bool:
