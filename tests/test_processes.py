@@ -1,5 +1,6 @@
 """The long-running pieces outlive Redis going away and coming back: the cron registers again and goes
-on enqueueing, the worker's scheduler (delayed retries) comes back, nobody restarts anything by hand."""
+on enqueueing, the worker (whose RQ loop ends when Redis goes away in the middle of a job) and its
+scheduler (delayed retries) come back, nobody restarts anything by hand."""
 import datetime
 import os
 import signal
@@ -48,12 +49,15 @@ def test_cron_and_worker_outlive_a_redis_restart(tmp_path):
     client = redis_lib.Redis.from_url(url)
     try:
         wait_until(lambda: CronScheduler.all(client), 20, "the cron registers")
-        redis_process.kill()
+        busy = Queue("yuebao", connection=client).enqueue("time.sleep", 2)
+        wait_until(lambda: busy.get_status(refresh=True) == "started", 20, "the worker takes a job")
+        redis_process.kill()                            # mid-job: RQ's own loop ends when the job does
         redis_process.wait()
         time.sleep(processes.BEAT_SECONDS * 2)          # long enough for the cron to wake into the outage
         redis_process, _ = redis_server.start(tmp_path / "redis", port)
         wait_until(lambda: CronScheduler.all(client), 30, "the cron registers again in the new Redis")
-        assert [piece.poll() for piece in pieces] == [None, None]
+        assert [piece.poll() for piece in pieces] == [None, None], [piece.stdout.read() for piece in pieces
+                                                                   if piece.poll() is not None]
         job = Queue("yuebao", connection=client).enqueue_in(datetime.timedelta(seconds=1), "jobs.outbox.sweep")
         wait_until(lambda: job.get_status(refresh=True) == "finished", 30,
                    "a delayed job runs: the worker's scheduler is back")
@@ -63,4 +67,5 @@ def test_cron_and_worker_outlive_a_redis_restart(tmp_path):
         outputs = [piece.communicate(timeout=20)[0] for piece in pieces]
         redis_process.kill()
     assert "cron: Redis unreachable" in outputs[0]
+    assert "worker: its loop ended" in outputs[1]
     assert [piece.returncode for piece in pieces] == [0, 0], outputs
