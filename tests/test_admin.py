@@ -79,14 +79,14 @@ def outcome(reply: str) -> str:
     return "refused" if "仅限党委办公室管理员使用" in reply else "ok"
 
 
-@pytest.mark.parametrize("role", list(ROLES))
-@pytest.mark.parametrize("where", ["group", "robot 1:1"])
-def test_who_may_run_what_in_the_group_and_the_robots_chat(published, role, where):
-    send = published.group if where == "group" else published.robot_chat
-    got = {command: outcome(send(ROLES[role], command)) for command in ALLOWED[role]}
-    assert got == ALLOWED[role]
-    if role != "stranger":
-        assert AuditEntry.select().where(AuditEntry.userid == ROLES[role]).count() == len(ALLOWED[role])
+def test_who_may_run_what_in_the_group_and_the_robots_chat(published):
+    for send in (published.group, published.robot_chat):
+        got = {role: {command: outcome(send(userid, command)) for command in ALLOWED[role]}
+               for role, userid in ROLES.items()}
+        assert got == ALLOWED, send.__name__
+    for role, userid in ROLES.items():
+        expected = 0 if role == "stranger" else 2 * len(ALLOWED[role])
+        assert AuditEntry.select().where(AuditEntry.userid == userid).count() == expected, role
 
 
 def test_in_the_apps_chat_admins_run_commands_and_secretaries_fill_in(published):
