@@ -8,9 +8,9 @@ import sys
 import time
 from pathlib import Path
 
-import psutil
 import pytest
 from redis import Redis
+from rq import Worker
 from rq.cron import CronScheduler
 
 from models import Period
@@ -101,30 +101,20 @@ def test_up_runs_everything_and_ctrl_c_or_kill_stops_it_cleanly(tmp_path, stop):
         # killed between a send and its lock's release, a worker leaves that person's deliveries waiting
         # for the lock to expire (issue 12 makes that wait short); here it is killed between jobs
         assert wait_for(lambda: not any(redis.scan_iter("yuebao:outbox:recipient:*")))
-        worker = piece_named(process, "worker")
-        worker.kill()                                           # up starts it again
-        assert wait_for(lambda: piece_named(process, "worker").pid != worker.pid)
+        [worker] = Worker.all(connection=redis)
+        os.kill(worker.pid, signal.SIGKILL)                     # up starts it again
+        assert wait_for(lambda: any(w.pid != worker.pid for w in Worker.all(connection=redis)))
         phone.click(secretary, notice["card"]["task_id"], notice["card"]["buttons"][0]["key"])
         assert wait_for(lambda: any((m["card"] or {}).get("title", "").startswith("第 1/")
                                     for m in phone.messages(userid=secretary, after=notice["seq"])))
     finally:
         stop(process)
         output = process.communicate(timeout=30)[0]
+        print("".join(lines) + output)              # shown when the test fails
     assert process.returncode == 0, output
     assert "stopping" in output and "Traceback" not in output, output
     assert "worker exited with status -9; starting it again in 1 s" in output
     assert (tmp_path / "data" / "yuebao.db").exists()
-
-
-def piece_named(up, name: str):
-    """The process `up` runs for a piece (its command line names it)."""
-    for child in psutil.Process(up.pid).children(recursive=True):
-        try:
-            if name in child.cmdline() and child.status() != psutil.STATUS_ZOMBIE:
-                return child
-        except psutil.Error:                        # gone, or a zombie not reaped yet
-            continue
-    return psutil.Process(up.pid)
 
 
 def wait_for(check, seconds: float = 20) -> bool:
