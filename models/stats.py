@@ -4,7 +4,7 @@
     month_figures(period)   submitted / late / missing; each org's share of applicable items done;
                             the monthly-task distribution; by category; items most often left; targets
     feedback_figures(...)   highlights / difficulties / suggestions, by department, answered or open
-    year_figures(year)      the month figures of each month, and each org's share month by month
+    year_figures(year)      each month's organisation figures, and each org's share month by month
 """
 from __future__ import annotations
 
@@ -66,49 +66,94 @@ class MonthFigures:
 
 
 def month_figures(period: str) -> MonthFigures:
-    figures = MonthFigures(period)
-    reports = list(Report.select(Report, Org).join(Org).where(Report.period == period))
-    figures.orgs = len(reports)
-    figures.submitted = sum(1 for r in reports if r.status == SUBMITTED)
-    figures.late = sum(1 for r in reports if r.status == SUBMITTED and r.late)
-    figures.missing = figures.orgs - figures.submitted
-    code = {r.id: r.org.code for r in reports}
-    rows = list(Entry.select(Entry.report, Entry.status, Entry.amount, Entry.prior_amount, Action.id, Action.title,
-                             Action.category, Action.target, Task.id, Task.title)
-                .join(Report).switch(Entry).join(Action, JOIN.LEFT_OUTER).switch(Entry).join(Task, JOIN.LEFT_OUTER)
-                .where(Report.period == period).tuples())
-    done, applicable, deferred, task_done = Counter(), Counter(), Counter(), Counter()
-    categories, left = defaultdict(lambda: [0, 0]), Counter()
-    reached, counted = defaultdict(set), defaultdict(set)
-    for report, status, amount, prior, action, action_title, category, target, task, task_title in rows:
-        title = action_title or task_title
-        if status != NOT_APPLICABLE:
-            applicable[report] += 1
-            categories[category or "月度任务"][1] += 1
-        if status == DONE:
-            done[report] += 1
-            categories[category or "月度任务"][0] += 1
-            if task:
-                task_done[report] += 1
-        if status == DEFERRED:
-            deferred[report] += 1
-        if status in (DEFERRED, NOT_DONE):
-            left[title] += 1
-        if target:
-            counted[(title, target)].add(report)
-            if (prior or 0) + (amount if amount is not None else 1 if status == DONE else 0) >= target:
-                reached[(title, target)].add(report)
-    figures.shares = {code[r]: done[r] / applicable[r] for r in code if applicable[r]}
-    figures.deferred = {code[r]: deferred[r] for r in code if deferred[r]}
-    figures.tasks = Task.select().where(Task.period == period).count()
-    figures.task_threshold = math.ceil(figures.tasks * TASK_SHARE)
-    figures.orgs_over_threshold = sum(1 for r in code if figures.tasks and task_done[r] >= figures.task_threshold)
-    order = {name: i for i, name in enumerate((*CATEGORIES, "月度任务"))}
-    figures.categories = {c: tuple(v) for c, v in sorted(categories.items(), key=lambda kv: order.get(kv[0], 99))}
-    figures.most_left = left.most_common(5)
-    figures.targets = [(title, target, len(reached[(title, target)]), len(orgs))
-                       for (title, target), orgs in sorted(counted.items())]
+    figures = _figures(Report.period == period).get(period, MonthFigures(period))
+    if not figures.orgs:
+        _count_tasks({period: figures})
     return figures
+
+
+def _figures(which, by_item: bool = True) -> dict[str, MonthFigures]:
+    """The figures of every period whose reports `which` selects, counted by the database: a year
+    is 3 M entries for 5,000 organisations, too many to bring into Python."""
+    months: dict[str, MonthFigures] = {}
+    orgs: dict[int, tuple[MonthFigures, str]] = {}                  # report id → its month, its org's code
+    for report, period, status, late, code in (Report.select(Report.id, Report.period, Report.status, Report.late,
+                                                             Org.code).join(Org).where(which).tuples()):
+        figures = months.setdefault(period, MonthFigures(period))
+        figures.orgs += 1
+        figures.submitted += status == SUBMITTED
+        figures.late += bool(status == SUBMITTED and late)
+        orgs[report] = (figures, code)
+    for figures in months.values():
+        figures.missing = figures.orgs - figures.submitted
+    _count_tasks(months)
+    _count_orgs(which, orgs)
+    if by_item:
+        _count_items(which, months)
+    return months
+
+
+def _when(condition) -> Case:
+    return Case(None, [(condition, 1)], 0)
+
+
+def _count_tasks(months: dict[str, MonthFigures]) -> None:
+    tasks = dict(Task.select(Task.period, fn.COUNT(Task.id)).where(Task.period.in_(list(months)))
+                 .group_by(Task.period).tuples())
+    for period, figures in months.items():
+        figures.tasks = tasks.get(period, 0)
+        figures.task_threshold = math.ceil(figures.tasks * TASK_SHARE)
+
+
+def _count_orgs(which, orgs: dict[int, tuple[MonthFigures, str]]) -> None:
+    """Each org's share of applicable items done, its deferred items, and whether it did enough tasks."""
+    counts = {report: rest for report, *rest in (
+        Entry.select(Entry.report, fn.SUM(_when(Entry.status == DONE)),
+                     fn.SUM(Case(None, [(Entry.status == NOT_APPLICABLE, 0)], 1)),
+                     fn.SUM(_when(Entry.status == DEFERRED)),
+                     fn.SUM(_when((Entry.status == DONE) & Entry.task.is_null(False))))
+        .join(Report).where(which).group_by(Entry.report).tuples())}
+    for report, (figures, code) in orgs.items():                  # in the order of the reports
+        done, applicable, deferred, tasks_done = counts.get(report, (0, 0, 0, 0))
+        if applicable:
+            figures.shares[code] = done / applicable
+        if deferred:
+            figures.deferred[code] = deferred
+        if figures.tasks and tasks_done >= figures.task_threshold:
+            figures.orgs_over_threshold += 1
+
+
+def _count_items(which, months: dict[str, MonthFigures]) -> None:
+    """By category, the items most often left, and the quantified actions against their target."""
+    actions = {a.id: a for a in Action.select(Action.id, Action.title, Action.category, Action.target)}
+    tasks = dict(Task.select(Task.id, Task.title).where(Task.period.in_(list(months))).tuples())
+    done = _when(Entry.status == DONE)
+    reached = _when(fn.COALESCE(Entry.prior_amount, 0) + fn.COALESCE(Entry.amount, done) >= Action.target)
+    rows = (Entry.select(Report.period, Entry.action, Entry.task, Entry.status, fn.COUNT(Entry.id), fn.SUM(reached))
+            .join(Report).switch(Entry).join(Action, JOIN.LEFT_OUTER)
+            .where(which).group_by(Report.period, Entry.action, Entry.task, Entry.status).tuples())
+    categories = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    left, counted, reaching = defaultdict(Counter), defaultdict(Counter), defaultdict(Counter)
+    for period, action_id, task_id, status, count, reached_count in rows:
+        action = actions.get(action_id)
+        title = action.title if action else tasks.get(task_id, "")
+        category = action.category if action else "月度任务"
+        if status != NOT_APPLICABLE:
+            categories[period][category][1] += count
+        if status == DONE:
+            categories[period][category][0] += count
+        if status in (DEFERRED, NOT_DONE):
+            left[period][title] += count
+        if action and action.target:
+            counted[period][(title, action.target)] += count
+            reaching[period][(title, action.target)] += int(reached_count or 0)
+    order = {name: i for i, name in enumerate((*CATEGORIES, "月度任务"))}
+    for period, figures in months.items():
+        figures.categories = {c: tuple(v) for c, v in sorted(categories[period].items(),
+                                                              key=lambda kv: order.get(kv[0], 99))}
+        figures.most_left = sorted(left[period].items(), key=lambda kv: (-kv[1], kv[0]))[:5]
+        figures.targets = [(title, target, reaching[period][(title, target)], orgs)
+                           for (title, target), orgs in sorted(counted[period].items())]
 
 
 @dataclass
@@ -119,21 +164,24 @@ class FeedbackFigures:
 
 
 def feedback_figures(periods: list[str], department: int | None = None) -> FeedbackFigures:
-    query = Feedback.select(Feedback, Department).join(Report).switch(Feedback).join(Department, JOIN.LEFT_OUTER)
-    query = query.where(Report.period.in_(periods))
+    still_open = fn.SUM(_when((Feedback.answer == "") & Feedback.acknowledged_at.is_null()))
+    query = (Feedback.select(Feedback.kind, Department.name, fn.COUNT(Feedback.id), still_open)
+             .join(Report).switch(Feedback).join(Department, JOIN.LEFT_OUTER)
+             .where(Report.period.in_(periods)).group_by(Feedback.kind, Department.name))
     if department is not None:
         query = query.where(Feedback.department == department)
-    rows = list(query)
-    by_department = defaultdict(lambda: [0, 0])
-    for row in rows:
-        if row.department_id:
-            by_department[row.department.name][0 if not row.is_open else 1] += 1
-    return FeedbackFigures(dict(Counter(row.kind for row in rows)), len(rows),
+    kinds, by_department = Counter(), defaultdict(lambda: [0, 0])
+    for kind, name, count, open_count in query.tuples():
+        kinds[kind] += count
+        if name is not None:
+            by_department[name][0] += count - open_count
+            by_department[name][1] += open_count
+    return FeedbackFigures(dict(kinds), sum(kinds.values()),
                            {name: tuple(v) for name, v in sorted(by_department.items())})
 
 
 def year_figures(year: int) -> list[MonthFigures]:
-    """The figures of each month of the year that has reports, in order."""
-    months = [p for (p,) in Report.select(Report.period).distinct()
-              .where(Report.period.startswith(f"{year:04d}-")).order_by(Report.period).tuples()]
-    return [month_figures(period) for period in months]
+    """Each month of the year that has reports, in order: its organisations' figures (submitted, late,
+    missing, shares, deferred, tasks); the figures by item are month_figures' alone."""
+    months = _figures(Report.period.startswith(f"{year:04d}-"), by_item=False)
+    return [months[period] for period in sorted(months)]
