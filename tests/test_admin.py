@@ -73,10 +73,24 @@ ALLOWED = {
 }
 
 
+# role → what a wrong month and a mistyped command get
+WRONG = {
+    "admin": {"进度 2026-13": "usage", "进渡": "did you mean"},
+    "area liaison": {"进度 2026-13": "usage", "进渡": "did you mean"},
+    "department liaison": {"进度 2026-13": "usage", "进渡": "did you mean"},
+    "secretary": {"进度 2026-13": "refused", "进渡": "did you mean"},
+    "stranger": {"进度 2026-13": "unknown", "进渡": "unknown"},
+}
+
+
 def outcome(reply: str) -> str:
     if reply == messages.UNKNOWN_USER:
         return "unknown"
-    return "refused" if "仅限党委办公室管理员使用" in reply else "ok"
+    if "仅限党委办公室管理员使用" in reply:
+        return "refused"
+    if reply.startswith("“2026-13”不是月份") and "\n例：进度" in reply:
+        return "usage"
+    return "did you mean" if reply == "没有“进渡”这个命令。您是不是要找：进度？" else "ok"
 
 
 def test_who_may_run_what_in_the_group_and_the_robots_chat(published):
@@ -87,6 +101,9 @@ def test_who_may_run_what_in_the_group_and_the_robots_chat(published):
     for role, userid in ROLES.items():
         expected = 0 if role == "stranger" else 2 * len(ALLOWED[role])
         assert AuditEntry.select().where(AuditEntry.userid == userid).count() == expected, role
+    for send in (published.group, published.robot_chat):
+        got = {role: {typed: outcome(send(userid, typed)) for typed in WRONG[role]} for role, userid in ROLES.items()}
+        assert got == WRONG, send.__name__
 
 
 def test_in_the_apps_chat_admins_run_commands_and_secretaries_fill_in(published):
