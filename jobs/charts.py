@@ -10,6 +10,7 @@ matplotlib.use("Agg")           # no screen: draw into files
 
 import mplfonts  # noqa: E402
 from matplotlib import font_manager, pyplot  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from handlers import messages as m  # noqa: E402
 
@@ -33,6 +34,7 @@ def bars_and_line(path: Path, title: str, labels: list[str], orgs: list[int], su
         left.bar([p - 0.2 for p in positions], orgs, width=0.4, label=m.CHART_ORGS, color="#9DC3E6")
         left.bar([p + 0.2 for p in positions], submitted, width=0.4, label=m.CHART_SUBMITTED, color="#2E75B6")
         left.set_xticks(list(positions), labels, rotation=30 if len(labels) > 6 else 0)
+        left.yaxis.set_major_locator(MaxNLocator(integer=True))        # organisations come whole
         right = left.twinx()
         right.plot(list(positions), [share * 100 for share in shares], color="#C00000", marker="o",
                    label=m.CHART_SHARE)
