@@ -27,6 +27,14 @@ def parse_xml(text: str | bytes) -> dict:
     return root
 
 
+def parse_json(text: str | bytes):
+    """JSON, or MalformedMessage: also for nesting too deep for Python's parser (RecursionError)."""
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        raise MalformedMessage("not JSON") from None
+
+
 def _required(fields: dict, name: str) -> str:
     value = fields.get(name)
     if not isinstance(value, str) or not value.strip():
@@ -71,10 +79,7 @@ def from_app_xml(plaintext: str) -> Inbound:
 
 def from_robot_json(plaintext: str) -> Inbound:
     """A decrypted message of the intelligent robot (group @-mention or 1:1)."""
-    try:
-        payload = json.loads(plaintext)
-    except ValueError:
-        raise MalformedMessage("not JSON") from None
+    payload = parse_json(plaintext)
     if not isinstance(payload, dict):
         raise MalformedMessage("not a JSON object")
     sender = payload.get("from")

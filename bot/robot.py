@@ -5,14 +5,14 @@ import json
 
 from flask import Blueprint, Response, request
 
-from bot.inbound import MalformedMessage, from_robot_json
+from bot.inbound import MalformedMessage, from_robot_json, parse_json
 from bot.webhook import receive, services, verify
 
 bp = Blueprint("robot", __name__)
 
 
 def json_encrypt() -> str:
-    body = request.get_json(silent=True)
+    body = parse_json(request.get_data())
     encrypt = body.get("encrypt") if isinstance(body, dict) else None
     if not isinstance(encrypt, str) or not encrypt:
         raise MalformedMessage("body is not {\"encrypt\": …}")

@@ -195,11 +195,18 @@ def test_robot_retry_acts_once(client, robot, people):
     assert InboundMessage.select().count() == 1
 
 
-@pytest.mark.parametrize("body, status", [("not json", 400), ('{"encrypt": 5}', 400), ("[]", 400)])
-def test_robot_malformed(client, robot, body, status):
+@pytest.mark.parametrize("body, status", [("not json", 400), ('{"encrypt": 5}', 400), ("[]", 400),
+                                          ("[" * 100_000, 400), ('{"encrypt": ' + "[" * 100_000, 400)])
+def test_robot_malformed(client, robot, body, status, caplog):
     _, query = robot.envelope("x")
     response = client.post("/wecom/robot", query_string=query, data=body, content_type="application/json")
     assert response.status_code == status
+    assert "Traceback" not in caplog.text and len(caplog.records) == 1       # one line, no flood
+
+
+def test_robot_deep_nesting_inside_a_signed_message_is_400(client, robot, people):
+    response = post_robot(client, robot, '{"msgid": ' + "[" * 100_000)
+    assert response.status_code == 400 and InboundMessage.select().count() == 0
 
 
 def test_robot_wrong_signature_is_403(client, robot, people):
