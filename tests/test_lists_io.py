@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 import settings
 from models import Action, Department, Org, Person, Task
@@ -129,6 +129,32 @@ def test_export_then_import_changes_nothing(base, tmp_path, directory, suffix):
         result = import_file(kind, path, directory, progress=False)
         assert result.ok and not result.changed, (kind, result.summary(), result.errors)
     assert snapshot() == before
+
+
+FORMULAS = ['=HYPERLINK("http://evil.example","点我")', "=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(A1)",
+            "'引号开头"]
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_exported_names_never_run_as_formulas_and_import_back(base, tmp_path, directory, suffix):
+    for code, name in zip(("XY01", "XY02", "YY01"), FORMULAS):
+        Org.update(name=name).where(Org.code == code).execute()
+    Department.update(name=FORMULAS[4]).where(Department.name == "学工部").execute()
+    Person.update(name=FORMULAS[5]).where(Person.userid == "sec-xy01").execute()
+    before = snapshot()
+    for kind in IMPORT_ORDER:
+        path = tmp_path / f"export-{kind}{suffix}"
+        export_file(kind, path)
+        if suffix == ".xlsx":
+            cells = [cell for row in load_workbook(path).worksheets[0].iter_rows() for cell in row]
+            assert all(cell.data_type != "f" for cell in cells), kind
+        else:
+            assert not any(line.startswith(("=", "+", "-", "@")) or any(f",{c}" in line for c in "=+-@")
+                           for line in path.read_text(encoding="utf-8-sig").splitlines()), kind
+        result = import_file(kind, path, directory, progress=False)
+        assert result.ok and not result.changed, (kind, result.summary(), result.errors)
+    assert snapshot() == before
+    assert Org.get(Org.code == "XY01").name == FORMULAS[0]
 
 
 def test_reimport_updates_in_place(base, tmp_path, directory):

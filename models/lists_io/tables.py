@@ -3,6 +3,10 @@
 Excel in China saves CSV as GBK; we read GBK through its superset GB18030 and write CSV as UTF-8
 with a BOM, which Excel opens correctly. Cells come back as stripped text, whatever Excel made
 of them (numbers, dates).
+
+Nothing exported runs as a formula: in .xlsx text is written as text even when it starts with "=";
+in .csv a cell starting with = + - @ (or with the quote itself) gets a leading ' that spreadsheet
+programs show as text, and that reading a .csv removes again, so an export imports back unchanged.
 """
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ import zipfile
 from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
@@ -21,6 +26,8 @@ SUFFIXES = (".xlsx", ".csv")
 MAX_COLUMN_WIDTH = 60
 
 Row = tuple[int, dict[str, str]]     # (row number as Excel shows it, header → cell text)
+FORMULA_START = ("=", "+", "-", "@")    # what spreadsheet programs may take for a formula
+QUOTE = "'"
 
 
 class TableError(Exception):
@@ -87,7 +94,7 @@ def decode(data: bytes) -> str:
 
 def _read_csv(path: Path) -> list[list[str]]:
     text = decode(path.read_bytes())
-    return list(csv.reader(io.StringIO(text, newline="")))
+    return [[cell.removeprefix(QUOTE) for cell in row] for row in csv.reader(io.StringIO(text, newline=""))]
 
 
 def write_table(path: Path, headers: tuple[str, ...], rows: list[list]) -> None:
@@ -100,7 +107,7 @@ def write_table(path: Path, headers: tuple[str, ...], rows: list[list]) -> None:
         with path.open("w", encoding="utf-8-sig", newline="") as stream:
             writer = csv.writer(stream)
             writer.writerow(headers)
-            writer.writerows(["" if value is None else value for value in row] for row in rows)
+            writer.writerows([_csv_cell(value) for value in row] for row in rows)
         return
     _write_xlsx(path, headers, rows)
 
@@ -114,8 +121,23 @@ def _write_xlsx(path: Path, headers: tuple[str, ...], rows: list[list]) -> None:
     sheet.freeze_panes = "A2"
     sheet.append(list(headers))
     for row in rows:
-        sheet.append(row)
+        sheet.append([_text_cell(sheet, value) if isinstance(value, str) and value.startswith("=") else value
+                      for value in row])
     workbook.save(path)
+
+
+def _text_cell(sheet, value: str) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"                # openpyxl takes a leading "=" for a formula
+    return cell
+
+
+def _csv_cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith((*FORMULA_START, QUOTE)):
+        return QUOTE + value
+    return value
 
 
 def _width(value) -> int:
