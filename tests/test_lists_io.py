@@ -157,6 +157,13 @@ def test_exported_names_never_run_as_formulas_and_import_back(base, tmp_path, di
     assert Org.get(Org.code == "XY01").name == FORMULAS[0]
 
 
+def test_nul_and_control_characters_are_not_stored(db, tmp_path, directory):
+    load(tmp_path, directory, "departments", DEPARTMENTS)
+    orgs = [{**row, "名称": "集成\x00电路\x07学院"} if row["编号"] == "XY02" else row for row in ORGS]
+    assert load(tmp_path, directory, "orgs", orgs, ".csv").ok
+    assert Org.get(Org.code == "XY02").name == "集成电路学院"
+
+
 def test_reimport_updates_in_place(base, tmp_path, directory):
     orgs = [dict(ORGS[0], 名称="岭南学院(新)", 书记账号="sec-new", 书记姓名="孙新"), *ORGS[1:]]
     result = load(tmp_path, directory, "orgs", orgs)

@@ -2,7 +2,7 @@
 
 Excel in China saves CSV as GBK; we read GBK through its superset GB18030 and write CSV as UTF-8
 with a BOM, which Excel opens correctly. Cells come back as stripped text, whatever Excel made
-of them (numbers, dates).
+of them (numbers, dates), without control characters such as NUL.
 
 Nothing exported runs as a formula: in .xlsx text is written as text even when it starts with "=";
 in .csv a cell starting with = + - @ (or with the quote itself) gets a leading ' that spreadsheet
@@ -28,6 +28,7 @@ MAX_COLUMN_WIDTH = 60
 Row = tuple[int, dict[str, str]]     # (row number as Excel shows it, header → cell text)
 FORMULA_START = ("=", "+", "-", "@")    # what spreadsheet programs may take for a formula
 QUOTE = "'"
+CONTROL = dict.fromkeys([*(c for c in range(32) if chr(c) not in "\t\n\r"), 127])    # NUL and the like: dropped
 
 
 class TableError(Exception):
@@ -43,7 +44,7 @@ def cell_text(value) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return str(value).translate(CONTROL).strip()
 
 
 def read_table(path: Path) -> tuple[list[str], list[Row]]:
