@@ -1,6 +1,7 @@
 """The operating commands, run as a user runs them."""
 import datetime
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -114,6 +115,7 @@ def test_up_runs_everything_and_ctrl_c_or_kill_stops_it_cleanly(tmp_path, stop):
     assert process.returncode == 0, output
     assert "stopping" in output and "Traceback" not in output, output
     assert "worker exited with status -9; starting it again in 1 s" in output
+    assert "access_token=***" in output and not re.search(r"(access_token|corpsecret)=(?!\*\*\*)", output)
     assert (tmp_path / "data" / "yuebao.db").exists()
 
 
