@@ -186,6 +186,19 @@ def _by_type(key: str, value) -> dict:
     return checked
 
 
+SECRET_KEYS = ("secret", "token", "encoding_aes_key", "webhook_key")
+
+
+def _shown(key: str, value) -> str:
+    """A wrong value as an error may show it: never a secret, never the credentials in a URL."""
+    name = key.rsplit(".", 1)[-1]
+    if name in SECRET_KEYS:
+        return f"a value of type {type(value).__name__} (not shown)"
+    if name == "url" and isinstance(value, str):
+        return repr(value.split("://", 1)[0] + "://…") if "://" in value else "a value without a scheme (not shown)"
+    return repr(value)
+
+
 def _check_value(key: str, value, expected):
     if expected == "StepTime":
         return _step_time(key, value)
@@ -193,16 +206,16 @@ def _check_value(key: str, value, expected):
         return _by_type(key, value)
     if expected == "bool":
         if not isinstance(value, bool):
-            raise ConfigError(f"{key}: expected true or false, got {value!r}")
+            raise ConfigError(f"{key}: expected true or false, got {_shown(key, value)}")
     elif expected == "int":
         if isinstance(value, bool) or not isinstance(value, int):
-            raise ConfigError(f"{key}: expected an integer, got {value!r}")
+            raise ConfigError(f"{key}: expected an integer, got {_shown(key, value)}")
     elif expected == "str":
         if not isinstance(value, str):
-            raise ConfigError(f"{key}: expected a string, got {value!r}")
+            raise ConfigError(f"{key}: expected a string, got {_shown(key, value)}")
     elif expected == "list[str]":
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise ConfigError(f"{key}: expected a list of strings, got {value!r}")
+            raise ConfigError(f"{key}: expected a list of strings, got {_shown(key, value)}")
     return value
 
 
@@ -220,7 +233,7 @@ def _check_rules(config: Config) -> None:
         raise ConfigError("wecom.api_base_url: must end with '/'")
     url = config.database.url
     if not url.startswith(("sqlite://", "postgres://", "postgresql://")):
-        raise ConfigError(f"database.url: must start with sqlite:// or postgresql://, got {url!r}")
+        raise ConfigError(f"database.url: must start with sqlite:// or postgresql://, got {_shown('url', url)}")
     for key in ("publish_day", "remind_day"):
         if not 0 <= getattr(config.schedule, key) <= 28:
             raise ConfigError(f"schedule.{key}: must be a day from 1 to 28")
@@ -274,13 +287,13 @@ def _parse_env_value(key: str, raw: str, expected: str):
         raise ConfigError(f"{key}: a table; set it in the configuration file")
     if expected == "bool":
         if raw.lower() not in ("true", "false", "1", "0"):
-            raise ConfigError(f"{key}: expected true or false, got {raw!r}")
+            raise ConfigError(f"{key}: expected true or false, got {_shown(key, raw)}")
         return raw.lower() in ("true", "1")
     if expected == "int":
         try:
             return int(raw)
         except ValueError:
-            raise ConfigError(f"{key}: expected an integer, got {raw!r}") from None
+            raise ConfigError(f"{key}: expected an integer, got {_shown(key, raw)}") from None
     if expected == "list[str]":
         return [part.strip() for part in raw.split(",") if part.strip()]
     return raw

@@ -37,7 +37,9 @@ def test_environment_overrides_single_values(tmp_path):
     ('[nosuch]\nx = 1\n', "[nosuch]: unknown section"),
     ('[wecom]\nagent_id = "1000002"\n', "wecom.agent_id: expected an integer, got '1000002'"),
     ('[admins]\nuserids = "root"\n', "admins.userids: expected a list of strings, got 'root'"),
-    ('[database]\nurl = "mysql://x"\n', "database.url: must start with sqlite:// or postgresql://, got 'mysql://x'"),
+    ('[database]\nurl = "mysql://root:hunter2@db/x"\n',
+     "database.url: must start with sqlite:// or postgresql://, got 'mysql://…'"),
+    ('[wecom]\nsecret = 12345678\n', "wecom.secret: expected a string, got a value of type int (not shown)"),
     ('[wecom\n', "not valid TOML"),
     ('[app]\ntimezone = "Asia/Beijing"\n', "app.timezone: not a time zone name like Asia/Shanghai, got 'Asia/Beijing'"),
 ])
