@@ -5,6 +5,7 @@ import base64
 import binascii
 import hmac
 import struct
+import time
 
 from wechatpy.enterprise.crypto import PrpCrypto
 from wechatpy.enterprise.exceptions import InvalidCorpIdException
@@ -27,6 +28,26 @@ class ReceiverError(CryptoError):
     """Decrypted fine but addressed to another corp (receiveid mismatch). Answered with 403."""
 
     status = 403
+
+
+class StaleError(CryptoError):
+    """The callback's timestamp is too far from now: a replay, or not WeCom. Answered with 403."""
+
+    status = 403
+
+
+REPLAY_WINDOW_SECONDS = 600
+
+
+def check_fresh(timestamp: str) -> None:
+    """Refuse a signed callback stamped more than 10 minutes from now. WeCom stamps with real time,
+    so this compares with real time, not with the services' clock (which tests may set)."""
+    try:
+        stamp = int(timestamp)
+    except (TypeError, ValueError):
+        raise CryptoError("timestamp is not a number") from None
+    if abs(time.time() - stamp) > REPLAY_WINDOW_SECONDS:
+        raise StaleError(f"timestamp {stamp} is outside the {REPLAY_WINDOW_SECONDS} s window")
 
 
 class CallbackCrypto:

@@ -7,7 +7,7 @@ import secrets
 from flask import Blueprint, Response, abort, current_app, request
 
 from bot import dispatch, render
-from bot.crypto import CallbackCrypto, CryptoError
+from bot.crypto import CallbackCrypto, CryptoError, check_fresh
 from bot.inbound import MalformedMessage, from_app_xml, parse_xml
 
 log = logging.getLogger(__name__)
@@ -35,16 +35,20 @@ def verify(crypto: CallbackCrypto, what: str) -> Response:
     """URL verification: answer the decrypted echostr as plain text."""
     try:
         signature, timestamp, nonce, echostr = signed_args("msg_signature", "timestamp", "nonce", "echostr")
-        return Response(crypto.decrypt(signature, timestamp, nonce, echostr), mimetype="text/plain")
+        echo = crypto.decrypt(signature, timestamp, nonce, echostr)
+        check_fresh(timestamp)
+        return Response(echo, mimetype="text/plain")
     except (CryptoError, MalformedMessage) as exc:
         return reject(exc, what)
 
 
 def receive(crypto: CallbackCrypto, what: str, read_encrypt, parse, wrap) -> Response:
-    """decrypt → parse → dispatch → encrypted passive reply (or an empty 200)."""
+    """signature → decrypt → timestamp window → parse → dispatch → encrypted passive reply (or an empty 200)."""
     try:
         signature, timestamp, nonce = signed_args("msg_signature", "timestamp", "nonce")
-        inbound = parse(crypto.decrypt(signature, timestamp, nonce, read_encrypt()))
+        plaintext = crypto.decrypt(signature, timestamp, nonce, read_encrypt())
+        check_fresh(timestamp)
+        inbound = parse(plaintext)
     except (CryptoError, MalformedMessage) as exc:
         return reject(exc, what)
     plaintext = answer(inbound)

@@ -18,6 +18,7 @@ EVERYTHING = PRODUCT + ["standin", "bench", "tests"]
 CLOCK_READERS = {
     "models/clock.py": "the clock itself",
     "bot/pacing.py": "WeCom's per-minute limit is real time, counted in Redis by every process",
+    "bot/crypto.py": "the replay window: WeCom stamps its callbacks with real time",
 }
 WALL_CLOCK = re.compile(r"\b(?:datetime\.now|datetime\.utcnow|date\.today|time\.time|time\.time_ns)\(")
 

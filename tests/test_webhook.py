@@ -261,3 +261,20 @@ def test_a_lock_that_expired_and_was_taken_by_another_is_left_to_it(client, weco
     assert services.redis.get("yuebao:user:app:sec01") == b"another message's token"
     assert "expired before its release" in caplog.text
     assert OutboxMessage.select().count() == 1
+
+
+@pytest.mark.parametrize("age, status", [(9 * 60, 200), (-9 * 60, 200), (11 * 60, 403), (-11 * 60, 403),
+                                         (6 * 3600, 403), (400 * 86400, 403)])
+def test_a_callback_stamped_outside_ten_minutes_is_refused(client, wecom, robot, people, age, status, caplog):
+    encrypt, query = wecom.envelope(text_xml("sec-xy01", "1", msg_id=f"old{age}"), age=age)
+    assert client.post("/wecom/callback", query_string=query, data=wecom.xml_body(encrypt)).status_code == status
+    encrypt, query = robot.envelope(robot_json("dangwei01", "帮助", msg_id=f"old{age}"), age=age)
+    assert client.post("/wecom/robot", query_string=query, json={"encrypt": encrypt}).status_code == status
+    assert InboundMessage.select().count() == (2 if status == 200 else 0)
+    if status == 403:
+        assert "outside the 600 s window" in caplog.text
+
+
+def test_url_verification_outside_the_window_is_refused(client, wecom):
+    encrypt, query = wecom.envelope("echo", age=3600)
+    assert client.get("/wecom/callback", query_string={**query, "echostr": encrypt}).status_code == 403

@@ -16,14 +16,15 @@ class Caller:
     def __init__(self, token: str, aes_key: str, receive_id: str):
         self.crypto = CallbackCrypto(token, aes_key, receive_id)
 
-    def query(self, encrypt: str, **extra) -> dict:
-        timestamp, nonce = str(int(time.time())), secrets.token_hex(6)
+    def query(self, encrypt: str, age: int = 0, **extra) -> dict:
+        """Signed query arguments, stamped now (or `age` seconds ago, as WeCom's clock sees it)."""
+        timestamp, nonce = str(int(time.time()) - age), secrets.token_hex(6)
         return {"msg_signature": self.crypto.sign(timestamp, nonce, encrypt),
                 "timestamp": timestamp, "nonce": nonce, **extra}
 
-    def envelope(self, plaintext: str):
+    def envelope(self, plaintext: str, age: int = 0):
         encrypt, _ = self.crypto.encrypt(plaintext, "0", "0")
-        return encrypt, self.query(encrypt)
+        return encrypt, self.query(encrypt, age)
 
     def xml_body(self, encrypt: str) -> str:
         return xmltodict.unparse({"xml": {"ToUserName": "corp", "Encrypt": encrypt, "AgentID": "1"}},
