@@ -27,6 +27,11 @@ class InboundMessage(BaseModel):
         cls.insert(dedupe_key=dedupe_key, source=source, userid=userid, received_at=at,
                    passive_reply=passive_reply).execute()
 
+    @classmethod
+    def forget_before(cls, moment) -> int:
+        """Drop the callbacks received before `moment`; returns how many."""
+        return cls.delete().where(cls.received_at < moment).execute()
+
 
 class OutboxMessage(BaseModel):
     """One message to deliver. The unique key makes enqueueing the same message twice a no-op.

@@ -1,9 +1,11 @@
 """The app callback and the robot callback, driven with real crypto through the Flask app."""
+import datetime
 import json
 import logging
 
 import psycopg
 import pytest
+from rq.cron import CronScheduler
 
 from app import create_app
 from handlers import messages
@@ -278,3 +280,17 @@ def test_a_callback_stamped_outside_ten_minutes_is_refused(client, wecom, robot,
 def test_url_verification_outside_the_window_is_refused(client, wecom):
     encrypt, query = wecom.envelope("echo", age=3600)
     assert client.get("/wecom/callback", query_string={**query, "echostr": encrypt}).status_code == 403
+
+
+def test_callbacks_are_remembered_for_a_day_then_pruned_nightly(client, wecom, people, services, clock):
+    clock.set(datetime.datetime(2026, 12, 7, 9, 0))
+    assert post_app(client, wecom, text_xml("sec-xy01", "帮助", msg_id="day1")).status_code == 200
+    clock.advance(datetime.timedelta(hours=23))
+    assert post_app(client, wecom, text_xml("sec-xy01", "帮助", msg_id="day2")).status_code == 200
+    clock.advance(datetime.timedelta(hours=2))
+    services.queue.enqueue("jobs.inbound.prune")
+    run_worker(services)
+    assert [row.dedupe_key for row in InboundMessage.select()] == ["app:msg:day2"]
+    schedule = CronScheduler(connection=services.redis, name="table")
+    schedule.load_config_from_file("jobs.cron")
+    assert ("jobs.inbound.prune", "17 3 * * *") in [(job.func_name, job.cron) for job in schedule.get_jobs()]
