@@ -4,7 +4,8 @@ from __future__ import annotations
 import logging
 import re
 
-from flask import Flask, Response
+from flask import Flask, Response, request
+from peewee import DatabaseError
 from werkzeug.exceptions import HTTPException
 
 import settings
@@ -15,6 +16,7 @@ from models import bind, database
 from models.clock import Clock
 
 MAX_BODY_BYTES = 256 * 1024
+log = logging.getLogger(__name__)
 SECRET_IN_URL = re.compile(r"\b(access_token|corpsecret|key)=[^&\s\"']+")
 
 
@@ -60,6 +62,12 @@ def create_app(config: settings.Config | None = None, clock: Clock | None = None
     def close_database(exc):
         if not database.is_closed():
             database.close()
+
+    @app.errorhandler(DatabaseError)
+    def database_unavailable(exc: DatabaseError):
+        """The database cannot be reached (or failed): nothing was acknowledged, so WeCom retries."""
+        log.error("database unavailable for %s %s: %s", request.method, request.path, type(exc).__name__)
+        return Response("503: database unavailable\n", status=503, mimetype="text/plain")
 
     @app.errorhandler(HTTPException)
     def plain_http_error(exc: HTTPException):

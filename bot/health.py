@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify
 
-from models import database
+from models import ALL_MODELS, database
 
 bp = Blueprint("health", __name__)
 
@@ -12,15 +12,28 @@ def _check(probe) -> str:
     try:
         probe()
         return "ok"
+    except NoSchema as exc:
+        return f"error: {exc}"
     except Exception as exc:
         return f"error: {type(exc).__name__}"
+
+
+class NoSchema(Exception):
+    def __str__(self) -> str:
+        return "no schema (run init-db)"
+
+
+def _schema() -> None:
+    """The database answers and has every table (a fresh, never-migrated database does not)."""
+    if not {model._meta.table_name for model in ALL_MODELS} <= set(database.get_tables()):
+        raise NoSchema
 
 
 @bp.get("/healthz")
 def healthz():
     services = current_app.extensions["yuebao"]
     status = {
-        "database": _check(lambda: database.execute_sql("SELECT 1").fetchone()),
+        "database": _check(_schema),
         "redis": _check(services.redis.ping),
     }
     healthy = all(value == "ok" for value in status.values())

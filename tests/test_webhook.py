@@ -12,7 +12,7 @@ from handlers import messages
 from handlers.errors import UserError
 from handlers.replies import Text
 from jobs import runtime
-from models import Department, InboundMessage, OutboxMessage
+from models import Department, InboundMessage, OutboxMessage, bind
 from tests.conftest import PG_APPLICATION, PG_URL, run_worker
 from tests.wecom import Caller, event_xml, robot_json, text_xml
 
@@ -294,3 +294,24 @@ def test_callbacks_are_remembered_for_a_day_then_pruned_nightly(client, wecom, p
     schedule = CronScheduler(connection=services.redis, name="table")
     schedule.load_config_from_file("jobs.cron")
     assert ("jobs.inbound.prune", "17 3 * * *") in [(job.func_name, job.cron) for job in schedule.get_jobs()]
+
+
+def test_an_unreachable_database_answers_503_and_wecom_retries_later(config, wecom, db_url, caplog):
+    broken = create_app(config.replace(database={"url": "postgresql://postgres@127.0.0.1:1/test"}))
+    try:
+        response = post_app(broken.test_client(), wecom, text_xml("sec01", "你好", msg_id="db-down"))
+        assert response.status_code == 503
+        assert broken.test_client().get("/healthz").status_code == 503
+        assert "database unavailable" in caplog.text and "Traceback" not in caplog.text
+    finally:
+        bind(db_url)
+    assert InboundMessage.select().count() == 0                 # not acknowledged as handled
+
+
+def test_healthz_wants_the_schema_not_just_a_connection(config, tmp_path, db_url):
+    empty = create_app(config.replace(database={"url": f"sqlite:///{tmp_path / 'empty.db'}"}))
+    try:
+        health = empty.test_client().get("/healthz")
+        assert health.status_code == 503 and health.get_json()["database"] == "error: no schema (run init-db)"
+    finally:
+        bind(db_url)
