@@ -18,6 +18,7 @@ from models.demo import DemoDataError, load_demo_data
 from models.lists_io import KINDS, TableError, export_file, import_file
 
 FILE = click.Path(dir_okay=False, path_type=Path)
+SHOWN_ERRORS = 50               # a file with thousands of bad rows needs the first few, not a flood
 
 
 def _settings():
@@ -46,7 +47,9 @@ def import_command(kind: str, file: Path):
         except TableError as exc:
             _fail([str(exc)])
     if not result.ok:
-        _fail([*(str(error) for error in result.errors), result.summary()])
+        shown = [str(error) for error in result.errors[:SHOWN_ERRORS]]
+        more = len(result.errors) - len(shown)
+        _fail([*shown, *([f"……另有 {more} 处错误未列出"] if more else []), result.summary()])
     click.echo(result.summary())
 
 

@@ -65,6 +65,15 @@ def test_import_prints_every_error_and_exits_non_zero(cli, tmp_path):
     assert Org.select().count() == 0
 
 
+def test_a_file_of_bad_rows_shows_the_first_fifty_errors(cli, tmp_path):
+    path = tmp_path / "orgs.csv"
+    path.write_text("编号,名称,类型,规模,标签,片区,书记账号,书记姓名,联络员账号,联络员姓名\n"
+                    + "".join(f"X{n},学院{n},学校,,,,,,,\n" for n in range(300)), encoding="utf-8")
+    lines = cli("import", "orgs", str(path)).stderr.splitlines()
+    assert len(lines) == 52 and lines[0].startswith("第 2 行「类型」:未知类型“学校”")
+    assert lines[-2:] == ["……另有 250 处错误未列出", "组织:300 行中发现 300 处错误,未做任何更改"]
+
+
 def test_import_of_an_unreadable_file_exits_non_zero(cli, tmp_path):
     path = tmp_path / "orgs.xls"
     path.write_bytes(b"old excel")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime
+import zipfile
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -10,6 +11,7 @@ import settings
 from models import Action, Department, Org, Person, Task
 from models.directory import ROLE_LIAISON, ROLE_SECRETARY
 from models.lists_io import IMPORT_ORDER, KINDS, TableError, export_file, export_rows, import_file
+from models.lists_io import tables
 from models.lists_io.cells import RowError
 
 DEPARTMENTS = [{"名称": "组织部", "联络人账号": "dept-zzb", "联络人姓名": "王芳"},
@@ -237,3 +239,39 @@ def test_five_hundred_orgs_with_progress_disabled(db, tmp_path, directory):
     assert str(result.counts["组织"]) == "新增 500,更新 0,未变 0"
     assert result.counts["人员"].created == 507
     assert Person.select().where(Person.area == "片区3").count() == 1
+
+
+def broken_sheet(tmp_path, sheet_xml: bytes):
+    """A real .xlsx whose sheet XML is replaced."""
+    good = write(tmp_path / "good.xlsx", "orgs", ORGS)
+    path = tmp_path / "orgs.xlsx"
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(path, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            target.writestr(item, sheet_xml if item.filename == "xl/worksheets/sheet1.xml" else data)
+    return path
+
+
+SHEET = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+
+
+@pytest.mark.parametrize("sheet_xml", [
+    SHEET + b'<sheetData><row r="1"><c r="A1" t="inl',                                # truncated
+    b'<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'                          # an external entity
+    + SHEET + b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&e;</t></is></c></row></sheetData></worksheet>',
+])
+def test_a_damaged_sheet_is_one_clear_error(db, tmp_path, directory, sheet_xml):
+    with pytest.raises(TableError, match="不是有效的 Excel 文件"):
+        import_file("orgs", broken_sheet(tmp_path, sheet_xml), directory)
+    assert Org.select().count() == 0
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_too_many_rows_or_bytes_are_refused_before_reading_on(db, tmp_path, directory, monkeypatch, suffix):
+    monkeypatch.setattr(tables, "MAX_ROWS", 2)
+    with pytest.raises(TableError, match="超过 2 行"):
+        load(tmp_path, directory, "orgs", ORGS, suffix)
+    monkeypatch.setattr(tables, "MAX_FILE_BYTES", 100)
+    with pytest.raises(TableError, match="文件超过 0 MB"):
+        load(tmp_path, directory, "orgs", ORGS, suffix)
+    assert Org.select().count() == 0

@@ -14,6 +14,7 @@ import codecs
 import csv
 import datetime
 import io
+import itertools
 import zipfile
 from pathlib import Path
 
@@ -23,6 +24,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 SUFFIXES = (".xlsx", ".csv")
+MAX_FILE_BYTES = 20 * 2**20      # a list of 5,000 organisations is well under 1 MB
+MAX_ROWS = 50_000                # 5,000 organisations with their people fit many times over
 MAX_COLUMN_WIDTH = 60
 
 Row = tuple[int, dict[str, str]]     # (row number as Excel shows it, header → cell text)
@@ -54,9 +57,13 @@ def read_table(path: Path) -> tuple[list[str], list[Row]]:
         raise TableError(f"{path.name}:只支持 .xlsx 和 .csv 文件")
     if not path.is_file():
         raise TableError(f"{path}:文件不存在")
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise TableError(f"{path.name}:文件超过 {MAX_FILE_BYTES // 2**20} MB,请检查是否选错了文件")
     raw = _read_xlsx(path) if path.suffix.lower() == ".xlsx" else _read_csv(path)
     if not raw:
         raise TableError(f"{path.name}:文件是空的")
+    if len(raw) > MAX_ROWS + 1:
+        raise TableError(f"{path.name}:超过 {MAX_ROWS} 行,请拆分后分批导入")
     headers = [cell_text(value) for value in raw[0]]
     rows = []
     for number, values in enumerate(raw[1:], start=2):
@@ -67,14 +74,17 @@ def read_table(path: Path) -> tuple[list[str], list[Row]]:
 
 
 def _read_xlsx(path: Path) -> list[tuple]:
+    unreadable = TableError(f"{path.name}:不是有效的 Excel 文件,请用 Excel 另存为 .xlsx")
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
-        raise TableError(f"{path.name}:不是有效的 Excel 文件,请用 Excel 另存为 .xlsx") from None
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError):
+        raise unreadable from None                  # XML that does not parse raises a SyntaxError
     try:
         sheet = workbook.worksheets[0]
         sheet.reset_dimensions()    # some tools record a wrong sheet size; read every row there is
-        return list(sheet.iter_rows(values_only=True))
+        return list(itertools.islice(sheet.iter_rows(values_only=True), MAX_ROWS + 2))
+    except (zipfile.BadZipFile, KeyError, ValueError, SyntaxError):
+        raise unreadable from None
     finally:
         workbook.close()
 
@@ -95,7 +105,8 @@ def decode(data: bytes) -> str:
 
 def _read_csv(path: Path) -> list[list[str]]:
     text = decode(path.read_bytes())
-    return [[cell.removeprefix(QUOTE) for cell in row] for row in csv.reader(io.StringIO(text, newline=""))]
+    rows = itertools.islice(csv.reader(io.StringIO(text, newline="")), MAX_ROWS + 2)
+    return [[cell.removeprefix(QUOTE) for cell in row] for row in rows]
 
 
 def write_table(path: Path, headers: tuple[str, ...], rows: list[list]) -> None:
