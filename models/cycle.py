@@ -110,6 +110,6 @@ def figures(period: str) -> dict:
 def stale_feedback(before) -> dict[str, int]:
     """Department name → difficulties and suggestions routed to it before `before`, still unanswered."""
     rows = (Feedback.select(Department.name, fn.COUNT(Feedback.id)).join(Department)
-            .where(Feedback.created_at < before, Feedback.answer == "", Feedback.acknowledged_at.is_null())
+            .where(Feedback.created_at < before, Feedback.open_in_sql())
             .group_by(Department.name).tuples())
     return dict(rows)

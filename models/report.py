@@ -74,6 +74,11 @@ class Feedback(BaseModel):
     def is_open(self) -> bool:
         return not self.answer and self.acknowledged_at is None
 
+    @classmethod
+    def open_in_sql(cls):
+        """is_open as a query condition."""
+        return (cls.answer == "") & cls.acknowledged_at.is_null()
+
 
 class EntryChange(BaseModel):
     """Every answer given to an entry, first or later, with who gave it and when."""

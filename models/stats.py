@@ -164,7 +164,7 @@ class FeedbackFigures:
 
 
 def feedback_figures(periods: list[str], department: int | None = None) -> FeedbackFigures:
-    still_open = fn.SUM(_when((Feedback.answer == "") & Feedback.acknowledged_at.is_null()))
+    still_open = fn.SUM(_when(Feedback.open_in_sql()))
     query = (Feedback.select(Feedback.kind, Department.name, fn.COUNT(Feedback.id), still_open)
              .join(Report).switch(Feedback).join(Department, JOIN.LEFT_OUTER)
              .where(Report.period.in_(periods)).group_by(Feedback.kind, Department.name))

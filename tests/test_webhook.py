@@ -27,14 +27,14 @@ def robot(config):
     return Caller(config.robot.token, config.robot.encoding_aes_key, "")
 
 
-def post_app(client, wecom, plaintext, **overrides):
-    encrypt, query = wecom.envelope(plaintext)
+def post_app(client, wecom, plaintext, age=0, **overrides):
+    encrypt, query = wecom.envelope(plaintext, age)
     query.update(overrides)
     return client.post("/wecom/callback", query_string=query, data=wecom.xml_body(encrypt))
 
 
-def post_robot(client, robot, plaintext):
-    encrypt, query = robot.envelope(plaintext)
+def post_robot(client, robot, plaintext, age=0):
+    encrypt, query = robot.envelope(plaintext, age)
     return client.post("/wecom/robot", query_string=query, json={"encrypt": encrypt})
 
 
@@ -268,10 +268,8 @@ def test_a_lock_that_expired_and_was_taken_by_another_is_left_to_it(client, weco
 @pytest.mark.parametrize("age, status", [(9 * 60, 200), (-9 * 60, 200), (11 * 60, 403), (-11 * 60, 403),
                                          (6 * 3600, 403), (400 * 86400, 403)])
 def test_a_callback_stamped_outside_ten_minutes_is_refused(client, wecom, robot, people, age, status, caplog):
-    encrypt, query = wecom.envelope(text_xml("sec-xy01", "1", msg_id=f"old{age}"), age=age)
-    assert client.post("/wecom/callback", query_string=query, data=wecom.xml_body(encrypt)).status_code == status
-    encrypt, query = robot.envelope(robot_json("dangwei01", "帮助", msg_id=f"old{age}"), age=age)
-    assert client.post("/wecom/robot", query_string=query, json={"encrypt": encrypt}).status_code == status
+    assert post_app(client, wecom, text_xml("sec-xy01", "1", msg_id=f"old{age}"), age).status_code == status
+    assert post_robot(client, robot, robot_json("dangwei01", "帮助", msg_id=f"old{age}"), age).status_code == status
     assert InboundMessage.select().count() == (2 if status == 200 else 0)
     if status == 403:
         assert "outside the 600 s window" in caplog.text
