@@ -15,7 +15,7 @@ import json
 import logging
 from concurrent.futures import ThreadPoolExecutor
 
-from redis.exceptions import RedisError
+from redis.exceptions import LockError, RedisError
 from rq import Queue
 
 from bot import render
@@ -34,6 +34,8 @@ DUPLICATE_CHECK_SECONDS = 1800
 BATCH = 50                                  # rows per delivery job
 GROUP = "admin-group"                       # the recipient of channel "group": the admin group's webhook
 GROUP_PER_MINUTE = 20                       # what a group robot may send
+RECIPIENT_LOCK_SECONDS = 60                 # renewed before each send: a killed worker's lock frees within a minute
+HELD_ELSEWHERE_RETRY = 5.0                  # seconds before a delivery that found its recipient busy looks again
 
 
 def enqueue(key: str, channel: str, recipient: str, reply, at: datetime.datetime) -> OutboxMessage | None:
@@ -107,18 +109,50 @@ class Outbox:
         self.deliver_many([row_id])
 
     def deliver_to(self, recipient: str) -> None:
-        """Send every pending row to the recipient, oldest first, stopping at one that must wait."""
+        """Send every pending row to the recipient, oldest first, stopping at one that must wait.
+        One job at a time per recipient: a job that finds the recipient taken does not wait for
+        it (a killed worker's lock would hold the whole worker up) but looks again shortly."""
         digest = hashlib.sha1(recipient.encode()).hexdigest()
-        with self.redis.lock(f"yuebao:outbox:recipient:{digest}", timeout=300, blocking_timeout=120):
+        lock = self.redis.lock(f"yuebao:outbox:recipient:{digest}", timeout=RECIPIENT_LOCK_SECONDS)
+        if not lock.acquire(blocking=False):
+            return self._look_again(recipient)
+        try:
             if recipient == GROUP:
                 return self._deliver_group()
             pending = list(OutboxMessage.select()
                            .where(OutboxMessage.recipient == recipient, OutboxMessage.status == "pending")
                            .order_by(OutboxMessage.id))
             for row in pending:
+                if not self._renew(lock, recipient):
+                    break
                 if row.next_attempt_at > self.clock.utcnow() or not self._deliver_one(row):
                     self._schedule(row, max(1.0, (row.next_attempt_at - self.clock.utcnow()).total_seconds()))
                     break
+        finally:
+            self._release(lock, recipient)
+
+    def _look_again(self, recipient: str) -> None:
+        first = (OutboxMessage.select().where(OutboxMessage.recipient == recipient, OutboxMessage.status == "pending")
+                 .order_by(OutboxMessage.id).first())
+        if first is not None:
+            self._schedule(first, HELD_ELSEWHERE_RETRY)
+
+    @staticmethod
+    def _renew(lock, recipient: str) -> bool:
+        """Another minute for the next send; False when the lock expired and someone else has it."""
+        try:
+            lock.reacquire()
+            return True
+        except LockError:
+            log.warning("outbox lock of %s expired mid-delivery; its new holder goes on", recipient)
+            return False
+
+    @staticmethod
+    def _release(lock, recipient: str) -> None:
+        try:
+            lock.release()
+        except LockError:
+            log.warning("outbox lock of %s expired before its release", recipient)
 
     def _deliver_group(self) -> None:
         """The admin group's waiting notices as one message (under the robot's size limit), paced

@@ -1,5 +1,6 @@
 """The outbox against the running stand-in: once per key, in order, paced, retried, recorded."""
 import datetime
+import hashlib
 import json
 
 import pytest
@@ -105,6 +106,20 @@ def test_the_sweeper_recovers_a_row_a_dead_worker_left(services, phone, members)
     services.outbox.deliver(row.id)
     assert texts(phone) == ["worker died"]
     assert OutboxMessage.get_by_id(row.id).attempts == 2
+
+
+def test_a_killed_workers_lock_holds_nobody_up_and_frees_itself(services, phone, members):
+    row = queue(services, "k", Text("after the crash"))
+    name = "yuebao:outbox:recipient:" + hashlib.sha1(b"sec01").hexdigest()
+    left_behind = services.redis.lock(name, timeout=outbound.RECIPIENT_LOCK_SECONDS)
+    assert left_behind.acquire(blocking=False)          # as a worker killed mid-send leaves it
+    services.outbox.deliver(row.id)                     # returns at once instead of waiting for the lock
+    assert texts(phone) == []
+    assert services.queue.scheduled_job_registry.get_job_ids() == [f"outbox-{row.id}-0"]
+    assert 0 < services.redis.pttl(name) <= outbound.RECIPIENT_LOCK_SECONDS * 1000
+    services.redis.delete(name)                         # a minute later it has expired
+    services.outbox.deliver(row.id)
+    assert texts(phone) == ["after the crash"]
 
 
 def test_the_sweeper_requeues_what_redis_never_got(services, phone, members):
