@@ -58,6 +58,7 @@ class DatabaseSection:
 @dataclass(frozen=True)
 class RedisSection:
     url: str = ""
+    timeout_seconds: int = 1
 
 
 @dataclass(frozen=True)

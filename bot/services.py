@@ -35,7 +35,8 @@ class Services:
 
     @cached_property
     def redis(self) -> redis_lib.Redis:
-        return redis_lib.Redis.from_url(self.redis_url, socket_timeout=5, socket_connect_timeout=2,
+        timeout = self.config.redis.timeout_seconds
+        return redis_lib.Redis.from_url(self.redis_url, socket_timeout=timeout, socket_connect_timeout=timeout,
                                         health_check_interval=30)
 
     @cached_property
