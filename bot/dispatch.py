@@ -12,9 +12,9 @@ import json
 import logging
 from dataclasses import asdict
 
-from peewee import IntegrityError
+from peewee import IntegrityError, InterfaceError, OperationalError
 from redis.exceptions import RedisError
-from rq import Queue
+from rq import Queue, Retry
 
 from bot import outbound, render
 from handlers import messages, router
@@ -29,6 +29,9 @@ log = logging.getLogger(__name__)
 INBOUND_JOB = "jobs.inbound.process"
 BACKGROUND_TIMEOUT = 900    # seconds: a year's export of thousands of orgs
 PASSIVE_LOCK_WAIT = 3.0     # seconds; WeCom gives up after 5
+UNAVAILABLE = (OperationalError, InterfaceError)    # the database is down, locked or gone mid-statement
+# A job whose worker died or whose database was away runs again: about 9 minutes in all.
+RETRY = Retry(max=5, interval=[10, 30, 60, 120, 300])
 
 
 class Busy(Exception):
@@ -117,13 +120,14 @@ def _record(services, inbound: Inbound, replies: list, passive: bool):
 
 def _act_once(services, inbound: Inbound, passive: bool):
     """Everything a callback does, in one transaction. A handler that fails rolls back whole and
-    the person gets its user error, or an apology (logged with the traceback), never a traceback."""
+    the person gets its user error, or an apology (logged with the traceback), never a traceback.
+    When the database itself is unavailable nothing is remembered: the message is acted on later."""
     try:
         _not_seen(inbound)
         with database.atomic():
             replies = router.route(inbound, sender(inbound.user), context(services))
             return _record(services, inbound, replies, passive)
-    except AlreadyHandled:
+    except (AlreadyHandled, *UNAVAILABLE):
         raise
     except UserError as exc:
         replies = [Text(str(exc))]
@@ -170,7 +174,7 @@ def _start(services, inbound: Inbound, work: list) -> None:
         job_id = f"background-{digest}-{index}"
         try:
             services.queue.enqueue_many([Queue.prepare_data(item.job, kwargs=item.kwargs, job_id=job_id,
-                                                            timeout=BACKGROUND_TIMEOUT)])
+                                                            timeout=BACKGROUND_TIMEOUT, retry=RETRY)])
         except RedisError as exc:
             log.warning("could not start %s for %s (%s)", item.job, inbound.user, type(exc).__name__)
             with database.atomic():
@@ -185,6 +189,15 @@ def _stored_reply(inbound: Inbound):
 
 
 def defer(services, inbound: Inbound) -> None:
-    """Hand the message to a worker (one job per callback, whatever the retries)."""
-    services.queue.enqueue(INBOUND_JOB, asdict(inbound),
+    """Hand the message to a worker (one job per callback, whatever the retries), tried again
+    while its database is away or when its worker dies."""
+    services.queue.enqueue(INBOUND_JOB, asdict(inbound), retry=RETRY,
                            job_id=f"inbound-{hashlib.sha1(inbound.dedupe_key.encode()).hexdigest()}")
+
+
+def later_reply(services, inbound: Inbound) -> str | None:
+    """The passive reply to a message handed to a worker because the database was unavailable."""
+    replies = [Text(messages.LATER)]
+    if inbound.source == "robot":
+        return split_robot(inbound, replies, passive=True)[0]
+    return split_app(inbound, replies, True, services.config.wecom.corp_id, services.clock.timestamp())[0]

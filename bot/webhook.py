@@ -82,15 +82,21 @@ def receive_app_callback():
 
 def answer(inbound):
     """The passive reply's plaintext, or None when it goes later (busy person, failing backend)."""
+    reply = None
     try:
         return dispatch.handle(services(), inbound)
     except dispatch.Busy:
         log.info("%s waits for %s's previous message; handed to a worker", inbound.dedupe_key, inbound.user)
+    except dispatch.UNAVAILABLE as exc:
+        log.warning("database unavailable for %s (%s); handing it to a worker", inbound.dedupe_key,
+                    type(exc).__name__)
+        reply = dispatch.later_reply(services(), inbound)
     except Exception:
         log.exception("could not handle %s now; handing it to a worker", inbound.dedupe_key)
     try:
         dispatch.defer(services(), inbound)
-    except Exception:
-        log.exception("could not hand %s to a worker either", inbound.dedupe_key)
+    except Exception as exc:
+        log.error("could not hand %s to a worker either (%s); WeCom will retry", inbound.dedupe_key,
+                  type(exc).__name__)
         abort(503)
-    return None
+    return reply

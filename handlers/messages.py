@@ -34,6 +34,7 @@ UNANSWERED = "未答"
 # Everyone
 UNKNOWN_USER = "您好！您还不在党建月报名单中，暂时无法使用。如需开通，请联系党委办公室。"
 APOLOGY = "抱歉，系统出了点问题，已记录，请稍后再试。"
+LATER = "消息已收到，系统正忙，稍后回复您。"
 NOT_STARTED = "抱歉，任务未能开始（后台服务暂时不可用），请稍后再试。"
 ADMIN_ONLY = "该命令仅限管理员使用。"
 UNKNOWN_COMMAND = "没有“{name}”这个命令。"
