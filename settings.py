@@ -120,6 +120,7 @@ class StandinSection:
     app_url: str = "http://127.0.0.1:5000"
     callback_timeout_seconds: int = 5
     callback_retries: int = 3
+    callback_retry_delay_seconds: int = 0
     token_ttl_seconds: int = 7200
     rate_per_minute: int = 30
 

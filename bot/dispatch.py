@@ -7,6 +7,7 @@ message is still being handled, this one is handed to a worker instead of keepin
 """
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 import logging
@@ -21,7 +22,7 @@ from handlers import messages, router
 from handlers.errors import UserError
 from handlers.events import Inbound
 from handlers.replies import Background, Card, CardUpdate, Markdown, Outgoing, Text
-from models import InboundMessage, database
+from models import DeferredMessage, InboundMessage, database
 from models.checkin import sender
 
 log = logging.getLogger(__name__)
@@ -32,6 +33,7 @@ PASSIVE_LOCK_WAIT = 3.0     # seconds; WeCom gives up after 5
 UNAVAILABLE = (OperationalError, InterfaceError)    # the database is down, locked or gone mid-statement
 # A job whose worker died or whose database was away runs again: about 9 minutes in all.
 RETRY = Retry(max=5, interval=[10, 30, 60, 120, 300])
+STALE_DEFERRED = datetime.timedelta(minutes=2)      # a job still alive has started by then, or is retrying
 
 
 class Busy(Exception):
@@ -189,10 +191,43 @@ def _stored_reply(inbound: Inbound):
 
 
 def defer(services, inbound: Inbound) -> None:
-    """Hand the message to a worker (one job per callback, whatever the retries), tried again
-    while its database is away or when its worker dies."""
-    services.queue.enqueue(INBOUND_JOB, asdict(inbound), retry=RETRY,
-                           job_id=f"inbound-{hashlib.sha1(inbound.dedupe_key.encode()).hexdigest()}")
+    """Hand the message to a worker: kept in the database (the job carries its id) and queued once
+    per callback, whatever WeCom's retries; tried again while its database is away, when its worker
+    dies, and by the sweep when Redis lost the job. Only when the database is away does the job
+    carry the message itself."""
+    try:
+        with database.atomic():
+            kept = DeferredMessage.keep(inbound.dedupe_key, json.dumps(asdict(inbound), ensure_ascii=False),
+                                        services.clock.utcnow())
+        arguments = {"deferred_id": kept}
+    except UNAVAILABLE:
+        arguments = {"inbound": asdict(inbound)}
+    _queue_inbound(services, inbound.dedupe_key, arguments)
+
+
+def _queue_inbound(services, dedupe_key: str, arguments: dict) -> None:
+    services.queue.enqueue(INBOUND_JOB, kwargs=arguments, retry=RETRY, description=f"handle {dedupe_key}",
+                           job_id=f"inbound-{hashlib.sha1(dedupe_key.encode()).hexdigest()}")
+
+
+def requeue_deferred(services) -> int:
+    """Queue again the handed-off callbacks still waiting after STALE_DEFERRED (Redis lost their
+    job, or its retries ran out); returns how many."""
+    now = services.clock.utcnow()
+    with database.atomic():
+        rows = DeferredMessage.queue_again(queued_before=now - STALE_DEFERRED, now=now)
+    for row in rows:
+        _queue_inbound(services, row.dedupe_key, {"deferred_id": row.id})
+    return len(rows)
+
+
+def handle_deferred(services, deferred_id: int) -> None:
+    """Act on a handed-off callback (once, whatever the job's retries) and forget it."""
+    row = DeferredMessage.get_or_none(DeferredMessage.id == deferred_id)
+    if row is None:
+        return
+    handle(services, Inbound(**json.loads(row.inbound)), passive=False, lock_wait=60)
+    DeferredMessage.delete_by_id(deferred_id)
 
 
 def later_reply(services, inbound: Inbound) -> str | None:

@@ -12,9 +12,15 @@ from models import InboundMessage, database
 REMEMBERED = datetime.timedelta(days=1)    # far beyond the 10-minute replay window and WeCom's retries
 
 
-def process(inbound: dict) -> None:
+def process(deferred_id: int | None = None, inbound: dict | None = None) -> None:
+    """A handed-off callback: kept in the database (by id), or carried whole when the database was
+    away at hand-off time."""
+    services = runtime.services()
     with database.connection_context():
-        dispatch.handle(runtime.services(), Inbound(**inbound), passive=False, lock_wait=60)
+        if deferred_id is not None:
+            dispatch.handle_deferred(services, deferred_id)
+        else:
+            dispatch.handle(services, Inbound(**inbound), passive=False, lock_wait=60)
 
 
 def prune() -> int:

@@ -1,6 +1,7 @@
 """Delivering the outbox."""
 from __future__ import annotations
 
+from bot import dispatch
 from jobs import runtime
 from models import database
 
@@ -12,6 +13,8 @@ def deliver(row_ids: list[int] | int) -> None:
 
 
 def sweep() -> dict:
-    """Every minute: pick up what a dead worker or a Redis outage left behind."""
+    """Every minute: pick up what a dead worker or a Redis outage left behind, outgoing messages
+    and callbacks handed to a worker alike."""
+    services = runtime.services()
     with database.connection_context():
-        return runtime.services().outbox.sweep()
+        return {**services.outbox.sweep(), "handed_off": dispatch.requeue_deferred(services)}

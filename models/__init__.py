@@ -3,16 +3,18 @@ from models.audit import AuditEntry
 from models.cycle import CycleStep, PeriodSnapshot
 from models.db import BaseModel, bind, database, migrate
 from models.directory import Action, Department, Org, Period, Person, Task
-from models.messaging import InboundMessage, OutboxMessage
+from models.messaging import DeferredMessage, InboundMessage, OutboxMessage
 from models.report import Conversation, Entry, EntryChange, Evidence, Feedback, PendingReply, Report
 
 ALL_MODELS = [
     Department, Org, Person, Action, Task, Period, Report, Entry, EntryChange, Evidence, Feedback,
     Conversation, InboundMessage, OutboxMessage, CycleStep, PeriodSnapshot, AuditEntry, PendingReply,
+    DeferredMessage,
 ]
 
 __all__ = [
-    "ALL_MODELS", "Action", "AuditEntry", "BaseModel", "Conversation", "CycleStep", "Department", "Entry",
+    "ALL_MODELS", "Action", "AuditEntry", "BaseModel", "Conversation", "CycleStep", "DeferredMessage", "Department",
+    "Entry",
     "EntryChange", "Evidence", "Feedback", "InboundMessage", "Org", "OutboxMessage", "PendingReply", "Period",
     "PeriodSnapshot", "Person", "Report", "Task", "bind", "database", "migrate",
 ]

@@ -33,6 +33,28 @@ class InboundMessage(BaseModel):
         return cls.delete().where(cls.received_at < moment).execute()
 
 
+class DeferredMessage(BaseModel):
+    """A callback handed to a worker, kept here until it is acted on: its job carries only the id,
+    and a job that Redis lost (or that ran out of retries) is queued again by the sweep."""
+
+    dedupe_key = CharField(max_length=255, unique=True)
+    inbound = TextField()                      # the Inbound as JSON
+    queued_at = DateTimeField(index=True)
+
+    @classmethod
+    def keep(cls, dedupe_key: str, inbound: str, at) -> int:
+        """The row's id, stored now or by an earlier attempt of the same callback."""
+        cls.insert(dedupe_key=dedupe_key, inbound=inbound, queued_at=at).on_conflict_ignore().execute()
+        return cls.select(cls.id).where(cls.dedupe_key == dedupe_key).scalar()
+
+    @classmethod
+    def queue_again(cls, queued_before, now) -> list["DeferredMessage"]:
+        """Rows queued before `queued_before` and still not acted on, marked as queued `now`."""
+        rows = list(cls.select(cls.id, cls.dedupe_key).where(cls.queued_at < queued_before))
+        cls.update(queued_at=now).where(cls.id.in_([row.id for row in rows])).execute()
+        return rows
+
+
 class OutboxMessage(BaseModel):
     """One message to deliver. The unique key makes enqueueing the same message twice a no-op.
 

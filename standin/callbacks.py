@@ -2,9 +2,9 @@
 
 The work-app callback is XML (POST {app_url}/wecom/callback), the intelligent robot's is JSON
 (POST {app_url}/wecom/robot). Each waits callback_timeout_seconds for the answer and, on a timeout,
-a connection error or a 5xx, tries again up to callback_retries more times with the same plaintext
-and a fresh timestamp, nonce and signature. A passive reply in the answer is verified, decrypted
-and recorded as a message. No lock is held while a callback is on the wire.
+a connection error or a 5xx, tries again up to callback_retries more times (callback_retry_delay_seconds
+apart) with the same plaintext and a fresh timestamp, nonce and signature. A passive reply in the
+answer is verified, decrypted and recorded as a message. No lock is held while a callback is on the wire.
 """
 from __future__ import annotations
 
@@ -127,6 +127,8 @@ class Callbacks:
         url = standin.app_url.rstrip("/") + path
         response = None
         for attempt in range(1, standin.callback_retries + 2):
+            if attempt > 1:
+                time.sleep(standin.callback_retry_delay_seconds)
             try:
                 response = requests.post(url, timeout=standin.callback_timeout_seconds, **build())
             except requests.RequestException:

@@ -12,7 +12,8 @@ from handlers import messages
 from handlers.errors import UserError
 from handlers.replies import Text
 from jobs import runtime
-from models import Department, InboundMessage, OutboxMessage, bind
+from jobs import outbox as outbox_jobs
+from models import DeferredMessage, Department, InboundMessage, OutboxMessage, bind
 from tests.conftest import PG_APPLICATION, PG_URL, run_worker
 from tests.wecom import Caller, event_xml, robot_json, text_xml
 
@@ -165,6 +166,28 @@ def test_a_busy_person_is_answered_by_a_worker(client, wecom, people, services):
     row = OutboxMessage.get(OutboxMessage.key.startswith("reply:"))
     assert (row.recipient, row.kind) == ("sec01", "text")
     assert json.loads(row.payload)["text"]["content"] == messages.NO_REPORT
+
+
+def test_a_handed_off_message_outlives_redis_losing_its_job(client, wecom, people, services, clock, phone):
+    clock.set(datetime.datetime(2026, 12, 8, 10, 0))
+    phone.add_members(["sec01"])
+    lock = services.redis.lock("yuebao:user:app:sec01", timeout=30)
+    assert lock.acquire()
+    post_app(client, wecom, text_xml("sec01", "你好", msg_id="8"))
+    [job] = services.queue.get_jobs()
+    kept = DeferredMessage.get()
+    assert job.kwargs == {"deferred_id": kept.id} and "你好" not in job.description    # RQ logs ids, not texts
+    services.redis.flushdb()                               # Redis restarted empty: the job is gone
+    assert outbox_jobs.sweep()["handed_off"] == 0          # a live job may still be on its way
+    clock.advance(datetime.timedelta(minutes=3))
+    assert outbox_jobs.sweep()["handed_off"] == 1
+    assert outbox_jobs.sweep()["handed_off"] == 0          # queued again once, not at every sweep
+    run_worker(services)
+    assert [m["content"]["text"]["content"] for m in phone.messages(userid="sec01")] == [messages.NO_REPORT]
+    assert DeferredMessage.select().count() == 0 and InboundMessage.select().count() == 1
+    services.queue.enqueue("jobs.inbound.process", kwargs={"deferred_id": kept.id})    # a stale duplicate job
+    run_worker(services)
+    assert len(phone.messages(userid="sec01")) == 1
 
 
 def test_healthz(client):

@@ -1,0 +1,121 @@
+"""A deployment's pieces as separate processes on this machine, to kill and start again: gunicorn
+web processes, RQ workers (`flask worker`) and a redis-server of the test's own, around the test's
+database and the stand-in running in the test process. Every piece reads the real time."""
+from __future__ import annotations
+
+import datetime
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+from redis.exceptions import RedisError
+from rq import Worker
+
+from bot.services import Services
+from jobs import runtime
+from jobs import outbox as outbox_jobs
+from models import DeferredMessage, OutboxMessage
+from models.clock import Clock
+from stack import redis_server
+from tests.conftest import TIMEZONE
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
+
+
+class Fleet:
+    def __init__(self, config, standin, tmp_path: Path):
+        self.tmp_path = tmp_path
+        self.redis, self.redis_url = redis_server.start(tmp_path / "redis")
+        self.redis_port = int(self.redis_url.rsplit(":", 1)[1].split("/")[0])
+        self.clock = Clock(TIMEZONE)
+        self.services = Services(config.replace(redis={"url": self.redis_url}), self.clock)
+        runtime.use(self.services)
+        self.standin = standin
+        self.env = {**os.environ, "YUEBAO_CONFIG": str(ROOT / "config.demo.toml"),
+                    "YUEBAO_DATABASE_URL": config.database.url, "YUEBAO_REDIS_URL": self.redis_url,
+                    "YUEBAO_WECOM_API_BASE_URL": config.wecom.api_base_url, "YUEBAO_APP_LOG_LEVEL": "WARNING",
+                    "YUEBAO_APP_FILES_DIR": str(tmp_path / "files"), "YUEBAO_OUTBOX_BACKOFF_SECONDS": "0"}
+        self.processes: list[subprocess.Popen] = []
+
+    def _spawn(self, command: list[str], name: str) -> subprocess.Popen:
+        log = open(self.tmp_path / f"{name}-{len(self.processes)}.log", "ab")
+        process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                                   start_new_session=True)
+        self.processes.append(process)
+        return process
+
+    def web(self, port: int | None = None, workers: int = 2) -> tuple[subprocess.Popen, str]:
+        """A gunicorn serving the app; the stand-in's callbacks go to the last one started."""
+        port = port or redis_server.free_port()
+        process = self._spawn([str(BIN / "gunicorn"), "--workers", str(workers), "--threads", "4",
+                               "--bind", f"127.0.0.1:{port}", "app:create_app()"], "web")
+        url = f"http://127.0.0.1:{port}"
+        wait_until(lambda: _answers(url + "/healthz"), 30, f"gunicorn on {url}", process)
+        self.standin.state.config = self.standin.state.config.replace(standin={"app_url": url})
+        return process, url
+
+    def worker(self) -> subprocess.Popen:
+        process = self._spawn([sys.executable, "-m", "flask", "--app", "app", "worker"], "worker")
+        wait_until(lambda: self._workers() > 0, 30, "an RQ worker", process)
+        return process
+
+    def _workers(self) -> int:
+        try:
+            return len(Worker.all(connection=self.services.redis))
+        except RedisError:
+            return 0
+
+    def kill(self, process: subprocess.Popen) -> None:
+        """SIGKILL the process and everything it started (gunicorn's workers too)."""
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        process.wait()
+
+    def restart_redis(self) -> None:
+        """Redis killed and started again empty on the same port: every queued job and lock is gone."""
+        self.kill(self.redis)
+        self.redis, _ = redis_server.start(self.tmp_path / "redis", self.redis_port)
+
+    def recover(self) -> dict:
+        """The cron's sweep once three minutes have passed since a crash: it takes back the rows a
+        dead worker was sending and queues again what Redis forgot."""
+        long_ago = self.clock.utcnow() - datetime.timedelta(minutes=3)
+        OutboxMessage.update(claimed_at=long_ago).where(OutboxMessage.status == "sending").execute()
+        OutboxMessage.update(next_attempt_at=long_ago).where(OutboxMessage.status == "pending").execute()
+        DeferredMessage.update(queued_at=long_ago).execute()
+        return outbox_jobs.sweep()
+
+    def drain(self, seconds: float = 120) -> None:
+        """Until no handed-off callback and no outbox row waits any more (the workers running)."""
+        wait_until(lambda: DeferredMessage.select().count() == 0 and OutboxMessage.select().where(
+            OutboxMessage.status.in_(["pending", "sending"])).count() == 0,
+                   seconds, "the outbox to drain")
+
+    def stop(self) -> None:
+        for process in self.processes + [self.redis]:
+            if process.poll() is None:
+                self.kill(process)
+
+
+def _answers(url: str) -> bool:
+    try:
+        return requests.get(url, timeout=2).status_code == 200
+    except requests.RequestException:
+        return False
+
+
+def wait_until(check, seconds: float, what: str, process: subprocess.Popen | None = None) -> None:
+    deadline = time.monotonic() + seconds
+    while not check():
+        if process is not None and process.poll() is not None:
+            raise AssertionError(f"{what}: the process exited with {process.returncode}")
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what}: not within {seconds} s")
+        time.sleep(0.1)
