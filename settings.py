@@ -97,6 +97,7 @@ class ScheduleSection:
 @dataclass(frozen=True)
 class AdminGroupSection:
     webhook_key: str = ""       # the admin group's robot webhook (webhook/send?key=…): notices go there too
+    chat_id: str = ""           # the group's chatid: of the group chats, admin commands act only there
 
 
 @dataclass(frozen=True)

@@ -49,7 +49,8 @@ class AlreadyHandled(Exception):
 
 
 def context(services) -> router.Context:
-    return router.Context(clock=services.clock, admin_userids=frozenset(services.config.admins.userids))
+    return router.Context(clock=services.clock, admin_userids=frozenset(services.config.admins.userids),
+                          admin_chat_id=services.config.admin_group.chat_id)
 
 
 def _is_text(reply) -> bool:

@@ -292,3 +292,6 @@ COUNT_NAMES = {"reports": "组织", "new_reports": "新建月报", "cards": "卡
 UNPUBLISHED = "{month}月报已撤回：删除 {reports} 份月报，{cards} 张卡片标为已撤回。"
 UNPUBLISHED_NOTICE = "{month}月报已由 {who} 撤回。"
 CARD_WITHDRAWN = "已撤回"
+NOT_ADMIN_GROUP = "抱歉，本群不能使用月报管理命令。请在党委办公室的管理群里 @我，或与我私聊。"
+NO_ADMIN_GROUP_YET = ("还没有设定管理群。本群的 chatid 是 {chat_id}：写入配置 [admin_group] chat_id 后，"
+                      "本群即可使用管理命令。")

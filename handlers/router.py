@@ -17,10 +17,11 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Context:
-    """What handlers know besides the message and its sender: the clock and the admins."""
+    """What handlers know besides the message and its sender: the clock, the admins and their group."""
 
     clock: Clock
     admin_userids: frozenset[str] = frozenset()
+    admin_chat_id: str = ""
 
     def is_admin(self, person: Person | None) -> bool:
         return person is not None and (person.userid in self.admin_userids or person.has_role(ROLE_ADMIN))
@@ -30,21 +31,25 @@ def route(inbound: Inbound, person: Person | None, ctx: Context) -> list:
     """The replies to one inbound message (run inside the caller's write transaction).
 
     The group robot carries admin commands. In the app's 1:1 chat, secretaries and deputies fill in
-    their report (a text starting with / is an admin command if they are admins too); admins and
-    liaisons who fill in nothing have their desk: commands, and the department's feedback.
+    their report (a text starting with / is an admin command if they are admins too, or if it names
+    an admin command that is not one of the report's: refused and audited); admins and liaisons who
+    fill in nothing have their desk: commands, and the department's feedback.
     """
     if person is None and inbound.user in ctx.admin_userids:
         person = Person(userid=inbound.user, name=inbound.user, roles=[ROLE_ADMIN])    # named in the config only
+    place = f"group:{inbound.chat_id}" if inbound.chat_type == "group" else "robot"
     if person is None:
         log.info("message from a user not in the directory: %s via %s", inbound.user, inbound.source)
+        if inbound.source == "robot":
+            admin.refuse_stranger(inbound.user, inbound.text, ctx, place)
         return [Text(messages.UNKNOWN_USER)]
     if inbound.source == "robot":
-        place = f"group:{inbound.chat_id}" if inbound.chat_type == "group" else "robot"
         return admin.run(inbound.text, person, ctx, place)
     fills_in = (person.has_role(ROLE_SECRETARY) or person.has_role(ROLE_DEPUTY)) and person.org_id is not None
     has_desk = ctx.is_admin(person) or person.has_role(ROLE_LIAISON)
     if has_desk and not fills_in:
         return desk.handle(inbound, person, ctx)
-    if has_desk and inbound.kind == TEXT and inbound.text.strip()[:1] in SLASHES:
+    if inbound.kind == TEXT and inbound.text.strip()[:1] in SLASHES and (
+            has_desk or (admin.GROUP.find(inbound.text) and not checkin.CHAT.find(inbound.text))):
         return admin.run(inbound.text, person, ctx, "app")
     return checkin.handle(inbound, person, ctx)

@@ -1,4 +1,5 @@
-"""Every admin command, who ran it, where and with what outcome (`flask --app app audit` prints it)."""
+"""Every admin command, who ran it, where and with what outcome (`flask --app app audit` prints it);
+refused ones too."""
 from __future__ import annotations
 
 from peewee import CharField, DateTimeField
@@ -6,6 +7,7 @@ from peewee import CharField, DateTimeField
 from models.db import BaseModel
 
 OK, REFUSED, UNKNOWN, USAGE, FAILED = "ok", "refused", "unknown", "usage", "failed"
+GROUP_PLACE = "group:"          # the start of a group chat's place
 
 
 class AuditEntry(BaseModel):

@@ -99,8 +99,7 @@ def test_who_may_run_what_in_the_group_and_the_robots_chat(published):
                for role, userid in ROLES.items()}
         assert got == ALLOWED, send.__name__
     for role, userid in ROLES.items():
-        expected = 0 if role == "stranger" else 2 * len(ALLOWED[role])
-        assert AuditEntry.select().where(AuditEntry.userid == userid).count() == expected, role
+        assert AuditEntry.select().where(AuditEntry.userid == userid).count() == 2 * len(ALLOWED[role]), role
     for send in (published.group, published.robot_chat):
         got = {role: {typed: outcome(send(userid, typed)) for typed in WRONG[role]} for role, userid in ROLES.items()}
         assert got == WRONG, send.__name__

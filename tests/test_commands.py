@@ -8,7 +8,7 @@ from handlers.router import Context
 from models import AuditEntry, Person
 from models.clock import Clock
 
-CTX = Context(clock=Clock(), admin_userids=frozenset({"boss"}))
+CTX = Context(clock=Clock(), admin_userids=frozenset({"boss"}), admin_chat_id="admin-group")
 
 
 def texts(replies):

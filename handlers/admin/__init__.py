@@ -1,7 +1,8 @@
 """Admin commands: in the admin group (@ the robot), in the robot's 1:1 chat, and in an admin's 1:1
 chat with the app. Each is registered on GROUP; its docstring is its help: a line, then how to use
 it with an example. `run` decides who may (admins; department and area liaisons for a few, within
-their own department or area), audits every command, and answers a wrong argument with the usage.
+their own department or area) and where (1:1 chats, and of the group chats only the admin group),
+audits every command, refused ones too, and answers a wrong argument with the usage.
 
 A long answer is never cut: in the group the first part is shown and the whole goes to the asker's
 1:1 chat in as many messages as it takes. Work that takes longer than a callback (publishing, a
@@ -19,7 +20,7 @@ from handlers.registry import EVERYONE, LIAISONS, SLASHES, Registry
 from handlers.replies import Background, Outgoing, Text
 from handlers.report_views import clip, split_text
 from models import AuditEntry, Person
-from models.audit import OK, REFUSED, UNKNOWN, USAGE
+from models.audit import GROUP_PLACE, OK, REFUSED, UNKNOWN, USAGE
 from models.directory import ROLE_LIAISON, admins
 from models.periods import check
 
@@ -42,7 +43,7 @@ class Call:
 
     @property
     def in_group(self) -> bool:
-        return self.place.startswith("group:")
+        return self.place.startswith(GROUP_PLACE)
 
     @property
     def words(self) -> list[str]:
@@ -75,15 +76,28 @@ class Call:
         return [Text(split_text(text, GROUP_BYTES)[0] + "\n" + m.REST_IN_CHAT)] + private
 
     def background(self, job: str, note: str, **kwargs) -> list:
-        """Queue `job` with the asker as `to`; say so (and, in the group, where the result will go)."""
-        where = m.RESULT_IN_CHAT if self.in_group else ""
-        return [Text(note + where), Background(job, {**kwargs, "to": self.person.userid})]
+        """Queue `job` with the asker as `to`; say so, and that the result comes to their 1:1 chat
+        with the app (wherever they asked)."""
+        return [Text(note + m.RESULT_IN_CHAT), Background(job, {**kwargs, "to": self.person.userid})]
 
 
 def allowed(who: str, person: Person, ctx) -> bool:
     if who == EVERYONE or ctx.is_admin(person):
         return True
     return who == LIAISONS and person.has_role(ROLE_LIAISON)
+
+
+def here(place: str, ctx) -> bool:
+    """Whether commands act where they were typed: in 1:1 chats, and of the group chats only in the
+    admin group ([admin_group] chat_id), so that what the answers show stays among the office."""
+    return not place.startswith(GROUP_PLACE) or (bool(ctx.admin_chat_id) and place == GROUP_PLACE + ctx.admin_chat_id)
+
+
+def not_here(place: str, person: Person, ctx) -> str:
+    """The refusal in another group; an admin setting the robot up is told the group's chatid."""
+    if not ctx.admin_chat_id and ctx.is_admin(person):
+        return m.NO_ADMIN_GROUP_YET.format(chat_id=place.removeprefix(GROUP_PLACE))
+    return m.NOT_ADMIN_GROUP
 
 
 def refusal(name: str, ctx) -> str:
@@ -104,6 +118,8 @@ def run(text: str, person: Person, ctx, place: str) -> list:
         outcome = UNKNOWN
     elif not allowed(found[0].who, person, ctx):
         replies, outcome = [Text(refusal(name, ctx))], REFUSED
+    elif not here(place, ctx):
+        replies, outcome = [Text(not_here(place, person, ctx))], REFUSED
     else:
         command, args = found
         try:
@@ -111,9 +127,20 @@ def run(text: str, person: Person, ctx, place: str) -> list:
         except UserError as exc:
             usage = "\n".join(command.usage.splitlines()[1:])
             replies, outcome = [Text(f"{exc}\n{usage}".strip())], USAGE
-    AuditEntry.create(at=ctx.clock.utcnow(), userid=person.userid, place=place[:128], command=name,
-                      text=clip(text, 200), outcome=outcome)
+    _audit(person.userid, place, name, text, outcome, ctx)
     return replies
+
+
+def refuse_stranger(userid: str, text: str, ctx, place: str) -> None:
+    """Audit a command typed to the robot by someone not in the directory (they are told so)."""
+    text = text.strip().lstrip(SLASHES).strip() or "帮助"
+    found = GROUP.find(text)
+    _audit(userid, place, found[0].name if found else "", text, REFUSED, ctx)
+
+
+def _audit(userid: str, place: str, name: str, text: str, outcome: str, ctx) -> None:
+    AuditEntry.create(at=ctx.clock.utcnow(), userid=userid[:64], place=place[:128], command=name,
+                      text=clip(text, 200), outcome=outcome)
 
 
 @GROUP.command("帮助", aliases=("help", "?", "？"))

@@ -1,0 +1,234 @@
+"""Who may run which admin command where (issue 12): every command of the admins' registry × who
+asks × where they ask, through the robot's and the app's callbacks with real crypto, on the demo
+month. Each cell is checked by what the asker sees, what changed, and what the audit holds."""
+import datetime
+import itertools
+from dataclasses import dataclass
+from typing import Callable
+
+import pytest
+from peewee import fn
+
+from handlers import admin, checkin, messages
+from handlers.registry import ADMINS, EVERYONE, LIAISONS
+from handlers.router import Context
+from jobs.publish import publish_period
+from models import AuditEntry, Department, Entry, Feedback, Org, OutboxMessage, Person, Report, Task
+from models.demo import load_demo_data
+from tests.test_admin import Desk
+from tests.wecom import robot_json
+
+ADMIN_GROUP, ANOTHER_GROUP = "admin-group", "party-branch"
+PLACES = {"admin group": f"group:{ADMIN_GROUP}", "another group": f"group:{ANOTHER_GROUP}",
+          "robot chat": "robot", "app chat": "app"}
+ROLES = {"config admin": "dangwei02", "role admin": "dangwei01", "department liaison": "dept-zzb",
+         "area liaison": "pq-gznan", "secretary": "sec-xy01", "deputy": "dep-zs01", "unknown user": "visitor"}
+
+# Who a command is for (the `who` it is registered with) → role → outcome in each place.
+#   acts      the answer shows what was asked for, the work is done (or queued), audited "ok"
+#   refused   "仅限党委办公室管理员使用", naming the admins; nothing changes; audited "refused"
+#   not here  "本群不能使用月报管理命令" (a group that is not the admin group); nothing changes;
+#             audited "refused"
+#   report    a secretary's or deputy's own report chat answers (their help, their progress); nothing
+#             changes; not audited, since the text is the report's own command (a slashed admin
+#             command that is not one of the report's is refused instead: see expected())
+#   unknown   "您还不在党建月报名单中"; nothing changes; audited "refused" when typed to the robot
+RULES = {   # admin group  another group  robot chat  app chat
+    EVERYONE: {
+        "config admin":       ("acts",    "not here", "acts",    "acts"),
+        "role admin":         ("acts",    "not here", "acts",    "acts"),
+        "department liaison": ("acts",    "not here", "acts",    "acts"),
+        "area liaison":       ("acts",    "not here", "acts",    "acts"),
+        "secretary":          ("acts",    "not here", "acts",    "report"),
+        "deputy":             ("acts",    "not here", "acts",    "report"),
+        "unknown user":       ("unknown", "unknown",  "unknown", "unknown"),
+    },
+    LIAISONS: {
+        "config admin":       ("acts",    "not here", "acts",    "acts"),
+        "role admin":         ("acts",    "not here", "acts",    "acts"),
+        "department liaison": ("acts",    "not here", "acts",    "acts"),
+        "area liaison":       ("acts",    "not here", "acts",    "acts"),
+        "secretary":          ("refused", "refused",  "refused", "report"),
+        "deputy":             ("refused", "refused",  "refused", "report"),
+        "unknown user":       ("unknown", "unknown",  "unknown", "unknown"),
+    },
+    ADMINS: {
+        "config admin":       ("acts",    "not here", "acts",    "acts"),
+        "role admin":         ("acts",    "not here", "acts",    "acts"),
+        "department liaison": ("refused", "refused",  "refused", "refused"),
+        "area liaison":       ("refused", "refused",  "refused", "refused"),
+        "secretary":          ("refused", "refused",  "refused", "report"),
+        "deputy":             ("refused", "refused",  "refused", "report"),
+        "unknown user":       ("unknown", "unknown",  "unknown", "unknown"),
+    },
+}
+ADMINS_NAMED = "陈静（dangwei01）、dangwei02（dangwei02）"
+REPORT_CHAT = ("可用指令：", "已答 0/", "请回复 1-4：")
+D = datetime.datetime
+_ids = itertools.count(1)
+
+
+@dataclass(frozen=True)
+class Acts:
+    """How a command is typed (n: the asker's row, so that each cell reminds an org or adds a task of
+    its own) and how it shows that it acted."""
+
+    typed: Callable[[int], str]
+    shows: dict[str, str] | str             # what the answer starts with: for all, or by role ("admin": admins)
+    job: str = ""                           # the background job it queues for the asker, saying so
+    effect: str = ""                        # the one count of the footprint that grows
+    hides: str = ""                         # what only admins see
+
+    def shown(self, role: str) -> str:
+        return self.shows if isinstance(self.shows, str) else self.shows.get(role, self.shows["admin"])
+
+    def grown(self, before: dict, after: dict, userid: str) -> dict:
+        """The footprint after acting: its job queued for the asker, its count grown."""
+        wanted = {**before, "jobs": (before["jobs"] + [(self.job, userid)]) if self.job else before["jobs"]}
+        if self.effect and after[self.effect] > before[self.effect]:
+            wanted[self.effect] = after[self.effect]
+        return wanted
+
+
+ACTS = {
+    "帮助": Acts(lambda n: "帮助", messages.GROUP_HELP_HEADER),
+    "进度": Acts(lambda n: "进度", {"admin": "2026年12月进度：已提交 0/73",
+                                  "area liaison": "2026年12月进度（广州南校园）：已提交 0/",
+                                  "department liaison": "组织部的月度任务（2026年12月）："}),
+    "催办": Acts(lambda n: f"催办 {Org.select().order_by(Org.code)[n].code}", "已提醒 ", effect="reminders"),
+    "发布": Acts(lambda n: "发布 2027-01", "正在发布2027年1月月报", job="jobs.admin.run_step"),
+    "撤回发布": Acts(lambda n: "撤回发布 2026-12", "正在撤回2026年12月月报", job="jobs.admin.unpublish"),
+    "清单": Acts(lambda n: "清单 XY01", "岭南学院（XY01）2026年12月的事项"),
+    "组织": Acts(lambda n: "组织 XY01", "岭南学院（XY01 · 学院 · 广州南校园）"),
+    "任务": Acts(lambda n: f"任务 add 自查{n}|组织部", "已添加2027年1月任务：", effect="tasks"),
+    "反馈": Acts(lambda n: "反馈", {"admin": "困难和建议 2 条", "area liaison": "困难和建议 1 条",
+                                  "department liaison": "困难和建议 1 条"}, hides="场地不足"),
+    "统计": Acts(lambda n: "统计", "2026年12月：73 个组织", job="jobs.admin.chart"),
+    "导出": Acts(lambda n: "导出", "正在生成2026年12月月报", job="jobs.admin.export_month"),
+}
+
+
+class Places(Desk):
+    """The admins' desk, and a group chat that is not the admin group."""
+
+    def send(self, place: str, userid: str, text: str) -> str:
+        if place == "app chat":
+            return self.chat(userid, text)
+        if place == "robot chat":
+            return self.robot_chat(userid, text)
+        chat_id = ADMIN_GROUP if place == "admin group" else ANOTHER_GROUP
+        encrypt, query = self.robot.envelope(robot_json(userid, text, msg_id=f"z{next(_ids)}", chat_id=chat_id))
+        response = self.client.post("/wecom/robot", query_string=query, json={"encrypt": encrypt})
+        assert response.status_code == 200
+        return self.robot.open_json_reply(response.data)["stream"]["content"]
+
+    def footprint(self) -> dict:
+        """What any command could change: reminders sent, tasks, answers, background jobs queued."""
+        return {"reminders": OutboxMessage.select().where(OutboxMessage.key.startswith("remind-now:")).count(),
+                "tasks": Task.select().count(), "answers": Entry.select().where(Entry.status.is_null(False)).count(),
+                "jobs": [(job.func_name, job.kwargs["to"]) for job in self.services.queue.get_jobs()
+                         if job.id.startswith("background-")]}
+
+
+@pytest.fixture
+def config(config):
+    """dangwei02 is an admin by the configuration only, dangwei01 by the directory's role only."""
+    return config.replace(admins={"userids": ["dangwei02"]})
+
+
+@pytest.fixture
+def month(client, config, services, phone, clock):
+    """The demo directory, December published, two pieces of feedback from November; the admin
+    group is the demo configuration's ([admin_group] chat_id = "admin-group")."""
+    clock.set(D(2026, 12, 8, 10, 0))
+    load_demo_data("2026-12", services.config.directory)
+    Person.delete().where(Person.userid == "dangwei02").execute()
+    publish_period(services, "2026-12")
+    for name, department, text in (("岭南学院", "组织部", "经费紧张"), ("国际金融学院", "宣传部", "场地不足")):
+        report = Report.create(org=Org.get(Org.name == name), period="2026-11", created_at=clock.utcnow())
+        Feedback.create(report=report, kind="difficulty", text=text, created_at=clock.utcnow(),
+                        department=Department.get(Department.name == department))
+    return Places(client, config, services, phone)
+
+
+def attempt(places: Places, place: str, role: str, command: str, n: int) -> str:
+    """What one person got from typing one command in one place: an outcome of RULES, or what was wrong."""
+    userid, acts = ROLES[role], ACTS[command]
+    last_audit = AuditEntry.select(fn.MAX(AuditEntry.id)).scalar() or 0
+    last_message = OutboxMessage.select(fn.MAX(OutboxMessage.id)).scalar() or 0
+    before = places.footprint()
+    reply = places.send(place, userid, "/" + acts.typed(n))
+    after = places.footprint()
+    audited = [(a.userid, a.place, a.command, a.outcome)
+               for a in AuditEntry.select().where(AuditEntry.id > last_audit)]
+    later = "".join(row.payload for row in OutboxMessage.select().where(    # the rest of the answer
+        OutboxMessage.id > last_message, OutboxMessage.recipient == userid))
+    refusal = [(userid, PLACES[place], command, "refused")]
+    if reply == messages.UNKNOWN_USER:
+        seen, wanted, audit = "unknown", before, [] if place == "app chat" else refusal
+    elif reply == messages.NOT_ADMIN_GROUP:
+        seen, wanted, audit = "not here", before, refusal
+    elif reply == f"“{command}”仅限党委办公室管理员使用，如需要请联系：{ADMINS_NAMED}。":
+        seen, wanted, audit = "refused", before, refusal
+    elif reply.startswith(REPORT_CHAT):
+        seen, wanted, audit = "report", before, []
+    elif (reply.startswith(acts.shown(role)) and (not acts.hides or (acts.hides in reply) == ("admin" in role))
+          and (not acts.job or messages.RESULT_IN_CHAT in reply + later)):
+        seen, wanted, audit = "acts", acts.grown(before, after, userid), [(userid, PLACES[place], command, "ok")]
+    else:
+        return f"answered {reply[:60]!r}"
+    if after != wanted:
+        return f"{seen}, but changed {before} → {after}"
+    return seen if audited == audit else f"{seen}, but audited {audited}"
+
+
+def expected(place: str) -> dict:
+    column = list(PLACES).index(place)
+
+    def cell(command, role: str) -> str:
+        rule = RULES[command.who][role][column]
+        if rule == "report" and not checkin.CHAT.find("/" + command.name):
+            return "refused"        # a slashed admin command that is not also one of the report's
+        return rule
+    return {role: {c.name: cell(c, role) for c in admin.GROUP.commands} for role in ROLES}
+
+
+def test_every_admin_command_says_how_it_acts():
+    assert {c.name for c in admin.GROUP.commands} == set(ACTS)
+    assert {c.who for c in admin.GROUP.commands} <= set(RULES)
+
+
+@pytest.mark.parametrize("place", PLACES)
+def test_who_may_run_each_admin_command_and_where(month, place):
+    got = {role: {c.name: attempt(month, place, role, c.name, n) for c in admin.GROUP.commands}
+           for n, role in enumerate(ROLES)}
+    assert got == expected(place)
+
+
+def test_commands_act_in_the_configured_admin_group_only(db, clock):
+    boss = Person.create(userid="boss", name="主任")
+    liaison = Person.create(userid="pq-1", name="片区联络员", roles=["liaison"], area="南校园")
+
+    def run(text, person, place, chat_id="office"):
+        ctx = Context(clock=clock, admin_userids=frozenset({"boss"}), admin_chat_id=chat_id)
+        return admin.run(text, person, ctx, place)[0].content
+
+    assert run("帮助", boss, "group:office").startswith(messages.GROUP_HELP_HEADER)
+    assert run("帮助", liaison, "group:office").startswith(messages.GROUP_HELP_HEADER)
+    assert run("帮助", boss, "group:test") == messages.NOT_ADMIN_GROUP
+    assert run("帮助", liaison, "robot").startswith(messages.GROUP_HELP_HEADER)
+    # Not set up yet: an admin is told the group's chatid to configure, anyone else a refusal.
+    assert run("帮助", boss, "group:wrkA1", chat_id="") == messages.NO_ADMIN_GROUP_YET.format(chat_id="wrkA1")
+    assert run("帮助", liaison, "group:wrkA1", chat_id="") == messages.NOT_ADMIN_GROUP
+    assert [(a.userid, a.place, a.outcome) for a in AuditEntry.select().order_by(AuditEntry.id)] == [
+        ("boss", "group:office", "ok"), ("pq-1", "group:office", "ok"), ("boss", "group:test", "refused"),
+        ("pq-1", "robot", "ok"), ("boss", "group:wrkA1", "refused"), ("pq-1", "group:wrkA1", "refused")]
+
+
+def test_a_secretary_typing_a_slashed_admin_command_is_refused_and_audited(month):
+    reply = month.send("app chat", "sec-xy01", "/统计")
+    assert reply == f"“统计”仅限党委办公室管理员使用，如需要请联系：{ADMINS_NAMED}。"
+    assert month.send("app chat", "dep-zs01", "／导出").startswith("“导出”仅限")
+    assert month.send("app chat", "sec-xy01", "/进度").startswith(REPORT_CHAT)      # the report's own command
+    assert [(a.userid, a.place, a.command, a.outcome) for a in AuditEntry.select().order_by(AuditEntry.id)] == [
+        ("sec-xy01", "app", "统计", "refused"), ("dep-zs01", "app", "导出", "refused")]
