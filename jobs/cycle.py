@@ -3,7 +3,8 @@
 A step is done at most once per (period, step, org type): its CycleStep row is inserted before it
 runs, so a second tick at the same instant (a second cron by mistake, a manual `cycle tick`) finds
 the row and leaves the step alone. The steps themselves are safe to repeat (every message has a
-unique outbox key), so a step whose process died is taken over after STALE. What the tick decides:
+unique outbox key), so a step whose process died (or that failed) is taken over by a tick after
+STALE. What the tick decides:
 - a step due after the month's close never runs; once the month is closing or closed, no
   reminder and no publish runs for it;
 - when the cron was down and several reminder steps of one org type are due at once, only the
@@ -99,9 +100,12 @@ def _decide(month: Period | None, due: list, recorded: set) -> list[tuple]:
 
 
 def _tick_period(services, period: str, now: datetime.datetime, dry_run: bool) -> list[Outcome]:
-    recorded = {(s.step, s.org_type) for s in CycleStep.select(CycleStep.step, CycleStep.org_type)
-                .where(CycleStep.period == period)}
-    due = [d for d in services.schedule.plan(period) if d.at <= now and (d.step, d.group) not in recorded]
+    rows = list(CycleStep.select(CycleStep.step, CycleStep.org_type, CycleStep.status, CycleStep.started_at)
+                .where(CycleStep.period == period))
+    recorded = {(s.step, s.org_type) for s in rows}
+    abandoned = services.clock.utcnow() - STALE        # its process died (or it failed): due again
+    settled = {(s.step, s.org_type) for s in rows if s.status != RUNNING or s.started_at > abandoned}
+    due = [d for d in services.schedule.plan(period) if d.at <= now and (d.step, d.group) not in settled]
     if not due:
         return []
     outcomes = []

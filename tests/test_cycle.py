@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 
 from bot.services import Services
-from jobs import cycle
+from jobs import cycle, publish
 from models import CycleStep, Org, Period, PeriodSnapshot, Person, Report, bind, database
 from models.clock import Clock
 from models.cycle import fillers
@@ -120,6 +120,19 @@ def test_two_ticks_at_the_same_instant_from_two_processes_publish_once(services,
     run_worker(services)
     everyone = people_of(Org.select())
     assert [titled(phone, u, "党建月报已发布") for u in everyone] == [1] * 88
+
+
+def test_a_publish_whose_run_died_is_taken_over_by_a_later_tick(services, phone, clock, month, monkeypatch):
+    real = publish.publish_period
+    monkeypatch.setattr(publish, "publish_period", lambda *args, **kwargs: 1 / 0)     # the worker dies midway
+    tick(services, clock, D(2026, 12, 4, 9, 0))
+    assert tick(services, clock, D(2026, 12, 7, 9, 0)) == ["publish failed"]
+    monkeypatch.setattr(publish, "publish_period", real)
+    assert tick(services, clock, D(2026, 12, 7, 9, 5)) == []                 # it may still be running
+    assert tick(services, clock, D(2026, 12, 7, 9, 11)) == ["publish ran: ran 0h 11m late"]
+    assert tick(services, clock, D(2026, 12, 7, 9, 30)) == []
+    assert Counter(titled(phone, userid, "已发布") for userid in people_of(Org.select())) == {1: 88}
+    assert CycleStep.get(CycleStep.step == "publish").status == "done"
 
 
 def test_after_three_days_without_cron_only_the_latest_reminder_goes_out_once(services, phone, clock, month,
