@@ -195,6 +195,8 @@ class Outbox:
             result = self._send(row, retry=row.attempts > 1)
         except WeComError as exc:
             return self._record_failure(row, exc)
+        except OSError as exc:      # a file removed, or made on a machine whose files this one cannot see
+            return self._failed(row, None, f"file not readable here ({type(exc).__name__}); is files_dir shared?")
         self._mark_sent(row, result)
         return True
 
@@ -244,14 +246,17 @@ class Outbox:
                                       next_attempt_at=row.next_attempt_at)
                  .where(OutboxMessage.id == row.id).execute())
             return False
+        return self._failed(row, exc.errcode, exc.errmsg)
+
+    def _failed(self, row: OutboxMessage, errcode: int | None, errmsg: str) -> bool:
+        """Record a failure for good (True: the row is settled)."""
         log.warning("outbox %s to %s failed for good after %d attempt(s): errcode=%s %s",
-                    row.key, row.recipient if row.channel == "app" else row.channel,
-                    row.attempts, exc.errcode, exc.errmsg)
+                    row.key, row.recipient if row.channel == "app" else row.channel, row.attempts, errcode, errmsg)
         notices = []
         with database.atomic():
-            (OutboxMessage.update(status="failed", last_errcode=exc.errcode, last_error=exc.errmsg[:255])
+            (OutboxMessage.update(status="failed", last_errcode=errcode, last_error=errmsg[:255])
              .where(OutboxMessage.id == row.id).execute())
-            if exc.errcode in UNKNOWN_RECIPIENT and row.channel == "app" and self.on_unknown_recipient:
+            if errcode in UNKNOWN_RECIPIENT and row.channel == "app" and self.on_unknown_recipient:
                 notices = self.on_unknown_recipient(row.recipient)
         self.kick(notices)
         return True

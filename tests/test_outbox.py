@@ -165,6 +165,16 @@ def test_a_file_is_uploaded_then_sent(services, phone, members, tmp_path):
     assert OutboxMessage.get_by_id(row.id).status == "sent"
 
 
+def test_a_file_this_worker_cannot_read_fails_once_and_is_not_retried(services, phone, members, tmp_path, caplog):
+    row = queue(services, "file", FileReply(str(tmp_path / "made-on-another-machine.xlsx")))
+    services.outbox.deliver(row.id)
+    row = OutboxMessage.get_by_id(row.id)
+    assert (row.status, row.attempts) == ("failed", 1) and "files_dir" in row.last_error
+    assert services.outbox.sweep() == {"reclaimed": 0, "requeued": 0}
+    assert phone.messages(userid="sec01") == []
+    assert "failed for good" in caplog.text
+
+
 def test_a_card_with_a_link_is_a_text_notice(services, phone, members):
     row = queue(services, "notice", Card(title="年度工作一览表", description="点击查看", url="https://example.org/y"))
     services.outbox.deliver(row.id)
