@@ -7,6 +7,7 @@ import psycopg
 import pytest
 from rq.cron import CronScheduler
 
+import settings
 from app import create_app
 from handlers import messages
 from handlers.errors import UserError
@@ -194,6 +195,12 @@ def test_healthz(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.get_json() == {"status": "ok", "database": "ok", "redis": "ok"}
+
+
+def test_healthz_without_any_redis_says_so(config, monkeypatch, tmp_path, db_url):
+    monkeypatch.setattr(settings, "PRIVATE_REDIS", tmp_path / "no-dev-up")
+    health = create_app(config.replace(redis={"url": ""})).test_client().get("/healthz")
+    assert health.status_code == 503 and health.get_json()["redis"] == "error: ConfigError"
 
 
 def test_robot_url_verification(client, robot):
