@@ -7,6 +7,7 @@ import re
 from flask import Flask, Response, request
 from peewee import DatabaseError
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 import settings
 from bot import health, robot, webhook
@@ -50,6 +51,8 @@ def create_app(config: settings.Config | None = None, clock: Clock | None = None
         if not any(isinstance(f, HideSecrets) for f in handler.filters):
             handler.addFilter(HideSecrets())
     app = Flask(__name__)
+    if config.web.proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.web.proxies, x_proto=config.web.proxies)
     app.config.update(YUEBAO=config, MAX_CONTENT_LENGTH=MAX_BODY_BYTES)
     bind(config.database.url)
     app.extensions["yuebao"] = Services(config, clock)

@@ -132,6 +132,7 @@ class WebSection:
     port: int = 5000
     workers: int = 4        # processes: the work is CPU-bound Python, so more processes and few threads
     threads: int = 2        # (4 × 2 served bench/checkin.py 1.4× faster than 2 × 8 on two cores)
+    proxies: int = 0        # reverse proxies in front that set X-Forwarded-For / -Proto (trusted hops)
 
 
 @dataclass(frozen=True)

@@ -247,6 +247,17 @@ def test_robot_wrong_signature_is_403(client, robot, people):
     assert client.post("/wecom/robot", query_string=query, json={"encrypt": encrypt}).status_code == 403
 
 
+@pytest.mark.parametrize("proxies, logged", [(0, "from 127.0.0.1"), (1, "from 203.0.113.7")])
+def test_a_rejected_callback_names_its_sender_behind_a_proxy(config, clock, robot, db, proxies, logged, caplog):
+    app = create_app(config.replace(web={"proxies": proxies}), clock)
+    encrypt, query = robot.envelope(robot_json("dangwei01", "帮助"))
+    query["msg_signature"] = "1" * 40
+    response = app.test_client().post("/wecom/robot", query_string=query, json={"encrypt": encrypt},
+                                      headers={"X-Forwarded-For": "203.0.113.7"})
+    assert response.status_code == 403
+    assert logged in caplog.text
+
+
 def test_with_redis_down_messages_are_still_answered_and_nothing_is_lost(config, people, handler, wecom, caplog):
     handler(lambda inbound, ctx: [Text("收到"), Text("第二条稍后送达")])
     broken = create_app(config.replace(redis={"url": "redis://127.0.0.1:1/0"}))
