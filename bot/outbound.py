@@ -20,13 +20,14 @@ from rq import Queue
 
 from bot import render
 from bot.pacing import Pacer
-from bot.wecom_client import WeComError
+from bot.wecom_client import TOKEN_ERRORS, WeComError
 from models import OutboxMessage, database
 
 log = logging.getLogger(__name__)
 
 DELIVER_JOB = "jobs.outbox.deliver"
-RETRYABLE_ERRCODES = {-1, 45009, 45033}     # system busy, API rate limit, too many concurrent calls
+# system busy, API rate limit, too many concurrent calls; a token refused even after the client's refresh
+RETRYABLE_ERRCODES = {-1, 45009, 45033} | TOKEN_ERRORS
 UNKNOWN_RECIPIENT = {81013}                 # WeCom knows no such member
 STALE_SENDING = datetime.timedelta(minutes=2)
 OVERDUE = datetime.timedelta(seconds=30)

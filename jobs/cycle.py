@@ -204,7 +204,9 @@ def status(services, period: str) -> dict:
                       .where(OutboxMessage.key.startswith(f"{prefix}:{period}:"))
                       .group_by(OutboxMessage.status).tuples())
         if counts:
-            sent[step] = counts
+            retried = (OutboxMessage.select().where(OutboxMessage.key.startswith(f"{prefix}:{period}:"),
+                                                    OutboxMessage.attempts > 1).count())
+            sent[step] = {**counts, **({"retried": retried} if retried else {})}
     return {"plan": plan, "outbox": sent, "open": open_reports(period),
             "estimated_years": sorted(services.schedule.workdays.estimated_years)}
 

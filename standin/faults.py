@@ -12,13 +12,14 @@ DEFAULTS = {
     "errcode": -1,
     "fail_next": 0,
     "drop_responses": False,
+    "drop_rate": 0.0,
     "drop_next": 0,
     "hang_seconds": 30.0,
     "include_gettoken": False,
     "seed": 0,
 }
 NUMBERS = {"latency_ms": int, "fail_next": int, "drop_next": int, "errcode": int, "seed": int,
-           "error_rate": float, "hang_seconds": float}
+           "error_rate": float, "drop_rate": float, "hang_seconds": float}
 FLAGS = ("drop_responses", "include_gettoken")
 
 
@@ -39,7 +40,7 @@ class Faults:
         """Apply the given switches (others keep their value); returns all switches."""
         parsed = {name: parse(name, value) for name, value in changes.items()}
         self.values.update(parsed)
-        if "seed" in parsed or "error_rate" in parsed:
+        if parsed.keys() & {"seed", "error_rate", "drop_rate"}:
             self.rng = random.Random(self.values["seed"])
         return dict(self.values)
 
@@ -64,7 +65,8 @@ class Faults:
         if self.values["drop_next"] > 0:
             self.values["drop_next"] -= 1
             return True
-        return bool(self.values["drop_responses"])
+        rate = self.values["drop_rate"]
+        return bool(self.values["drop_responses"]) or (rate > 0 and self.rng.random() < rate)
 
 
 def parse(name: str, value):
@@ -77,8 +79,8 @@ def parse(name: str, value):
     if name not in NUMBERS:
         raise FaultError(f"{name}: unknown fault switch")
     parsed = _number(name, value, NUMBERS[name], minimum=None if name == "errcode" else 0)
-    if name == "error_rate" and parsed > 1:
-        raise FaultError(f"error_rate: must be between 0 and 1, got {value!r}")
+    if name in ("error_rate", "drop_rate") and parsed > 1:
+        raise FaultError(f"{name}: must be between 0 and 1, got {value!r}")
     return parsed
 
 
