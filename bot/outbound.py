@@ -215,6 +215,7 @@ class Outbox:
             (OutboxMessage.update(status="sent", sent_at=self.clock.utcnow(), last_errcode=None,
                                   response_code=result.get("response_code") or None)
              .where(OutboxMessage.id == row.id).execute())
+        log.info("outbox %s sent (%s, attempt %d)", row.key, row.channel, row.attempts)
 
     def _send(self, row: OutboxMessage, retry: bool) -> dict:
         body = json.loads(row.payload)

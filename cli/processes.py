@@ -87,7 +87,9 @@ def run_worker(redis, burst: bool, maintenance_seconds: int) -> None:
         worker = None
         try:
             worker = _Worker([QUEUE_NAME], connection=redis, maintenance_interval=maintenance_seconds, stop=stop)
-            worker.work(with_scheduler=True, burst=burst)
+            # RQ logs four lines a job at INFO (and a job's description); the outbox logs one line
+            # a delivered message itself, so RQ says only what went wrong.
+            worker.work(with_scheduler=True, burst=burst, logging_level="WARNING")
         except RedisError as exc:
             log.warning("worker: Redis unreachable (%s)", type(exc).__name__)
             if worker is not None:
