@@ -1,13 +1,21 @@
 """Redis hangs (the process is stopped, its socket accepts and never answers): callbacks still
-answer inside WeCom's 5 s with their passive reply, act once, and /healthz says so."""
+answer inside WeCom's 5 s with their passive reply, act once, and /healthz says so; a publish
+writes nothing when Redis hangs from the start, and finishes in the database when it hangs midway
+(its cards go out once Redis is back)."""
+import datetime
 import os
 import signal
+from collections import Counter
 
 import pytest
+from redis.exceptions import RedisError
 
 from handlers import messages
-from models import InboundMessage
+from jobs.publish import publish_period
+from models import InboundMessage, OutboxMessage, Person, Report
+from models.demo import load_demo_data
 from stack import redis_server
+from tests.conftest import run_worker
 
 
 @pytest.fixture
@@ -51,3 +59,23 @@ def test_healthz_says_redis_is_not_answering(client, stopped):
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.get_json()["redis"] == "error: TimeoutError"
+
+
+def test_a_publish_writes_nothing_if_redis_hangs_and_finishes_if_it_hangs_midway(services, hung_redis, phone, clock):
+    clock.set(datetime.datetime(2026, 12, 7, 9, 0))
+    load_demo_data("2026-12", services.config.directory)
+    phone.add_members([p.userid for p in Person.select()])
+    pid = hung_redis[0].pid
+    os.kill(pid, signal.SIGSTOP)
+    with pytest.raises(RedisError):
+        publish_period(services, "2026-12")
+    assert Report.select().count() == OutboxMessage.select().count() == 0
+    os.kill(pid, signal.SIGCONT)
+    result = publish_period(services, "2026-12", progress=lambda done: os.kill(pid, signal.SIGSTOP))
+    assert (result["reports"], result["cards"]) == (73, 88)        # finished in the database
+    os.kill(pid, signal.SIGCONT)
+    clock.advance(datetime.timedelta(minutes=1))
+    services.outbox.sweep()
+    run_worker(services)
+    cards = Counter(m["userid"] for m in phone.messages() if "已发布" in ((m["card"] or {}).get("title") or ""))
+    assert len(cards) == 88 and set(cards.values()) == {1}
