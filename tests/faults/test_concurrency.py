@@ -1,0 +1,53 @@
+"""Web processes and workers writing the same database at once (issue 12, point 2): 8 secretaries
+answer 26 items each as fast as the app replies, two gunicorn workers take the callbacks, two RQ
+workers deliver the next-item cards. No delivery job fails, no message is sent twice or resent,
+every answer is stored once — on SQLite as on PostgreSQL."""
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from rq.registry import FailedJobRegistry
+
+from jobs.publish import publish_period
+from models import Action, Entry, EntryChange, Org, OutboxMessage, Person
+from tests.chat import show
+from tests.faults.fleet import Fleet
+
+SECRETARIES, ITEMS = 8, 26
+
+
+@pytest.fixture
+def fleet(config, standin, phone, db, tmp_path):
+    Action.insert_many([{"code": f"A{n:02d}", "category": "加强理论学习", "title": f"动作{n}", "frequency": "monthly"}
+                        for n in range(ITEMS)]).execute()
+    for n in range(SECRETARIES):
+        org = Org.create(code=f"C{n}", name=f"组织{n}", type="学院")
+        Person.create(userid=f"c{n}", name=f"书记{n}", roles=["secretary"], org=org)
+    phone.add_members([f"c{n}" for n in range(SECRETARIES)] + config.admins.userids)
+    fleet = Fleet(config, standin, tmp_path)
+    yield fleet
+    fleet.stop()
+
+
+@pytest.mark.slow
+def test_writers_in_several_processes_neither_fail_nor_resend(fleet, phone):
+    fleet.web()
+    fleet.worker()
+    fleet.worker()
+    publish_period(fleet.services, fleet.clock.period(), force=True)
+
+    def answer_all(userid: str) -> list[int]:
+        return [phone.say(userid, "1")["status"] for _ in range(ITEMS)]
+
+    with ThreadPoolExecutor(max_workers=SECRETARIES) as pool:
+        statuses = [status for done in pool.map(answer_all, [f"c{n}" for n in range(SECRETARIES)])
+                    for status in done]
+    fleet.drain()
+    assert statuses == [200] * SECRETARIES * ITEMS
+    assert FailedJobRegistry(queue=fleet.services.queue).count == 0
+    assert {(row.status, row.attempts) for row in OutboxMessage.select()} == {("sent", 1)}   # none resent
+    assert Entry.select().where(Entry.status == "done").count() == SECRETARIES * ITEMS
+    assert EntryChange.select().count() == SECRETARIES * ITEMS
+    for n in range(SECRETARIES):
+        shown = Counter(show(m) for m in phone.messages(userid=f"c{n}"))
+        assert max(shown.values()) == 1, shown.most_common(1)
