@@ -2,6 +2,7 @@
 a private real Redis, and the configuration that points the app at them."""
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import threading
@@ -179,6 +180,19 @@ def handler(monkeypatch):
     def install(func):
         monkeypatch.setattr(router, "route", lambda inbound, person, ctx: func(inbound, ctx))
     return install
+
+
+@pytest.fixture
+def figures(request, db_url):
+    """record(kind, **numbers): a fault test's figures, one JSON line in $YUEBAO_FIGURES (bench/faults.py
+    sets it and prints them); nothing otherwise."""
+    def record(kind: str, **numbers) -> None:
+        path = os.environ.get("YUEBAO_FIGURES")
+        if path:
+            line = {"kind": kind, "database": db_url.split(":", 1)[0], "test": request.node.name, **numbers}
+            with open(path, "a", encoding="utf-8") as out:
+                out.write(json.dumps(line, ensure_ascii=False) + "\n")
+    return record
 
 
 def run_worker(services) -> None:

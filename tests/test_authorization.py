@@ -199,9 +199,13 @@ def test_every_admin_command_says_how_it_acts():
 
 
 @pytest.mark.parametrize("place", PLACES)
-def test_who_may_run_each_admin_command_and_where(month, place):
+def test_who_may_run_each_admin_command_and_where(month, place, figures):
     got = {role: {c.name: attempt(month, place, role, c.name, n) for c in admin.GROUP.commands}
            for n, role in enumerate(ROLES)}
+    cells = [(got[role][name], wanted) for role, row in expected(place).items() for name, wanted in row.items()]
+    figures("authorization", place=place, cells=len(cells), acting=sum(got == "acts" for got, _ in cells),
+            expected_acting=sum(wanted == "acts" for _, wanted in cells),
+            as_expected=sum(got == wanted for got, wanted in cells))
     assert got == expected(place)
 
 

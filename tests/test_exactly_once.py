@@ -46,7 +46,7 @@ def worker(env: dict, *options: str) -> subprocess.Popen:
 
 
 def test_a_killed_worker_and_a_restarted_redis_lose_nothing_and_send_nothing_twice(
-        config, standin, phone, directory, tmp_path):
+        config, standin, phone, directory, tmp_path, figures):
     redis_process, url = redis_server.start(tmp_path / "redis")
     port = int(url.rsplit(":", 1)[1].split("/")[0])
     real_time = Clock(TIMEZONE)                 # the worker processes read the real time too
@@ -80,6 +80,10 @@ def test_a_killed_worker_and_a_restarted_redis_lose_nothing_and_send_nothing_twi
         assert swept["reclaimed"] == stuck and swept["reclaimed"] + swept["requeued"] == unsent
         subprocess.run(worker(env, "--burst").args, cwd=ROOT, env=env, timeout=120,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        published = cards(phone, "已发布")
+        figures("kills", test_of="publish to 1,000: worker and Redis killed", cards=SECRETARIES,
+                sent=sum(published.values()), duplicates=sum(published.values()) - len(published),
+                lost=SECRETARIES - len(published))
         assert set(cards(phone, "已发布").values()) == {1} and len(cards(phone, "已发布")) == SECRETARIES
         assert OutboxMessage.select().where(OutboxMessage.status != "sent").count() == 0
 

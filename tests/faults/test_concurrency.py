@@ -30,7 +30,7 @@ def fleet(config, standin, phone, db, tmp_path):
 
 
 @pytest.mark.slow
-def test_writers_in_several_processes_neither_fail_nor_resend(fleet, phone):
+def test_writers_in_several_processes_neither_fail_nor_resend(fleet, phone, figures):
     fleet.web()
     fleet.worker()
     fleet.worker()
@@ -43,8 +43,11 @@ def test_writers_in_several_processes_neither_fail_nor_resend(fleet, phone):
         statuses = [status for done in pool.map(answer_all, [f"c{n}" for n in range(SECRETARIES)])
                     for status in done]
     fleet.drain()
+    failed = FailedJobRegistry(queue=fleet.services.queue).count
+    figures("concurrency", answers=SECRETARIES * ITEMS, stored=EntryChange.select().count(), failed_jobs=failed,
+            resent=OutboxMessage.select().where(OutboxMessage.attempts > 1).count())
     assert statuses == [200] * SECRETARIES * ITEMS
-    assert FailedJobRegistry(queue=fleet.services.queue).count == 0
+    assert failed == 0
     assert {(row.status, row.attempts) for row in OutboxMessage.select()} == {("sent", 1)}   # none resent
     assert Entry.select().where(Entry.status == "done").count() == SECRETARIES * ITEMS
     assert EntryChange.select().count() == SECRETARIES * ITEMS

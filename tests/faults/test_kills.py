@@ -33,7 +33,7 @@ def fleet(config, standin, phone, db, tmp_path):
 
 
 @pytest.mark.slow
-def test_kills_during_200_check_ins_lose_nothing_and_send_nothing_twice(fleet, phone):
+def test_kills_during_200_check_ins_lose_nothing_and_send_nothing_twice(fleet, phone, figures):
     web, url = fleet.web()
     port = int(url.rsplit(":", 1)[1])
     workers = [fleet.worker(), fleet.worker()]
@@ -67,12 +67,18 @@ def test_kills_during_200_check_ins_lose_nothing_and_send_nothing_twice(fleet, p
         workers = [fleet.worker(), fleet.worker()]
         statuses = [status for done in results for status in done.result()]
 
-    assert statuses == [200] * SECRETARIES * ANSWERS          # every callback answered within WeCom's retries
     fleet.recover()
     fleet.drain()
-    assert OutboxMessage.select().where(OutboxMessage.status != "sent").count() == 0
     done = Counter(Report.get_by_id(report).org.code for report, in
                    Entry.select(Entry.report).where(Entry.status == "done").tuples())
+    stats = phone.stats()
+    delivered = [(m["userid"], show(m)) for m in phone.messages() if m.get("userid")]
+    figures("kills", callbacks=stats["callbacks"], retried=stats["callback_attempts"] - stats["callbacks"],
+            answers=SECRETARIES * ANSWERS, stored=EntryChange.select().count(),
+            lost=SECRETARIES * ANSWERS - sum(done.values()), sent=len(delivered),
+            duplicates=len(delivered) - len(set(delivered)))
+    assert statuses == [200] * SECRETARIES * ANSWERS          # every callback answered within WeCom's retries
+    assert OutboxMessage.select().where(OutboxMessage.status != "sent").count() == 0
     assert done == Counter({f"K{n:03d}": ANSWERS for n in range(SECRETARIES)})
     assert EntryChange.select().count() == SECRETARIES * ANSWERS    # each answer stored once
     for n in range(SECRETARIES):

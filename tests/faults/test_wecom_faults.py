@@ -34,7 +34,7 @@ def fleet(config, standin, phone, db, tmp_path):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("fault", FAULTS)
-def test_failing_wecom_delays_cards_but_never_loses_or_doubles_them(fleet, app, phone, fault):
+def test_failing_wecom_delays_cards_but_never_loses_or_doubles_them(fleet, app, phone, fault, figures):
     phone.set_faults(seed=7, **FAULTS[fault])
     fleet.worker()
     fleet.worker()
@@ -43,10 +43,12 @@ def test_failing_wecom_delays_cards_but_never_loses_or_doubles_them(fleet, app, 
     fleet.drain(seconds=180)
     phone.clear_faults()
     cards = [m["userid"] for m in phone.messages() if "已发布" in ((m["card"] or {}).get("title") or "")]
-    assert sorted(cards) == [f"f{n:03d}" for n in range(SECRETARIES)]          # each exactly once
     rows = OutboxMessage.select().where(OutboxMessage.key.startswith(f"notice:{period}:"))
-    assert {row.status for row in rows} == {"sent"}
     retried = sum(1 for row in rows if row.attempts > 1)
+    figures("wecom faults", fault=fault, cards=SECRETARIES, sent=len(cards), retried=retried,
+            duplicates=len(cards) - len(set(cards)), lost=SECRETARIES - len(set(cards)))
+    assert sorted(cards) == [f"f{n:03d}" for n in range(SECRETARIES)]          # each exactly once
+    assert {row.status for row in rows} == {"sent"}
     assert retried > 0                                                          # the faults did happen
     shown = app.test_cli_runner().invoke(args=["cycle", "status", period]).output
     assert f"outbox publish: retried {retried}, sent {SECRETARIES}" in shown
