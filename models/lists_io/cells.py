@@ -15,6 +15,7 @@ DATE_PATTERN = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2
 PERIOD_PATTERN = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
 
 MISSING = "必填项为空"
+INTEGER_DIGITS = 9      # up to 999,999,999: fits the database's integer column
 
 
 class RowError(NamedTuple):
@@ -92,10 +93,13 @@ class RowReader:
         text = self.text(column)
         if not text:
             return None
-        if not text.isdigit() or int(text) < 1:
+        if len(text) > INTEGER_DIGITS and text.isdecimal():
+            self.fail(column, f"不能超过 {INTEGER_DIGITS} 位数")
+        elif not text.isdecimal() or int(text) < 1:      # isdigit() would let "²" through to int()
             self.fail(column, f"应为正整数,不是“{text}”")
-            return None
-        return int(text)
+        else:
+            return int(text)
+        return None
 
     def date(self, column: str) -> datetime.date | None:
         text = self.text(column)

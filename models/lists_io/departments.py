@@ -28,9 +28,10 @@ def _read(reader: RowReader) -> DepartmentRow:
     userids, names = reader.items("联络人账号"), reader.items("联络人姓名")
     if len(userids) != len(names):
         reader.fail("联络人姓名", f"联络人账号有 {len(userids)} 个,姓名有 {len(names)} 个")
-    for userid in userids:
-        if len(userid) > NAME_LIMIT:
-            reader.fail("联络人账号", f"不能超过 {NAME_LIMIT} 个字")
+    for column, values in (("联络人账号", userids), ("联络人姓名", names)):
+        for value in values:
+            if len(value) > NAME_LIMIT:
+                reader.fail(column, f"不能超过 {NAME_LIMIT} 个字")
     mentions = [Mention(userid, person, reader.number, "联络人账号") for userid, person in zip(userids, names)]
     return DepartmentRow(reader.number, name, mentions)
 
