@@ -26,7 +26,7 @@ def fleet(config, standin, phone, db, tmp_path):
     Person.insert_many([{"userid": f"k{n:03d}", "name": f"书记{n}", "roles": ["secretary"], "org": orgs[f"K{n:03d}"]}
                         for n in range(SECRETARIES)]).execute()
     phone.add_members([f"k{n:03d}" for n in range(SECRETARIES)] + config.admins.userids)
-    standin.state.config = standin.state.config.replace(standin={"callback_retry_delay_seconds": 2})
+    standin.state.config = standin.state.config.replace(standin={"callback_retry_delay_seconds": 3})
     fleet = Fleet(config, standin, tmp_path)
     yield fleet
     fleet.stop()
