@@ -9,6 +9,7 @@ from peewee import DatabaseError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+import pages
 import settings
 from bot import health, robot, webhook
 from bot.services import Services
@@ -18,7 +19,7 @@ from models.clock import Clock
 
 MAX_BODY_BYTES = 256 * 1024
 log = logging.getLogger(__name__)
-SECRET_IN_URL = re.compile(r"\b(access_token|corpsecret|key)=[^&\s\"']+")
+SECRET_IN_URL = re.compile(r"\b(access_token|corpsecret|key|code)=[^&\s\"']+")   # code: an OAuth code
 
 
 class HideSecrets(logging.Filter):
@@ -78,6 +79,7 @@ def create_app(config: settings.Config | None = None, clock: Clock | None = None
 
     for blueprint in (webhook.bp, robot.bp, health.bp):
         app.register_blueprint(blueprint)
+    pages.init_app(app)
     for command in (*ops.COMMANDS, *cycle.COMMANDS, *admin.COMMANDS, lists.import_command, lists.export_command,
                     lists.demo_data_command):
         app.cli.add_command(command)

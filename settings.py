@@ -136,6 +136,13 @@ class WebSection:
 
 
 @dataclass(frozen=True)
+class PagesSection:
+    public_url: str = ""        # the app as phones reach it, e.g. https://yuebao.example.edu.cn (WeCom returns there)
+    secret_key: str = ""        # signs the session cookie; without it /h5/ refuses to open
+    oauth_base_url: str = "https://open.weixin.qq.com/connect/oauth2/authorize"
+
+
+@dataclass(frozen=True)
 class Config:
     app: AppSection = field(default_factory=AppSection)
     wecom: WeComSection = field(default_factory=WeComSection)
@@ -149,6 +156,7 @@ class Config:
     outbox: OutboxSection = field(default_factory=OutboxSection)
     standin: StandinSection = field(default_factory=StandinSection)
     web: WebSection = field(default_factory=WebSection)
+    pages: PagesSection = field(default_factory=PagesSection)
     source: str = ""
 
     def replace(self, **sections: dict) -> "Config":
@@ -190,7 +198,8 @@ def _by_type(key: str, value) -> dict:
     return checked
 
 
-SECRET_KEYS = ("secret", "token", "encoding_aes_key", "webhook_key")
+SECRET_KEYS = ("secret", "token", "encoding_aes_key", "webhook_key", "secret_key")
+MIN_SECRET_KEY = 32            # characters of [pages] secret_key
 
 
 def _shown(key: str, value) -> str:
@@ -254,6 +263,16 @@ def _check_rules(config: Config) -> None:
         raise ConfigError("outbox.sends_in_flight: must be from 1 to 32")
     if config.outbox.per_member_per_minute < 1:
         raise ConfigError("outbox.per_member_per_minute: must be at least 1")
+    _check_pages(config.pages)
+
+
+def _check_pages(pages: PagesSection) -> None:
+    for key in ("public_url", "oauth_base_url"):
+        url = getattr(pages, key)
+        if url and not url.startswith(("http://", "https://")):
+            raise ConfigError(f"pages.{key}: must start with http:// or https://, got {_shown('url', url)}")
+    if pages.secret_key and len(pages.secret_key) < MIN_SECRET_KEY:
+        raise ConfigError(f"pages.secret_key: must be at least {MIN_SECRET_KEY} random characters (not shown)")
 
 
 def from_dict(data: dict, source: str = "") -> Config:

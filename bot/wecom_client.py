@@ -89,12 +89,20 @@ class WeComClient(WeChatClient):
     def api(self, endpoint: str, data: dict | None = None, files: dict | None = None,
             params: dict | None = None) -> dict:
         """POST to an API endpoint; on a token error, refresh the token once and try again."""
+        return self._with_token(self.http.post, endpoint, params, files=files, data=_json_body(data),
+                                headers=None if files else JSON_HEADERS)
+
+    def user_from_code(self, code: str) -> str | None:
+        """The userid of the member an OAuth2 code names (auth/getuserinfo, a GET); None for someone
+        outside the corp, whom WeCom names by an openid only."""
+        return self._with_token(self.http.get, "auth/getuserinfo", {"code": code}).get("userid") or None
+
+    def _with_token(self, send, endpoint: str, params: dict | None, **request) -> dict:
         for attempt in (1, 2):
             token = self.access_token
             query = {**(params or {}), "access_token": token}
             try:
-                return self._call(self.http.post, self.API_BASE_URL + endpoint, params=query, files=files,
-                                  data=_json_body(data), headers=None if files else JSON_HEADERS)
+                return self._call(send, self.API_BASE_URL + endpoint, params=query, **request)
             except WeComError as exc:
                 if attempt == 1 and exc.errcode in TOKEN_ERRORS:
                     log.info("WeCom token rejected (%s), refreshing once", exc.errcode)

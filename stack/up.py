@@ -224,4 +224,5 @@ In another terminal, be a secretary on a phone:
     .venv/bin/flask --app app phone {secretary}
 or an admin in the group chat:
     .venv/bin/flask --app app phone {admin} --group
+or open the pages in a browser (pick whom to be): {config.pages.public_url.rstrip("/") or web_url}/h5/
 Ctrl-C here stops everything.""")

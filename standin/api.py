@@ -98,6 +98,14 @@ def media_get():
                     headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(stored['filename'])}"})
 
 
+@bp.get("/auth/getuserinfo")
+def auth_getuserinfo():
+    """Who opened a page: the code the authorize page gave (standin/oauth.py)."""
+    state = _state()
+    state.check_token(request.args.get("access_token"))
+    return jsonify(state.user_from_code(request.args.get("code")))
+
+
 @bp.post("/webhook/send")
 def webhook_send():
     return jsonify(_state().webhook_send(request.args.get("key"), _json_body()))

@@ -2,8 +2,9 @@
 
 The errcodes come from WeCom's global errcode page (developer.work.weixin.qq.com/document/path/90313)
 and the pages of the APIs themselves (message/send: 90236, update_template_card: 94888,
-media/upload: 90253, aibot response_url: 101138). Where the pages name no code, the stand-in uses
-40058 ("invalid parameter: see the API's page") with an errmsg that says what was wrong.
+media/upload: 90253, aibot response_url: 101138, auth/getuserinfo: 91023). Where the pages name no
+code, the stand-in uses 40058 ("invalid parameter: see the API's page") with an errmsg that says
+what was wrong.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ ERRMSG = {
     40011: "invalid video size",
     40013: "invalid corpid",
     40014: "invalid access_token",
+    40029: "invalid code",
     40056: "invalid agentid",
     40058: "invalid Request Parameter",
     41001: "access_token missing",
@@ -27,6 +29,7 @@ ERRMSG = {
     41004: "corpsecret missing",
     41005: "media data missing",
     41006: "media_id missing",
+    41008: "missing code",
     41011: "agentid missing",
     42001: "access_token expired",
     44001: "empty media data",

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from flask import Flask
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
-from standin import api, control
+from standin import api, control, oauth
 from standin.callbacks import Callbacks
 from standin.state import State
 
@@ -38,6 +38,7 @@ def create_standin(config) -> Flask:
     app.extensions["standin_callbacks"] = Callbacks(state)
     app.register_blueprint(api.bp)
     app.register_blueprint(control.bp)
+    app.register_blueprint(oauth.bp)
     return app
 
 

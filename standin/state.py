@@ -16,6 +16,7 @@ from collections import Counter, defaultdict, deque
 
 from standin.cards import CARD_CODE_TTL, CardsMixin, ControlError
 from standin.faults import Faults
+from standin.oauth import OAuthMixin
 from standin.rules import (INTERACTIVE_CARDS, MEDIA_MSGTYPES, ApiError, card_state, check_agentid, check_media,
                            check_message)
 from standin.webhook import WebhookMixin
@@ -24,7 +25,7 @@ DEFAULT_DUPLICATE_INTERVAL = 1800
 MAX_DUPLICATE_INTERVAL = 4 * 3600
 
 
-class State(CardsMixin, WebhookMixin):
+class State(CardsMixin, OAuthMixin, WebhookMixin):
     def __init__(self, config):
         self.config = config
         self.lock = threading.Lock()
@@ -42,7 +43,7 @@ class State(CardsMixin, WebhookMixin):
         self.current_token: str | None = None
         self.records: dict[int, dict] = {}         # seq -> message record, in seq order
         self.media: dict[str, dict] = {}
-        self.codes: dict[str, dict] = {}           # response_code -> what it may update
+        self.codes: dict[str, dict] = {}           # response_code or OAuth code -> what it may do
         self.task_ids: set[str] = set()
         self.deliveries: dict[str, deque] = defaultdict(deque)   # userid -> times in the last minute
         self.recent: dict[tuple, dict] = {}        # (userid, content) -> last delivery, for dedup

@@ -1,0 +1,61 @@
+"""/h5/, the home page: the person's month at a glance, and what they can do in chat today."""
+from __future__ import annotations
+
+from collections import Counter
+
+from flask import render_template
+
+from handlers import admin, checkin
+from handlers import messages as m
+from handlers.report_views import day_label, month_label, progress_text, report_state
+from handlers.router import Context
+from models import stats
+from models.checkin import entries
+from models.directory import ROLE_LIAISON, Person
+from models.report import MISSING, OPEN, Report
+from pages import texts
+from pages.auth import bp, chat_context, current_person, fills_in, page
+
+
+@bp.get("/")
+@page()
+def home():
+    person, ctx = current_person(), chat_context()
+    period = ctx.clock.period()
+    fills = fills_in(person)
+    return render_template(
+        "home.html", person=person, month=month_label(period),
+        report=_report(person, period) if fills else None,
+        progress=_progress(period) if ctx.is_admin(person) else None,
+        chat=[command.help for command in checkin.CHAT.commands] if fills else [],
+        commands=_commands(person, ctx), nothing=texts.NOTHING_TO_DO)
+
+
+def _report(person: Person, period: str) -> dict:
+    """The org's report this month as the chat's 进度 tells it: its state, what is answered, the deadline."""
+    report = Report.get_or_none(Report.org == person.org_id, Report.period == period)
+    if report is None:
+        return {"org": person.org.name, "lines": [m.STATUS_NONE.format(month=month_label(period))]}
+    lines = [report_state(report, closed=report.status == MISSING), progress_text(entries(report))]
+    if report.status == OPEN:
+        lines.append(texts.DEADLINE.format(day=day_label(report.deadline)))
+    return {"org": person.org.name, "lines": lines}
+
+
+def _progress(period: str) -> str:
+    """The month's progress over every org, in one line."""
+    states = Counter(org.state for org in stats.progress(period))
+    orgs = sum(states.values())
+    if not orgs:
+        return m.STATUS_NONE.format(month=month_label(period))
+    line = texts.PROGRESS.format(submitted=states[stats.SUBMITTED_STATE], orgs=orgs,
+                                 in_progress=states[stats.IN_PROGRESS_STATE], not_started=states[stats.NOT_STARTED])
+    missing = states[stats.MISSING_STATE]
+    return line + (texts.PROGRESS_MISSING.format(missing=missing) if missing else "")
+
+
+def _commands(person: Person, ctx: Context) -> list[str]:
+    """The admin commands this person may run (admins, liaisons), as the group's 帮助 lists them."""
+    if not (ctx.is_admin(person) or person.has_role(ROLE_LIAISON)):
+        return []
+    return [command.help for command in admin.GROUP.commands if admin.allowed(command.who, person, ctx)]
