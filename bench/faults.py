@@ -27,6 +27,8 @@ EXPECTED = {
     "kills": [("callbacks", None), ("retried", None), ("answers", None), ("stored", "answers"),
               ("cards", None), ("sent", None), ("duplicates", 0), ("lost", 0)],
     "wecom faults": [("cards", None), ("sent", "cards"), ("retried", None), ("duplicates", 0), ("lost", 0)],
+    "topology": [("cards", None), ("sent", "cards"), ("duplicates", 0), ("lost", 0), ("answers", None),
+                 ("stored", "answers")],
     "concurrency": [("answers", None), ("stored", "answers"), ("failed_jobs", 0), ("resent", 0)],
     "fuzz": [("cases", None), ("server_errors", 0), ("database_changes", 0)],
     "authorization": [("cells", None), ("acting", "expected_acting"), ("as_expected", "cells")],

@@ -41,23 +41,36 @@ class Fleet:
                     "YUEBAO_WECOM_API_BASE_URL": config.wecom.api_base_url, "YUEBAO_APP_LOG_LEVEL": "WARNING",
                     "YUEBAO_APP_FILES_DIR": str(tmp_path / "files"), "YUEBAO_OUTBOX_BACKOFF_SECONDS": "0"}
         self.processes: list[subprocess.Popen] = []
+        self.logs: dict[int, Path] = {}                 # pid -> the file its output goes to
 
     def _spawn(self, command: list[str], name: str) -> subprocess.Popen:
-        log = open(self.tmp_path / f"{name}-{len(self.processes)}.log", "ab")
-        process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
+        path = self.tmp_path / f"{name}-{len(self.processes)}.log"
+        with open(path, "ab") as log:
+            process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                                       start_new_session=True)
         self.processes.append(process)
+        self.logs[process.pid] = path
         return process
 
-    def web(self, port: int | None = None, workers: int = 2) -> tuple[subprocess.Popen, str]:
-        """A gunicorn serving the app; the stand-in's callbacks go to the last one started."""
+    def web(self, port: int | None = None, workers: int = 2,
+            reuse_port: bool = False) -> tuple[subprocess.Popen, str]:
+        """A gunicorn serving the app; the stand-in's callbacks go to the last one started. Those
+        started with `reuse_port` share their port, the kernel spreading connections over them."""
         port = port or redis_server.free_port()
         process = self._spawn([str(BIN / "gunicorn"), "--workers", str(workers), "--threads", "4",
-                               "--bind", f"127.0.0.1:{port}", "app:create_app()"], "web")
+                               "--bind", f"127.0.0.1:{port}", "--access-logfile", "-",
+                               *(["--reuse-port"] if reuse_port else []), "app:create_app()"], "web")
         url = f"http://127.0.0.1:{port}"
-        wait_until(lambda: _answers(url + "/healthz"), 30, f"gunicorn on {url}", process)
+        # Another gunicorn may answer on a shared port: this one is up once it has answered itself.
+        wait_until(lambda: _answers(url + "/healthz") and self.served(process, "GET /healthz") > 0,
+                   30, f"gunicorn on {url}", process)
         self.standin.state.config = self.standin.state.config.replace(standin={"app_url": url})
         return process, url
+
+    def served(self, process: subprocess.Popen, request: str) -> int:
+        """How many requests starting with `request` (e.g. "POST /wecom/callback") this gunicorn
+        answered, counted in its access log."""
+        return sum(f'"{request}' in line for line in self.logs[process.pid].read_text().splitlines())
 
     def worker(self) -> subprocess.Popen:
         process = self._spawn([sys.executable, "-m", "flask", "--app", "app", "worker"], "worker")
