@@ -24,7 +24,7 @@ def fleet(config, standin, phone, db, tmp_path):
         Person.create(userid=f"l{n}", name=f"书记{n}", roles=["secretary"], org=org)
     phone.add_members([f"l{n}" for n in range(SECRETARIES)] + config.admins.userids)
     fleet = Fleet(config, standin, tmp_path)
-    fleet.env.update(YUEBAO_APP_LOG_LEVEL="INFO", GUNICORN_CMD_ARGS="--access-logfile -")
+    fleet.env.update(YUEBAO_APP_LOG_LEVEL="INFO")
     yield fleet
     fleet.stop()
 
