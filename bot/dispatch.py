@@ -34,6 +34,7 @@ UNAVAILABLE = (OperationalError, InterfaceError)    # the database is down, lock
 # A job whose worker died or whose database was away runs again: about 9 minutes in all.
 RETRY = Retry(max=5, interval=[10, 30, 60, 120, 300])
 STALE_DEFERRED = datetime.timedelta(minutes=2)      # a job still alive has started by then, or is retrying
+REQUEUES = 3        # then a handed-off callback that keeps failing (a bug, bad data) is given up
 
 
 class Busy(Exception):
@@ -213,10 +214,13 @@ def _queue_inbound(services, dedupe_key: str, arguments: dict) -> None:
 
 def requeue_deferred(services) -> int:
     """Queue again the handed-off callbacks still waiting after STALE_DEFERRED (Redis lost their
-    job, or its retries ran out); returns how many."""
+    job, or its retries ran out), up to REQUEUES times each; returns how many were queued."""
     now = services.clock.utcnow()
     with database.atomic():
-        rows = DeferredMessage.queue_again(queued_before=now - STALE_DEFERRED, now=now)
+        rows, given_up = DeferredMessage.queue_again(queued_before=now - STALE_DEFERRED, now=now, at_most=REQUEUES)
+    for row in given_up:
+        log.error("handed-off callback %s given up: it failed every try (the worker's log says why)",
+                  row.dedupe_key)
     for row in rows:
         _queue_inbound(services, row.dedupe_key, {"deferred_id": row.id})
     return len(rows)

@@ -40,6 +40,7 @@ class DeferredMessage(BaseModel):
     dedupe_key = CharField(max_length=255, unique=True)
     inbound = TextField()                      # the Inbound as JSON
     queued_at = DateTimeField(index=True)
+    requeued = IntegerField(default=0)         # times the sweep queued it again
 
     @classmethod
     def keep(cls, dedupe_key: str, inbound: str, at) -> int:
@@ -48,11 +49,16 @@ class DeferredMessage(BaseModel):
         return cls.select(cls.id).where(cls.dedupe_key == dedupe_key).scalar()
 
     @classmethod
-    def queue_again(cls, queued_before, now) -> list["DeferredMessage"]:
-        """Rows queued before `queued_before` and still not acted on, marked as queued `now`."""
-        rows = list(cls.select(cls.id, cls.dedupe_key).where(cls.queued_at < queued_before))
-        cls.update(queued_at=now).where(cls.id.in_([row.id for row in rows])).execute()
-        return rows
+    def queue_again(cls, queued_before, now, at_most: int) -> tuple[list, list]:
+        """(rows to queue again, rows given up): those queued before `queued_before` and still not
+        acted on; one queued again `at_most` times already is given up (deleted): it fails for good."""
+        rows = list(cls.select(cls.id, cls.dedupe_key, cls.requeued).where(cls.queued_at < queued_before))
+        again = [row for row in rows if row.requeued < at_most]
+        given_up = [row for row in rows if row.requeued >= at_most]
+        (cls.update(queued_at=now, requeued=cls.requeued + 1)
+         .where(cls.id.in_([row.id for row in again])).execute())
+        cls.delete().where(cls.id.in_([row.id for row in given_up])).execute()
+        return again, given_up
 
 
 class OutboxMessage(BaseModel):

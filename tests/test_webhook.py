@@ -191,6 +191,21 @@ def test_a_handed_off_message_outlives_redis_losing_its_job(client, wecom, peopl
     assert len(phone.messages(userid="sec01")) == 1
 
 
+def test_a_handed_off_message_no_worker_manages_to_act_on_is_given_up_after_three_requeues(
+        client, wecom, people, services, clock, caplog):
+    clock.set(datetime.datetime(2026, 12, 8, 10, 0))
+    lock = services.redis.lock("yuebao:user:app:sec01", timeout=30)
+    assert lock.acquire()
+    post_app(client, wecom, text_xml("sec01", "你好", msg_id="9"))
+    lock.release()
+    swept = []
+    for _ in range(4):
+        clock.advance(datetime.timedelta(minutes=3))
+        swept.append(outbox_jobs.sweep()["handed_off"])
+    assert swept == [1, 1, 1, 0] and DeferredMessage.select().count() == 0
+    assert "given up" in caplog.text
+
+
 def test_healthz(client):
     response = client.get("/healthz")
     assert response.status_code == 200

@@ -1,5 +1,5 @@
 # Callbacks handed to a worker are kept in the database until acted on (Redis may lose their jobs).
-from peewee import CharField, DateTimeField, Model, TextField
+from peewee import CharField, DateTimeField, IntegerField, Model, TextField
 
 
 def up(migrator, db):
@@ -7,6 +7,7 @@ def up(migrator, db):
         dedupe_key = CharField(max_length=255, unique=True)
         inbound = TextField()
         queued_at = DateTimeField(index=True)
+        requeued = IntegerField(default=0)
 
         class Meta:
             database = db
