@@ -46,7 +46,7 @@ def check_fresh(timestamp: str) -> None:
         stamp = int(timestamp)
     except (TypeError, ValueError):
         raise CryptoError("timestamp is not a number") from None
-    if abs(time.time() - stamp) > REPLAY_WINDOW_SECONDS:
+    if abs(int(time.time()) - stamp) > REPLAY_WINDOW_SECONDS:      # in integers: a 400-digit stamp is no float
         raise StaleError(f"timestamp {stamp} is outside the {REPLAY_WINDOW_SECONDS} s window")
 
 
@@ -63,6 +63,8 @@ class CallbackCrypto:
 
     def decrypt(self, signature: str, timestamp: str, nonce: str, encrypt: str) -> str:
         """Check the signature, then decrypt and check the receiveid; returns the plaintext."""
+        if not encrypt.isascii():
+            raise CryptoError("payload is not base64")      # nor can it be signed: UTF-8 has no lone surrogate
         expected = self.sign(timestamp, nonce, encrypt)
         if not hmac.compare_digest(expected.encode(), (signature or "").encode()):
             raise SignatureError("bad msg_signature")

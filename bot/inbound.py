@@ -1,6 +1,7 @@
 """WeCom's callback payloads (app XML, robot JSON) → Inbound dataclasses."""
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from xml.parsers.expat import ExpatError
@@ -10,6 +11,13 @@ import xmltodict
 from handlers.events import EVENT, IMAGE, OTHER, TEXT, VOICE, Inbound
 
 LEADING_MENTION = re.compile(r"^(?:\s*@\S+)+\s*")
+USERID_MAX = 64         # WeCom's limit for a userid, and the width of our userid columns
+ID_MAX = 255            # message ids, event keys, media ids, codes: WeCom's are far shorter; our columns hold 255
+URL_MAX = 512           # the robot's response_url, and the outbox's recipient column
+DEDUPE_MAX = 160        # outbox keys put "reply:" and a number around a dedupe key, within their 191
+# Control characters and lone surrogates: no keyboard types them, JSON can carry them (XML cannot),
+# and PostgreSQL refuses a NUL in text.
+UNTYPABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 class MalformedMessage(Exception):
@@ -20,7 +28,7 @@ def parse_xml(text: str | bytes) -> dict:
     """The <xml> root of a WeCom XML document as a dict of strings."""
     try:
         root = xmltodict.parse(text, disable_entities=True).get("xml")
-    except (ExpatError, ValueError, AttributeError):
+    except (ExpatError, ValueError, AttributeError, LookupError):     # LookupError: an unknown encoding="…"
         raise MalformedMessage("not XML") from None
     if not isinstance(root, dict):
         raise MalformedMessage("no <xml> root")
@@ -35,16 +43,32 @@ def parse_json(text: str | bytes):
         raise MalformedMessage("not JSON") from None
 
 
-def _required(fields: dict, name: str) -> str:
-    value = fields.get(name)
-    if not isinstance(value, str) or not value.strip():
+def _required(fields: dict, name: str, limit: int = ID_MAX) -> str:
+    value = _optional(fields, name, limit)
+    if not value:
         raise MalformedMessage(f"missing {name}")
-    return value.strip()
+    return value
 
 
-def _optional(fields: dict, name: str) -> str:
+def _optional(fields: dict, name: str, limit: int = ID_MAX) -> str:
+    """An id, key or code ("" if absent): printable and at most `limit` long, or no WeCom message."""
     value = fields.get(name)
-    return value.strip() if isinstance(value, str) else ""
+    if not isinstance(value, str):
+        return ""
+    value = value.strip()
+    if len(value) > limit or not value.isprintable():
+        raise MalformedMessage(f"{name} is not printable or too long")
+    return value
+
+
+def _text(value) -> str:
+    """What a person typed, without the characters no keyboard types."""
+    return UNTYPABLE.sub("", value).strip() if isinstance(value, str) else ""
+
+
+def _dedupe_key(key: str) -> str:
+    """The key, or its digest when it is longer than the columns it goes into."""
+    return key if len(key) <= DEDUPE_MAX else "sha1:" + hashlib.sha1(key.encode()).hexdigest()
 
 
 def _int(value) -> int:
@@ -57,7 +81,7 @@ def _int(value) -> int:
 def from_app_xml(plaintext: str) -> Inbound:
     """A decrypted message or event of the self-built app."""
     fields = parse_xml(plaintext)
-    user = _required(fields, "FromUserName")
+    user = _required(fields, "FromUserName", USERID_MAX)
     msg_type = _required(fields, "MsgType")
     created = _int(fields.get("CreateTime"))
     if msg_type == "event":
@@ -67,13 +91,13 @@ def from_app_xml(plaintext: str) -> Inbound:
         return Inbound(
             source="app", user=user, kind=EVENT, event=event, event_key=key, task_id=task_id,
             response_code=_optional(fields, "ResponseCode"), create_time=created,
-            dedupe_key=f"app:event:{user}:{created}:{event}:{key}:{task_id}",
+            dedupe_key=_dedupe_key(f"app:event:{user}:{created}:{event}:{key}:{task_id}"),
         )
     msg_id = _required(fields, "MsgId")
     kind = {"text": TEXT, "image": IMAGE, "voice": VOICE}.get(msg_type, OTHER)
     return Inbound(
-        source="app", user=user, kind=kind, msg_id=msg_id, text=_optional(fields, "Content"),
-        media_id=_optional(fields, "MediaId"), create_time=created, dedupe_key=f"app:msg:{msg_id}",
+        source="app", user=user, kind=kind, msg_id=msg_id, text=_text(fields.get("Content")),
+        media_id=_optional(fields, "MediaId"), create_time=created, dedupe_key=_dedupe_key(f"app:msg:{msg_id}"),
     )
 
 
@@ -83,19 +107,15 @@ def from_robot_json(plaintext: str) -> Inbound:
     if not isinstance(payload, dict):
         raise MalformedMessage("not a JSON object")
     sender = payload.get("from")
-    user = sender.get("userid") if isinstance(sender, dict) else None
-    msg_id, msg_type = payload.get("msgid"), payload.get("msgtype")
-    for name, value in (("from.userid", user), ("msgid", msg_id), ("msgtype", msg_type)):
-        if not isinstance(value, str) or not value:
-            raise MalformedMessage(f"missing {name}")
+    user = _required(sender if isinstance(sender, dict) else {}, "userid", USERID_MAX)
+    msg_id, msg_type = _required(payload, "msgid"), _required(payload, "msgtype")
     content = ""
     if msg_type == "text":
         body = payload.get("text")
-        content = body.get("content", "") if isinstance(body, dict) else ""
-        content = LEADING_MENTION.sub("", content if isinstance(content, str) else "").strip()
+        content = LEADING_MENTION.sub("", _text(body.get("content") if isinstance(body, dict) else "")).strip()
     kind = {"text": TEXT, "image": IMAGE, "voice": VOICE, "event": EVENT}.get(msg_type, OTHER)
     return Inbound(
         source="robot", user=user, kind=kind, msg_id=msg_id, text=content,
-        chat_id=str(payload.get("chatid") or ""), chat_type=str(payload.get("chattype") or ""),
-        response_url=str(payload.get("response_url") or ""), dedupe_key=f"robot:msg:{msg_id}",
+        chat_id=_optional(payload, "chatid"), chat_type=_optional(payload, "chattype"),
+        response_url=_optional(payload, "response_url", URL_MAX), dedupe_key=_dedupe_key(f"robot:msg:{msg_id}"),
     )
