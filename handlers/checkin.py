@@ -153,7 +153,7 @@ def progress(s: Session, args: str):
 def previous(s: Session, args: str):
     """上一项 · 回到上一项"""
     position = s.conv.position - 1 if s.conv.step in (ITEM, REASON, AMOUNT) else s.count
-    return edit(s, max(1, position))
+    return edit(s, str(max(1, position)))
 
 
 @CHAT.command("跳过")
@@ -182,7 +182,7 @@ def skip(s: Session, args: str):
 def change(s: Session, args: str):
     """改 N · 修改第 N 项"""
     if args:
-        return edit(s, int(args))
+        return edit(s, args)
     leave_follow_up(s)
     s.conv.return_to = edit_origin(s)
     return PICK
@@ -243,12 +243,14 @@ def help_(s: Session, args: str):
 
 
 def finish(s: Session) -> None:
-    late = bool(s.deadline and s.today > s.deadline)
-    submit_report(s.report, s.person, s.entries, s.at, late)
+    submit_report(s.report, s.period, s.entries, s.person, s.at, s.today)
     s.conv.step = SUBMITTED
-    s.say(m.SUBMITTED.format(month=views.month_label(s.report.period), late=m.LATE if late else "",
+    s.say(m.SUBMITTED.format(month=views.month_label(s.report.period), late=m.LATE if s.report.late else "",
                              until=views.day_label(s.period.close_on)))
-    for row in notice_cards(s.report):
-        if row.response_code:
-            update = CardUpdate(row.response_code, m.CARD_SUBMITTED, (row.recipient,))
-            s.replies.append(Outgoing(to=row.recipient, reply=update, key=f"submitted:{row.key}"))
+    s.replies += submitted_cards(s.report)
+
+
+def submitted_cards(report) -> list[Outgoing]:
+    """The month's cards to the org's people, their buttons greyed out once the report is submitted."""
+    return [Outgoing(to=row.recipient, reply=CardUpdate(row.response_code, m.CARD_SUBMITTED, (row.recipient,)),
+                     key=f"submitted:{row.key}") for row in notice_cards(report) if row.response_code]

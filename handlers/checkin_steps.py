@@ -22,12 +22,14 @@ from handlers.feedback import route as feedback_route
 from handlers.replies import Outgoing, Text
 from handlers.session import Session
 from models import Department, Feedback
-from models.report import DONE, IN_PROGRESS, NOT_APPLICABLE
+from models.checkin import (
+    NEEDS_REASON, ROUTED_KINDS, Refused, add_feedback, amount_limit, answer as answer_entry, meaningful,
+)
+from models.report import DONE, NOT_APPLICABLE, SUBMITTED as REPORT_SUBMITTED
 
 ITEM, REASON, AMOUNT, FEEDBACK, DEPARTMENT, SUMMARY, CONFIRM, SUBMITTED, PICK = (
     "item", "reason", "amount", "feedback", "department", "summary", "confirm", "submitted", "pick")
 FEEDBACK_KINDS = ("highlight", "difficulty", "suggestion")
-ROUTED_KINDS = ("difficulty", "suggestion")
 EDIT_RETURNS = {SUMMARY: SUMMARY, CONFIRM: CONFIRM, FEEDBACK: FEEDBACK, DEPARTMENT: FEEDBACK}
 WORDS = "|".join(sorted(map(re.escape, m.ANSWER_WORDS), key=len, reverse=True))
 UNIT = "|".join(m.UNITS)
@@ -37,6 +39,8 @@ UNIT_SUFFIX = re.compile(rf"({UNIT})$")
 # What a step accepts besides commands
 ANSWER, TEXT, NUMBER, CARD, PHOTO = "an answer 1-4", "text", "a number", "a card's button", "a photo"
 READING = frozenset({"帮助", "进度", "我的月历"})
+NUMBER_SHOWN = 12           # a typed number is quoted back at most this long
+POSITION_DIGITS = 4         # more digits name no item (and int() refuses over 4,300)
 ALL = READING | {"继续", "暂停", "上一项", "跳过", "改", "提交", "取消"}
 
 
@@ -64,20 +68,6 @@ def parse_answer(text: str) -> tuple[str | None, int | None]:
     return None, None
 
 
-def counted(entry) -> bool:
-    return bool(entry.action_id) and entry.action.target is not None
-
-
-def amount_limit(entry) -> int:
-    """A plausible monthly number: generous, but catches typos like 5000."""
-    return 300 if entry.action_id and entry.action.unit in m.HOUR_UNITS else 100
-
-
-def meaningful(text: str) -> bool:
-    """Has a letter, a character or a digit (a lone emoji or control characters are no answer)."""
-    return any(ch.isalnum() for ch in text)
-
-
 def departments() -> list[Department]:
     return list(Department.select().order_by(Department.id))
 
@@ -88,13 +78,16 @@ def departments() -> list[Department]:
 def answer(s: Session, entry, status: str, amount: int | None = None) -> str | None:
     """Record a status; ask for a reason or a number first when the item needs one."""
     s.conv.position = entry.position
-    if status == NOT_APPLICABLE or (status in (DONE, IN_PROGRESS) and counted(entry) and amount is None):
+    try:
+        answer_entry(entry, s.person, s.at, status, amount)
+    except Refused as refused:
         s.conv.pending_status = status
-        return REASON if status == NOT_APPLICABLE else AMOUNT
-    if amount is not None and counted(entry) and not 0 <= amount <= amount_limit(entry):
-        s.conv.pending_status, s.conv.step = status, AMOUNT
-        return s.say(m.HINT_AMOUNT.format(limit=amount_limit(entry)))
-    s.record(entry, status=status, amount=amount if counted(entry) else None, reason="")
+        if refused.needs == NEEDS_REASON:
+            return REASON
+        if amount is None:
+            return AMOUNT
+        s.conv.step = AMOUNT
+        return s.say(m.HINT_AMOUNT.format(limit=refused.limit))
     return answered(s, entry)
 
 
@@ -106,14 +99,20 @@ def answered(s: Session, entry, announce: bool = True) -> str | None:
         return next_item(s, after=entry.position)
     if announce:
         s.say(m.CHANGED.format(position=entry.position, label=m.STATUS_LABELS[entry.status]))
-    if back == SUBMITTED and s.report.submitted_by_id not in (None, s.person.id):
-        s.replies.append(Outgoing(to=s.report.submitted_by.userid, reply=Text(m.REPORT_CHANGED.format(
-            name=s.person.name, month=views.month_label(s.report.period), position=entry.position,
-            label=m.STATUS_LABELS[entry.status]))))
     if back == SUBMITTED:
+        s.replies += report_changed(s.report, s.person, entry)
         s.conv.step = SUBMITTED
         return None
     return back
+
+
+def report_changed(report, person, entry) -> list[Outgoing]:
+    """Whoever submitted the report is told when someone else changes an item of it."""
+    if report.status != REPORT_SUBMITTED or report.submitted_by_id in (None, person.id):
+        return []
+    return [Outgoing(to=report.submitted_by.userid, reply=Text(m.REPORT_CHANGED.format(
+        name=person.name, month=views.month_label(report.period), position=entry.position,
+        label=m.STATUS_LABELS[entry.status])))]
 
 
 def next_item(s: Session, after: int) -> str:
@@ -151,10 +150,12 @@ def begin_edit(s: Session, position: int) -> None:
     s.conv.paused, s.conv.position, s.conv.return_to = False, position, edit_origin(s)
 
 
-def edit(s: Session, position: int) -> str | None:
-    if s.entry_at(position) is None:
-        return s.say(m.NO_SUCH_ITEM.format(position=position, count=s.count))
-    begin_edit(s, position)
+def edit(s: Session, number: str) -> str | None:
+    """Edit the item of `number` (its digits, as typed)."""
+    entry = s.entry_at(int(number)) if len(number) <= POSITION_DIGITS else None
+    if entry is None:
+        return s.say(m.NO_SUCH_ITEM.format(position=views.clip(number, NUMBER_SHOWN), count=s.count))
+    begin_edit(s, entry.position)
     return ITEM
 
 
@@ -179,7 +180,7 @@ def on_item(s: Session, text: str) -> str | None:
     if status:
         return answer(s, s.current, status, amount)
     if text.isdecimal():
-        return hint(s, m.HINT_NUMBER_RANGE.format(number=text))
+        return hint(s, m.HINT_NUMBER_RANGE.format(number=views.clip(text, NUMBER_SHOWN)))
     noted = s.entry_at(s.conv.last_answered)
     if noted is None or not meaningful(text):
         return hint(s, "")
@@ -192,9 +193,10 @@ def reason_question(s: Session) -> str:
 
 
 def on_reason(s: Session, text: str) -> str | None:
-    if not meaningful(text):
+    try:
+        answer_entry(s.current, s.person, s.at, NOT_APPLICABLE, reason=text)
+    except Refused:
         return hint(s, m.HINT_EMPTY)
-    s.record(s.current, status=NOT_APPLICABLE, reason=text, amount=None)
     return answered(s, s.current)
 
 
@@ -209,7 +211,7 @@ def on_amount(s: Session, text: str) -> str | None:
     digits = UNIT_SUFFIX.sub("", text).strip()
     if not digits.isdecimal() or int(digits) > amount_limit(s.current):
         return s.say(m.HINT_AMOUNT.format(limit=amount_limit(s.current)))
-    s.record(s.current, status=s.conv.pending_status or DONE, amount=int(digits), reason="")
+    answer_entry(s.current, s.person, s.at, s.conv.pending_status or DONE, int(digits))
     return answered(s, s.current)
 
 
@@ -221,9 +223,10 @@ def on_feedback(s: Session, text: str) -> str | None:
     kind = s.conv.feedback_kind
     if text in m.NONE_WORDS:
         return next_feedback_kind(s)
-    if not meaningful(text):
+    try:
+        feedback = add_feedback(s.report, kind, text, s.person, s.at)
+    except Refused:
         return hint(s, m.HINT_EMPTY)
-    feedback = Feedback.create(report=s.report, kind=kind, text=text, created_by=s.person, created_at=s.at)
     if kind in ROUTED_KINDS and departments():
         s.conv.feedback = feedback
         return DEPARTMENT
@@ -290,7 +293,7 @@ def pick_question(s: Session) -> str:
 
 def on_pick(s: Session, text: str) -> str | None:
     if text.isdecimal():
-        return edit(s, int(text))
+        return edit(s, text)
     return s.say(pick_question(s))
 
 

@@ -28,7 +28,6 @@ MARKS = {a.status: a.mark for a in ANSWERS} | {NOT_DONE: "❌", None: "⬜"}
 ANSWER_WORDS = {word: a.status for a in ANSWERS for word in (a.number, a.label, *a.words)}
 CHOICE_LINE = " · ".join(f"{a.number} {a.label}" for a in ANSWERS)
 UNITS = ("次", "学时", "小时")            # what may follow a number: "2次", "8学时"
-HOUR_UNITS = ("学时", "小时")
 UNANSWERED = "未答"
 
 # Everyone

@@ -7,17 +7,14 @@ written as a string: a name like "=HYPERLINK(…)" stays text and never becomes 
 from __future__ import annotations
 
 import resource
-from collections import defaultdict
 from pathlib import Path
-from typing import NamedTuple
 
 import xlsxwriter
 from peewee import JOIN
 
 from handlers import messages as m
-from models import Action, Entry, Org, Person, Report, Task, database
+from models import Action, Entry, Org, Person, Report, Task, overview
 from models.directory import CATEGORIES
-from models.items import action_order, natural_key
 
 ORG_BATCH = 200
 HEADER_HEIGHT = 24
@@ -125,59 +122,21 @@ def year(year: int, path: Path, org_code: str | None = None) -> int:
     is closed and writes a VML shape for each; 5,000 orgs' half a million notes took 40 s and 470 MB."""
     orgs = _orgs(org_code)
     book, formats = _book(path, len(orgs) + 1)
-    states = defaultdict(dict)
-    for org_id, period, status, late in (Report.select(Report.org, Report.period, Report.status, Report.late)
-                                         .where(Report.period.startswith(f"{year}-")).tuples()):
-        states[org_id][int(period[5:])] = m.YEAR_MARKS["late" if late else status]
+    states = overview.report_states(year)
     summary = Sheet(book, m.EXPORT_SUMMARY, ("组织编号", "组织", "片区", "类型", *MONTH_COLUMNS),
                     (10, 24, 12, 10, *[6] * 12), formats)
     for org in orgs:
-        summary.write([org.code, org.name, org.area, org.type, *[states[org.id].get(n, "") for n in range(1, 13)]])
+        marks = {n: m.YEAR_MARKS["late" if late else status] for n, (status, late) in states[org.id].items()}
+        summary.write([org.code, org.name, org.area, org.type, *[marks.get(n, "") for n in range(1, 13)]])
     summary.close()
-    items = _year_items()
+    items = overview.items()
     for start in range(0, len(orgs), ORG_BATCH):
         batch = orgs[start:start + ORG_BATCH]
-        cells = _year_cells(year, [org.id for org in batch])
+        cells = overview.cells(year, [org.id for org in batch])
         for org in batch:
             _org_sheet(book, formats, org, items, cells.get(org.id, {}))
     book.close()
     return len(orgs)
-
-
-class YearItem(NamedTuple):
-    """A row of an org's year sheet: an action or a task."""
-
-    order: tuple
-    category: str
-    title: str
-    target: int | None = None       # yearly actions with a target get a tally
-    unit: str = ""
-
-
-def _year_items() -> dict:
-    """(action id, task id) → its YearItem, for every action and task."""
-    items = {(a.id, None): YearItem((0, *action_order(a)), a.category, a.title,
-                                    a.target if a.frequency == "yearly" else None, a.unit)
-             for a in Action.select(Action.id, Action.code, Action.category, Action.title, Action.frequency,
-                                    Action.target, Action.unit)}
-    tasks = Task.select(Task.id, Task.code, Task.period, Task.title).tuples()
-    items.update({(None, task_id): YearItem((1, natural_key(code), period), m.TASK_KIND, title)
-                  for task_id, code, period, title in tasks})
-    return items
-
-
-def _year_cells(year: int, org_ids: list[int]) -> dict:
-    """org id → (action id, task id) → month → (status, amount, note, reason).
-
-    Read through the plain DB-API cursor: the columns need no conversion, and peewee's row
-    wrappers tripled the time of these 3 M rows."""
-    cells = defaultdict(lambda: defaultdict(dict))
-    query = (Entry.select(Report.org, Report.period, Entry.action, Entry.task, Entry.status, Entry.amount,
-                          Entry.note, Entry.reason)
-             .join(Report).where(Report.period.startswith(f"{year}-"), Report.org.in_(org_ids)))
-    for org_id, period, action_id, task_id, *answer in database.execute(query):
-        cells[org_id][action_id, task_id][int(period[5:])] = answer
-    return cells
 
 
 def _org_sheet(book, formats, org: Org, items: dict, cells: dict) -> None:
@@ -185,22 +144,15 @@ def _org_sheet(book, formats, org: Org, items: dict, cells: dict) -> None:
     write = sheet.sheet.write_string
     for key in sorted(cells.keys() & items.keys(), key=lambda key: items[key].order):
         item, months, row, notes = items[key], cells[key], sheet.row, []
-        write(row, 0, item.category)
+        write(row, 0, item.category or m.TASK_KIND)
         write(row, 1, item.title)
         for month_number, (status, amount, note, reason) in months.items():
             write(row, 1 + month_number, m.STATUS_LABELS.get(status, m.UNANSWERED) + (f" {amount}" if amount else ""),
                   formats.get(status))
             notes += [(month_number, text) for text in (note, reason) if text]
         if item.target is not None:
-            write(row, 14, _tally(item, months))
+            write(row, 14, item.tally(months))
         if notes:
             write(row, 15, "；".join(f"{n}月：{text}" for n, text in sorted(notes, key=lambda note: note[0])))
         sheet.row += 1
     sheet.close()
-
-
-def _tally(item: YearItem, months: dict) -> str:
-    """本年 3/2 次 for an action with a yearly target."""
-    done = sum(amount if amount is not None else (1 if status == "done" else 0)
-               for status, amount, _, _ in months.values())
-    return f"{done}/{item.target} {item.unit}".strip()

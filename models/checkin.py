@@ -1,4 +1,9 @@
-"""The queries and writes behind the check-in: which report, its entries, answers and their history."""
+"""The queries and writes behind the check-in: which report, its entries, answers and their history.
+
+The rules of an answer, a feedback and a submission live here, for the chat and the pages alike:
+what a person sends is checked by `answer` and `add_feedback` (Refused says what is missing), and
+`submit` marks the report. What the people concerned are told is the handlers' part.
+"""
 from __future__ import annotations
 
 import datetime
@@ -8,10 +13,25 @@ from peewee import JOIN, Case
 from models.directory import Action, Department, Org, Period, Person, Task
 from models.items import Item
 from models.messaging import OutboxMessage
-from models.report import NOT_DONE, SUBMITTED, Conversation, Entry, EntryChange, Evidence, Report
+from models.report import (
+    ANSWERS, DONE, IN_PROGRESS, NOT_APPLICABLE, NOT_DONE, SUBMITTED, Conversation, Entry, EntryChange, Evidence,
+    Feedback, Report,
+)
 
 PUBLISHED = "published"
 CLOSED = "closed"
+HOUR_UNITS = ("学时", "小时")      # an action counted in hours takes larger numbers
+NEEDS_REASON, NEEDS_AMOUNT, NEEDS_TEXT = "reason", "amount", "text"
+ROUTED_KINDS = ("difficulty", "suggestion")     # the feedback a department may receive
+
+
+class Refused(ValueError):
+    """What a person sent does not make an answer (nothing was written): `needs` says what is
+    missing (NEEDS_REASON, NEEDS_AMOUNT, NEEDS_TEXT), `limit` the largest number the item takes."""
+
+    def __init__(self, needs: str, limit: int | None = None):
+        super().__init__(needs)
+        self.needs, self.limit = needs, limit
 
 
 def create_reports(period: str, items_by_org: dict[int, list[Item]], at: datetime.datetime,
@@ -39,22 +59,37 @@ def sender(userid: str) -> Person | None:
 
 
 def current_report(person: Person, period: str, at: datetime.datetime) -> tuple[Report, Period, Conversation] | None:
-    """The report a message of this person goes to, decided by the month it is (`period`): their
-    org's report of the latest month that has started and is still open; when all of those are
-    closed, the latest closed one (read-only). A month published ahead of time is reached once it
-    starts. The person's conversation in it is started on their first message."""
+    """The report a message of this person goes to (latest_report) and the person's conversation
+    in it, started on their first message."""
     if person.org_id is None:
         return None
-    open_first = Case(None, [(Period.status == PUBLISHED, 0)], 1)
-    found = (Report.select(Report, Period).join(Period, on=(Period.key == Report.period), attr="period_row")
-             .where(Report.org == person.org_id, Period.key <= period, Period.status.in_([PUBLISHED, CLOSED]))
-             .order_by(open_first, Report.period.desc()).first())
+    found = latest_report(person.org_id, period)
     if found is None:
         return None
     conv = Conversation.get_or_none(Conversation.person == person, Conversation.report == found)
     if conv is None:
         conv = Conversation.create(person=person, report=found, updated_at=at)
     return found, found.period_row, conv
+
+
+def _reached(org_id: int, period: str):
+    """The org's reports of the months published up to `period` (this month), each with its Period
+    as `period_row`: a month published ahead of time is reached once it starts."""
+    return (Report.select(Report, Period).join(Period, on=(Period.key == Report.period), attr="period_row")
+            .where(Report.org == org_id, Period.key <= period, Period.status.in_([PUBLISHED, CLOSED])))
+
+
+def latest_report(org_id: int, period: str) -> Report | None:
+    """The report the org's people fill in, decided by the month it is (`period`): that of the
+    latest month that has started and is still open; when all of those are closed, the latest
+    closed one (read-only)."""
+    open_first = Case(None, [(Period.status == PUBLISHED, 0)], 1)
+    return _reached(org_id, period).order_by(open_first, Report.period.desc()).first()
+
+
+def report_of(org_id: int, period: str, month: str) -> Report | None:
+    """The org's report of `month`, if that month was published and has started by `period`."""
+    return _reached(org_id, period).where(Report.period == month).first()
 
 
 def entries(report: Report) -> list[Entry]:
@@ -77,16 +112,69 @@ def record_answer(entry: Entry, person: Person, at: datetime.datetime, **answer)
     return entry
 
 
+def counted(entry: Entry) -> bool:
+    """An action with a target: a number goes with its answer."""
+    return bool(entry.action_id) and entry.action.target is not None
+
+
+def amount_limit(entry: Entry) -> int:
+    """A plausible monthly number: generous, but catches typos like 5000."""
+    return 300 if entry.action_id and entry.action.unit in HOUR_UNITS else 100
+
+
+def meaningful(text: str) -> bool:
+    """Has a letter, a character or a digit (a lone emoji or control characters are no answer)."""
+    return any(ch.isalnum() for ch in text)
+
+
+def answer(entry: Entry, person: Person, at: datetime.datetime, status: str, amount: int | None = None,
+           reason: str = "", note: str | None = None) -> Entry:
+    """Answer an item, kept in its history: 不涉及 needs a reason, a counted item done or in progress
+    its number (0 to amount_limit); a number stays only with a counted item, a reason only with
+    不涉及; the note is left as it is unless one is given. Refused, with nothing written, otherwise."""
+    if status not in ANSWERS:
+        raise ValueError(f"not an answer: {status!r}")
+    if status == NOT_APPLICABLE and not meaningful(reason):
+        raise Refused(NEEDS_REASON)
+    numbered = counted(entry) and status != NOT_APPLICABLE
+    missing = amount is None and status in (DONE, IN_PROGRESS)
+    if numbered and (missing or (amount is not None and not 0 <= amount <= amount_limit(entry))):
+        raise Refused(NEEDS_AMOUNT, amount_limit(entry))
+    given = {} if note is None else {"note": note}
+    return record_answer(entry, person, at, status=status, amount=amount if numbered else None,
+                         reason=reason if status == NOT_APPLICABLE else "", **given)
+
+
+def add_feedback(report: Report, kind: str, text: str, person: Person, at: datetime.datetime,
+                 department: Department | None = None) -> Feedback:
+    """A highlight, difficulty or suggestion of the report; only the last two go to a department."""
+    if kind not in Feedback.KINDS:
+        raise ValueError(f"not a kind of feedback: {kind!r}")
+    if not meaningful(text):
+        raise Refused(NEEDS_TEXT)
+    return Feedback.create(report=report, kind=kind, text=text, created_by=person, created_at=at,
+                           department=department if kind in ROUTED_KINDS else None)
+
+
 def add_evidence(entry: Entry, person: Person, media_id: str, at: datetime.datetime) -> None:
     Evidence.create(entry=entry, media_id=media_id, created_by=person, created_at=at)
 
 
-def submit(report: Report, person: Person, entries_: list[Entry], at: datetime.datetime, late: bool) -> list[Entry]:
-    """Mark the report submitted; entries still unanswered become not done. Returns those."""
+def deadline(report: Report, period: Period) -> datetime.date | None:
+    """The day to submit by: the report's own (its org type's remind day), else the month's."""
+    return report.deadline or period.remind_on
+
+
+def submit(report: Report, period: Period, entries_: list[Entry], person: Person, at: datetime.datetime,
+           today: datetime.date) -> list[Entry]:
+    """Mark the report submitted, late after its deadline; its entries (`entries_`) still
+    unanswered become not done. Returns those."""
     unanswered = [e for e in entries_ if e.status is None]
     for entry in unanswered:
         record_answer(entry, person, at, status=NOT_DONE)
-    report.status, report.submitted_at, report.submitted_by, report.late = SUBMITTED, at, person, late
+    due = deadline(report, period)
+    report.status, report.submitted_at, report.submitted_by = SUBMITTED, at, person
+    report.late = bool(due and today > due)
     report.save(only=[Report.status, Report.submitted_at, Report.submitted_by, Report.late])
     return unanswered
 

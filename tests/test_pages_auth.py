@@ -3,13 +3,11 @@ in Flask's test client, the stand-in over HTTP, as a browser goes between them),
 CSRF tokens, and who may see what."""
 from __future__ import annotations
 
-import html
 import logging
 import re
-from urllib.parse import parse_qs, urljoin, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
-import requests
 from flask import g
 
 import settings
@@ -20,45 +18,19 @@ from handlers.registry import ADMINS
 from models import Entry
 from pages.auth import FILLERS, page
 from models.report import DONE
+from tests.browser import PUBLIC_URL, begin, choose, csrf_token, pages_app, sign_in, text
 
-PUBLIC_URL = "http://127.0.0.1:5000"        # the demo's [pages] public_url
 OUTSIDER = "非企业成员（微信用户）"
 
 
 @pytest.fixture
 def app(config, redis_client, clock, standin):
-    """The app, its pages signing in through this test's stand-in."""
-    return create_app(config.replace(pages={"oauth_base_url": f"{standin.url}/connect/oauth2/authorize"}), clock)
+    return pages_app(config, clock, standin)
 
 
 @pytest.fixture(autouse=True)
 def members(phone):
     phone.add_members(["sec01", "dep01", "dangwei01", "dangwei02", "stranger"])
-
-
-def begin(client, start: str = "/h5/") -> str:
-    """Open a page without a session: the app sends the browser to WeCom's authorize page."""
-    response = client.get(start)
-    assert response.status_code == 302
-    return response.headers["Location"]
-
-
-def choose(authorize_url: str, who: str, public_url: str = PUBLIC_URL) -> str:
-    """On the stand-in's page, tap `who`: the path of the app's callback the browser is sent to."""
-    shown = requests.get(authorize_url, timeout=10)
-    assert "以谁的身份打开？" in shown.text
-    links = {label: href for href, label in re.findall(r'<a href="([^"]+)">([^<]+)</a>', shown.text)}
-    back = requests.get(urljoin(authorize_url, html.unescape(links[who])), allow_redirects=False, timeout=10)
-    assert back.status_code == 302 and back.headers["Location"].startswith(public_url + "/h5/oauth?")
-    return back.headers["Location"].removeprefix(public_url)
-
-
-def sign_in(client, who: str, start: str = "/h5/"):
-    return client.get(choose(begin(client, start), who))
-
-
-def text(response) -> str:
-    return html.unescape(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)))
 
 
 def test_a_secretary_signs_in_through_wecom_and_sees_the_report(client, standin, clock):
@@ -161,7 +133,7 @@ def test_the_session_cookie(config, redis_client, clock, standin, people, public
 
 def test_forms_need_the_session_csrf_token(client, people):
     sign_in(client, "sec01")
-    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/h5/").get_data(as_text=True))[1]
+    token = csrf_token(client)
     for form in ({}, {"csrf_token": "wrong"}, {"csrf_token": token + "x"}):
         refused = client.post("/h5/logout", data=form)
         assert refused.status_code == 400 and "页面已过期" in text(refused)

@@ -1,0 +1,229 @@
+"""我的月报 (/h5/report): an org's report of a month for its secretary and deputies, its items by
+category, part three, and 提交. Each change goes through the chat's own rules and writes
+(models.checkin) and tells whom the chat tells (the handlers' Outgoing replies, queued in the same
+transaction): the chat and the page read the same rows, so each sees the other's change at once.
+"""
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from peewee import JOIN, fn
+
+from handlers import messages as m
+from handlers import report_views as views
+from handlers.checkin import MAX_TEXT, submitted_cards
+from handlers.checkin_steps import departments, report_changed
+from handlers.feedback import route
+from models import Department, Entry, Evidence, Feedback, Report
+from models.checkin import (
+    CLOSED, NEEDS_REASON, Refused, add_feedback, amount_limit, answer as answer_entry, counted, deadline, entries,
+    latest_report, report_of, submit as submit_report,
+)
+from models.directory import CATEGORIES
+from models.report import ANSWERS, SUBMITTED
+from pages import texts
+from pages.auth import FILLERS, bp, chat_context, current_person, message, page
+from pages.changes import change
+
+log = logging.getLogger(__name__)
+AMOUNT_DIGITS = 6       # a longer number is no amount any item takes
+NOT_A_NUMBER = -1       # typed as an amount but not one: counted items refuse it, the others drop it
+FEEDBACK = "feedback"   # the anchor of part three, and where its form's error is shown
+CATEGORY_ORDER = {**{category: i for i, category in enumerate(CATEGORIES)}, m.TASK_KIND: len(CATEGORIES) + 1}
+
+
+@dataclass(frozen=True)
+class Item:
+    """An entry as the page shows it."""
+
+    entry: Entry
+    category: str
+    title: str
+    detail: str                 # the requirement or the task's details, its department, the deadline
+    tally: str | None           # 本年已完成 1/2 次
+    photos: int
+    counted: bool               # its answer takes a number, up to `limit` `unit`
+    limit: int
+    unit: str
+
+    @property
+    def label(self) -> str:
+        return m.STATUS_LABELS.get(self.entry.status, m.UNANSWERED)
+
+
+@bp.get("/report")
+@page(who=FILLERS)
+def this_month():
+    """The report the chat goes to: the latest month started and still open, else the last closed."""
+    found = latest_report(current_person().org_id, chat_context().clock.period())
+    return show(found) if found else message(200, m.NO_REPORT)
+
+
+@bp.get("/report/<period>")
+@page(who=FILLERS)
+def month(period: str):
+    return show(_report(period))
+
+
+@bp.post("/report/<period>/answer")
+@page(who=FILLERS)
+def answer(period: str):
+    """Answer or change one item (the form names its entry: only one of this report's is taken)."""
+    report = _editable(period)
+    entry = next((e for e in entries(report) if str(e.id) == request.form.get("entry")), None)
+    if entry is None:
+        log.warning("pages: %s sent an answer to an entry not of their report", current_person().userid)
+        return message(403, texts.NOT_YOURS)
+    given, failure = _answer_form(entry)
+    if failure:
+        return show(report, failed=(entry.id, failure))
+    person = current_person()
+    try:
+        with change() as outgoing:
+            answer_entry(entry, person, chat_context().clock.utcnow(), **given)
+            outgoing += report_changed(report, person, entry)
+    except Refused as refused:
+        text = m.ASK_REASON.format(position=entry.position) if refused.needs == NEEDS_REASON else (
+            m.HINT_AMOUNT.format(limit=refused.limit))
+        return show(report, failed=(entry.id, text))
+    flash(m.CHANGED.format(position=entry.position, label=m.STATUS_LABELS[entry.status]))
+    return _back(report, f"e{entry.id}")
+
+
+@bp.post("/report/<period>/feedback")
+@page(who=FILLERS)
+def feedback(period: str):
+    """A highlight, difficulty or suggestion; the last two may go to a department, as in the chat."""
+    report = _editable(period)
+    if report.status == SUBMITTED:
+        return message(403, texts.FEEDBACK_AFTER_SUBMIT)
+    kind, text = request.form.get("kind", ""), _text("text") or ""
+    failure = (texts.CHOOSE_KIND if kind not in Feedback.KINDS
+               else m.HINT_TOO_LONG.format(limit=MAX_TEXT) if len(text) > MAX_TEXT else None)
+    if failure:
+        return show(report, failed=(FEEDBACK, failure))
+    person = current_person()
+    try:
+        with change() as outgoing:
+            added = add_feedback(report, kind, "" if text in m.NONE_WORDS else text, person,
+                                 chat_context().clock.utcnow(), _department(request.form.get("department", "")))
+            if added.department_id:
+                outgoing += route(added, person.org.name, report.period)
+    except Refused:
+        return show(report, failed=(FEEDBACK, m.HINT_EMPTY))
+    flash(texts.FEEDBACK_SENT.format(department=added.department.name) if added.department_id
+          else texts.FEEDBACK_ADDED)
+    return _back(report, FEEDBACK)
+
+
+@bp.post("/report/<period>/submit")
+@page(who=FILLERS)
+def submit(period: str):
+    """提交: with items unanswered, once more to confirm (they become 未完成), as in the chat."""
+    report = _editable(period)
+    month_, until = views.month_label(report.period), views.day_label(report.period_row.close_on)
+    if report.status == SUBMITTED:
+        flash(texts.ALREADY_SUBMITTED.format(month=month_, until=until))
+        return _back(report, "submit")
+    items = entries(report)
+    left = [e.position for e in items if e.status is None]
+    if left and not request.form.get("confirm"):
+        return show(report, confirm=texts.CONFIRM_SUBMIT.format(count=len(left), positions=views.positions_text(left)))
+    clock = chat_context().clock
+    with change() as outgoing:
+        submit_report(report, report.period_row, items, current_person(), clock.utcnow(), clock.today())
+        outgoing += submitted_cards(report)
+    flash(texts.SUBMITTED.format(month=month_, late=m.LATE if report.late else "", until=until))
+    return _back(report, "submit")
+
+
+def show(report: Report, failed: tuple | None = None, confirm: str = ""):
+    """The report's page; `failed` (an entry id or FEEDBACK, and why) keeps what was typed there."""
+    period, items = report.period_row, entries(report)
+    closed, due = period.status == CLOSED, deadline(report, period)
+    photos = dict(Evidence.select(Evidence.entry, fn.COUNT(Evidence.id)).join(Entry)
+                  .where(Entry.report == report).group_by(Evidence.entry).tuples())
+    notes = list(Feedback.select(Feedback, Department).join(Department, JOIN.LEFT_OUTER)
+                 .where(Feedback.report == report).order_by(Feedback.id))
+    month_ = views.month_label(report.period)
+    return render_template(
+        "report.html", report=report, org=current_person().org, month=month_,
+        state=views.report_state(report, closed), progress=views.progress_text(items).splitlines(),
+        due=texts.DEADLINE.format(day=views.day_label(due)), closed=texts.CLOSED.format(month=month_) if closed else "",
+        groups=_groups([_item(entry, photos.get(entry.id, 0), due) for entry in items]), feedback=notes,
+        departments=departments(), answers=m.ANSWERS, kinds=m.FEEDBACK_KINDS, carried=m.CARRIED_OVER,
+        submitted=_submitted_line(report), failed=failed, form=request.form, confirm=confirm, longest=MAX_TEXT)
+
+
+def _report(period: str) -> Report:
+    """The person's org's report of `period`, a month published and started (404 otherwise)."""
+    found = report_of(current_person().org_id, chat_context().clock.period(), period)
+    if found is None:
+        abort(make_response(message(404, texts.NO_SUCH_REPORT)))
+    return found
+
+
+def _editable(period: str) -> Report:
+    """The report, while its month is open: a closed month is read-only (403), as in the chat."""
+    report = _report(period)
+    if report.period_row.status == CLOSED:
+        abort(make_response(message(403, texts.CLOSED.format(month=views.month_label(report.period)))))
+    return report
+
+
+def _back(report: Report, anchor: str):
+    """After a change, the report again (a reload does not post the form twice)."""
+    return redirect(url_for(".month", period=report.period) + "#" + anchor, 303)
+
+
+def _text(name: str) -> str | None:
+    value = request.form.get(name)
+    return None if value is None else value.replace("\r\n", "\n").strip()
+
+
+def _answer_form(entry: Entry) -> tuple[dict, str | None]:
+    """The answer the form gives (for models.checkin.answer), or why it is none."""
+    status, reason, note = request.form.get("status", ""), _text("reason") or "", _text("note")
+    typed = request.form.get("amount", "").strip()
+    amount = None if not typed else int(typed) if typed.isdecimal() and len(typed) <= AMOUNT_DIGITS else NOT_A_NUMBER
+    given = {"status": status, "amount": amount, "reason": reason, "note": note}
+    if status not in ANSWERS:
+        return given, texts.CHOOSE_STATUS.format(position=entry.position)
+    if len(reason) > MAX_TEXT or (note is not None and note != entry.note and len(note) > MAX_TEXT):
+        return given, m.HINT_TOO_LONG.format(limit=MAX_TEXT)
+    return given, None
+
+
+def _department(typed: str) -> Department | None:
+    return Department.get_or_none(Department.id == int(typed)) if typed.isdecimal() and len(typed) < 10 else None
+
+
+def _item(entry: Entry, photos: int, due) -> Item:
+    if entry.action_id:
+        category, detail, unit = entry.action.category, [entry.action.requirement], entry.action.unit
+    else:
+        task = entry.task
+        category, detail, unit = m.TASK_KIND, [task.details, task.department.name if task.department_id else ""], ""
+        due = task.due_date or due
+    detail.append(m.ITEM_DUE.format(day=views.day_label(due)))
+    return Item(entry, category, views.item_title(entry), " · ".join(filter(None, detail)), views.tally_line(entry),
+                photos, counted(entry), amount_limit(entry), unit or m.DEFAULT_UNIT)
+
+
+def _groups(items: list[Item]) -> list[tuple[str, list[Item]]]:
+    """The items by category, in the responsibility list's order, the monthly tasks last."""
+    grouped = defaultdict(list)
+    for item in items:
+        grouped[item.category].append(item)
+    return sorted(grouped.items(), key=lambda group: CATEGORY_ORDER.get(group[0], len(CATEGORIES)))
+
+
+def _submitted_line(report: Report) -> str:
+    if report.status != SUBMITTED:
+        return ""
+    when = chat_context().clock.local(report.submitted_at)
+    return texts.SUBMITTED_BY.format(name=report.submitted_by.name if report.submitted_by_id else "",
+                                     when=f"{when:%m-%d %H:%M}", late=m.LATE if report.late else "")
