@@ -2,10 +2,12 @@
 
 A feedback routed to a department is sent to each of its liaisons as a card (org, month, the text,
 回复 and 已知悉). 回复 makes the liaison's next text the answer: it is stored with who and when, and
-sent to whoever wrote the feedback; 已知悉 marks it seen and tells them so.
+sent to whoever wrote the feedback; 已知悉 marks it seen and tells them so. `reply` and `acknowledge`
+are that for the chat and for the 反馈 page alike.
 """
 from __future__ import annotations
 
+import datetime
 import hashlib
 
 from handlers import messages as m
@@ -13,6 +15,7 @@ from handlers.replies import Button, Card, CardUpdate, Outgoing, Text
 from handlers.report_views import SECONDARY, clip, month_label
 from models import Feedback, PendingReply, Person
 from models.directory import ROLE_LIAISON
+from models.feedback import record_acknowledgement, record_answer
 
 REPLY, ACKNOWLEDGE = "fb-reply", "fb-ack"
 
@@ -52,12 +55,7 @@ def on_card(inbound, person: Person, ctx) -> list:
     if feedback is None:
         return [CardUpdate(inbound.response_code, m.CARD_EXPIRED), Text(m.CARD_OUTDATED)]
     if action == ACKNOWLEDGE:
-        if feedback.is_open:
-            feedback.acknowledged_at = ctx.clock.utcnow()
-            feedback.save(only=[Feedback.acknowledged_at])
-        return [CardUpdate(inbound.response_code, m.FEEDBACK_ACK_DONE),
-                *_tell_author(feedback, m.FEEDBACK_TOLD_ACK.format(department=feedback.department.name,
-                                                                   text=clip(feedback.text, 20)))]
+        return [CardUpdate(inbound.response_code, m.FEEDBACK_ACK_DONE), *acknowledge(feedback, ctx.clock.utcnow())]
     PendingReply.delete().where(PendingReply.person == person).execute()
     PendingReply.create(person=person, feedback=feedback, response_code=inbound.response_code,
                         started_at=ctx.clock.utcnow())
@@ -72,17 +70,29 @@ def on_text(text: str, person: Person, ctx) -> list | None:
     pending.delete_instance()
     if text.strip() in ("取消", "/取消"):
         return [Text(m.CANCELLED)]
-    feedback = pending.feedback
-    feedback.answer, feedback.answered_by, feedback.answered_at = text.strip(), person, ctx.clock.utcnow()
-    feedback.save(only=[Feedback.answer, Feedback.answered_by, Feedback.answered_at])
+    told = reply(pending.feedback, person, text, ctx.clock.utcnow())
     replies = [Text(m.FEEDBACK_REPLIED)]
     if pending.response_code:
         replies.append(Outgoing(to=person.userid, reply=CardUpdate(pending.response_code, m.FEEDBACK_REPLIED_CARD,
                                                                    (person.userid,))))
-    return replies + _tell_author(feedback, m.FEEDBACK_TOLD_REPLY.format(
+    return replies + told
+
+
+def reply(feedback: Feedback, person: Person, text: str, at: datetime.datetime) -> list[Outgoing]:
+    """The department's answer (the chat's next text after 回复, or the 反馈 page's form): stored with
+    who and when, and sent to whoever wrote the feedback."""
+    record_answer(feedback, person, text.strip(), at)
+    return _tell_author(feedback, m.FEEDBACK_TOLD_REPLY.format(
         department=feedback.department.name, text=clip(feedback.text, 20), answer=feedback.answer))
 
 
-def _tell_author(feedback: Feedback, text: str) -> list:
+def acknowledge(feedback: Feedback, at: datetime.datetime) -> list[Outgoing]:
+    """已知悉 (on the card or the page): marked seen, and whoever wrote the feedback is told so."""
+    record_acknowledgement(feedback, at)
+    return _tell_author(feedback, m.FEEDBACK_TOLD_ACK.format(department=feedback.department.name,
+                                                             text=clip(feedback.text, 20)))
+
+
+def _tell_author(feedback: Feedback, text: str) -> list[Outgoing]:
     author = feedback.created_by
     return [Outgoing(to=author.userid, reply=Text(text))] if author is not None else []

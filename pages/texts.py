@@ -36,3 +36,31 @@ SUBMITTED_BY = "{name} {when} 提交{late}"
 
 # 我的年度
 NO_SUCH_YEAR = "没有这一年的年度一览。"
+
+# 工作台
+DESK_TITLE = "{month}工作台"
+DESK_NOTHING = "{month}尚未发布，没有进度可看。"
+DESK_STATES = ("已提交", "填报中", "未开始", "未报")
+DESK_BY_AREA = "按片区"
+DESK_BY_TYPE = "按类型"
+DESK_LEFT = "未提交的组织（{count}）"
+DESK_ALL_SUBMITTED = "全部组织均已提交。"
+DESK_STATS = "统计"
+DESK_CHART = "发送统计图"
+DESK_DOWNLOADS = "导出"
+DESK_EXPORT_MONTH = "导出本月"
+DESK_EXPORT_YEAR = "导出全年"
+DESK_IN_CHAT = "图表和 Excel 文件由后台生成，完成后由月报助手私聊发到您的企业微信。"
+DESK_AUDIT = "最近的操作记录"
+DESK_NO_AUDIT = "暂无记录。"
+DESK_OUTCOMES = {"ok": "完成", "refused": "拒绝", "unknown": "未知命令", "usage": "用法有误", "failed": "失败"}
+DESK_PLACES = {"robot": "机器人私聊", "app": "应用私聊", "h5": "工作台"}
+DESK_GROUP_PLACE = "群聊"
+DESK_NO_ORG = "请选择一个组织。"
+DESK_OTHER_MONTHS = "其他月份："
+
+# 反馈
+FEEDBACK_NOT_YOURS = "这条反馈不归您处理。"
+FEEDBACK_HANDLED = "这条反馈已回复或已知悉。"
+FEEDBACK_ACKNOWLEDGED = "已标记为已知悉，书记会收到通知。"
+FEEDBACK_WRITTEN = "{name} {when}"

@@ -1,0 +1,164 @@
+"""工作台 (/h5/desk): an admin's month at once — progress by area and by type, the orgs not submitted,
+the statistics, the last audit entries — from the queries the group's commands use (models.stats,
+handlers.stats_views). Its buttons (催办, 导出, the chart) run the group's commands themselves
+(handlers.admin.run, audited with place "h5"): the command's answer is the page's notice, its
+messages go through the outbox in the page's transaction, and its Background jobs are queued as the
+chat's edge queues them, so the file or chart arrives in the admin's chat with the app.
+"""
+from __future__ import annotations
+
+import logging
+import secrets
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
+from redis.exceptions import RedisError
+from rq import Queue
+
+from bot.dispatch import BACKGROUND_TIMEOUT, RETRY
+from handlers import admin, stats_views
+from handlers import messages as m
+from handlers.registry import ADMINS
+from handlers.replies import Background, Outgoing, Text
+from handlers.report_views import month_label
+from models import AuditEntry, Org, Person
+from models.audit import GROUP_PLACE
+from models.periods import check, shift, split
+from models.stats import (
+    IN_PROGRESS_STATE, MISSING_STATE, NOT_STARTED, SUBMITTED_STATE, OrgProgress, feedback_figures, month_figures,
+    progress,
+)
+from pages import texts
+from pages.auth import bp, chat_context, current_person, message, page
+from pages.changes import change
+
+log = logging.getLogger(__name__)
+PLACE = "h5"                # where the audit says a command was run from
+AUDIT_SHOWN = 30
+STATES = (SUBMITTED_STATE, IN_PROGRESS_STATE, NOT_STARTED, MISSING_STATE)
+LABELS = dict(zip(STATES, texts.DESK_STATES))
+
+
+@dataclass(frozen=True)
+class Tally:
+    """One row of a progress table: how many orgs of a group are in each of STATES."""
+
+    name: str
+    counts: tuple[int, ...]
+    orgs: int
+
+
+@bp.get("/desk", defaults={"period": None})
+@bp.get("/desk/<period>")
+@page(who=ADMINS)
+def desk(period: str | None):
+    this = chat_context().clock.period()
+    period = _period(period or this)
+    rows = progress(period)
+    total = _tallies(rows, lambda row: "")
+    left = [row for row in rows if row.state != SUBMITTED_STATE]
+    return render_template(
+        "desk.html", texts=texts, month=month_label(period), period=period, this=this, states=texts.DESK_STATES,
+        head=_head(total[0]) if total else texts.DESK_NOTHING.format(month=month_label(period)),
+        tables=[(texts.DESK_BY_AREA, _tallies(rows, lambda row: row.org.area or m.NO_AREA)),
+                (texts.DESK_BY_TYPE, _tallies(rows, lambda row: row.org.type))] if rows else [],
+        left=left, labels=LABELS, remind=period == this, stats=_stats(period), audit=_audit(),
+        earlier=shift(period, -1), later=shift(period, 1) if period < this else None)
+
+
+@bp.post("/desk/remind")
+@page(who=ADMINS)
+def remind():
+    """催办 one org, as the group's 催办 does (this month only, once a day per person)."""
+    code = request.form.get("org", "").strip()
+    if not code or Org.get_or_none(Org.code == code) is None:
+        return message(400, texts.DESK_NO_ORG)
+    return _run(f"催办 {code}", chat_context().clock.period())
+
+
+@bp.post("/desk/<period>/export")
+@page(who=ADMINS)
+def export(period: str):
+    """导出 the month, or its year's overview (what="year"): the group's 导出, the file comes in chat."""
+    period = _period(period)
+    return _run(f"导出 {split(period)[0] if request.form.get('what') == 'year' else period}", period)
+
+
+@bp.post("/desk/<period>/chart")
+@page(who=ADMINS)
+def chart(period: str):
+    """统计 the month: its answer, and the chart it sends to the chat."""
+    period = _period(period)
+    return _run(f"统计 {period}", period)
+
+
+def _run(command: str, period: str):
+    """Run an admin command as the person, from the page; its answer is flashed, the desk shown again."""
+    with change() as outgoing:
+        replies = admin.run(command, current_person(), chat_context(), PLACE)
+        outgoing += [reply for reply in replies if isinstance(reply, Outgoing)]
+    work = [reply for reply in replies if isinstance(reply, Background)]
+    notice = [reply.content for reply in replies if isinstance(reply, Text)]
+    if work and not _start(work):
+        notice = [m.NOT_STARTED]
+    for line in notice:
+        flash(line)
+    return redirect(url_for(".desk", period=period) + "#notice", 303)
+
+
+def _start(work: list[Background]) -> bool:
+    """Queue the command's Background jobs as the chat's edge does (bot.dispatch); False when Redis
+    will not take them."""
+    once = secrets.token_hex(8)
+    jobs = [Queue.prepare_data(item.job, kwargs=item.kwargs, job_id=f"background-h5-{once}-{index}",
+                               timeout=BACKGROUND_TIMEOUT, retry=RETRY) for index, item in enumerate(work, 1)]
+    try:
+        current_app.extensions["yuebao"].queue.enqueue_many(jobs)
+    except RedisError as exc:
+        log.warning("pages: could not start %s for %s (%s)", [item.job for item in work], current_person().userid,
+                    type(exc).__name__)
+        return False
+    return True
+
+
+def _period(key: str) -> str:
+    try:
+        return check(key)
+    except ValueError:
+        abort(make_response(message(404, m.BAD_MONTH.format(word=key[:20]))))
+
+
+def _tallies(rows: list[OrgProgress], key) -> list[Tally]:
+    """The orgs by `key`, each group's count in each state."""
+    groups: dict[str, Counter] = defaultdict(Counter)
+    for row in rows:
+        groups[key(row)][row.state] += 1
+    return [Tally(name, tuple(counts[state] for state in STATES), sum(counts.values()))
+            for name, counts in sorted(groups.items())]
+
+
+def _head(total: Tally) -> str:
+    """The month in one line, as the home page says it."""
+    submitted, in_progress, not_started, missing = total.counts
+    line = texts.PROGRESS.format(submitted=submitted, orgs=total.orgs, in_progress=in_progress, not_started=not_started)
+    return line + (texts.PROGRESS_MISSING.format(missing=missing) if missing else "")
+
+
+def _stats(period: str) -> list[str]:
+    """统计's text for the month, line by line (none before the month is published)."""
+    figures = month_figures(period)
+    return stats_views.month_text(figures, feedback_figures([period])).splitlines() if figures.orgs else []
+
+
+def _audit() -> list[tuple[str, str, str, str, str]]:
+    """The last commands run, anywhere: when, who, where, what, and how it went."""
+    rows = list(AuditEntry.select().order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(AUDIT_SHOWN))
+    names = dict(Person.select(Person.userid, Person.name).where(Person.userid.in_([r.userid for r in rows])).tuples())
+    clock = chat_context().clock
+    return [(f"{clock.local(row.at):%m-%d %H:%M}", names.get(row.userid, row.userid), _place(row.place),
+             row.text, texts.DESK_OUTCOMES.get(row.outcome, row.outcome)) for row in rows]
+
+
+def _place(place: str) -> str:
+    return texts.DESK_GROUP_PLACE if place.startswith(GROUP_PLACE) else texts.DESK_PLACES.get(place, place)
