@@ -53,7 +53,7 @@ def audit_command(last: int):
     """The admin commands run: when, who, where, what, and the outcome."""
     local = _services().clock.local
     with database.connection_context():
-        rows = list(AuditEntry.select().order_by(AuditEntry.id.desc()).limit(last))
+        rows = AuditEntry.latest(last)
     for row in reversed(rows):
         click.echo(f"{local(row.at):%Y-%m-%d %H:%M:%S}  {row.userid:<14} {row.place:<24} {row.outcome:<8} {row.text}")
 

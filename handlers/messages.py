@@ -294,3 +294,8 @@ CARD_WITHDRAWN = "已撤回"
 NOT_ADMIN_GROUP = "抱歉，本群不能使用月报管理命令。请在党委办公室的管理群里 @我，或与我私聊。"
 NO_ADMIN_GROUP_YET = ("还没有设定管理群。本群的 chatid 是 {chat_id}：写入配置 [admin_group] chat_id 后，"
                       "本群即可使用管理命令。")
+AUDIT_HEAD = "最近 {count} 条管理命令（新的在前）："
+AUDIT_NONE = "暂无记录。"
+AUDIT_OUTCOMES = {"ok": "完成", "refused": "拒绝", "unknown": "未知命令", "usage": "用法有误", "failed": "失败"}
+AUDIT_PLACES = {"robot": "机器人私聊", "app": "应用私聊", "h5": "工作台"}
+AUDIT_GROUP_PLACE = "群聊"

@@ -17,3 +17,8 @@ class AuditEntry(BaseModel):
     command = CharField(max_length=32)          # the command's name ("" when unknown)
     text = CharField(max_length=255)            # what was typed, cut to fit
     outcome = CharField(max_length=16)          # ok | refused | unknown | usage | failed
+
+    @classmethod
+    def latest(cls, count: int) -> list["AuditEntry"]:
+        """The last `count` commands, the latest first."""
+        return list(cls.select().order_by(cls.at.desc(), cls.id.desc()).limit(count))

@@ -18,12 +18,12 @@ from rq import Queue
 
 from bot.dispatch import BACKGROUND_TIMEOUT, RETRY
 from handlers import admin, stats_views
+from handlers.admin import reports
 from handlers import messages as m
 from handlers.registry import ADMINS
 from handlers.replies import Background, Outgoing, Text
 from handlers.report_views import month_label
-from models import AuditEntry, Org, Person
-from models.audit import GROUP_PLACE
+from models import Org
 from models.periods import check, shift, split
 from models.stats import (
     IN_PROGRESS_STATE, MISSING_STATE, NOT_STARTED, SUBMITTED_STATE, OrgProgress, feedback_figures, month_figures,
@@ -152,13 +152,5 @@ def _stats(period: str) -> list[str]:
 
 
 def _audit() -> list[tuple[str, str, str, str, str]]:
-    """The last commands run, anywhere: when, who, where, what, and how it went."""
-    rows = list(AuditEntry.select().order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(AUDIT_SHOWN))
-    names = dict(Person.select(Person.userid, Person.name).where(Person.userid.in_([r.userid for r in rows])).tuples())
-    clock = chat_context().clock
-    return [(f"{clock.local(row.at):%m-%d %H:%M}", names.get(row.userid, row.userid), _place(row.place),
-             row.text, texts.DESK_OUTCOMES.get(row.outcome, row.outcome)) for row in rows]
-
-
-def _place(place: str) -> str:
-    return texts.DESK_GROUP_PLACE if place.startswith(GROUP_PLACE) else texts.DESK_PLACES.get(place, place)
+    """The last commands run, as the group's 审计 shows them."""
+    return reports.audit_lines(chat_context().clock, AUDIT_SHOWN)

@@ -53,9 +53,6 @@ DESK_EXPORT_YEAR = "导出全年"
 DESK_IN_CHAT = "图表和 Excel 文件由后台生成，完成后由月报助手私聊发到您的企业微信。"
 DESK_AUDIT = "最近的操作记录"
 DESK_NO_AUDIT = "暂无记录。"
-DESK_OUTCOMES = {"ok": "完成", "refused": "拒绝", "unknown": "未知命令", "usage": "用法有误", "failed": "失败"}
-DESK_PLACES = {"robot": "机器人私聊", "app": "应用私聊", "h5": "工作台"}
-DESK_GROUP_PLACE = "群聊"
 DESK_NO_ORG = "请选择一个组织。"
 DESK_OTHER_MONTHS = "其他月份："
 

@@ -226,3 +226,12 @@ def test_the_supervision_notice_lists_departments_slow_to_answer(published, serv
     received = "\n".join(published.inbox("dangwei01"))
     assert received.rstrip().endswith("部门反馈待回复超过 10 天：组织部 1 条")
     assert all(org.name in received for org in Org.select())           # the notice is long: whole, in pieces
+
+
+def test_the_audit_is_read_from_the_group_as_on_the_desk(published, clock):
+    published.group("dangwei01", "进度")
+    published.group("sec-xy01", "统计")
+    shown = published.group("dangwei01", "审计 2").splitlines()
+    assert shown[0] == "最近 2 条管理命令（新的在前）："
+    assert shown[1].endswith(" · 刘海燕 · 群聊 · 统计 · 拒绝") and shown[2].endswith(" · 陈静 · 群聊 · 进度 · 完成")
+    assert published.group("sec-xy01", "审计").startswith("“审计”仅限党委办公室管理员使用")

@@ -105,6 +105,7 @@ ACTS = {
                                   "department liaison": "困难和建议 1 条"}, hides="场地不足"),
     "统计": Acts(lambda n: "统计", "2026年12月：73 个组织", job="jobs.admin.chart"),
     "导出": Acts(lambda n: "导出", "正在生成2026年12月月报", job="jobs.admin.export_month"),
+    "审计": Acts(lambda n: "审计 5", "最近 "),
 }
 
 

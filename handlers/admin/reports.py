@@ -1,4 +1,5 @@
-"""What the office reports upward, from the group: 统计 (a text now, a chart after), 导出 (Excel)."""
+"""What the office reports upward, from the group: 统计 (a text now, a chart after), 导出 (Excel);
+and 审计, the admin commands run lately (工作台 shows the same lines)."""
 from __future__ import annotations
 
 from handlers import messages as m
@@ -7,7 +8,12 @@ from handlers.admin import GROUP, YEAR, Call
 from handlers.errors import UserError
 from handlers.registry import ADMINS
 from handlers.report_views import month_label
+from models import AuditEntry, Person
+from models.audit import GROUP_PLACE
 from models.stats import feedback_figures, month_figures, year_figures
+
+AUDIT_SHOWN = 20
+AUDIT_MAX = 100
 
 
 def _month_or_year(call: Call) -> tuple[str | None, int | None, list[str]]:
@@ -49,3 +55,24 @@ def export_command(call: Call):
                                year=year, org=org)
     return call.background("jobs.admin.export_month", m.EXPORTING.format(what=f"{month_label(period)}月报"),
                            period=period, org=org)
+
+
+@GROUP.command("审计", aliases=("audit",), args=r"\d{1,3}", who=ADMINS)
+def audit_command(call: Call):
+    """审计 [条数] — 最近运行的管理命令：时间、谁、在哪、什么、结果
+    例：审计 30"""
+    count = min(int(call.args or AUDIT_SHOWN), AUDIT_MAX)
+    lines = [" · ".join(line) for line in audit_lines(call.ctx.clock, count)]
+    return call.answer("\n".join([m.AUDIT_HEAD.format(count=len(lines)), *lines]) if lines else m.AUDIT_NONE)
+
+
+def audit_lines(clock, count: int) -> list[tuple[str, str, str, str, str]]:
+    """The last `count` commands run, anywhere: when, who, where, what, and how it went."""
+    rows = AuditEntry.latest(count)
+    names = dict(Person.select(Person.userid, Person.name).where(Person.userid.in_([r.userid for r in rows])).tuples())
+    return [(f"{clock.local(row.at):%m-%d %H:%M}", names.get(row.userid, row.userid), _place(row.place),
+             row.text, m.AUDIT_OUTCOMES.get(row.outcome, row.outcome)) for row in rows]
+
+
+def _place(place: str) -> str:
+    return m.AUDIT_GROUP_PLACE if place.startswith(GROUP_PLACE) else m.AUDIT_PLACES.get(place, place)
