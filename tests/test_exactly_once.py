@@ -15,25 +15,20 @@ import pytest
 from bot.services import Services
 from jobs import cycle, runtime
 from jobs.publish import publish_period
-from models import Action, Org, OutboxMessage, Person, Report
+from models import Org, OutboxMessage, Report
 from models.clock import Clock
 from models.report import SUBMITTED
 from stack import redis_server
 from tests.conftest import TIMEZONE, run_worker
+from tests.faults.fleet import seed_secretaries
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRETARIES = 1000
 
 
 @pytest.fixture
-def directory(db, phone):
-    Action.insert_many([{"code": f"A{n}", "category": "加强理论学习", "title": f"动作{n}", "frequency": "monthly"}
-                        for n in range(5)]).execute()
-    Org.insert_many([{"code": f"K{n:04d}", "name": f"组织{n}", "type": "学院"} for n in range(SECRETARIES)]).execute()
-    orgs = dict(Org.select(Org.code, Org.id).tuples())
-    Person.insert_many([{"userid": f"k{n:04d}", "name": f"书记{n}", "roles": ["secretary"], "org": orgs[f"K{n:04d}"]}
-                        for n in range(SECRETARIES)]).execute()
-    phone.add_members([f"k{n:04d}" for n in range(SECRETARIES)] + ["dangwei01", "dangwei02"])
+def directory(db, phone, config):
+    seed_secretaries(phone, config.admins.userids, SECRETARIES, "K")
 
 
 def cards(phone, words: str) -> Counter:

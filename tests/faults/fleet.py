@@ -18,13 +18,28 @@ from rq import Worker
 from bot.services import Services
 from jobs import runtime
 from jobs import outbox as outbox_jobs
-from models import DeferredMessage, OutboxMessage
+from models import Action, DeferredMessage, Org, OutboxMessage, Person
 from models.clock import Clock
 from stack import redis_server
 from tests.conftest import TIMEZONE
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
+
+
+def seed_secretaries(phone, admins: list[str], count: int, code: str, items: int = 5) -> list[str]:
+    """`items` monthly actions and `count` orgs coded f"{code}{n:04d}", each with a secretary whose
+    userid is that code in lower case, known to the stand-in with the admins; returns the userids."""
+    Action.insert_many([{"code": f"A{n:02d}", "category": "加强理论学习", "title": f"动作{n}", "frequency": "monthly"}
+                        for n in range(items)]).execute()
+    codes = [f"{code}{n:04d}" for n in range(count)]
+    Org.insert_many([{"code": org, "name": f"组织{n}", "type": "学院"} for n, org in enumerate(codes)]).execute()
+    ids = dict(Org.select(Org.code, Org.id).where(Org.code.in_(codes)).tuples())
+    Person.insert_many([{"userid": org.lower(), "name": f"书记{n}", "roles": ["secretary"], "org": ids[org]}
+                        for n, org in enumerate(codes)]).execute()
+    userids = [org.lower() for org in codes]
+    phone.add_members(userids + admins)
+    return userids
 
 
 class Fleet:

@@ -9,21 +9,16 @@ import pytest
 from rq.registry import FailedJobRegistry
 
 from jobs.publish import publish_period
-from models import Action, Entry, EntryChange, Org, OutboxMessage, Person
+from models import Entry, EntryChange, OutboxMessage
 from tests.chat import show
-from tests.faults.fleet import Fleet
+from tests.faults.fleet import Fleet, seed_secretaries
 
 SECRETARIES, ITEMS = 8, 26
 
 
 @pytest.fixture
 def fleet(config, standin, phone, db, tmp_path):
-    Action.insert_many([{"code": f"A{n:02d}", "category": "加强理论学习", "title": f"动作{n}", "frequency": "monthly"}
-                        for n in range(ITEMS)]).execute()
-    for n in range(SECRETARIES):
-        org = Org.create(code=f"C{n}", name=f"组织{n}", type="学院")
-        Person.create(userid=f"c{n}", name=f"书记{n}", roles=["secretary"], org=org)
-    phone.add_members([f"c{n}" for n in range(SECRETARIES)] + config.admins.userids)
+    seed_secretaries(phone, config.admins.userids, SECRETARIES, "C", items=ITEMS)
     fleet = Fleet(config, standin, tmp_path)
     yield fleet
     fleet.stop()
@@ -40,7 +35,7 @@ def test_writers_in_several_processes_neither_fail_nor_resend(fleet, phone, figu
         return [phone.say(userid, "1")["status"] for _ in range(ITEMS)]
 
     with ThreadPoolExecutor(max_workers=SECRETARIES) as pool:
-        statuses = [status for done in pool.map(answer_all, [f"c{n}" for n in range(SECRETARIES)])
+        statuses = [status for done in pool.map(answer_all, [f"c{n:04d}" for n in range(SECRETARIES)])
                     for status in done]
     fleet.drain()
     failed = FailedJobRegistry(queue=fleet.services.queue).count
@@ -52,5 +47,5 @@ def test_writers_in_several_processes_neither_fail_nor_resend(fleet, phone, figu
     assert Entry.select().where(Entry.status == "done").count() == SECRETARIES * ITEMS
     assert EntryChange.select().count() == SECRETARIES * ITEMS
     for n in range(SECRETARIES):
-        shown = Counter(show(m) for m in phone.messages(userid=f"c{n}"))
+        shown = Counter(show(m) for m in phone.messages(userid=f"c{n:04d}"))
         assert max(shown.values()) == 1, shown.most_common(1)

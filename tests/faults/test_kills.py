@@ -8,9 +8,9 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from jobs.publish import publish_period
-from models import Action, OutboxMessage, Entry, EntryChange, Org, Person, Report
+from models import OutboxMessage, Entry, EntryChange, Report
 from tests.chat import show
-from tests.faults.fleet import Fleet
+from tests.faults.fleet import Fleet, seed_secretaries
 
 SECRETARIES = 50
 ANSWERS = 4                 # of 5 items: 200 check-in messages
@@ -18,14 +18,7 @@ ANSWERS = 4                 # of 5 items: 200 check-in messages
 
 @pytest.fixture
 def fleet(config, standin, phone, db, tmp_path):
-    Action.insert_many([{"code": f"A{n}", "category": "加强理论学习", "title": f"动作{n}", "frequency": "monthly"}
-                        for n in range(5)]).execute()
-    Org.insert_many([{"code": f"K{n:03d}", "name": f"组织{n}", "type": "学院"}
-                     for n in range(SECRETARIES)]).execute()
-    orgs = dict(Org.select(Org.code, Org.id).tuples())
-    Person.insert_many([{"userid": f"k{n:03d}", "name": f"书记{n}", "roles": ["secretary"], "org": orgs[f"K{n:03d}"]}
-                        for n in range(SECRETARIES)]).execute()
-    phone.add_members([f"k{n:03d}" for n in range(SECRETARIES)] + config.admins.userids)
+    seed_secretaries(phone, config.admins.userids, SECRETARIES, "K")
     standin.state.config = standin.state.config.replace(standin={"callback_retry_delay_seconds": 3})
     fleet = Fleet(config, standin, tmp_path)
     yield fleet
@@ -52,7 +45,7 @@ def test_kills_during_200_check_ins_lose_nothing_and_send_nothing_twice(fleet, p
         return statuses
 
     with ThreadPoolExecutor(max_workers=16) as pool:
-        results = [pool.submit(check_in, f"k{n:03d}") for n in range(SECRETARIES)]
+        results = [pool.submit(check_in, f"k{n:04d}") for n in range(SECRETARIES)]
         with progress:
             progress.wait_for(lambda: answered["messages"] >= 40, timeout=120)
         fleet.kill(web)
@@ -79,9 +72,9 @@ def test_kills_during_200_check_ins_lose_nothing_and_send_nothing_twice(fleet, p
             duplicates=len(delivered) - len(set(delivered)))
     assert statuses == [200] * SECRETARIES * ANSWERS          # every callback answered within WeCom's retries
     assert OutboxMessage.select().where(OutboxMessage.status != "sent").count() == 0
-    assert done == Counter({f"K{n:03d}": ANSWERS for n in range(SECRETARIES)})
+    assert done == Counter({f"K{n:04d}": ANSWERS for n in range(SECRETARIES)})
     assert EntryChange.select().count() == SECRETARIES * ANSWERS    # each answer stored once
     for n in range(SECRETARIES):
-        seen = Counter(show(m) for m in phone.messages(userid=f"k{n:03d}"))
-        assert max(seen.values()) == 1, f"k{n:03d} got a message twice: {seen.most_common(1)}"
+        seen = Counter(show(m) for m in phone.messages(userid=f"k{n:04d}"))
+        assert max(seen.values()) == 1, f"k{n:04d} got a message twice: {seen.most_common(1)}"
         assert any(f"第 {ANSWERS + 1}/5 项" in text for text in seen), "the conversation did not go on"

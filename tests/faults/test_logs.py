@@ -7,8 +7,8 @@ import re
 import pytest
 
 from jobs.publish import publish_period
-from models import Action, Org, OutboxMessage, Person
-from tests.faults.fleet import Fleet, wait_until
+from models import OutboxMessage
+from tests.faults.fleet import Fleet, seed_secretaries, wait_until
 
 SECRETARIES = 3
 PRIVATE = "机密XYZ-12345 家庭住址"
@@ -17,12 +17,7 @@ ACCESS_TOKEN = re.compile(r"access_token=(?!\*\*\*)")
 
 @pytest.fixture
 def fleet(config, standin, phone, db, tmp_path):
-    Action.create(code="A1", category="加强理论学习", title="集体学习", frequency="monthly")
-    Action.create(code="A2", category="加强理论学习", title="专题党课", frequency="monthly")
-    for n in range(SECRETARIES):
-        org = Org.create(code=f"L{n}", name=f"组织{n}", type="学院")
-        Person.create(userid=f"l{n}", name=f"书记{n}", roles=["secretary"], org=org)
-    phone.add_members([f"l{n}" for n in range(SECRETARIES)] + config.admins.userids)
+    seed_secretaries(phone, config.admins.userids, SECRETARIES, "L", items=2)
     fleet = Fleet(config, standin, tmp_path)
     fleet.env.update(YUEBAO_APP_LOG_LEVEL="INFO")
     yield fleet
@@ -37,7 +32,7 @@ def test_a_runs_logs_hold_no_secret_and_a_line_a_message(fleet, phone, config, t
     callbacks = 0
     for n in range(SECRETARIES):
         for text in ("1", PRIVATE):
-            assert phone.say(f"l{n}", text)["status"] == 200
+            assert phone.say(f"l{n:04d}", text)["status"] == 200
             callbacks += 1
     for text in ("进度", "统计"):
         assert phone.robot("dangwei01", text)["status"] == 200

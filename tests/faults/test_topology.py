@@ -10,9 +10,9 @@ from rq import Worker
 from rq.registry import FailedJobRegistry
 
 from jobs.publish import BATCH, publish_period
-from models import Action, Entry, EntryChange, Org, OutboxMessage, Person, Report, database
+from models import Entry, EntryChange, Org, OutboxMessage, Report, database
 from tests.chat import show
-from tests.faults.fleet import Fleet, wait_until
+from tests.faults.fleet import Fleet, seed_secretaries, wait_until
 
 SECRETARIES = 2000
 ANSWERING = range(BATCH - 50, BATCH)   # the end of publish's first batch: their reports exist early
@@ -25,14 +25,7 @@ def userid(n: int) -> str:
 
 @pytest.fixture
 def fleet(config, standin, phone, db, tmp_path):
-    Action.insert_many([{"code": f"A{n}", "category": "加强理论学习", "title": f"动作{n}", "frequency": "monthly"}
-                        for n in range(5)]).execute()
-    Org.insert_many([{"code": f"T{n:04d}", "name": f"组织{n}", "type": "学院"}
-                     for n in range(SECRETARIES)]).execute()
-    orgs = dict(Org.select(Org.code, Org.id).tuples())
-    Person.insert_many([{"userid": userid(n), "name": f"书记{n}", "roles": ["secretary"], "org": orgs[f"T{n:04d}"]}
-                        for n in range(SECRETARIES)]).execute()
-    phone.add_members([userid(n) for n in range(SECRETARIES)] + config.admins.userids)
+    seed_secretaries(phone, config.admins.userids, SECRETARIES, "T")
     fleet = Fleet(config, standin, tmp_path)
     yield fleet
     fleet.stop()

@@ -4,8 +4,8 @@ times out). Cards arrive late, never lost and never twice; `cycle status` shows 
 import pytest
 
 from jobs.publish import publish_period
-from models import Action, Org, OutboxMessage, Person
-from tests.faults.fleet import Fleet
+from models import OutboxMessage
+from tests.faults.fleet import Fleet, seed_secretaries
 
 SECRETARIES = 40
 FAULTS = {
@@ -19,12 +19,7 @@ FAULTS = {
 
 @pytest.fixture
 def fleet(config, standin, phone, db, tmp_path):
-    Action.create(code="A1", category="加强理论学习", title="集体学习", frequency="monthly")
-    Org.insert_many([{"code": f"F{n:03d}", "name": f"组织{n}", "type": "学院"} for n in range(SECRETARIES)]).execute()
-    orgs = dict(Org.select(Org.code, Org.id).tuples())
-    Person.insert_many([{"userid": f"f{n:03d}", "name": f"书记{n}", "roles": ["secretary"], "org": orgs[f"F{n:03d}"]}
-                        for n in range(SECRETARIES)]).execute()
-    phone.add_members([f"f{n:03d}" for n in range(SECRETARIES)] + config.admins.userids)
+    seed_secretaries(phone, config.admins.userids, SECRETARIES, "F", items=1)
     fleet = Fleet(config, standin, tmp_path)
     fleet.env.update(YUEBAO_WECOM_TIMEOUT_SECONDS="2", YUEBAO_OUTBOX_MAX_ATTEMPTS="12",
                      YUEBAO_OUTBOX_BACKOFF_SECONDS="1")
@@ -47,7 +42,7 @@ def test_failing_wecom_delays_cards_but_never_loses_or_doubles_them(fleet, app, 
     retried = sum(1 for row in rows if row.attempts > 1)
     figures("wecom faults", fault=fault, cards=SECRETARIES, sent=len(cards), retried=retried,
             duplicates=len(cards) - len(set(cards)), lost=SECRETARIES - len(set(cards)))
-    assert sorted(cards) == [f"f{n:03d}" for n in range(SECRETARIES)]          # each exactly once
+    assert sorted(cards) == [f"f{n:04d}" for n in range(SECRETARIES)]          # each exactly once
     assert {row.status for row in rows} == {"sent"}
     assert retried > 0                                                          # the faults did happen
     shown = app.test_cli_runner().invoke(args=["cycle", "status", period]).output
