@@ -177,14 +177,20 @@ def _start(services, inbound: Inbound, work: list) -> None:
     for index, item in enumerate(work, 1):
         job_id = f"background-{digest}-{index}"
         try:
-            services.queue.enqueue_many([Queue.prepare_data(item.job, kwargs=item.kwargs, job_id=job_id,
-                                                            timeout=BACKGROUND_TIMEOUT, retry=RETRY)])
+            queue_background(services, item, job_id)
         except RedisError as exc:
             log.warning("could not start %s for %s (%s)", item.job, inbound.user, type(exc).__name__)
             with database.atomic():
                 row = outbound.enqueue(f"{job_id}:failed", "app", item.kwargs["to"], Text(messages.NOT_STARTED),
                                        services.clock.utcnow())
             services.outbox.kick([row] if row else [])
+
+
+def queue_background(services, item: Background, job_id: str) -> None:
+    """Queue a Background reply's job: up to BACKGROUND_TIMEOUT long, tried again when it fails or its
+    worker dies. Raises RedisError when Redis will not take it."""
+    services.queue.enqueue_many([Queue.prepare_data(item.job, kwargs=item.kwargs, job_id=job_id,
+                                                    timeout=BACKGROUND_TIMEOUT, retry=RETRY)])
 
 
 def _stored_reply(inbound: Inbound):

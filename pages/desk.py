@@ -14,9 +14,8 @@ from dataclasses import dataclass
 
 from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from redis.exceptions import RedisError
-from rq import Queue
 
-from bot.dispatch import BACKGROUND_TIMEOUT, RETRY
+from bot.dispatch import queue_background
 from handlers import admin, stats_views
 from handlers.admin import reports
 from handlers import messages as m
@@ -111,10 +110,9 @@ def _start(work: list[Background]) -> bool:
     """Queue the command's Background jobs as the chat's edge does (bot.dispatch); False when Redis
     will not take them."""
     once = secrets.token_hex(8)
-    jobs = [Queue.prepare_data(item.job, kwargs=item.kwargs, job_id=f"background-h5-{once}-{index}",
-                               timeout=BACKGROUND_TIMEOUT, retry=RETRY) for index, item in enumerate(work, 1)]
     try:
-        current_app.extensions["yuebao"].queue.enqueue_many(jobs)
+        for index, item in enumerate(work, 1):
+            queue_background(current_app.extensions["yuebao"], item, f"background-h5-{once}-{index}")
     except RedisError as exc:
         log.warning("pages: could not start %s for %s (%s)", [item.job for item in work], current_person().userid,
                     type(exc).__name__)
