@@ -5,7 +5,7 @@ import secrets
 
 from handlers import report_views
 from handlers.replies import Text
-from models.checkin import CLOSED, entries, record_answer
+from models.checkin import CLOSED, deadline, entries, record_answer
 from models.report import SUBMITTED
 
 
@@ -29,7 +29,7 @@ class Session:
     @property
     def deadline(self):
         """The day to submit by: the report's own (its org type's remind day), else the month's."""
-        return self.report.deadline or self.period.remind_on
+        return deadline(self.report, self.period)
 
     @property
     def count(self) -> int:

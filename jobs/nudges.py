@@ -21,7 +21,7 @@ from handlers import messages as m
 from handlers.messages import NUDGE_NOT_OPEN
 from handlers.replies import Text
 from models import Period, database
-from models.checkin import PUBLISHED
+from models.checkin import PUBLISHED, deadline
 from models.cycle import area_liaisons, fillers, open_reports, stale_feedback
 from models.schedule import FOR_ALL
 
@@ -47,14 +47,14 @@ def nudge(services, period: str, step: str, group: str = FOR_ALL, dry_run: bool 
     people = fillers([r.org_id for r in reports])
     messages = []
     for report in reports:
-        deadline = report.deadline or month.remind_on
+        due = deadline(report, month)
         for person in people.get(report.org_id, []):
-            card = cycle_views.nudge_card(step, period, report.left, deadline, month.close_on,
+            card = cycle_views.nudge_card(step, period, report.left, due, month.close_on,
                                           _task_id(step, period, person.userid))
             messages.append((f"{step}:{period}:{person.userid}", person.userid, card))
     if step == "urge":
         messages += _to_liaisons(step, period, group, reports, lambda rows: cycle_views.urge_liaison(
-            period, rows[0].deadline or month.remind_on, rows))
+            period, deadline(rows[0], month), rows))
     if step == "supervise":
         messages += _to_liaisons(step, period, group, reports,
                                  lambda rows: cycle_views.supervise(period, month.close_on, rows))

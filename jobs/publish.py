@@ -20,7 +20,7 @@ from handlers.errors import UserError
 from handlers.replies import CardUpdate
 from handlers.report_views import month_label
 from models import CycleStep, Entry, Org, OutboxMessage, Period, Report, Task, database
-from models.checkin import CLOSED, PUBLISHED, create_reports
+from models.checkin import CLOSED, PUBLISHED, create_reports, deadline
 from models.cycle import SKIPPED, fillers, item_counts
 from models.items import items_for_orgs
 from models.periods import check, publishable, shift, split
@@ -100,7 +100,7 @@ def _publish_batch(services, period: Period, orgs: list[Org]) -> tuple[int, list
         for report in reports:
             org = by_id[report.org_id]
             for person in people.get(org.id, []):
-                card = cycle_views.notice_card(period, counts[report.id], report.deadline or month.remind_on,
+                card = cycle_views.notice_card(period, counts[report.id], deadline(report, month),
                                                _task_id(period, org, person.userid))
                 row = outbound.enqueue(f"notice:{period}:{org.code}:{person.userid}", "app", person.userid,
                                        card, at)

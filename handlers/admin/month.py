@@ -12,7 +12,7 @@ from handlers.registry import ADMINS, LIAISONS
 from handlers.replies import Outgoing
 from handlers.report_views import month_label
 from models import Entry, Feedback, Org, OutboxMessage, Period, Report, Task
-from models.checkin import CLOSED, PUBLISHED
+from models.checkin import CLOSED, PUBLISHED, deadline
 from models.cycle import fillers, open_reports
 from models.periods import publishable, shift
 from models.report import ANSWERS, SUBMITTED
@@ -110,7 +110,7 @@ def remind_command(call: Call):
     done = {key for (key,) in OutboxMessage.select(OutboxMessage.key).where(OutboxMessage.key.in_(list(wanted)))
             .tuples()}
     cards = [Outgoing(to=person.userid, key=key, reply=cycle_views.nudge_card(
-        "remind", period, report.left, report.deadline or month.remind_on, month.close_on,
+        "remind", period, report.left, deadline(report, month), month.close_on,
         "remind-now-" + hashlib.sha1(key.encode()).hexdigest()[:20]))
         for key, (report, person) in wanted.items() if key not in done]
     orgs = len({wanted[card.key][0].org_id for card in cards})
