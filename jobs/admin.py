@@ -3,6 +3,7 @@ Each job sends its result to the asker's 1:1 chat (`to`), once, whatever the ret
 from __future__ import annotations
 
 import hashlib
+import os
 from collections import defaultdict
 from pathlib import Path
 
@@ -26,8 +27,30 @@ def _send(services, to: str, *replies) -> None:
     services.outbox.kick([row for row in rows if row is not None])
 
 
-def _files(services, name: str) -> Path:
-    return Path(services.config.app.files_dir) / name
+def made_file(config, kind: str, key: str | int, org: str | None = None) -> Path:
+    """Where the jobs put a file: kind "month" (key a period), "year" (a year) or "chart" (either);
+    an org's own export adds its code. 工作台 offers the corp's files for download from here."""
+    suffix = f"_{org}" if org else ""
+    if kind == "month":
+        name = m.EXPORT_FILE_MONTH.format(month=month_label(key), org=suffix)
+    elif kind == "year":
+        name = m.EXPORT_FILE_YEAR.format(year=key, org=suffix)
+    else:
+        name = m.CHART_FILE.format(what=month_label(key) if isinstance(key, str) else f"{key}年")
+    return Path(config.app.files_dir) / name
+
+
+def _write(path: Path, write):
+    """`write(part)` makes the file beside its place, then it is moved in at once: a download never
+    gets half a file, and an earlier one stays whole until the new one is ready."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    part = path.with_name(f".{os.getpid()}.{path.name}")      # the same suffix: it says the format
+    try:
+        made = write(part)
+        os.replace(part, path)
+    finally:
+        part.unlink(missing_ok=True)
+    return made
 
 
 def run_step(period: str, step: str, to: str, by: str, force: bool = False) -> str:
@@ -66,8 +89,8 @@ def chart(to: str, period: str | None = None, year: int | None = None) -> str:
         else:
             what, title = month_label(period), m.CHART_TITLE_MONTH.format(month=month_label(period))
             labels, orgs, submitted, shares = _by_area(period)
-        path = charts.bars_and_line(_files(services, m.CHART_FILE.format(what=what)), title, labels, orgs,
-                                    submitted, shares)
+        path = made_file(services.config, "chart", period or year)
+        _write(path, lambda part: charts.bars_and_line(part, title, labels, orgs, submitted, shares))
         _send(services, to, Text(m.CHART_READY.format(what=what)), FileReply(str(path), "image"))
     return str(path)
 
@@ -91,18 +114,16 @@ def _by_area(period: str) -> tuple[list, list, list, list]:
 def export_month(period: str, to: str, org: str | None = None) -> str:
     services = runtime.services()
     with database.connection_context():
-        name = m.EXPORT_FILE_MONTH.format(month=month_label(period), org=f"_{org}" if org else "")
-        path = _files(services, name)
-        rows = exports.month(period, path, org, services.clock.local)
-        _send(services, to, Text(m.EXPORT_READY.format(name=name, rows=rows)), FileReply(str(path)))
+        path = made_file(services.config, "month", period, org)
+        rows = _write(path, lambda part: exports.month(period, part, org, services.clock.local))
+        _send(services, to, Text(m.EXPORT_READY.format(name=path.name, rows=rows)), FileReply(str(path)))
     return str(path)
 
 
 def export_year(year: int, to: str, org: str | None = None) -> str:
     services = runtime.services()
     with database.connection_context():
-        name = m.EXPORT_FILE_YEAR.format(year=year, org=f"_{org}" if org else "")
-        path = _files(services, name)
-        rows = exports.year(year, path, org)
-        _send(services, to, Text(m.EXPORT_READY.format(name=name, rows=rows)), FileReply(str(path)))
+        path = made_file(services.config, "year", year, org)
+        rows = _write(path, lambda part: exports.year(year, part, org))
+        _send(services, to, Text(m.EXPORT_READY.format(name=path.name, rows=rows)), FileReply(str(path)))
     return str(path)

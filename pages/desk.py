@@ -7,12 +7,13 @@ chat's edge queues them, so the file or chart arrives in the admin's chat with t
 """
 from __future__ import annotations
 
+import datetime
 import logging
 import secrets
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, make_response, redirect, render_template, request, send_file, url_for
 from redis.exceptions import RedisError
 
 from bot.dispatch import queue_background
@@ -22,6 +23,7 @@ from handlers import messages as m
 from handlers.registry import ADMINS
 from handlers.replies import Background, Outgoing, Text
 from handlers.report_views import month_label
+from jobs.admin import made_file
 from models import Org
 from models.periods import check, shift, split
 from models.stats import (
@@ -37,6 +39,7 @@ PLACE = "h5"                # where the audit says a command was run from
 AUDIT_SHOWN = 30
 STATES = (SUBMITTED_STATE, IN_PROGRESS_STATE, NOT_STARTED, MISSING_STATE)
 LABELS = dict(zip(STATES, texts.DESK_STATES))
+FILES = ("month", "year", "chart")     # what 工作台 offers once a job has made it: jobs.admin.made_file's kinds
 
 
 @dataclass(frozen=True)
@@ -62,8 +65,18 @@ def desk(period: str | None):
         head=_head(total[0]) if total else texts.DESK_NOTHING.format(month=month_label(period)),
         tables=[(texts.DESK_BY_AREA, _tallies(rows, lambda row: row.org.area or m.NO_AREA)),
                 (texts.DESK_BY_TYPE, _tallies(rows, lambda row: row.org.type))] if rows else [],
-        left=left, labels=LABELS, remind=period == this, stats=_stats(period), audit=_audit(),
+        left=left, labels=LABELS, remind=period == this, stats=_stats(period), audit=_audit(), files=_made(period),
         earlier=shift(period, -1), later=shift(period, 1) if period < this else None)
+
+
+@bp.get("/desk/<period>/files/<kind>")
+@page(who=ADMINS)
+def download(period: str, kind: str):
+    """A file a job made for the month (FILES): the Excel files as downloads, the chart as a picture."""
+    path = _file(_period(period), kind) if kind in FILES else None
+    if path is None or not path.is_file():
+        return message(404, texts.DESK_NOT_MADE)
+    return send_file(path, as_attachment=kind != "chart", download_name=path.name, max_age=0)
 
 
 @bp.post("/desk/remind")
@@ -118,6 +131,22 @@ def _start(work: list[Background]) -> bool:
                     type(exc).__name__)
         return False
     return True
+
+
+def _file(period: str, kind: str):
+    config = current_app.config["YUEBAO"]
+    return made_file(config, kind, split(period)[0] if kind == "year" else period)
+
+
+def _made(period: str) -> dict[str, tuple[str, str]]:
+    """The month's files made so far, by kind: (name, when made)."""
+    clock, made = chat_context().clock, {}
+    for kind in FILES:
+        path = _file(period, kind)
+        if path.is_file():
+            when = clock.local(datetime.datetime.fromtimestamp(path.stat().st_mtime, datetime.timezone.utc))
+            made[kind] = (path.name, f"{when:%m-%d %H:%M}")
+    return made
 
 
 def _period(key: str) -> str:

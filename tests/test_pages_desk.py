@@ -5,7 +5,11 @@ same audit (place "h5")."""
 from __future__ import annotations
 
 import datetime
+import io
 from collections import Counter
+from pathlib import Path
+
+import openpyxl
 
 import pytest
 from redis.exceptions import ConnectionError as RedisDown
@@ -13,7 +17,7 @@ from rq import Queue
 
 from handlers import messages as m
 from jobs.publish import publish_period
-from models import AuditEntry, Org, OutboxMessage, Person
+from models import AuditEntry, Entry, Org, OutboxMessage, Person
 from models.demo import load_demo_data
 from tests.browser import csrf_token, pages_app, sign_in, text
 from tests.chat import show
@@ -66,7 +70,8 @@ def test_an_admin_sees_the_month_by_area_and_type_and_its_statistics(client, pub
     assert "未提交的组织（73）" in shown and "岭南学院（XY01）· 未开始 · 0/" in shown
     assert shown.count("催办") == 73
     assert "2026年12月：73 个组织，已提交 0（0.0%，其中逾期 0），未提交 73。" in shown
-    assert "完成后由月报助手私聊发到您的企业微信" in shown and "导出本月" in shown and "导出全年" in shown
+    assert "完成后由月报助手私聊发给您，刷新本页也可下载" in shown and "导出本月" in shown and "导出全年" in shown
+    assert "下载 " not in shown
 
 
 def test_remind_one_org_from_the_desk_as_the_group_does(client, services, phone, published):
@@ -102,6 +107,29 @@ def test_export_queues_the_groups_job_and_the_file_reaches_the_admins_chat(clien
     assert "2026年12月月报.xlsx 已生成（" in "\n".join(show(message) for message in received)
 
 
+def test_the_files_made_are_offered_on_the_desk(client, services, published):
+    sign_in(client, "dangwei01")
+    for kind in ("month", "year", "chart"):
+        missing = client.get(f"/h5/desk/{PERIOD}/files/{kind}")
+        assert missing.status_code == 404 and "这个文件还没有生成" in text(missing)
+    post(client, EXPORT, what="month"), post(client, EXPORT, what="year"), post(client, CHART)
+    run_worker(services)
+    shown = text(client.get(f"/h5/desk/{PERIOD}"))
+    assert "下载 2026年12月月报.xlsx" in shown and "下载 2026年度工作一览表.xlsx" in shown
+    assert shown.count(" 生成") == 3
+    month = client.get(f"/h5/desk/{PERIOD}/files/month")
+    assert month.status_code == 200 and month.headers["Cache-Control"] == "no-store"
+    assert "attachment" in month.headers["Content-Disposition"] and "2026%E5%B9%B412%E6%9C%88" in month.headers[
+        "Content-Disposition"]
+    sheet = openpyxl.load_workbook(io.BytesIO(month.data), read_only=True).worksheets[0]
+    assert sheet.max_row == 1 + Entry.select().count()
+    chart = client.get(f"/h5/desk/{PERIOD}/files/chart")
+    assert chart.status_code == 200 and chart.mimetype == "image/png" and chart.data.startswith(b"\x89PNG")
+    assert client.get(f"/h5/desk/{PERIOD}/files/secrets").status_code == 404
+    assert client.get(f"/h5/desk/{PERIOD}/files/..%2Fconfig").status_code == 404
+    assert not list(Path(services.config.app.files_dir).glob(".*"))        # no half-written file left behind
+
+
 def test_the_year_and_the_chart_are_queued_as_the_group_queues_them(client, services, published):
     sign_in(client, "dangwei01")
     assert "正在生成2026年度工作一览表，完成后私聊发给您。" in follow(client, post(client, EXPORT, what="year"))
@@ -130,7 +158,8 @@ def test_only_admins_open_the_desk(client, services, published, who):
     assert "工作台" not in text(client.get("/h5/"))
     outbox = OutboxMessage.select().count()
     for response in (client.get("/h5/desk"), client.get(f"/h5/desk/{PERIOD}"), post(client, REMIND, org="XY01"),
-                     post(client, EXPORT, what="month"), post(client, CHART)):
+                     post(client, EXPORT, what="month"), post(client, CHART),
+                     client.get(f"/h5/desk/{PERIOD}/files/month")):
         assert response.status_code == 403 and "此页面不对您开放" in text(response)
     assert AuditEntry.select().count() == 0 and admin_jobs(services) == []
     assert OutboxMessage.select().count() == outbox
