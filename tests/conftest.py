@@ -201,9 +201,15 @@ def run_worker(services) -> None:
 
 
 @pytest.fixture
-def live_app(app, services, standin):
+def live_port() -> int:
+    """The port live_app serves on, known before the app is made (its pages' public URL names it)."""
+    return redis_server.free_port()
+
+
+@pytest.fixture
+def live_app(app, services, standin, live_port):
     """The app served over real HTTP from a thread; the stand-in's callbacks go to it."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", live_port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{server.server_port}"
