@@ -141,6 +141,11 @@ class PagesSection:
     secret_key: str = ""        # signs the session cookie; without it /h5/ refuses to open
     oauth_base_url: str = "https://open.weixin.qq.com/connect/oauth2/authorize"
 
+    @property
+    def base(self) -> str:
+        """Where the pages are (public_url/h5/), or "" while they cannot open: messages then link to none."""
+        return f"{self.public_url.rstrip('/')}/h5/" if self.public_url and self.secret_key else ""
+
 
 @dataclass(frozen=True)
 class Config:

@@ -51,7 +51,7 @@ class AlreadyHandled(Exception):
 
 def context(services) -> router.Context:
     return router.Context(clock=services.clock, admin_userids=frozenset(services.config.admins.userids),
-                          admin_chat_id=services.config.admin_group.chat_id)
+                          admin_chat_id=services.config.admin_group.chat_id, pages=services.config.pages.base)
 
 
 def _is_text(reply) -> bool:

@@ -5,6 +5,7 @@ import json
 
 import xmltodict
 
+from handlers import messages as m
 from handlers.replies import Card, CardUpdate, FileReply, Markdown, Text
 
 TEXT_LIMIT_BYTES = 2048       # message/send: text and markdown content
@@ -27,13 +28,15 @@ def template_card(card: Card) -> dict:
     }
     if card.subtitle:
         body["sub_title_text"] = card.subtitle
-    if card.lines:
-        body["horizontal_content_list"] = [{"keyname": k, "value": v} for k, v in card.lines]
+    rows = [{"keyname": k, "value": v} for k, v in card.lines]
+    if card.url:            # its page: a row that says so (type 1 opens the url), and a tap on the card
+        rows.append({"keyname": m.PAGE_KEY, "value": m.PAGE_LINK, "type": 1, "url": card.url})
+        body["card_action"] = {"type": 1, "url": card.url}
+    if rows:
+        body["horizontal_content_list"] = rows
     if card.buttons:
         body["task_id"] = card.task_id
         body["button_list"] = [{"text": b.text, "style": b.style, "key": b.key} for b in card.buttons]
-    if card.url:
-        body["card_action"] = {"type": 1, "url": card.url}
     return body
 
 
@@ -41,6 +44,7 @@ def card_as_markdown(card: Card) -> str:
     lines = [f"**{card.title}**"]
     lines += [text for text in (card.description, card.subtitle) if text]
     lines += [f"{k}：{v}" for k, v in card.lines]
+    lines += [f"[{m.PAGE_LINK}]({card.url})"] if card.url else []
     return "\n".join(lines)
 
 

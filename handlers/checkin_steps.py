@@ -254,7 +254,7 @@ def on_department(s: Session, text: str) -> str | None:
     cards = []
     if chosen:
         Feedback.update(department=chosen).where(Feedback.id == s.conv.feedback_id).execute()
-        cards = feedback_route(Feedback.get_by_id(s.conv.feedback_id), s.person.org.name, s.report.period)
+        cards = feedback_route(Feedback.get_by_id(s.conv.feedback_id), s.person.org.name, s.report.period, s.ctx)
     s.conv.feedback, s.conv.step = None, FEEDBACK
     s.say(m.DEPARTMENT_SET.format(department=chosen.name) if chosen else m.FEEDBACK_MORE)
     s.replies += cards

@@ -11,26 +11,27 @@ from handlers.report_views import SECONDARY, clip, day_label, month_label
 ORGS_SHOWN = 30             # names in one area's line; the rest are counted
 
 
-def notice_card(period: str, counts: dict, deadline: datetime.date | None, task_id: str) -> Card:
-    """The card every secretary and deputy gets on publish day; counts: actions, tasks, carried."""
+def notice_card(period: str, counts: dict, deadline: datetime.date | None, task_id: str, url: str = "") -> Card:
+    """The card every secretary and deputy gets on publish day; counts: actions, tasks, carried; `url`
+    its page (the report's)."""
     return Card(
         title=m.NOTICE_TITLE.format(month=month_label(period)),
         description=m.NOTICE_DESCRIPTION.format(deadline=day_label(deadline), **counts),
         subtitle=m.NOTICE_SUBTITLE,
         buttons=(Button(m.NOTICE_START, f"start:{period}"), Button(m.NOTICE_LIST, f"list:{period}", SECONDARY)),
-        task_id=task_id,
+        task_id=task_id, url=url,
     )
 
 
 def nudge_card(step: str, period: str, left: int, deadline: datetime.date | None, close: datetime.date | None,
-               task_id: str) -> Card:
+               task_id: str, url: str = "") -> Card:
     """提醒 / 催告 / 督办 to a secretary or deputy: how many items are left, and a button to go on."""
     return Card(
         title=m.NUDGE_TITLES[step].format(month=month_label(period)),
         description=m.NUDGE_DESCRIPTIONS[step].format(left=left, deadline=day_label(deadline),
                                                       close=day_label(close)),
         buttons=(Button(m.NUDGE_BUTTON, f"start:{period}"),),
-        task_id=task_id,
+        task_id=task_id, url=url,
     )
 
 

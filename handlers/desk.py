@@ -6,6 +6,7 @@ from handlers import admin, checkin, feedback
 from handlers import messages as m
 from handlers.events import EVENT, TEXT
 from handlers.replies import Text
+from models.audit import APP_PLACE
 
 
 def handle(inbound, person, ctx) -> list:
@@ -23,4 +24,4 @@ def handle(inbound, person, ctx) -> list:
         return answered
     if admin.GROUP.find(inbound.text) is None and checkin.CHAT.find(inbound.text) is not None:
         return [Text(m.NOT_A_SECRETARY.format(name=person.name) + m.DESK_HELP)]       # e.g. 填报
-    return admin.run(inbound.text, person, ctx, "app")
+    return admin.run(inbound.text, person, ctx, APP_PLACE)

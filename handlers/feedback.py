@@ -15,7 +15,7 @@ from handlers.replies import Button, Card, CardUpdate, Outgoing, Text
 from handlers.report_views import SECONDARY, clip, month_label
 from models import Feedback, PendingReply, Person
 from models.directory import ROLE_LIAISON
-from models.feedback import record_acknowledgement, record_answer
+from models.feedback import find_for, record_acknowledgement, record_answer
 
 REPLY, ACKNOWLEDGE = "fb-reply", "fb-ack"
 
@@ -25,8 +25,8 @@ def liaisons_of(department_id: int) -> list[Person]:
             if p.has_role(ROLE_LIAISON)]
 
 
-def route(feedback: Feedback, org_name: str, period: str) -> list[Outgoing]:
-    """The feedback's card to each liaison of its department."""
+def route(feedback: Feedback, org_name: str, period: str, ctx) -> list[Outgoing]:
+    """The feedback's card to each liaison of its department, linked to their 反馈 page."""
     title = m.FEEDBACK_CARD_TITLE.format(kind=m.FEEDBACK_KINDS[feedback.kind], org=clip(org_name, 12),
                                          month=month_label(period))
     cards = []
@@ -35,23 +35,22 @@ def route(feedback: Feedback, org_name: str, period: str) -> list[Outgoing]:
         card = Card(title=title, description=clip(feedback.text, 60), subtitle=clip(feedback.text, 300),
                     buttons=(Button(m.FEEDBACK_REPLY, f"{REPLY}:{feedback.id}"),
                              Button(m.FEEDBACK_ACK, f"{ACKNOWLEDGE}:{feedback.id}", SECONDARY)),
-                    task_id=task_id)
+                    task_id=task_id, url=ctx.page("feedback"))
         cards.append(Outgoing(to=liaison.userid, reply=card, key=f"feedback:{feedback.id}:{liaison.userid}"))
     return cards
 
 
-def _mine(person: Person, feedback_id: str) -> Feedback | None:
-    """The feedback, if it is this liaison's department's."""
-    feedback = Feedback.get_or_none(Feedback.id == int(feedback_id)) if feedback_id.isdecimal() else None
-    if feedback is None or feedback.department_id is None or feedback.department_id != person.department_id:
+def _mine(person: Person, feedback_id: str, ctx) -> Feedback | None:
+    """The feedback, if the person answers it (the 反馈 page's rule, models.feedback.find_for)."""
+    if not (feedback_id.isdecimal() and len(feedback_id) < 10):
         return None
-    return feedback
+    return find_for(person, ctx.is_admin(person), int(feedback_id))
 
 
 def on_card(inbound, person: Person, ctx) -> list:
     """回复 or 已知悉 on a feedback card."""
     action, _, feedback_id = inbound.event_key.partition(":")
-    feedback = _mine(person, feedback_id)
+    feedback = _mine(person, feedback_id, ctx)
     if feedback is None:
         return [CardUpdate(inbound.response_code, m.CARD_EXPIRED), Text(m.CARD_OUTDATED)]
     if action == ACKNOWLEDGE:

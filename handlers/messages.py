@@ -53,6 +53,8 @@ SHORT_CATEGORY = {
 WINDOW_LABELS = {"monthly": "本月", "quarterly": "本季度", "half_yearly": "本半年", "yearly": "本年"}
 
 # The card of publish day
+PAGE_KEY = "网页"              # the row of a card that links to its page
+PAGE_LINK = "在网页中查看"
 NOTICE_TITLE = "{month}党建月报已发布"
 NOTICE_DESCRIPTION = "规定动作 {actions} 项 · 月度任务 {tasks} 项 · 顺延 {carried} 项 · 截止 {deadline}"
 NOTICE_SUBTITLE = "点“开始填报”逐项回答，随时可暂停，换设备也能接着填。"

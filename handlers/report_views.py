@@ -87,7 +87,7 @@ def item_line(entry, deadline: datetime.date | None) -> str:
     return (m.CARRIED_OVER if entry.carried_over else "") + " · ".join(parts)
 
 
-def item_card(entry, count: int, deadline, task_id: str) -> Card:
+def item_card(entry, count: int, deadline, task_id: str, url: str = "") -> Card:
     lines = []
     if entry.status:
         lines.append((m.ITEM_NOW, m.STATUS_LABELS[entry.status]))
@@ -101,7 +101,7 @@ def item_card(entry, count: int, deadline, task_id: str) -> Card:
         lines=tuple(lines),
         buttons=tuple(Button(a.label, f"ans:{entry.id}:{a.status}",
                              PRIMARY if a.status in (DONE, IN_PROGRESS) else SECONDARY) for a in m.ANSWERS),
-        task_id=task_id,
+        task_id=task_id, url=url,
     )
 
 

@@ -9,6 +9,7 @@ from handlers.events import TEXT, Inbound
 from handlers.registry import SLASHES
 from handlers.replies import Text
 from models import Person
+from models.audit import APP_PLACE
 from models.clock import Clock
 from models.directory import ROLE_ADMIN, ROLE_DEPUTY, ROLE_LIAISON, ROLE_SECRETARY
 
@@ -17,14 +18,20 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Context:
-    """What handlers know besides the message and its sender: the clock, the admins and their group."""
+    """What handlers know besides the message and its sender: the clock, the admins and their group,
+    and where the pages are (settings.PagesSection.base)."""
 
     clock: Clock
     admin_userids: frozenset[str] = frozenset()
     admin_chat_id: str = ""
+    pages: str = ""
 
     def is_admin(self, person: Person | None) -> bool:
         return person is not None and (person.userid in self.admin_userids or person.has_role(ROLE_ADMIN))
+
+    def page(self, path: str) -> str:
+        """The address of a page under /h5/ (e.g. "report/2026-12") for a message's 在网页中查看; "" without pages."""
+        return self.pages + path if self.pages else ""
 
 
 def route(inbound: Inbound, person: Person | None, ctx: Context) -> list:
@@ -51,5 +58,5 @@ def route(inbound: Inbound, person: Person | None, ctx: Context) -> list:
         return desk.handle(inbound, person, ctx)
     if inbound.kind == TEXT and inbound.text.strip()[:1] in SLASHES and (
             has_desk or (admin.GROUP.find(inbound.text) and not checkin.CHAT.find(inbound.text))):
-        return admin.run(inbound.text, person, ctx, "app")
+        return admin.run(inbound.text, person, ctx, APP_PLACE)
     return checkin.handle(inbound, person, ctx)

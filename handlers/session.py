@@ -62,7 +62,8 @@ class Session:
     def send_item_card(self) -> None:
         entry = self.current
         task_id = f"e{entry.id}-{secrets.token_hex(6)}"      # WeCom wants every card's task id unique
-        self.replies.append(report_views.item_card(entry, self.count, self.deadline, task_id))
+        url = self.ctx.page(f"report/{self.report.period}#e{entry.id}")
+        self.replies.append(report_views.item_card(entry, self.count, self.deadline, task_id, url))
 
     def save(self) -> None:
         self.conv.updated_at = self.at

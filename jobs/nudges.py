@@ -14,6 +14,7 @@ import hashlib
 from collections import defaultdict
 
 from bot import outbound
+from bot.dispatch import context
 from bot.notices import notify_admins
 from handlers import cycle_views
 from handlers.errors import UserError
@@ -45,12 +46,12 @@ def nudge(services, period: str, step: str, group: str = FOR_ALL, dry_run: bool 
         raise UserError(NUDGE_NOT_OPEN.format(period=period))
     reports = _reports(services, period, group)
     people = fillers([r.org_id for r in reports])
-    messages = []
+    messages, url = [], context(services).page(f"report/{period}")
     for report in reports:
         due = deadline(report, month)
         for person in people.get(report.org_id, []):
             card = cycle_views.nudge_card(step, period, report.left, due, month.close_on,
-                                          _task_id(step, period, person.userid))
+                                          _task_id(step, period, person.userid), url)
             messages.append((f"{step}:{period}:{person.userid}", person.userid, card))
     if step == "urge":
         messages += _to_liaisons(step, period, group, reports, lambda rows: cycle_views.urge_liaison(

@@ -14,6 +14,7 @@ import secrets
 from collections import defaultdict
 
 from bot import outbound
+from bot.dispatch import context
 from bot.notices import notify_admins
 from handlers import cycle_views, messages
 from handlers.errors import UserError
@@ -96,12 +97,12 @@ def _publish_batch(services, period: Period, orgs: list[Org]) -> tuple[int, list
         reports = list(Report.select().where(Report.period == period, Report.org.in_(list(by_id))))
         counts = item_counts([report.id for report in reports])
         people = fillers(list(by_id))
-        queued = []
+        queued, url = [], context(services).page(f"report/{period}")
         for report in reports:
             org = by_id[report.org_id]
             for person in people.get(org.id, []):
                 card = cycle_views.notice_card(period, counts[report.id], deadline(report, month),
-                                               _task_id(period, org, person.userid))
+                                               _task_id(period, org, person.userid), url)
                 row = outbound.enqueue(f"notice:{period}:{org.code}:{person.userid}", "app", person.userid,
                                        card, at)
                 queued += [row] if row else []

@@ -8,12 +8,13 @@ from models.db import BaseModel
 
 OK, REFUSED, UNKNOWN, USAGE, FAILED = "ok", "refused", "unknown", "usage", "failed"
 GROUP_PLACE = "group:"          # the start of a group chat's place
+APP_PLACE, PAGE_PLACE = "app", "h5"     # an admin's 1:1 chat with the app; 工作台's buttons
 
 
 class AuditEntry(BaseModel):
     at = DateTimeField(index=True)
     userid = CharField(max_length=64, index=True)
-    place = CharField(max_length=128)           # "group:<chat id>", "robot", or "app"
+    place = CharField(max_length=128)           # "group:<chat id>", "robot", "app" or "h5"
     command = CharField(max_length=32)          # the command's name ("" when unknown)
     text = CharField(max_length=255)            # what was typed, cut to fit
     outcome = CharField(max_length=16)          # ok | refused | unknown | usage | failed

@@ -15,20 +15,23 @@ from models.report import Feedback, Report
 Author, Answerer = Person.alias(), Person.alias()
 
 
+def theirs(person: Person):
+    """A liaison's share of the feedback (the condition, on Feedback joined to its Org): their
+    department's, and their area's orgs' (a liaison may have both)."""
+    department = Feedback.department.in_([person.department_id] if person.department_id else [])
+    return department | (Org.area == person.area) if person.area else department
+
+
 def answerable(person: Person, is_admin: bool):
     """The routed feedback `person` answers, with its report, org, department and people: an admin
-    all of it, an area liaison their area's orgs', a department liaison their department's."""
+    all of it, a liaison `theirs`."""
     query = (Feedback.select(Feedback, Report, Org, Department, Author, Answerer)
              .join(Report).join(Org).switch(Feedback).join(Department)
              .switch(Feedback).join(Author, JOIN.LEFT_OUTER, on=Feedback.created_by == Author.id, attr="created_by")
              .switch(Feedback).join(Answerer, JOIN.LEFT_OUTER, on=Feedback.answered_by == Answerer.id,
                                     attr="answered_by")
              .where(Feedback.kind.in_(ROUTED_KINDS)))
-    if is_admin:
-        return query
-    if person.area:
-        return query.where(Org.area == person.area)
-    return query.where(Feedback.department.in_([person.department_id] if person.department_id else []))
+    return query if is_admin else query.where(theirs(person))
 
 
 def open_for(person: Person, is_admin: bool) -> list[Feedback]:

@@ -84,7 +84,7 @@ def identify():
         return message(503, texts.NOT_READY)
     if request.method == "POST" and not _csrf_ok():
         return message(400, texts.FORM_EXPIRED)
-    if request.endpoint == "pages.oauth":
+    if request.endpoint in ("pages.oauth", "pages.logout"):      # signing in, or out: whoever it was
         return None
     userid = session.get(USERID)
     if userid is None:

@@ -25,6 +25,7 @@ from handlers.replies import Background, Outgoing, Text
 from handlers.report_views import month_label
 from jobs.admin import made_file
 from models import Org
+from models.audit import PAGE_PLACE
 from models.periods import check, shift, split
 from models.stats import (
     IN_PROGRESS_STATE, MISSING_STATE, NOT_STARTED, SUBMITTED_STATE, OrgProgress, feedback_figures, month_figures,
@@ -35,7 +36,6 @@ from pages.auth import bp, chat_context, current_person, message, page
 from pages.changes import change
 
 log = logging.getLogger(__name__)
-PLACE = "h5"                # where the audit says a command was run from
 AUDIT_SHOWN = 30
 STATES = (SUBMITTED_STATE, IN_PROGRESS_STATE, NOT_STARTED, MISSING_STATE)
 LABELS = dict(zip(STATES, texts.DESK_STATES))
@@ -108,7 +108,7 @@ def chart(period: str):
 def _run(command: str, period: str):
     """Run an admin command as the person, from the page; its answer is flashed, the desk shown again."""
     with change() as outgoing:
-        replies = admin.run(command, current_person(), chat_context(), PLACE)
+        replies = admin.run(command, current_person(), chat_context(), PAGE_PLACE)
         outgoing += [reply for reply in replies if isinstance(reply, Outgoing)]
     work = [reply for reply in replies if isinstance(reply, Background)]
     notice = [reply.content for reply in replies if isinstance(reply, Text)]

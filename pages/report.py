@@ -111,7 +111,7 @@ def feedback(period: str):
             added = add_feedback(report, kind, "" if text in m.NONE_WORDS else text, person,
                                  chat_context().clock.utcnow(), _department(request.form.get("department", "")))
             if added.department_id:
-                outgoing += route(added, person.org.name, report.period)
+                outgoing += route(added, person.org.name, report.period, chat_context())
     except Refused:
         return show(report, failed=(FEEDBACK, m.HINT_EMPTY))
     flash(texts.FEEDBACK_SENT.format(department=added.department.name) if added.department_id

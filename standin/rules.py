@@ -47,6 +47,8 @@ INTERACTIVE_CARDS = ("button_interaction", "vote_interaction", "multiple_interac
 TEXT_LIMIT = 2048          # bytes; longer text is cut to this length (message/send page)
 TEXT_HARD_LIMIT = 5120     # bytes; longer text is refused with 40058
 MAX_BUTTONS = 6
+MAX_ROWS = 6                # horizontal_content_list
+URL_ROW = 1                 # a horizontal_content_list row whose value opens its url
 TASK_ID = re.compile(r"^[A-Za-z0-9_\-@]{1,128}$")
 MEDIA_LIMITS = {           # type -> (max bytes, errcode when the size is wrong)
     "image": (10 * 1024 * 1024, 40009),
@@ -134,6 +136,10 @@ def check_card(card: dict) -> None:
         raise ApiError(40058, "template_card.main_title.title or sub_title_text required")
     if card_type == "text_notice" and not card.get("card_action"):
         raise ApiError(40058, "template_card.card_action required for text_notice")
+    action = card.get("card_action")
+    if action is not None and (not isinstance(action, dict) or action.get("type") == URL_ROW and not action.get("url")):
+        raise ApiError(40058, "template_card.card_action.url required for type 1")
+    check_rows(card.get("horizontal_content_list"))
     if card_type == "news_notice" and not (card.get("card_image") or card.get("image_text_area")):
         raise ApiError(40058, "template_card.card_image or image_text_area required for news_notice")
     if card_type in INTERACTIVE_CARDS or card.get("action_menu"):
@@ -142,6 +148,18 @@ def check_card(card: dict) -> None:
             raise ApiError(40058, "template_card.task_id invalid")
     if card_type == "button_interaction":
         check_buttons(card.get("button_list"))
+
+
+def check_rows(rows) -> None:
+    if rows is None:
+        return
+    if not isinstance(rows, list) or len(rows) > MAX_ROWS:
+        raise ApiError(40058, f"template_card.horizontal_content_list holds at most {MAX_ROWS} rows")
+    for row in rows:
+        if not isinstance(row, dict) or not row.get("keyname"):
+            raise ApiError(40058, "template_card.horizontal_content_list[].keyname required")
+        if row.get("type") == URL_ROW and not row.get("url"):
+            raise ApiError(40058, "template_card.horizontal_content_list[].url required for type 1")
 
 
 def check_buttons(buttons) -> None:
@@ -155,11 +173,11 @@ def check_buttons(buttons) -> None:
 def card_state(card: dict) -> dict:
     """What the phone shows of a card: the fields a person reads and the buttons to press."""
     main = card.get("main_title") or {}
-    fields = [
-        {"key": item.get("keyname", ""), "value": item.get("value", "")}
-        for item in card.get("horizontal_content_list") or []
-        if isinstance(item, dict)
-    ]
+    rows = [item for item in card.get("horizontal_content_list") or [] if isinstance(item, dict)]
+    fields = [{"key": item.get("keyname", ""), "value": item.get("value", "")} for item in rows
+              if item.get("type") != URL_ROW]
+    links = [{"text": item.get("value", ""), "url": item.get("url", "")} for item in rows
+             if item.get("type") == URL_ROW]
     buttons = [
         {"text": b["text"], "key": b["key"]}
         for b in card.get("button_list") or []
@@ -171,6 +189,8 @@ def card_state(card: dict) -> dict:
         "title": main.get("title", ""),
         "description": "\n".join(t for t in (main.get("desc", ""), card.get("sub_title_text", "")) if t),
         "fields": fields,
+        "links": links,
+        "url": (card.get("card_action") or {}).get("url", ""),
         "buttons": buttons,
         "replaced_name": None,
     }

@@ -17,7 +17,8 @@ def show(message: dict) -> str:
     if kind == "template_card":
         card = content["template_card"]
         parts = [card["main_title"]["title"], card["main_title"].get("desc", ""), card.get("sub_title_text", "")]
-        parts += [f"{row['keyname']}：{row['value']}" for row in card.get("horizontal_content_list", [])]
+        parts += [f"{row['keyname']}：{row['value']}" for row in card.get("horizontal_content_list", [])
+                  if "url" not in row]          # the card's 在网页中查看 (its page)
         parts += ["[" + b["text"] + "]" for b in card.get("button_list", [])]
         return " | ".join(p for p in parts if p)
     return kind

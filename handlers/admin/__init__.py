@@ -20,7 +20,7 @@ from handlers.registry import EVERYONE, LIAISONS, SLASHES, Registry
 from handlers.replies import Background, Outgoing, Text
 from handlers.report_views import clip, split_text
 from models import AuditEntry, Person
-from models.audit import GROUP_PLACE, OK, REFUSED, UNKNOWN, USAGE
+from models.audit import APP_PLACE, GROUP_PLACE, OK, PAGE_PLACE, REFUSED, UNKNOWN, USAGE
 from models.directory import ROLE_LIAISON, admins
 from models.periods import check
 
@@ -39,7 +39,7 @@ class Call:
     args: str
     person: Person
     ctx: object
-    place: str                  # "group:<chat id>", "robot" (the robot's 1:1 chat), or "app"
+    place: str                  # "group:<chat id>", "robot" (the robot's 1:1 chat), "app", or "h5" (工作台)
 
     @property
     def in_group(self) -> bool:
@@ -65,8 +65,12 @@ class Call:
         except ValueError:
             raise UserError(m.BAD_MONTH.format(word=clip(word, NAME_SHOWN))) from None
 
-    def answer(self, text: str) -> list:
-        """A text answer, whole: in the group its first part, and all of it in the 1:1 chat."""
+    def answer(self, text: str, page: str = "") -> list:
+        """A text answer, whole: in the group its first part, and all of it in the 1:1 chat. `page`
+        (a path under /h5/, e.g. "desk/2026-12") adds a last line that opens it, in the chat's syntax."""
+        url = self.ctx.page(page) if page and self.place != PAGE_PLACE else ""
+        if url:
+            text += f'\n<a href="{url}">{m.PAGE_LINK}</a>' if self.place == APP_PLACE else f"\n[{m.PAGE_LINK}]({url})"
         if len(text.encode("utf-8")) <= (GROUP_BYTES if self.in_group else CHAT_BYTES):
             return [Text(text)]
         chunks = split_text(text, CHAT_BYTES)

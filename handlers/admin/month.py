@@ -47,7 +47,9 @@ def status_command(call: Call):
         rows = [r for r in rows if wanted in (r.org.area, r.org.type)]
         if not rows:
             raise UserError(m.STATUS_NO_SUCH_GROUP.format(name=wanted))
-    return call.answer(_status_text(period, rows, wanted, call.ctx.clock.today()))
+    text = _status_text(period, rows, wanted, call.ctx.clock.today())
+    return call.answer(text, f"desk/{period}" if call.is_admin else "")       # 工作台 is the admins'
+
 
 
 def _status_text(period: str, rows: list, wanted: str, today) -> str:
@@ -111,7 +113,7 @@ def remind_command(call: Call):
             .tuples()}
     cards = [Outgoing(to=person.userid, key=key, reply=cycle_views.nudge_card(
         "remind", period, report.left, deadline(report, month), month.close_on,
-        "remind-now-" + hashlib.sha1(key.encode()).hexdigest()[:20]))
+        "remind-now-" + hashlib.sha1(key.encode()).hexdigest()[:20], call.ctx.page(f"report/{period}")))
         for key, (report, person) in wanted.items() if key not in done]
     orgs = len({wanted[card.key][0].org_id for card in cards})
     return call.answer(m.REMINDED.format(people=len(cards), orgs=orgs, already=len(done))) + cards

@@ -14,6 +14,7 @@ from handlers.replies import Text
 from handlers.report_views import clip, day_label, item_title, month_label
 from models import Department, Entry, Evidence, Feedback, Org, Period, Report, Task
 from models.checkin import entries
+from models.feedback import theirs
 from models.items import items_for, natural_key
 from models.periods import previous, shift, split
 from models.report import SUBMITTED
@@ -181,16 +182,14 @@ def feedback_command(call: Call):
             raise UserError(m.NO_SUCH_DEPARTMENT.format(name=clip(words[0], 20)))
         query = query.where(Feedback.department == department)
     if not call.is_admin:
-        person = call.person
-        query = query.where(Org.area == person.area) if person.area else query.where(
-            Feedback.department == person.department_id)
+        query = query.where(theirs(call.person))
     rows = [f for f in query if f.is_open or not open_only]
     if not rows:
         return [Text(m.FEEDBACK_NONE)]
     today = call.ctx.clock.today()
     lines = [m.FEEDBACK_HEAD.format(count=len(rows), open=sum(1 for f in rows if f.is_open))]
     lines += [_feedback_line(f, call.ctx.clock, today) for f in rows[-FEEDBACK_SHOWN:]]
-    return call.answer("\n".join(lines))
+    return call.answer("\n".join(lines), "feedback")
 
 
 def _feedback_line(feedback: Feedback, clock, today) -> str:

@@ -36,12 +36,12 @@ def stats_command(call: Call):
         if not months:
             raise UserError(m.STATS_NOTHING.format(what=f"{year}年"))
         text = stats_views.year_text(year, months, feedback_figures([f.period for f in months]))
-        return call.answer(text) + call.background("jobs.admin.chart", m.CHART_COMING, year=year)
+        return call.answer(text, "desk") + call.background("jobs.admin.chart", m.CHART_COMING, year=year)
     figures = month_figures(period)
     if not figures.orgs:
         raise UserError(m.STATS_NOTHING.format(what=month_label(period)))
     text = stats_views.month_text(figures, feedback_figures([period]))
-    return call.answer(text) + call.background("jobs.admin.chart", m.CHART_COMING, period=period)
+    return call.answer(text, f"desk/{period}") + call.background("jobs.admin.chart", m.CHART_COMING, period=period)
 
 
 @GROUP.command("导出", aliases=("export",), who=ADMINS)
