@@ -27,7 +27,7 @@ def app(config, redis_client, clock, standin):
 
 @pytest.fixture(autouse=True)
 def members(phone):
-    phone.add_members(["sec01", "sec02", "zzb01", "xcb01", "pq01", "dangwei01"])
+    phone.add_members(["sec01", "sec02", "zzb01", "xcb01", "pq01", "both01", "dangwei01"])
 
 
 @pytest.fixture
@@ -41,6 +41,7 @@ def feedback(db) -> dict[str, Feedback]:
     Person.create(userid="zzb01", name="赵联络员", roles=["liaison"], department=organisation)
     Person.create(userid="xcb01", name="孙联络员", roles=["liaison"], department=publicity)
     Person.create(userid="pq01", name="周联络员", roles=["liaison"], area="南校园")
+    Person.create(userid="both01", name="吴联络员", roles=["liaison"], area="南校园", department=publicity)
     reports = {"ORG01": Report.get(Report.org == ours),
                "ORG02": Report.create(org=other, period=PERIOD, created_at=datetime.datetime(2026, 11, 5))}
     written = [("funds", "sec01", "ORG01", "difficulty", "缺少活动经费", organisation),
@@ -121,12 +122,13 @@ def test_each_liaison_sees_and_answers_only_their_own(app, client, services, pho
         assert refused.status_code == 403 and "这条反馈不归您处理。" in text(refused)
     assert still_open(*feedback.values()) and Phone(phone, services, "sec01").read() == []
     seen = {}
-    for userid in ("xcb01", "pq01", "dangwei01"):
+    for userid in ("xcb01", "pq01", "both01", "dangwei01"):
         other = app.test_client()
         sign_in(other, userid)
         shown = text(other.get("/h5/feedback"))
         seen[userid] = [name for name, item in feedback.items() if item.text in shown]
-    assert seen == {"xcb01": ["board"], "pq01": ["training"], "dangwei01": ["funds", "training", "board"]}
+    assert seen == {"xcb01": ["board"], "pq01": ["training"], "both01": ["training", "board"],
+                    "dangwei01": ["funds", "training", "board"]}
     secretary = app.test_client()
     sign_in(secretary, "sec01")
     assert "困难和建议" not in text(secretary.get("/h5/"))
@@ -143,3 +145,13 @@ def test_forms_without_the_csrf_token_change_nothing(client, services, phone, fe
             refused = client.post(path, data={**form, **given})
             assert refused.status_code == 400 and "页面已过期" in text(refused)
     assert still_open(*feedback.values()) and Phone(phone, services, "sec01").read() == []
+
+
+def test_a_liaison_of_an_area_and_a_department_answers_both_in_chat_as_on_the_page(services, feedback):
+    chat = Chat("both01", context(services))
+    listed = chat.send("反馈")[0]
+    assert "希望增加培训名额" in listed and "宣传栏需要更新" in listed and "缺少活动经费" not in listed
+    assert "宣传栏需要更新" in chat.click(f"fb-reply:{feedback['board'].id}")[0]
+    assert chat.send("已安排更换")[0] == "已回复，书记会收到。"
+    answered = Feedback.get_by_id(feedback["board"].id)
+    assert (answered.answer, answered.answered_by.userid) == ("已安排更换", "both01")
