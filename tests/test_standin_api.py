@@ -119,6 +119,12 @@ def test_template_card_rules(api):
     assert api.send("template_card", notice)["errcode"] == 40058
     sent = api.send("template_card", {**notice, "card_action": {"type": 1, "url": "https://example.com"}})
     assert sent["errcode"] == 0 and "response_code" not in sent
+    assert api.send("template_card", {**notice, "card_action": {"type": 1}})["errcode"] == 40058
+    linked = {**notice, "card_action": {"type": 1, "url": "https://example.com"}}
+    row = {"keyname": "网页", "value": "在网页中查看", "type": 1, "url": "https://example.com/h5/"}
+    assert api.send("template_card", {**linked, "horizontal_content_list": [row] * 7})["errcode"] == 40058
+    assert api.send("template_card", {**linked, "horizontal_content_list": [{**row, "url": ""}]})["errcode"] == 40058
+    assert api.send("template_card", {**linked, "horizontal_content_list": [row] * 6})["errcode"] == 0
 
 
 def test_update_template_card_once_per_response_code(api, client):
