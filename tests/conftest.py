@@ -17,9 +17,11 @@ import settings
 from app import create_app
 from handlers import router
 from jobs import runtime
+from jobs.publish import publish_period
 from models import ALL_MODELS, Org, Person, database
 from models.clock import Clock, parse_moment
 from models.db import bind, in_schema, migrate
+from models.demo import load_demo_data
 from stack import redis_server
 from standin.client import StandinClient
 from standin.server import start_in_thread
@@ -198,6 +200,16 @@ def figures(request, db_url):
 def run_worker(services) -> None:
     """Run every queued job now, in this process, with a real RQ worker."""
     SimpleWorker([services.queue], connection=services.redis).work(burst=True, with_scheduler=False)
+
+
+def demo_month(services, phone, period: str, publish: bool = True) -> None:
+    """The demo directory and lists, everyone in it a member on the stand-in, and `period` published
+    with its cards delivered (unless `publish` is False)."""
+    load_demo_data(period, services.config.directory)
+    phone.add_members([person.userid for person in Person.select()])
+    if publish:
+        publish_period(services, period)
+        run_worker(services)
 
 
 @pytest.fixture

@@ -8,10 +8,9 @@ import pytest
 from handlers import messages
 from jobs.publish import publish_period
 from models import AuditEntry, Entry, Org, Period, Person, Report, Task
-from models.demo import load_demo_data
 from models.report import SUBMITTED
 from tests.chat import show
-from tests.conftest import run_worker
+from tests.conftest import demo_month, run_worker
 from tests.wecom import Caller, robot_json, text_xml
 
 D = datetime.datetime
@@ -49,8 +48,7 @@ class Desk:
 @pytest.fixture
 def desk(client, config, services, phone, clock):
     clock.set(D(2026, 12, 8, 10, 0))
-    load_demo_data("2026-12", services.config.directory)
-    phone.add_members([p.userid for p in Person.select()])
+    demo_month(services, phone, "2026-12", publish=False)
     return Desk(client, config, services, phone)
 
 

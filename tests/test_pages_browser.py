@@ -18,13 +18,12 @@ from PIL import Image
 from playwright.sync_api import expect, sync_playwright
 
 from app import create_app
-from jobs.publish import publish_period
 from models import Department, Entry, Feedback, Org, Person, Report
 from models.checkin import add_feedback
-from models.demo import DEMO_SECRETARY, load_demo_data
+from models.demo import DEMO_SECRETARY
 from models.report import DONE, IN_PROGRESS, NOT_APPLICABLE, SUBMITTED
 from tests.chat import Phone
-from tests.conftest import run_worker
+from tests.conftest import demo_month, run_worker
 
 pytestmark = pytest.mark.slow
 PERIOD = "2026-12"
@@ -54,10 +53,7 @@ def app(config, redis_client, clock, standin, live_port):
 
 @pytest.fixture
 def site(live_app, services, phone):
-    load_demo_data(PERIOD, services.config.directory)
-    phone.add_members([person.userid for person in Person.select()])
-    publish_period(services, PERIOD)
-    run_worker(services)
+    demo_month(services, phone, PERIOD)
     return live_app
 
 

@@ -16,12 +16,10 @@ from redis.exceptions import ConnectionError as RedisDown
 from rq import Queue
 
 from handlers import messages as m
-from jobs.publish import publish_period
-from models import AuditEntry, Entry, Org, OutboxMessage, Person
-from models.demo import load_demo_data
+from models import AuditEntry, Entry, Org, OutboxMessage
 from tests.browser import csrf_token, pages_app, sign_in, text
 from tests.chat import show
-from tests.conftest import run_worker
+from tests.conftest import demo_month, run_worker
 
 PERIOD = "2026-12"
 REMIND, EXPORT, CHART = "/h5/desk/remind", f"/h5/desk/{PERIOD}/export", f"/h5/desk/{PERIOD}/chart"
@@ -35,10 +33,7 @@ def app(config, redis_client, clock, standin):
 
 @pytest.fixture
 def published(client, services, phone):
-    load_demo_data(PERIOD, services.config.directory)
-    phone.add_members([p.userid for p in Person.select()])
-    publish_period(services, PERIOD)
-    run_worker(services)
+    demo_month(services, phone, PERIOD)
 
 
 def post(client, path: str, **form):

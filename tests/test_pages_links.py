@@ -8,14 +8,13 @@ import datetime
 import pytest
 
 from handlers import messages as m
-from jobs.publish import publish_period
 from jobs import runtime
 from models import Department, Entry, Person, Report
 from models.checkin import add_feedback
-from models.demo import DEMO_SECRETARY, load_demo_data
+from models.demo import DEMO_SECRETARY
 from tests.browser import PUBLIC_URL, csrf_token, pages_app, sign_in
 from tests.chat import Phone
-from tests.conftest import run_worker
+from tests.conftest import demo_month, run_worker
 from tests.test_admin import Desk
 
 PERIOD = "2026-12"
@@ -31,10 +30,7 @@ def app(config, redis_client, clock, standin):
 
 @pytest.fixture
 def desk(client, config, services, phone):
-    load_demo_data(PERIOD, services.config.directory)
-    phone.add_members([person.userid for person in Person.select()])
-    publish_period(services, PERIOD)
-    run_worker(services)
+    demo_month(services, phone, PERIOD)
     return Desk(client, config, services, phone)
 
 
@@ -101,10 +97,7 @@ def test_without_pages_nothing_links(config, redis_client, clock, standin, phone
     runtime.use(services)
     clock.set(datetime.datetime(2026, 12, 8, 10, 0))
     desk_ = Desk(app.test_client(), config, services, phone)
-    load_demo_data(PERIOD, services.config.directory)
-    phone.add_members([person.userid for person in Person.select()])
-    publish_period(services, PERIOD)
-    run_worker(services)
+    demo_month(services, phone, PERIOD)
     notice = last_card(phone, DEMO_SECRETARY)
     assert notice["links"] == [] and notice["url"] == ""
     assert m.PAGE_LINK not in desk_.group("dangwei01", "进度")

@@ -13,14 +13,12 @@ import pytest
 
 from handlers import messages as m
 from jobs.admin import made_file
-from jobs.publish import publish_period
 from models import ALL_MODELS, Department, Entry, Feedback, Org, Person, Report, report
 from models.checkin import add_feedback
-from models.demo import load_demo_data
 from pages import texts
 from pages.auth import CSRF
 from tests.browser import csrf_token, pages_app, sign_in, text
-from tests.conftest import run_worker
+from tests.conftest import demo_month
 
 PERIOD = "2026-12"
 REPORT, DESK, INBOX = f"/h5/report/{PERIOD}", f"/h5/desk/{PERIOD}", "/h5/feedback"
@@ -84,10 +82,8 @@ def app(config, redis_client, clock, standin):
 @pytest.fixture
 def ids(client, services, phone, clock) -> dict[str, int]:
     """December published, NOTES written, the month's export made; the ids MATRIX's {name}s stand for."""
-    load_demo_data(PERIOD, services.config.directory)
-    phone.add_members([person.userid for person in Person.select()] + [WHO["unknown"]])
-    publish_period(services, PERIOD)
-    run_worker(services)
+    phone.add_members([WHO["unknown"]])
+    demo_month(services, phone, PERIOD)
     reports = {code: Report.select().join(Org).where(Org.code == code, Report.period == PERIOD).get()
                for code in ("ZS01", "XY20")}
     found = {area: Entry.get(Entry.report == reports[code], Entry.position == 1).id
