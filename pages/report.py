@@ -1,5 +1,6 @@
 """我的月报 (/h5/report): an org's report of a month for its secretary and deputies, its items by
-category, part three, and 提交. Each change goes through the chat's own rules and writes
+category, part three, and 提交; the same page read-only for admins (/h5/orgs/<code>/<period>, from
+工作台). Each change goes through the chat's own rules and writes
 (models.checkin) and tells whom the chat tells (the handlers' Outgoing replies, queued in the same
 transaction): the chat and the page read the same rows, so each sees the other's change at once.
 """
@@ -17,7 +18,8 @@ from handlers import report_views as views
 from handlers.checkin import MAX_TEXT, submitted_cards
 from handlers.checkin_steps import departments, report_changed
 from handlers.feedback import route
-from models import Department, Entry, Evidence, Feedback, Report
+from handlers.registry import ADMINS
+from models import Department, Entry, Evidence, Feedback, Org, Report
 from models.checkin import (
     CLOSED, NEEDS_REASON, Refused, add_feedback, amount_limit, answer as answer_entry, counted, deadline, entries,
     latest_report, report_of, submit as submit_report,
@@ -66,6 +68,17 @@ def this_month():
 @page(who=FILLERS)
 def month(period: str):
     return show(_report(period))
+
+
+@bp.get("/orgs/<code>/<period>")
+@page(who=ADMINS)
+def org_month(code: str, period: str):
+    """An org's month as its secretary sees it, without the forms: an admin's look from 工作台."""
+    org = Org.get_or_none(Org.code == code[:32])
+    found = report_of(org.id, chat_context().clock.period(), period) if org else None
+    if found is None:
+        return message(404, texts.NO_SUCH_REPORT)
+    return show(found, readonly=True)
 
 
 @bp.post("/report/<period>/answer")
@@ -140,8 +153,9 @@ def submit(period: str):
     return _back(report, "submit")
 
 
-def show(report: Report, failed: tuple | None = None, confirm: str = ""):
-    """The report's page; `failed` (an entry id or FEEDBACK, and why) keeps what was typed there."""
+def show(report: Report, failed: tuple | None = None, confirm: str = "", readonly: bool = False):
+    """The report's page; `failed` (an entry id or FEEDBACK, and why) keeps what was typed there;
+    `readonly` (an admin's look) shows no forms and leads back to 工作台."""
     period, items = report.period_row, entries(report)
     closed, due = period.status == CLOSED, deadline(report, period)
     photos = dict(Evidence.select(Evidence.entry, fn.COUNT(Evidence.id)).join(Entry)
@@ -150,7 +164,8 @@ def show(report: Report, failed: tuple | None = None, confirm: str = ""):
                  .where(Feedback.report == report).order_by(Feedback.id))
     month_ = views.month_label(report.period)
     return render_template(
-        "report.html", report=report, org=current_person().org, month=month_,
+        "report.html", report=report, org=report.org, month=month_, readonly=readonly,
+        editable=not (closed or readonly),
         state=views.report_state(report, closed), progress=views.progress_text(items).splitlines(),
         due=texts.DEADLINE.format(day=views.day_label(due)), closed=texts.CLOSED.format(month=month_) if closed else "",
         groups=_groups([_item(entry, photos.get(entry.id, 0), due) for entry in items]), feedback=notes,

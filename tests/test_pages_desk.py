@@ -16,7 +16,7 @@ from redis.exceptions import ConnectionError as RedisDown
 from rq import Queue
 
 from handlers import messages as m
-from models import AuditEntry, Entry, Org, OutboxMessage
+from models import AuditEntry, Entry, Org, OutboxMessage, Report
 from tests.browser import csrf_token, pages_app, sign_in, text
 from tests.chat import show
 from tests.conftest import demo_month, run_worker
@@ -62,7 +62,7 @@ def test_an_admin_sees_the_month_by_area_and_type_and_its_statistics(client, pub
     by_type = shown[shown.index("按类型"):shown.index("未提交的组织")]
     for type_, orgs in Counter(org.type for org in Org.select()).items():
         assert f"{type_} 0 0 {orgs} 0 {orgs}" in by_type
-    assert "未提交的组织（73）" in shown and "岭南学院（XY01）· 未开始 · 0/" in shown
+    assert "未提交的组织（73）" in shown and "岭南学院 （XY01）· 未开始 · 0/" in shown
     assert shown.count("催办") == 73
     assert "2026年12月：73 个组织，已提交 0（0.0%，其中逾期 0），未提交 73。" in shown
     assert "完成后由月报助手私聊发给您，刷新本页也可下载" in shown and "导出本月" in shown and "导出全年" in shown
@@ -175,3 +175,23 @@ def test_a_month_not_published_says_so(client, published):
     shown = text(client.get("/h5/desk/2026-10"))
     assert "2026年10月尚未发布，没有进度可看。" in shown and "未提交的组织" not in shown
     assert client.get("/h5/desk/2026-13").status_code == 404
+
+
+def test_an_admin_reads_an_orgs_month_from_the_desk(client, services, published):
+    sign_in(client, "dangwei01")
+    secretary = client.application.test_client()
+    sign_in(secretary, "sec-xy01")
+    report = Report.get(Report.org == Org.get(Org.code == "XY01"), Report.period == PERIOD)
+    second = Entry.get(Entry.report == report, Entry.position == 2)
+    assert post(secretary, f"/h5/report/{PERIOD}/answer", entry=second.id, status="in_progress",
+                note="已制定学习计划").status_code == 303
+    desk = client.get(f"/h5/desk/{PERIOD}").get_data(as_text=True)
+    assert f'href="/h5/orgs/XY01/{PERIOD}">岭南学院</a>' in desk
+    shown = client.get(f"/h5/orgs/XY01/{PERIOD}")
+    page = text(shown)
+    assert shown.status_code == 200 and "岭南学院 · 填报中" in page and "已答 1/" in page
+    assert "推进中" in page and "备注：已制定学习计划" in page
+    assert "保存" not in page and "提交月报" not in page and "添加" not in page and "工作台" in page
+    for missing in (f"/h5/orgs/NOPE/{PERIOD}", "/h5/orgs/XY01/2026-10", "/h5/orgs/XY01/2026-13"):
+        refused = client.get(missing)
+        assert refused.status_code == 404 and "没有这个月的月报。" in text(refused)

@@ -54,6 +54,7 @@ MATRIX = [  # endpoint, method, path, form, then the outcome for each of ROLES
     ("desk", "GET", "/h5/desk", {}, SEE, PAGE, PAGE, PAGE, PAGE, PAGE, NOBODY),
     ("desk", "GET", DESK, {}, SEE, PAGE, PAGE, PAGE, PAGE, PAGE, NOBODY),
     ("download", "GET", f"{DESK}/files/month", {}, SEE, PAGE, PAGE, PAGE, PAGE, PAGE, NOBODY),
+    ("org_month", "GET", f"/h5/orgs/XY20/{PERIOD}", {}, SEE, PAGE, PAGE, PAGE, PAGE, PAGE, NOBODY),
     ("feedback_inbox", "GET", INBOX, {}, SEE, PAGE, PAGE, PAGE, SEE, SEE, NOBODY),
     ("answer", "POST", f"{REPORT}/answer", SOUTH_ANSWER, PAGE, DONE, DONE, ENTRY, PAGE, PAGE, NOBODY),
     ("answer", "POST", f"{REPORT}/answer", EAST_ANSWER, PAGE, ENTRY, ENTRY, DONE, PAGE, PAGE, NOBODY),
