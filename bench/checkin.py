@@ -24,11 +24,8 @@ from __future__ import annotations
 
 import argparse
 import http.client
-import multiprocessing
-import os
 import secrets
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -36,18 +33,19 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
-import requests
 import xmltodict
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import settings  # noqa: E402
+from bench.common import (  # noqa: E402
+    app_environment, databases, demo_web, fresh_database, private_redis, run_forked, serve, verdict,
+)
 from bot.crypto import CallbackCrypto  # noqa: E402
 from bot.services import Services  # noqa: E402
 from jobs.publish import publish_period  # noqa: E402
-from models import Action, Org, Person, bind, database, migrate  # noqa: E402
-from models.db import in_schema  # noqa: E402
+from models import Action, Org, Person, database, migrate  # noqa: E402
 from stack import redis_server  # noqa: E402
 
 PERIOD = "2026-11"
@@ -145,53 +143,24 @@ def seed(count: int, items: int) -> None:
         Person.create(userid=f"bench{number:04d}", name=f"书记{number}", roles=["secretary"], org=org)
 
 
-def serve(target: str, port: int, env: dict, workers: int, threads: int) -> subprocess.Popen:
-    process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "--workers", str(workers), "--threads", str(threads),
-         "--keep-alive", "30", "--bind", f"127.0.0.1:{port}", "--log-level", "warning", target],
-        cwd=ROOT, env=env)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            requests.get(f"http://127.0.0.1:{port}/", timeout=1)
-            return process
-        except requests.RequestException:
-            time.sleep(0.2)
-    process.kill()
-    raise RuntimeError(f"{target} did not start")
-
-
-def client_process(index, port, wecom, userids, interval, scripts, start, results) -> None:
-    """Client process `index`: its share of the secretaries as threads, released together by `start`."""
-    crypto = CallbackCrypto(wecom.token, wecom.encoding_aes_key, wecom.corp_id)
-    clients = [Secretary(port, u, crypto, interval, scripts[i] if scripts else None) for i, u in enumerate(userids)]
-    start.wait()
-    for client in clients:
-        client.start()
-    for client in clients:
-        client.join()
-    results.put((index, time.monotonic(), [(c.latencies, c.item_interactions, c.error) for c in clients]))
-
-
 def run_clients(port, wecom, userids, interval, processes, scripts=None) -> dict:
     """The secretaries, spread over client processes so that the client is not what limits the echo."""
-    context = multiprocessing.get_context("fork")
-    start, results = context.Barrier(processes + 1), context.Queue()
+    def client_process(share, start) -> list:
+        """Its share of the secretaries as threads, released together by `start`."""
+        crypto = CallbackCrypto(wecom.token, wecom.encoding_aes_key, wecom.corp_id)
+        clients = [Secretary(port, userids[i], crypto, interval, scripts[i] if scripts else None) for i in share]
+        start.wait()
+        for client in clients:
+            client.start()
+        for client in clients:
+            client.join()
+        return [(c.latencies, c.item_interactions, c.error) for c in clients]
+
     shares = [range(i, len(userids), processes) for i in range(processes)]
-    workers = [context.Process(target=client_process, daemon=True, args=(
-        index, port, wecom, [userids[i] for i in share], interval,
-        [scripts[i] for i in share] if scripts else None, start, results)) for index, share in enumerate(shares)]
-    for worker in workers:
-        worker.start()
-    start.wait()
-    started = time.monotonic()
-    outcomes = [results.get() for _ in workers]
-    for worker in workers:
-        worker.join()
-    elapsed = max(finished for _, finished, _ in outcomes) - started
+    elapsed, outcomes = run_forked(client_process, shares)
     by_index = {}
-    for index, _, clients in outcomes:          # in the order the processes finished
-        by_index.update(zip(shares[index], clients))
+    for share, clients in zip(shares, outcomes):
+        by_index.update(zip(share, clients))
     clients = [by_index[i] for i in range(len(userids))]
     errors = [error for _, _, error in clients if error]
     if errors:
@@ -207,19 +176,13 @@ def run_clients(port, wecom, userids, interval, processes, scripts=None) -> dict
 def bench_database(label: str, url: str, redis_url: str, args) -> None:
     interval = args.secretaries / args.rate        # each one's pace, so that all of them offer --rate
     groups = args.runs + 1                  # a fresh group of secretaries for every run, and the paced one
-    if url.startswith("postgres"):
-        bind(url)
-        with database.connection_context():
-            database.execute_sql(f"DROP SCHEMA IF EXISTS {BENCH_SCHEMA} CASCADE; CREATE SCHEMA {BENCH_SCHEMA}")
-        url = in_schema(url, BENCH_SCHEMA)
-    env = {**os.environ, "YUEBAO_CONFIG": str(settings.DEMO_CONFIG), "YUEBAO_DATABASE_URL": url,
-           "YUEBAO_REDIS_URL": redis_url, "YUEBAO_APP_LOG_LEVEL": "WARNING"}
+    url = fresh_database(url, BENCH_SCHEMA)
+    env = app_environment(url, redis_url)
     config = settings.load(settings.DEMO_CONFIG, env=env)
-    bind(url)
     with database.connection_context():
         migrate()
         seed(args.secretaries * groups, args.items)
-        publish_period(Services(config), PERIOD)
+        publish_period(Services(config), PERIOD, force=True)     # a fixed month, whatever the date
     Services(config).redis.flushdb()
     userids = [f"bench{n:04d}" for n in range(1, args.secretaries * groups + 1)]
     group = [userids[i * args.secretaries:(i + 1) * args.secretaries] for i in range(groups)]
@@ -239,10 +202,6 @@ def bench_database(label: str, url: str, redis_url: str, args) -> None:
             server.terminate()
             server.wait()
     report(label, args, runs, paced)
-
-
-def verdict(met: bool) -> str:
-    return "met" if met else "NOT met"
 
 
 def report(label, args, runs, paced) -> None:
@@ -274,24 +233,16 @@ def main() -> None:
                         help="messages/s the secretaries offer together in the paced phase")
     parser.add_argument("--target", type=float, default=150, help="the capacity to reach (messages/s)")
     parser.add_argument("--runs", type=int, default=3, help="saturated runs (the capacity is their median)")
-    web = settings.load(settings.DEMO_CONFIG, env={}).web      # served as `./dev up` serves the app
+    web = demo_web()            # served as `./dev up` serves the app
     parser.add_argument("--workers", type=int, default=web.workers)
     parser.add_argument("--threads", type=int, default=web.threads)
     parser.add_argument("--client-processes", type=int, default=4,
                         help="processes the secretaries are spread over (one Python process caps the echo)")
     parser.add_argument("--pg-only", action="store_true", help="skip SQLite (needs YUEBAO_TEST_PG_URL)")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        redis_process, redis_url = redis_server.start(Path(tmp) / "redis")
-        try:
-            if not args.pg_only:
-                bench_database("SQLite", f"sqlite:///{tmp}/bench.db", redis_url, args)
-            pg_url = os.environ.get("YUEBAO_TEST_PG_URL")
-            if pg_url:
-                bench_database("PostgreSQL", pg_url, redis_url, args)
-        finally:
-            redis_process.terminate()
-            redis_process.wait()
+    with tempfile.TemporaryDirectory() as tmp, private_redis(Path(tmp)) as redis_url:
+        for label, url in databases(Path(tmp), args.pg_only):
+            bench_database(label, url, redis_url, args)
 
 
 if __name__ == "__main__":
