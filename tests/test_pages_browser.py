@@ -140,8 +140,14 @@ def test_a_secretary_answers_submits_in_the_browser_and_the_chat_sees_the_same(s
 def test_an_admin_opens_the_desk_and_downloads_the_month(site, browse, services):
     open_as, shoot = browse
     page = open_as(site, "dangwei01")
+    shoot(page, "home")
     page.get_by_role("link", name="工作台").click()
     expect(page.locator("main")).to_contain_text("已提交 0/73，填报中 0，未开始 73")
+    page.get_by_role("link", name="岭南学院").click()
+    expect(page.locator("h2").first).to_have_text("岭南学院 · 填报中")
+    assert page.locator("form").count() == 0 and page.locator("section.item").count() > 0   # read, not answered
+    shoot(page, "org")
+    page.go_back()
     page.locator("#left li", has_text="岭南学院").get_by_role("button", name="催办").click()
     expect(page.locator(".flash")).to_contain_text("已提醒 1 人")
 
