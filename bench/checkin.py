@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT))
 
 import settings  # noqa: E402
 from bench.common import (  # noqa: E402
-    app_environment, databases, demo_web, fresh_database, private_redis, run_forked, serve, verdict,
+    app_environment, databases, fresh_database, private_redis, run_forked, serve, serving_options, verdict,
 )
 from bot.crypto import CallbackCrypto  # noqa: E402
 from bot.services import Services  # noqa: E402
@@ -233,12 +233,7 @@ def main() -> None:
                         help="messages/s the secretaries offer together in the paced phase")
     parser.add_argument("--target", type=float, default=150, help="the capacity to reach (messages/s)")
     parser.add_argument("--runs", type=int, default=3, help="saturated runs (the capacity is their median)")
-    web = demo_web()            # served as `./dev up` serves the app
-    parser.add_argument("--workers", type=int, default=web.workers)
-    parser.add_argument("--threads", type=int, default=web.threads)
-    parser.add_argument("--client-processes", type=int, default=4,
-                        help="processes the secretaries are spread over (one Python process caps the echo)")
-    parser.add_argument("--pg-only", action="store_true", help="skip SQLite (needs YUEBAO_TEST_PG_URL)")
+    serving_options(parser, "secretaries")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp, private_redis(Path(tmp)) as redis_url:
         for label, url in databases(Path(tmp), args.pg_only):

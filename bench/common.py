@@ -60,9 +60,15 @@ def app_environment(url: str, redis_url: str, **overrides: str) -> dict:
             "YUEBAO_REDIS_URL": redis_url, "YUEBAO_APP_LOG_LEVEL": "WARNING", **overrides}
 
 
-def demo_web() -> settings.WebSection:
-    """[web] as `./dev up` serves the app (workers × threads)."""
-    return settings.load(settings.DEMO_CONFIG, env={}).web
+def serving_options(parser, clients: str) -> None:
+    """A benchmark's options for serving the app: gunicorn's workers × threads (by default as `./dev up`
+    serves it), the processes the `clients` are spread over, and --pg-only."""
+    web = settings.load(settings.DEMO_CONFIG, env={}).web
+    parser.add_argument("--workers", type=int, default=web.workers)
+    parser.add_argument("--threads", type=int, default=web.threads)
+    parser.add_argument("--client-processes", type=int, default=4,
+                        help=f"processes the {clients} are spread over (one Python process limits the baseline)")
+    parser.add_argument("--pg-only", action="store_true", help="skip SQLite (needs YUEBAO_TEST_PG_URL)")
 
 
 def serve(target: str, port: int, env: dict, workers: int, threads: int) -> subprocess.Popen:

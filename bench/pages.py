@@ -55,7 +55,7 @@ sys.path.insert(0, str(ROOT))
 
 import settings  # noqa: E402
 from bench.common import (  # noqa: E402
-    app_environment, databases, demo_web, fresh_database, private_redis, run_forked, serve, verdict,
+    app_environment, databases, fresh_database, private_redis, run_forked, serve, serving_options, verdict,
 )
 from bot.services import Services  # noqa: E402
 from jobs.publish import publish_period  # noqa: E402
@@ -350,12 +350,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="runs (the figures' medians are printed)")
     parser.add_argument("--think", type=float, default=0,
                         help="seconds a person reads a page on average (0: the next page at once)")
-    web = demo_web()            # served as `./dev up` serves the app
-    parser.add_argument("--workers", type=int, default=web.workers)
-    parser.add_argument("--threads", type=int, default=web.threads)
-    parser.add_argument("--client-processes", type=int, default=4,
-                        help="processes the users are spread over (one Python process limits the baseline)")
-    parser.add_argument("--pg-only", action="store_true", help="skip SQLite (needs YUEBAO_TEST_PG_URL)")
+    serving_options(parser, "users")
     args = parser.parse_args()
     logging.getLogger("werkzeug").setLevel(logging.WARNING)      # the stand-in's access log
     with tempfile.TemporaryDirectory() as tmp, private_redis(Path(tmp)) as redis_url:
