@@ -34,6 +34,7 @@ from models.stats import (
 from pages import texts
 from pages.auth import bp, chat_context, current_person, message, page
 from pages.changes import change
+from pages.home import progress_line
 
 log = logging.getLogger(__name__)
 AUDIT_SHOWN = 30
@@ -58,11 +59,10 @@ def desk(period: str | None):
     this = chat_context().clock.period()
     period = _period(period or this)
     rows = progress(period)
-    total = _tallies(rows, lambda row: "")
     left = [row for row in rows if row.state != SUBMITTED_STATE]
     return render_template(
         "desk.html", texts=texts, month=month_label(period), period=period, this=this, states=texts.DESK_STATES,
-        head=_head(total[0]) if total else texts.DESK_NOTHING.format(month=month_label(period)),
+        head=progress_line(rows) or texts.DESK_NOTHING.format(month=month_label(period)),
         tables=[(texts.DESK_BY_AREA, _tallies(rows, lambda row: row.org.area or m.NO_AREA)),
                 (texts.DESK_BY_TYPE, _tallies(rows, lambda row: row.org.type))] if rows else [],
         left=left, labels=LABELS, remind=period == this, stats=_stats(period), audit=_audit(), files=_made(period),
@@ -163,13 +163,6 @@ def _tallies(rows: list[OrgProgress], key) -> list[Tally]:
         groups[key(row)][row.state] += 1
     return [Tally(name, tuple(counts[state] for state in STATES), sum(counts.values()))
             for name, counts in sorted(groups.items())]
-
-
-def _head(total: Tally) -> str:
-    """The month in one line, as the home page says it."""
-    submitted, in_progress, not_started, missing = total.counts
-    line = texts.PROGRESS.format(submitted=submitted, orgs=total.orgs, in_progress=in_progress, not_started=not_started)
-    return line + (texts.PROGRESS_MISSING.format(missing=missing) if missing else "")
 
 
 def _stats(period: str) -> list[str]:

@@ -43,12 +43,15 @@ def _report(person: Person, period: str) -> dict:
 
 
 def _progress(period: str) -> str:
-    """The month's progress over every org, in one line."""
-    states = Counter(org.state for org in stats.progress(period))
-    orgs = sum(states.values())
-    if not orgs:
-        return m.STATUS_NONE.format(month=month_label(period))
-    line = texts.PROGRESS.format(submitted=states[stats.SUBMITTED_STATE], orgs=orgs,
+    return progress_line(stats.progress(period)) or m.STATUS_NONE.format(month=month_label(period))
+
+
+def progress_line(rows: list[stats.OrgProgress]) -> str:
+    """The month's progress over these orgs in one line (home page and 工作台); "" without any."""
+    if not rows:
+        return ""
+    states = Counter(row.state for row in rows)
+    line = texts.PROGRESS.format(submitted=states[stats.SUBMITTED_STATE], orgs=len(rows),
                                  in_progress=states[stats.IN_PROGRESS_STATE], not_started=states[stats.NOT_STARTED])
     missing = states[stats.MISSING_STATE]
     return line + (texts.PROGRESS_MISSING.format(missing=missing) if missing else "")
