@@ -75,10 +75,7 @@ def month(period: str):
 def org_month(code: str, period: str):
     """An org's month as its secretary sees it, without the forms: an admin's look from 工作台."""
     org = Org.get_or_none(Org.code == code[:32])
-    found = report_of(org.id, chat_context().clock.period(), period) if org else None
-    if found is None:
-        return message(404, texts.NO_SUCH_REPORT)
-    return show(found, readonly=True)
+    return show(_report(period, org.id), readonly=True) if org else message(404, texts.NO_SUCH_REPORT)
 
 
 @bp.post("/report/<period>/answer")
@@ -173,9 +170,10 @@ def show(report: Report, failed: tuple | None = None, confirm: str = "", readonl
         submitted=_submitted_line(report), failed=failed, form=request.form, confirm=confirm, longest=MAX_TEXT)
 
 
-def _report(period: str) -> Report:
-    """The person's org's report of `period`, a month published and started (404 otherwise)."""
-    found = report_of(current_person().org_id, chat_context().clock.period(), period)
+def _report(period: str, org_id: int | None = None) -> Report:
+    """The report of `period` of the person's org (or of `org_id`), a month published and started
+    (404 otherwise)."""
+    found = report_of(org_id or current_person().org_id, chat_context().clock.period(), period)
     if found is None:
         abort(make_response(message(404, texts.NO_SUCH_REPORT)))
     return found
