@@ -10,9 +10,9 @@ from handlers import messages as m
 from handlers.report_views import day_label, month_label, progress_text, report_state
 from handlers.router import Context
 from models import stats
-from models.checkin import entries
+from models.checkin import deadline, entries, report_of
 from models.directory import ROLE_LIAISON, Person
-from models.report import MISSING, OPEN, Report
+from models.report import MISSING, OPEN
 from pages import texts
 from pages.auth import bp, chat_context, current_person, fills_in, page
 
@@ -33,12 +33,12 @@ def home():
 
 def _report(person: Person, period: str) -> dict:
     """The org's report this month as the chat's 进度 tells it: its state, what is answered, the deadline."""
-    report = Report.get_or_none(Report.org == person.org_id, Report.period == period)
+    report = report_of(person.org_id, period, period)
     if report is None:
         return {"org": person.org.name, "lines": [m.STATUS_NONE.format(month=month_label(period))]}
     lines = [report_state(report, closed=report.status == MISSING), progress_text(entries(report))]
     if report.status == OPEN:
-        lines.append(texts.DEADLINE.format(day=day_label(report.deadline)))
+        lines.append(texts.DEADLINE.format(day=day_label(deadline(report, report.period_row))))
     return {"org": person.org.name, "lines": lines}
 
 

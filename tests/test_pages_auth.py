@@ -47,7 +47,9 @@ def test_a_secretary_signs_in_through_wecom_and_sees_the_report(client, standin,
     assert back.status_code == 302 and back.headers["Location"] == "/h5/"
     home = text(client.get("/h5/"))
     assert "您好，张书记" in home and "哲学学院" in home and "填报中" in home
-    assert f"已答 2/{items} 项（已完成 2）" in home and "截止 月底" in home
+    due = f"截止 {int(report.period[5:])}月25日"       # the month's remind day (seed_month): the report has none
+    assert f"已答 2/{items} 项（已完成 2）" in home and due in home
+    assert due in text(client.get("/h5/report"))        # as the report's page says it
     assert "我的月历 · 本月清单" in home and "管理命令" not in home
 
 
