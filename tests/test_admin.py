@@ -134,6 +134,15 @@ def test_progress_by_area_and_type_and_the_orgs_not_submitted(published):
     assert published.group("dept-zzb", "进度").startswith("组织部的月度任务（2026年12月）：")
 
 
+def test_overdue_counts_each_reports_deadline_or_else_the_months(published, clock):
+    month = Period.get(Period.key == "2026-12")
+    xy01 = Report.get(Report.org == Org.get(Org.code == "XY01"))
+    Report.update(deadline=None).where(Report.id != xy01.id).execute()      # the month's remind day applies
+    Report.update(deadline=month.remind_on + datetime.timedelta(days=3)).where(Report.id == xy01.id).execute()
+    clock.set(D.combine(month.remind_on + datetime.timedelta(days=1), datetime.time(10)))
+    assert published.group("dangwei01", "进度").splitlines()[0].endswith("已过截止日未提交 72")
+
+
 def test_remind_now_goes_once_a_day_to_those_not_submitted(published, clock):
     Report.update(status=SUBMITTED).where(Report.org != Org.get(Org.code == "XY01")).execute()
     assert published.group("dangwei01", "催办 XY01") == "已提醒 1 人（1 个组织）；今天已提醒过的 0 人不再重复。"

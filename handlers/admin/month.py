@@ -56,7 +56,9 @@ def _status_text(period: str, rows: list, wanted: str, today) -> str:
     states = Counter(r.state for r in rows)
     submitted = states[SUBMITTED_STATE]
     late = sum(1 for r in rows if r.state == SUBMITTED_STATE and r.report.late)
-    overdue = sum(1 for r in rows if r.state != SUBMITTED_STATE and r.report.deadline and today > r.report.deadline)
+    month = Period.get(Period.key == period)
+    dues = [deadline(r.report, month) for r in rows if r.state != SUBMITTED_STATE]
+    overdue = sum(1 for due in dues if due and today > due)
     lines = [m.STATUS_HEAD.format(month=month_label(period), scope=f"（{wanted}）" if wanted else "",
                                   submitted=submitted, orgs=len(rows), share=percent(submitted, len(rows)),
                                   late=late, in_progress=states[IN_PROGRESS_STATE],
