@@ -11,7 +11,7 @@ from handlers.replies import Text
 from models import Person
 from models.audit import APP_PLACE
 from models.clock import Clock
-from models.directory import ROLE_ADMIN, ROLE_DEPUTY, ROLE_LIAISON, ROLE_SECRETARY
+from models.directory import ROLE_ADMIN, ROLE_DEPUTY, ROLE_LIAISON, ROLE_SECRETARY, configured_admin
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +42,8 @@ def route(inbound: Inbound, person: Person | None, ctx: Context) -> list:
     an admin command that is not one of the report's: refused and audited); admins and liaisons who
     fill in nothing have their desk: commands, and the department's feedback.
     """
-    if person is None and inbound.user in ctx.admin_userids:
-        person = Person(userid=inbound.user, name=inbound.user, roles=[ROLE_ADMIN])    # named in the config only
+    if person is None:
+        person = configured_admin(inbound.user, ctx.admin_userids)
     place = f"group:{inbound.chat_id}" if inbound.chat_type == "group" else "robot"
     if person is None:
         log.info("message from a user not in the directory: %s via %s", inbound.user, inbound.source)

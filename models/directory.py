@@ -92,6 +92,12 @@ class Period(BaseModel):
     close_on = DateField(null=True)
 
 
+def configured_admin(userid: str, configured) -> Person | None:
+    """An admin the configuration names who has no directory row, as the chat and the pages see them
+    (an unsaved Person named by their userid); None for anyone else."""
+    return Person(userid=userid, name=userid, roles=[ROLE_ADMIN]) if userid in configured else None
+
+
 def admins(configured: list[str]) -> list[tuple[str, str]]:
     """(userid, name) of the admins: those the configuration names and those with the admin role."""
     named = {p.userid: p.name for p in Person.select(Person.userid, Person.name, Person.roles)

@@ -23,7 +23,7 @@ from handlers.admin import allowed
 from handlers.registry import EVERYONE
 from handlers.router import Context
 from models.checkin import sender
-from models.directory import ROLE_ADMIN, ROLE_DEPUTY, ROLE_SECRETARY, Person
+from models.directory import ROLE_DEPUTY, ROLE_SECRETARY, Person, configured_admin
 from pages import texts
 
 log = logging.getLogger(__name__)
@@ -89,7 +89,7 @@ def identify():
     userid = session.get(USERID)
     if userid is None:
         return redirect(_authorize_url(), 302)
-    person = sender(userid) or _configured_admin(userid)
+    person = sender(userid) or configured_admin(userid, current_app.config["YUEBAO"].admins.userids)
     if person is None:
         return message(403, m.UNKNOWN_USER)
     g.person = person
@@ -108,12 +108,6 @@ def _csrf_ok() -> bool:
     expected = session.get(CSRF, "")
     given = request.form.get("csrf_token", "")
     return bool(expected) and hmac.compare_digest(given.encode(), expected.encode())
-
-
-def _configured_admin(userid: str) -> Person | None:
-    if userid in current_app.config["YUEBAO"].admins.userids:
-        return Person(userid=userid, name=userid, roles=[ROLE_ADMIN])
-    return None
 
 
 def _authorize_url() -> str:
