@@ -136,7 +136,7 @@ def _end_group(pid: int, signum: int) -> None:
 def gunicorn_options(workers: int, threads: int) -> list[str]:
     """How gunicorn serves the app: [web] workers × threads, a worker taking no more connections than
     it has threads. Left to itself a threaded worker accepts up to 1,000 into a queue of its own, where
-    a request waits behind a slow page while another worker is idle (bench/pages.py: p95 386 → 210 ms)."""
+    a request waits behind a slow page while another worker is idle (bench/pages.py: p95 470 → 246 ms)."""
     return ["--workers", str(workers), "--threads", str(threads), "--worker-connections", str(threads)]
 
 
