@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from models.separators import split_list
+
 ROOT = Path(__file__).resolve().parent
 DEMO_CONFIG = ROOT / "config.demo.toml"
 ENV_PREFIX = "YUEBAO_"
@@ -323,7 +325,7 @@ def _parse_env_value(key: str, raw: str, expected: str):
         except ValueError:
             raise ConfigError(f"{key}: expected an integer, got {_shown(key, raw)}") from None
     if expected == "list[str]":
-        return [part.strip() for part in raw.split(",") if part.strip()]
+        return split_list(raw)
     return raw
 
 

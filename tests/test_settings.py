@@ -24,11 +24,11 @@ def test_environment_overrides_single_values(tmp_path):
     path = write(tmp_path, '[wecom]\nagent_id = 5\n')
     config = settings.load(path, env={
         "YUEBAO_WECOM_AGENT_ID": "1000009", "YUEBAO_DATABASE_URL": "postgresql://u@h/db",
-        "YUEBAO_ADMINS_USERIDS": "a, b",
+        "YUEBAO_ADMINS_USERIDS": "a, b，c、d",
     })
     assert config.wecom.agent_id == 1000009
     assert config.database.url == "postgresql://u@h/db"
-    assert config.admins.userids == ["a", "b"]
+    assert config.admins.userids == ["a", "b", "c", "d"]
 
 
 @pytest.mark.parametrize("text, message", [
