@@ -183,7 +183,9 @@ def _private_redis() -> tuple[Piece, str]:
 
 def run(config: Config, demo: bool = True) -> None:
     pieces: list[Piece] = []
-    env = dict(os.environ)
+    # The pieces read the file this process read, named: they are not demo commands themselves.
+    named = {"YUEBAO_CONFIG": str(Path(config.source).resolve())} if config.source else {}
+    env = {**os.environ, **named}
     _check_ports_free(config)
     signal.signal(signal.SIGTERM, _interrupt)
     try:
