@@ -71,12 +71,16 @@ def phone_command(userid: str, group: bool, chat: str):
 
 @click.command("up")
 @click.option("--no-demo", is_flag=True, help="Do not load the demo data.")
+@click.option("--port", type=click.IntRange(1, 65535), help="The web app's port (default: [web] port, 5000).")
+@click.option("--standin-port", type=click.IntRange(1, 65535),
+              help="The WeCom stand-in's port (default: [standin] port, 8090).")
 @with_appcontext
-def up_command(no_demo: bool):
-    """Run everything: Redis, database, demo data, stand-in, web, worker, cron. Ctrl-C stops it."""
+def up_command(no_demo: bool, port: int | None, standin_port: int | None):
+    """Run everything: Redis, database, demo data, stand-in, web, worker, cron. Ctrl-C stops it.
+    The URLs that point at the web app or the stand-in follow --port and --standin-port."""
     from stack import up
 
-    up.run(current_app.config["YUEBAO"], demo=not no_demo)
+    up.run(current_app.config["YUEBAO"], demo=not no_demo, web_port=port, standin_port=standin_port)
 
 
 COMMANDS = (init_db_command, worker_command, cron_command, standin_command, phone_command, up_command)

@@ -12,6 +12,7 @@ import pytest
 import settings
 from app import DEVELOPMENT_COMMANDS, flask_command
 from bot.services import Services
+from stack.ports import moved
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = settings.demo_secrets()
@@ -94,6 +95,19 @@ def test_only_the_demo_looks_for_the_private_redis_of_dev_up(tmp_path, monkeypat
 def test_the_flask_command_is_read_from_the_command_line(argv, command):
     assert flask_command(argv) == command
     assert (command in DEVELOPMENT_COMMANDS) == (command in ("up", "phone", "standin"))
+
+
+def test_moving_the_ports_of_up_moves_the_urls_that_point_at_them():
+    demo = settings.load(settings.DEMO_CONFIG, env={})
+    config, env = moved(demo, web_port=5001, standin_port=8091)
+    assert (config.web.port, config.standin.port) == (5001, 8091)
+    assert (config.pages.public_url, config.standin.app_url) == ("http://127.0.0.1:5001", "http://127.0.0.1:5001")
+    assert config.wecom.api_base_url == "http://127.0.0.1:8091/cgi-bin/"
+    assert config.pages.oauth_base_url == "http://127.0.0.1:8091/connect/oauth2/authorize"
+    assert settings.load(settings.DEMO_CONFIG, env=env) == config       # what the pieces `up` starts read
+    assert moved(demo) == (demo, {})
+    by_variable, _ = moved(settings.load(settings.DEMO_CONFIG, env={"YUEBAO_STANDIN_PORT": "8092"}))
+    assert by_variable.wecom.api_base_url == "http://127.0.0.1:8092/cgi-bin/"
 
 
 def flask(args: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess:
