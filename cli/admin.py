@@ -28,7 +28,7 @@ def export_month_command(period: str, file: Path, org: str | None):
         check(period)
     except ValueError:
         raise click.BadParameter(f"{period!r} is not a month like 2026-12") from None
-    from jobs import exports    # xlsxwriter: imported by the export commands only
+    from jobs import exports  # xlsxwriter: imported by the export commands only
 
     with database.connection_context():
         rows = exports.month(period, file, org, _services().clock.local)

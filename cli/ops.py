@@ -50,7 +50,7 @@ def cron_command():
 @with_appcontext
 def standin_command():
     """Run the local WeCom stand-in (demos and tests)."""
-    from standin.server import serve    # development tooling: imported by its command only
+    from standin.server import serve  # development tooling: imported by its command only
 
     serve(current_app.config["YUEBAO"])
 

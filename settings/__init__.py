@@ -23,9 +23,24 @@ from urllib.parse import urlsplit
 
 from settings.checks import SCHEMA, SECRET_KEYS, from_dict, from_text
 from settings.schema import (
-    DEMO_CONFIG, ROOT, AdminGroupSection, AdminsSection, AppSection, Config, ConfigError, DatabaseSection,
-    DirectorySection, OutboxSection, PagesSection, RedisSection, RobotSection, ScheduleSection, StandinSection,
-    StepTime, WebSection, WeComSection,
+    DEMO_CONFIG,
+    ROOT,
+    AdminGroupSection,
+    AdminsSection,
+    AppSection,
+    Config,
+    ConfigError,
+    DatabaseSection,
+    DirectorySection,
+    OutboxSection,
+    PagesSection,
+    RedisSection,
+    RobotSection,
+    ScheduleSection,
+    StandinSection,
+    StepTime,
+    WebSection,
+    WeComSection,
 )
 
 __all__ = [

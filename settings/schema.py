@@ -156,7 +156,7 @@ class Config:
 
     def replace(self, **sections: dict) -> "Config":
         """A copy with some values changed, checked again: replace(redis={"url": "redis://..."})."""
-        from settings.checks import from_dict     # which checks this module: imported when it runs
+        from settings.checks import from_dict  # which checks this module: imported when it runs
 
         data = {name: dataclasses.asdict(getattr(self, name)) for name in SECTIONS}
         for name, values in sections.items():

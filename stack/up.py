@@ -20,12 +20,12 @@ from typing import Callable
 import click
 import requests
 
+import settings
 from bot.services import Services
 from jobs import cycle
 from models import Person, bind, database, migrate
 from models.clock import Clock
 from models.demo import DEMO_SECRETARY, load_demo_data
-import settings
 from settings import Config, StandinSection
 from stack import ports, redis_server
 

@@ -81,7 +81,7 @@ def test_only_the_demo_looks_for_the_private_redis_of_dev_up(tmp_path, monkeypat
     (tmp_path / "url").write_text("redis://127.0.0.1:6390/0", encoding="utf-8")
     assert Services(settings.load(settings.DEMO_CONFIG, env={})).redis_url == "redis://127.0.0.1:6390/0"
     with pytest.raises(settings.ConfigError, match=r"^redis.url: empty; set it, or YUEBAO_REDIS_URL"):
-        Services(settings.load(empty(tmp_path), env={})).redis_url
+        _ = Services(settings.load(empty(tmp_path), env={})).redis_url
 
 
 @pytest.mark.parametrize("argv, command", [
