@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
+from pathlib import Path
 
 from flask import Flask, Response, request
 from peewee import DatabaseError
@@ -34,11 +36,31 @@ class HideSecrets(logging.Filter):
         return True
 
 
+DEVELOPMENT_COMMANDS = ("up", "standin", "phone")     # the local demo's: with no file named, the demo's
+FLASK_OPTIONS_WITH_VALUE = ("--app", "-A", "--env-file", "-e")
+
+
+def flask_command(argv: list[str]) -> str:
+    """The command of `flask [options] COMMAND …` (or `python -m flask …`); "" in any other program.
+    The Flask CLI builds the app before it looks the command up, so the command line is where the
+    app can tell a demo command from the others."""
+    program = Path(argv[0]) if argv else Path()
+    if program.name != "flask" and program.parts[-2:] != ("flask", "__main__.py"):
+        return ""
+    words = iter(argv[1:])
+    for word in words:
+        if word in FLASK_OPTIONS_WITH_VALUE:
+            next(words, None)
+        elif not word.startswith("-"):
+            return word
+    return ""
+
+
 def load_config(config: settings.Config | None) -> settings.Config:
     if config is not None:
         return config
     try:
-        return settings.load()
+        return settings.load(development=flask_command(sys.argv) in DEVELOPMENT_COMMANDS)
     except settings.ConfigError as exc:
         raise SystemExit(f"yuebao: configuration error: {exc}") from None
 

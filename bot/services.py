@@ -26,8 +26,13 @@ class Services:
 
     @property
     def redis_url(self) -> str:
-        """[redis] url, or, when it is empty, the private Redis that `./dev up` started here."""
-        url = self.config.redis.url or settings.private_redis_url()
+        """[redis] url, or, when it is empty in the demo's configuration, the private Redis that
+        `./dev up` started here (an operator's configuration names its Redis)."""
+        if self.config.redis.url:
+            return self.config.redis.url
+        if not self.config.is_demo:
+            raise ConfigError("redis.url: empty; set it, or YUEBAO_REDIS_URL, to your Redis's URL")
+        url = settings.private_redis_url()
         if not url:
             raise ConfigError("redis.url: empty, and no ./dev up running in this folder; start it, "
                               "or set YUEBAO_REDIS_URL")

@@ -7,7 +7,6 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from jobs import exports
 from models import AuditEntry, database
 from models.periods import check
 
@@ -29,6 +28,8 @@ def export_month_command(period: str, file: Path, org: str | None):
         check(period)
     except ValueError:
         raise click.BadParameter(f"{period!r} is not a month like 2026-12") from None
+    from jobs import exports  # xlsxwriter: imported by the export commands only
+
     with database.connection_context():
         rows = exports.month(period, file, org, _services().clock.local)
     click.echo(f"{file}: {rows} rows")
@@ -41,6 +42,8 @@ def export_month_command(period: str, file: Path, org: str | None):
 @with_appcontext
 def export_year_command(year: int, file: Path, org: str | None):
     """The year overview (年度工作一览表) of YEAR as an .xlsx FILE: a summary, then a sheet per org."""
+    from jobs import exports
+
     with database.connection_context():
         orgs = exports.year(year, file, org)
     click.echo(f"{file}: {orgs} organisations")

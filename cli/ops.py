@@ -8,10 +8,6 @@ from flask.cli import with_appcontext
 from cli import processes
 from jobs import runtime
 from models import database, migrate
-from stack import up
-from standin.client import StandinClient
-from standin.phone import run_phone
-from standin.server import serve
 
 
 def _services():
@@ -54,6 +50,8 @@ def cron_command():
 @with_appcontext
 def standin_command():
     """Run the local WeCom stand-in (demos and tests)."""
+    from standin.server import serve  # development tooling: imported by its command only
+
     serve(current_app.config["YUEBAO"])
 
 
@@ -64,16 +62,25 @@ def standin_command():
 @with_appcontext
 def phone_command(userid: str, group: bool, chat: str):
     """A terminal phone on the stand-in: read USERID's messages, type answers, click buttons."""
+    from standin.client import StandinClient
+    from standin.phone import run_phone
+
     standin = current_app.config["YUEBAO"].standin
     run_phone(StandinClient(f"http://{standin.host}:{standin.port}"), userid, group=group, chatid=chat)
 
 
 @click.command("up")
 @click.option("--no-demo", is_flag=True, help="Do not load the demo data.")
+@click.option("--port", type=click.IntRange(1, 65535), help="The web app's port (default: [web] port, 5000).")
+@click.option("--standin-port", type=click.IntRange(1, 65535),
+              help="The WeCom stand-in's port (default: [standin] port, 8090).")
 @with_appcontext
-def up_command(no_demo: bool):
-    """Run everything: Redis, database, demo data, stand-in, web, worker, cron. Ctrl-C stops it."""
-    up.run(current_app.config["YUEBAO"], demo=not no_demo)
+def up_command(no_demo: bool, port: int | None, standin_port: int | None):
+    """Run everything: Redis, database, demo data, stand-in, web, worker, cron. Ctrl-C stops it.
+    The URLs that point at the web app or the stand-in follow --port and --standin-port."""
+    from stack import up
+
+    up.run(current_app.config["YUEBAO"], demo=not no_demo, web_port=port, standin_port=standin_port)
 
 
 COMMANDS = (init_db_command, worker_command, cron_command, standin_command, phone_command, up_command)

@@ -13,7 +13,8 @@ from bot import outbound
 from handlers import messages as m
 from handlers.replies import FileReply, Text
 from handlers.report_views import month_label
-from jobs import charts, cycle, exports, publish, runtime
+from jobs import cycle, publish, runtime
+from jobs.files import made_file
 from models import Org, database
 from models.stats import SUBMITTED_STATE, month_figures, progress, year_figures
 
@@ -25,19 +26,6 @@ def _send(services, to: str, *replies) -> None:
         rows = [outbound.enqueue(f"result:{name}:{i}", "app", to, reply, services.clock.utcnow())
                 for i, reply in enumerate(replies, 1)]
     services.outbox.kick([row for row in rows if row is not None])
-
-
-def made_file(config, kind: str, key: str | int, org: str | None = None) -> Path:
-    """Where the jobs put a file: kind "month" (key a period), "year" (a year) or "chart" (either);
-    an org's own export adds its code. 工作台 offers the corp's files for download from here."""
-    suffix = f"_{org}" if org else ""
-    if kind == "month":
-        name = m.EXPORT_FILE_MONTH.format(month=month_label(key), org=suffix)
-    elif kind == "year":
-        name = m.EXPORT_FILE_YEAR.format(year=key, org=suffix)
-    else:
-        name = m.CHART_FILE.format(what=month_label(key) if isinstance(key, str) else f"{key}年")
-    return Path(config.app.files_dir) / name
 
 
 def _write(path: Path, write):
@@ -78,6 +66,8 @@ def unpublish(period: str, to: str, by: str) -> dict:
 
 
 def chart(to: str, period: str | None = None, year: int | None = None) -> str:
+    from jobs import charts     # matplotlib: a second of imports that only this job needs
+
     services = runtime.services()
     with database.connection_context():
         if year is not None:
@@ -112,6 +102,8 @@ def _by_area(period: str) -> tuple[list, list, list, list]:
 
 
 def export_month(period: str, to: str, org: str | None = None) -> str:
+    from jobs import exports    # xlsxwriter: imported by the export jobs only
+
     services = runtime.services()
     with database.connection_context():
         path = made_file(services.config, "month", period, org)
@@ -121,6 +113,8 @@ def export_month(period: str, to: str, org: str | None = None) -> str:
 
 
 def export_year(year: int, to: str, org: str | None = None) -> str:
+    from jobs import exports    # xlsxwriter: imported by the export jobs only
+
     services = runtime.services()
     with database.connection_context():
         path = made_file(services.config, "year", year, org)

@@ -23,7 +23,7 @@ from handlers import messages as m
 from handlers.registry import ADMINS
 from handlers.replies import Background, Outgoing, Text
 from handlers.report_views import month_label
-from jobs.admin import made_file
+from jobs.files import made_file
 from models import Org
 from models.audit import PAGE_PLACE
 from models.periods import check, shift, split
@@ -40,7 +40,7 @@ log = logging.getLogger(__name__)
 AUDIT_SHOWN = 30
 STATES = (SUBMITTED_STATE, IN_PROGRESS_STATE, NOT_STARTED, MISSING_STATE)
 LABELS = dict(zip(STATES, texts.DESK_STATES))
-FILES = ("month", "year", "chart")     # what 工作台 offers once a job has made it: jobs.admin.made_file's kinds
+FILES = ("month", "year", "chart")     # what 工作台 offers once a job has made it: jobs.files.made_file's kinds
 
 
 @dataclass(frozen=True)

@@ -20,14 +20,14 @@ from typing import Callable
 import click
 import requests
 
+import settings
 from bot.services import Services
 from jobs import cycle
 from models import Person, bind, database, migrate
 from models.clock import Clock
 from models.demo import DEMO_SECRETARY, load_demo_data
-import settings
-from settings import Config
-from stack import redis_server
+from settings import Config, StandinSection
+from stack import ports, redis_server
 
 BIN = Path(sys.executable).parent
 
@@ -181,9 +181,12 @@ def _private_redis() -> tuple[Piece, str]:
     return piece, url
 
 
-def run(config: Config, demo: bool = True) -> None:
+def run(config: Config, demo: bool = True, web_port: int | None = None, standin_port: int | None = None) -> None:
     pieces: list[Piece] = []
-    env = dict(os.environ)
+    config, moved = ports.moved(config, web_port, standin_port)
+    # The pieces read the file this process read, named: they are not demo commands themselves.
+    named = {"YUEBAO_CONFIG": str(Path(config.source).resolve())} if config.source else {}
+    env = {**os.environ, **named, **moved}
     _check_ports_free(config)
     signal.signal(signal.SIGTERM, _interrupt)
     try:
@@ -225,11 +228,13 @@ def _announce(config: Config, web_url: str, standin_url: str, userids: list[str]
     secretary = DEMO_SECRETARY if DEMO_SECRETARY in userids else next(
         (u for u in sorted(userids) if u.startswith("sec")), "USERID")
     admin = config.admins.userids[0] if config.admins.userids else "ADMIN"
+    port = "" if config.standin.port == StandinSection().port else f"YUEBAO_STANDIN_PORT={config.standin.port} "
+    phone = f"{port}.venv/bin/flask --app app phone"
     click.echo(f"""
 yuebao is running. web {web_url} · WeCom stand-in {standin_url}
 In another terminal, be a secretary on a phone:
-    .venv/bin/flask --app app phone {secretary}
+    {phone} {secretary}
 or an admin in the group chat:
-    .venv/bin/flask --app app phone {admin} --group
+    {phone} {admin} --group
 or open the pages in a browser (pick whom to be): {config.pages.public_url.rstrip("/") or web_url}/h5/
 Ctrl-C here stops everything.""")

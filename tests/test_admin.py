@@ -151,6 +151,9 @@ def test_remind_now_goes_once_a_day_to_those_not_submitted(published, clock):
     clock.advance(datetime.timedelta(days=1))
     assert published.group("dangwei01", "催办").startswith("已提醒 1 人")
     assert published.group("dangwei01", "催办 NOPE").startswith("没有这些组织编号：NOPE。")
+    clock.advance(datetime.timedelta(days=1))
+    assert published.group("dangwei01", "催办 XY01，NOPE").startswith("没有这些组织编号：NOPE。")
+    assert published.group("dangwei01", "催办 XY01，XY02；XY03").startswith("已提醒 1 人（1 个组织）")
 
 
 def test_publish_from_the_group_runs_in_the_background_and_reports_to_the_asker(desk, services):

@@ -83,6 +83,16 @@ def snapshot():
     return {kind: export_rows(kind) for kind in KINDS}
 
 
+@pytest.mark.parametrize("typed", ["新建院系，无毕业年级", "新建院系,无毕业年级", "新建院系；无毕业年级",
+                                   "新建院系 ; 无毕业年级", "新建院系\n无毕业年级"])
+def test_a_list_in_a_cell_is_split_at_any_separator_a_keyboard_gives(db, tmp_path, directory, typed):
+    orgs = [{**org, "标签": typed} if org["编号"] == "XY02" else org for org in ORGS]
+    for kind in ("departments", "orgs"):
+        assert load(tmp_path, directory, kind, orgs if kind == "orgs" else DEPARTMENTS).ok
+    assert Org.get(Org.code == "XY02").tags == ["新建院系", "无毕业年级"]
+    assert export_rows("orgs")[1][4] == "新建院系、无毕业年级"
+
+
 def test_every_kind_lands_in_the_model(base):
     lingnan = Org.get(Org.code == "XY01")
     assert (lingnan.type, lingnan.area, Org.get(Org.code == "YY01").size_class) == ("学院", "南校园", "党委")

@@ -12,7 +12,7 @@ import re
 import pytest
 
 from handlers import messages as m
-from jobs.admin import made_file
+from jobs.files import made_file
 from models import ALL_MODELS, Department, Entry, Feedback, Org, Person, Report, report
 from models.checkin import add_feedback
 from pages import texts

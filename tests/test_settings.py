@@ -1,6 +1,10 @@
+import dataclasses
+from pathlib import Path
+
 import pytest
 
 import settings
+from settings import checks
 
 
 def write(tmp_path, text):
@@ -15,20 +19,25 @@ def test_example_config_is_complete_and_valid(root):
     assert config.database.url == "sqlite:///data/yuebao.db"
 
 
-def test_demo_config_is_used_when_nothing_is_named(tmp_path, monkeypatch):
+def test_no_file_named_or_found_stops_with_one_line_naming_yuebao_config(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    assert settings.config_path(env={}) == settings.DEMO_CONFIG
+    with pytest.raises(settings.ConfigError) as err:
+        settings.config_path(env={})
+    assert str(err.value).startswith("no configuration file: set YUEBAO_CONFIG to your config.toml")
+    assert settings.config_path(env={}, development=True) == settings.DEMO_CONFIG    # a demo command's
+    write(tmp_path, "")
+    assert settings.config_path(env={}) == settings.config_path(env={}, development=True) == Path("config.toml")
 
 
 def test_environment_overrides_single_values(tmp_path):
     path = write(tmp_path, '[wecom]\nagent_id = 5\n')
     config = settings.load(path, env={
         "YUEBAO_WECOM_AGENT_ID": "1000009", "YUEBAO_DATABASE_URL": "postgresql://u@h/db",
-        "YUEBAO_ADMINS_USERIDS": "a, b",
+        "YUEBAO_ADMINS_USERIDS": "a, b，c、d",
     })
     assert config.wecom.agent_id == 1000009
     assert config.database.url == "postgresql://u@h/db"
-    assert config.admins.userids == ["a", "b"]
+    assert config.admins.userids == ["a", "b", "c", "d"]
 
 
 @pytest.mark.parametrize("text, message", [
@@ -58,3 +67,41 @@ def test_bad_environment_value_names_the_key(tmp_path):
 def test_missing_named_file(tmp_path):
     with pytest.raises(settings.ConfigError, match="YUEBAO_CONFIG: no such file"):
         settings.config_path(env={"YUEBAO_CONFIG": str(tmp_path / "nope.toml")})
+
+
+def test_every_yuebao_variable_is_a_setting_or_one_the_project_names(tmp_path):
+    path = write(tmp_path, "")
+    with pytest.raises(settings.ConfigError) as err:
+        settings.load(path, env={"YUEBAO_WECOM_SECRETT": "x"})
+    assert str(err.value) == ("YUEBAO_WECOM_SECRETT: no such setting "
+                              "(YUEBAO_<SECTION>_<KEY> overrides a key of config.example.toml)")
+    with pytest.raises(settings.ConfigError, match="^YUEBAO_DEBUG: no such setting"):
+        settings.load(path, env={"YUEBAO_DEBUG": "1"})
+    others = dict.fromkeys(settings.OTHER_VARIABLES, str(path))
+    assert settings.load(path, env={**others, "YUEBAO_ADMIN_GROUP_CHAT_ID": "c1"}).admin_group.chat_id == "c1"
+    with pytest.raises(settings.ConfigError, match="^schedule.publish: a table; set it in the configuration file$"):
+        settings.load(path, env={"YUEBAO_SCHEDULE_PUBLISH": "5"})
+
+
+def test_a_type_the_checks_do_not_know_is_an_error_of_the_schema():
+    @dataclasses.dataclass(frozen=True)
+    class Section:
+        name: str = ""
+        ratio: float = 0.5
+
+    with pytest.raises(TypeError, match="Section.ratio: settings.checks has no check for <class 'float'>"):
+        checks.kinds_of(Section)
+    assert set(checks.SCHEMA) == set(settings.schema.SECTIONS)     # every section's keys were checkable
+
+
+@pytest.mark.parametrize("text, message", [
+    ("[wecom]\nagent_id = true\n", "wecom.agent_id: expected an integer, got True"),
+    ("[schedule]\nshift_to_workday = 1\n", "schedule.shift_to_workday: expected true or false, got 1"),
+    ("[schedule]\nremind = 25\n", "schedule.remind: expected { day = 1-28 or \"last\", time = \"HH:MM\" }, got 25"),
+    ("[schedule.by_type]\n\"学院\" = 3\n", "schedule.by_type.学院: only remind = { day, time } can differ by type"),
+    ("[robot]\ntoken = [\"a\"]\n", "robot.token: expected a string, got a value of type list (not shown)"),
+])
+def test_each_declared_type_is_checked(tmp_path, text, message):
+    with pytest.raises(settings.ConfigError) as err:
+        settings.load(write(tmp_path, text), env={})
+    assert str(err.value) == message

@@ -15,6 +15,7 @@ from models import Entry, Feedback, Org, OutboxMessage, Period, Report, Task
 from models.checkin import CLOSED, PUBLISHED, deadline
 from models.cycle import fillers, open_reports
 from models.periods import publishable, shift
+from models.separators import split_words
 from models.report import ANSWERS, SUBMITTED
 from models.stats import IN_PROGRESS_STATE, MISSING_STATE, NOT_STARTED, SUBMITTED_STATE, progress
 
@@ -100,7 +101,7 @@ def remind_command(call: Call):
     month = Period.get_or_none(Period.key == period)
     if month is None or month.status != PUBLISHED:
         raise UserError(m.NUDGE_NOT_OPEN.format(period=period))
-    codes = [w for w in call.words if w not in ("全部", "all")]
+    codes = [w for w in split_words(call.args) if w not in ("全部", "all")]
     reports = open_reports(period)
     if codes:
         known = {code for (code,) in Org.select(Org.code).where(Org.code.in_(codes)).tuples()}

@@ -17,6 +17,7 @@ from models.checkin import entries
 from models.feedback import theirs
 from models.items import items_for, natural_key
 from models.periods import previous, shift, split
+from models.separators import split_words
 from models.report import SUBMITTED
 
 FIELDS = re.compile(r"\s*[|｜]\s*")
@@ -152,7 +153,7 @@ def _add_task(period: str, text: str) -> str:
     codes = [code for (code,) in Task.select(Task.code).where(Task.period == period).tuples()]
     number = max((int(c[1:]) for c in codes if re.fullmatch(r"T\d+", c)), default=0) + 1
     task = Task.create(period=period, code=f"T{number}", title=clip(title, 128), department=department,
-                       due_date=due_date, applies_to=[a for a in re.split(r"[、,，\s]+", applies) if a])
+                       due_date=due_date, applies_to=split_words(applies))
     return m.TASK_ADDED.format(month=month_label(period), line=_task_line(task))
 
 

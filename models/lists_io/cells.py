@@ -6,9 +6,8 @@ import re
 from typing import Mapping, NamedTuple
 
 from models import periods
+from models.separators import join_list, split_list
 
-LIST_SEPARATORS = re.compile(r"[、,,]")
-LIST_JOINER = "、"
 EXCLUDE_PREFIX = "非"          # 适用类型 "非无毕业年级": every org except those tagged 无毕业年级
 
 DATE_PATTERN = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
@@ -27,14 +26,6 @@ class RowError(NamedTuple):
 
     def __str__(self) -> str:
         return f"第 {self.row} 行「{self.column}」:{self.reason}"
-
-
-def split_list(text: str) -> list[str]:
-    return [part.strip() for part in LIST_SEPARATORS.split(text) if part.strip()]
-
-
-def join_list(values) -> str:
-    return LIST_JOINER.join(values)
 
 
 def parse_date(text: str) -> datetime.date:

@@ -31,9 +31,6 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.utils import get_column_letter
 
 SUFFIXES = (".xlsx", ".csv")
 MAX_FILE_BYTES = 20 * 2**20      # a list of 5,000 organisations is well under 1 MB
@@ -121,6 +118,8 @@ def _read_xlsx(path: Path) -> list[tuple]:
 def _read_capped(path: Path) -> list[tuple]:
     """The rows, read by a forked child process under the cap (forked: a fresh interpreter would
     import the caller's __main__ again, and cost a second where a fork costs milliseconds)."""
+    import openpyxl  # noqa: F401  (a second of imports, done once here: every forked reader inherits them)
+
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_cap_memory) as reader:
         return reader.submit(_xlsx_rows, path).result()
@@ -136,6 +135,8 @@ def _cap_memory() -> None:
 
 
 def _xlsx_rows(path: Path) -> list[tuple]:
+    from openpyxl import load_workbook
+
     workbook = load_workbook(path, read_only=True, data_only=True)
     try:
         sheet = workbook.worksheets[0]
@@ -196,6 +197,9 @@ def write_table(path: Path, headers: tuple[str, ...], rows: list[list]) -> None:
 
 
 def _write_xlsx(path: Path, headers: tuple[str, ...], rows: list[list]) -> None:
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet()
     for index, header in enumerate(headers):
@@ -209,7 +213,9 @@ def _write_xlsx(path: Path, headers: tuple[str, ...], rows: list[list]) -> None:
     workbook.save(path)
 
 
-def _text_cell(sheet, value: str) -> WriteOnlyCell:
+def _text_cell(sheet, value: str):
+    from openpyxl.cell import WriteOnlyCell
+
     cell = WriteOnlyCell(sheet, value=value)
     cell.data_type = "s"                # openpyxl takes a leading "=" for a formula
     return cell

@@ -1,0 +1,22 @@
+"""Where the admin jobs put the files they make, a name per kind and month or year: the jobs write
+there (jobs.admin) and 工作台 offers them for download from there (pages/desk.py), without the
+chart and spreadsheet code the jobs import."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from handlers import messages as m
+from handlers.report_views import month_label
+
+
+def made_file(config, kind: str, key: str | int, org: str | None = None) -> Path:
+    """Where a job puts a file: kind "month" (key a period), "year" (a year) or "chart" (either);
+    an org's own export adds its code."""
+    suffix = f"_{org}" if org else ""
+    if kind == "month":
+        name = m.EXPORT_FILE_MONTH.format(month=month_label(key), org=suffix)
+    elif kind == "year":
+        name = m.EXPORT_FILE_YEAR.format(year=key, org=suffix)
+    else:
+        name = m.CHART_FILE.format(what=month_label(key) if isinstance(key, str) else f"{key}年")
+    return Path(config.app.files_dir) / name

@@ -1,0 +1,172 @@
+"""The configuration's schema, declared once: a frozen dataclass per TOML section, a field per key,
+its annotation the type a value must have (settings.checks checks every value against it) and its
+default the value when the file and the environment say nothing."""
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO_CONFIG = ROOT / "config.demo.toml"
+
+
+class ConfigError(Exception):
+    """A setting is missing, unknown or malformed; the message names the key, on one line."""
+
+
+@dataclass(frozen=True)
+class AppSection:
+    timezone: str = "Asia/Shanghai"
+    log_level: str = "INFO"
+    files_dir: str = "data/files"      # charts and Excel files made for admins, before they are sent
+
+
+@dataclass(frozen=True)
+class WeComSection:
+    corp_id: str = ""
+    agent_id: int = 1000002
+    secret: str = ""
+    token: str = ""
+    encoding_aes_key: str = ""
+    api_base_url: str = "https://qyapi.weixin.qq.com/cgi-bin/"
+    timeout_seconds: int = 5
+
+
+@dataclass(frozen=True)
+class RobotSection:
+    token: str = ""
+    encoding_aes_key: str = ""
+
+
+@dataclass(frozen=True)
+class DatabaseSection:
+    url: str = "sqlite:///data/yuebao.db"
+
+
+@dataclass(frozen=True)
+class RedisSection:
+    url: str = ""
+    timeout_seconds: int = 1
+
+
+@dataclass(frozen=True)
+class AdminsSection:
+    userids: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class StepTime:
+    """When a step of the month is due: a day of the month (1-28, or "last") and a time of day,
+    in the organisation's time zone."""
+
+    day: int | str
+    time: str = "09:00"
+
+    @property
+    def time_of_day(self) -> datetime.time:
+        return datetime.time.fromisoformat(self.time)
+
+
+@dataclass(frozen=True)
+class ScheduleSection:
+    publish: StepTime = StepTime(5)
+    remind: StepTime = StepTime(25)
+    urge_after_workdays: int = 2
+    supervise_after_workdays: int = 4
+    close: StepTime = StepTime("last", "23:59")
+    shift_to_workday: bool = True
+    extra_holidays: list[str] = field(default_factory=list)     # "2027-01-04": no step lands there
+    extra_workdays: list[str] = field(default_factory=list)     # make-up workdays the calendars miss
+    by_type: dict[str, dict[str, StepTime]] = field(default_factory=dict)   # org type → {"remind": …}
+    publish_day: int = 0        # older spelling of publish = { day = N }
+    remind_day: int = 0         # older spelling of remind = { day = N }
+
+
+@dataclass(frozen=True)
+class AdminGroupSection:
+    webhook_key: str = ""       # the admin group's robot webhook (webhook/send?key=…): notices go there too
+    chat_id: str = ""           # the group's chatid: of the group chats, admin commands act only there
+
+
+@dataclass(frozen=True)
+class DirectorySection:
+    org_types: list[str] = field(default_factory=lambda: ["学院", "直属系", "附属医院", "机关部门", "直属单位"])
+    size_classes: list[str] = field(default_factory=lambda: ["党委", "党总支", "党支部"])
+
+
+@dataclass(frozen=True)
+class OutboxSection:
+    per_member_per_minute: int = 30
+    max_attempts: int = 6
+    backoff_seconds: int = 5
+    sends_in_flight: int = 8    # recipients a delivery job sends to at once (WeCom's latency, not CPU, limits)
+
+
+@dataclass(frozen=True)
+class StandinSection:
+    host: str = "127.0.0.1"
+    port: int = 8090
+    app_url: str = "http://127.0.0.1:5000"
+    callback_timeout_seconds: int = 5
+    callback_retries: int = 3
+    callback_retry_delay_seconds: int = 0
+    token_ttl_seconds: int = 7200
+    rate_per_minute: int = 30
+
+
+@dataclass(frozen=True)
+class WebSection:
+    host: str = "127.0.0.1"
+    port: int = 5000
+    workers: int = 4        # processes: the work is CPU-bound Python, so more processes and few threads
+    threads: int = 2        # (4 × 2 served bench/checkin.py 1.4× faster than 2 × 8 on two cores)
+    proxies: int = 0        # reverse proxies in front that set X-Forwarded-For / -Proto (trusted hops)
+
+
+@dataclass(frozen=True)
+class PagesSection:
+    public_url: str = ""        # the app as phones reach it, e.g. https://yuebao.example.edu.cn (WeCom returns there)
+    secret_key: str = ""        # signs the session cookie; without it /h5/ refuses to open
+    oauth_base_url: str = "https://open.weixin.qq.com/connect/oauth2/authorize"
+
+    @property
+    def base(self) -> str:
+        """Where the pages are (public_url/h5/), or "" while they cannot open: messages then link to none."""
+        return f"{self.public_url.rstrip('/')}/h5/" if self.public_url and self.secret_key else ""
+
+
+@dataclass(frozen=True)
+class Config:
+    app: AppSection = field(default_factory=AppSection)
+    wecom: WeComSection = field(default_factory=WeComSection)
+    robot: RobotSection = field(default_factory=RobotSection)
+    database: DatabaseSection = field(default_factory=DatabaseSection)
+    redis: RedisSection = field(default_factory=RedisSection)
+    admins: AdminsSection = field(default_factory=AdminsSection)
+    directory: DirectorySection = field(default_factory=DirectorySection)
+    schedule: ScheduleSection = field(default_factory=ScheduleSection)
+    admin_group: AdminGroupSection = field(default_factory=AdminGroupSection)
+    outbox: OutboxSection = field(default_factory=OutboxSection)
+    standin: StandinSection = field(default_factory=StandinSection)
+    web: WebSection = field(default_factory=WebSection)
+    pages: PagesSection = field(default_factory=PagesSection)
+    source: str = ""
+
+    def replace(self, **sections: dict) -> "Config":
+        """A copy with some values changed, checked again: replace(redis={"url": "redis://..."})."""
+        from settings.checks import from_dict  # which checks this module: imported when it runs
+
+        data = {name: dataclasses.asdict(getattr(self, name)) for name in SECTIONS}
+        for name, values in sections.items():
+            data[name].update(values)
+        return from_dict(data, source=self.source)
+
+    @property
+    def is_demo(self) -> bool:
+        """Read from the project's own config.demo.toml (not a copy of it)."""
+        return bool(self.source) and Path(self.source).resolve() == DEMO_CONFIG
+
+
+SECTIONS = {f.name: f.default_factory for f in dataclasses.fields(Config) if f.name != "source"}
