@@ -54,7 +54,7 @@ def on_message(s: Session) -> None:
     if found:
         return run(s, *found)
     if s.closed:
-        return s.say(m.CLOSED.format(month=views.month_label(s.report.period)))
+        return s.say(m.MONTH_CLOSED.format(month=views.month_label(s.report.period)))
     if s.conv.paused:
         return s.say(m.PAUSED_HINT)
     if not text:
@@ -68,7 +68,7 @@ def on_message(s: Session) -> None:
 
 def run(s: Session, command: Command, args: str) -> None:
     if s.closed and command.name not in READING:
-        return s.say(m.CLOSED.format(month=views.month_label(s.report.period)))
+        return s.say(m.MONTH_CLOSED.format(month=views.month_label(s.report.period)))
     if command.name not in STEPS[s.conv.step].commands:
         return hint(s, m.NOT_HERE.format(name=command.name))
     moved = command.func(s, args)
@@ -78,7 +78,7 @@ def run(s: Session, command: Command, args: str) -> None:
 
 def on_photo(s: Session) -> None:
     if s.closed:
-        return s.say(m.CLOSED.format(month=views.month_label(s.report.period)))
+        return s.say(m.MONTH_CLOSED.format(month=views.month_label(s.report.period)))
     entry = s.entry_at(s.conv.last_answered)
     if entry is None or PHOTO not in STEPS[s.conv.step].accepts:
         return hint(s, m.HINT_PHOTO_FIRST)
@@ -109,7 +109,7 @@ def on_card_answer(s: Session, key: str) -> None:
         return s.say(m.CARD_OUTDATED)
     if s.closed:
         s.replies.append(CardUpdate(code, m.CARD_CLOSED))
-        return s.say(m.CLOSED.format(month=views.month_label(s.report.period)))
+        return s.say(m.MONTH_CLOSED.format(month=views.month_label(s.report.period)))
     s.replies.append(CardUpdate(code, m.CARD_CHOSEN.format(label=m.STATUS_LABELS[status])))
     begin_edit(s, entry.position)
     moved = answer(s, entry, status)
@@ -172,7 +172,7 @@ def skip(s: Session, args: str):
     entry = s.current
     if entry.status is None:
         s.conv.skipped = sorted({*s.conv.skipped, entry.position})
-        s.say(m.SKIPPED.format(position=entry.position))
+        s.say(m.ITEM_SKIPPED.format(position=entry.position))
     else:
         s.say(m.KEPT.format(position=entry.position, label=m.STATUS_LABELS[entry.status]))
     return next_item(s, after=entry.position)
@@ -245,7 +245,7 @@ def help_(s: Session, args: str):
 def finish(s: Session) -> None:
     submit_report(s.report, s.period, s.entries, s.person, s.at, s.today)
     s.conv.step = SUBMITTED
-    s.say(m.SUBMITTED.format(month=views.month_label(s.report.period), late=m.LATE if s.report.late else "",
+    s.say(m.JUST_SUBMITTED.format(month=views.month_label(s.report.period), late=m.LATE if s.report.late else "",
                              until=views.day_label(s.period.close_on)))
     s.replies += submitted_cards(s.report)
 

@@ -22,10 +22,8 @@ from handlers.feedback import route as feedback_route
 from handlers.replies import Outgoing, Text
 from handlers.session import Session
 from models import Department, Feedback
-from models.checkin import (
-    NEEDS_REASON, ROUTED_KINDS, Refused, add_feedback, amount_limit, answer as answer_entry, meaningful,
-)
-from models.report import DONE, NOT_APPLICABLE, SUBMITTED as REPORT_SUBMITTED
+from models.checkin import NEEDS_REASON, Refused, add_feedback, amount_limit, answer as answer_entry, meaningful
+from models.report import ROUTED_KINDS, EntryStatus, ReportStatus
 
 ITEM, REASON, AMOUNT, FEEDBACK, DEPARTMENT, SUMMARY, CONFIRM, SUBMITTED, PICK = (
     "item", "reason", "amount", "feedback", "department", "summary", "confirm", "submitted", "pick")
@@ -108,7 +106,7 @@ def answered(s: Session, entry, announce: bool = True) -> str | None:
 
 def report_changed(report, person, entry) -> list[Outgoing]:
     """Whoever submitted the report is told when someone else changes an item of it."""
-    if report.status != REPORT_SUBMITTED or report.submitted_by_id in (None, person.id):
+    if report.status != ReportStatus.SUBMITTED or report.submitted_by_id in (None, person.id):
         return []
     return [Outgoing(to=report.submitted_by.userid, reply=Text(m.REPORT_CHANGED.format(
         name=person.name, month=views.month_label(report.period), position=entry.position,
@@ -194,7 +192,7 @@ def reason_question(s: Session) -> str:
 
 def on_reason(s: Session, text: str) -> str | None:
     try:
-        answer_entry(s.current, s.person, s.at, NOT_APPLICABLE, reason=text)
+        answer_entry(s.current, s.person, s.at, EntryStatus.NOT_APPLICABLE, reason=text)
     except Refused:
         return hint(s, m.HINT_EMPTY)
     return answered(s, s.current)
@@ -211,7 +209,7 @@ def on_amount(s: Session, text: str) -> str | None:
     digits = UNIT_SUFFIX.sub("", text).strip()
     if not digits.isdecimal() or int(digits) > amount_limit(s.current):
         return s.say(m.HINT_AMOUNT.format(limit=amount_limit(s.current)))
-    answer_entry(s.current, s.person, s.at, s.conv.pending_status or DONE, int(digits))
+    answer_entry(s.current, s.person, s.at, s.conv.pending_status or EntryStatus.DONE, int(digits))
     return answered(s, s.current)
 
 

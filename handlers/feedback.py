@@ -27,7 +27,7 @@ def liaisons_of(department_id: int) -> list[Person]:
 
 def route(feedback: Feedback, org_name: str, period: str, ctx) -> list[Outgoing]:
     """The feedback's card to each liaison of its department, linked to their 反馈 page."""
-    title = m.FEEDBACK_CARD_TITLE.format(kind=m.FEEDBACK_KINDS[feedback.kind], org=clip(org_name, 12),
+    title = m.FEEDBACK_CARD_TITLE.format(kind=m.FEEDBACK_KIND_LABELS[feedback.kind], org=clip(org_name, 12),
                                          month=month_label(period))
     cards = []
     for liaison in liaisons_of(feedback.department_id):

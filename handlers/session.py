@@ -5,8 +5,9 @@ import secrets
 
 from handlers import report_views
 from handlers.replies import Text
-from models.checkin import CLOSED, deadline, entries, record_answer
-from models.report import SUBMITTED
+from models.checkin import deadline, entries, record_answer
+from models.directory import PeriodStatus
+from models.report import ReportStatus
 
 
 class Session:
@@ -20,11 +21,11 @@ class Session:
 
     @property
     def closed(self) -> bool:
-        return self.period.status == CLOSED
+        return self.period.status == PeriodStatus.CLOSED
 
     @property
     def submitted(self) -> bool:
-        return self.report.status == SUBMITTED
+        return self.report.status == ReportStatus.SUBMITTED
 
     @property
     def deadline(self):

@@ -11,7 +11,8 @@ from handlers import router
 from handlers.events import EVENT, IMAGE, TEXT, VOICE, Inbound
 from handlers.replies import Card, CardUpdate, Outgoing, Text
 from models import Action, Department, Org, Period, Person, Report, Task, database
-from models.checkin import PUBLISHED, create_reports, sender
+from models.checkin import create_reports, sender
+from models.directory import PeriodStatus
 from models.items import items_for_orgs
 
 PERIOD = "2026-11"
@@ -45,7 +46,7 @@ def seed_month(period: str = PERIOD, at: datetime.datetime | None = None) -> Rep
     """The lists above, and the month published in the database (no cards: no Redis needed)."""
     org = seed_lists(period)
     year, month = int(period[:4]), int(period[5:])
-    Period.create(key=period, status=PUBLISHED, publish_on=datetime.date(year, month, 5),
+    Period.create(key=period, status=PeriodStatus.PUBLISHED, publish_on=datetime.date(year, month, 5),
                   remind_on=datetime.date(year, month, 25),
                   close_on=datetime.date(year, month, calendar.monthrange(year, month)[1]))
     create_reports(period, items_for_orgs([org], period), at or datetime.datetime(year, month, 5, 1, 0))

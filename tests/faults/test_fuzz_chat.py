@@ -25,7 +25,8 @@ from handlers.checkin_steps import (
     AMOUNT, CONFIRM, DEPARTMENT, FEEDBACK, ITEM, PICK, REASON, STEPS, SUBMITTED, SUMMARY,
 )
 from models import Conversation, Entry, EntryChange, Evidence, Feedback, Org, OutboxMessage, Period, Person, Report
-from models.checkin import CLOSED, create_reports
+from models.checkin import create_reports
+from models.directory import PeriodStatus
 from models.items import items_for_orgs
 from models.report import ANSWERS
 from tests.conversation import PERIOD, seed_month
@@ -293,7 +294,7 @@ def month(client, config, clock):
     clock.set(datetime.datetime(2026, 11, 10, 9, 30))
     seed_month()
     seed_month(LAST_MONTH)                          # ORG01's report of last month: closed, its cards stale
-    Period.update(status=CLOSED).where(Period.key == LAST_MONTH).execute()
+    Period.update(status=PeriodStatus.CLOSED).where(Period.key == LAST_MONTH).execute()
     return Month(client, config, other_org())
 
 
