@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from handlers import messages as m
 from handlers import report_views as views
+from handlers.card_keys import CardKey, Tap, parse_card_key
 from handlers.checkin_steps import (
     AMOUNT, CONFIRM, DEPARTMENT, FEEDBACK, ITEM, PHOTO, PICK, READING, REASON, STEPS, SUBMITTED, SUMMARY,
     answer, answered, begin_edit, cancel_edit, edit, edit_origin, go, hint, leave_follow_up, next_feedback_kind,
@@ -19,7 +20,6 @@ from handlers.replies import CardUpdate, Outgoing, Text
 from handlers.session import Session
 from models.checkin import add_evidence, current_report, notice_cards, submit as submit_report
 from models.directory import ROLE_DEPUTY, ROLE_SECRETARY
-from models.report import ANSWERS
 
 MAX_TEXT = 500
 CHAT = Registry(m.CHAT_HELP_HEADER, free_args=False)
@@ -91,28 +91,28 @@ def on_event(s: Session) -> None:
         return greet(s)
     if s.inbound.event != "template_card_event":
         return None
-    kind, _, rest = s.inbound.event_key.partition(":")
-    if kind == "start":
+    key = parse_card_key(s.inbound.event_key)
+    if key is not None and key.tap == Tap.START:
         return run(s, CHAT.by_name["继续"], "")
-    if kind == "list":
+    if key is not None and key.tap == Tap.LIST:
         return run(s, CHAT.by_name["我的月历"], "")
-    return on_card_answer(s, rest)
+    return on_card_answer(s, key)
 
 
-def on_card_answer(s: Session, key: str) -> None:
-    """A button of an item card: answers that item, from whatever step (an edit if it was answered)."""
-    entry_id, _, status = key.partition(":")
-    entry = s.entry_by_id(int(entry_id)) if entry_id.isdecimal() else None
+def on_card_answer(s: Session, key: CardKey | None) -> None:
+    """A button of an item card: answers that item, from whatever step (an edit if it was answered);
+    any other key (None: no key of ours) is out of date."""
+    entry = s.entry_by_id(key.of) if key is not None and key.tap == Tap.ANSWER else None
     code = s.inbound.response_code
-    if entry is None or status not in ANSWERS:
+    if entry is None:
         s.replies.append(CardUpdate(code, m.CARD_EXPIRED))
         return s.say(m.CARD_OUTDATED)
     if s.closed:
         s.replies.append(CardUpdate(code, m.CARD_CLOSED))
         return s.say(m.MONTH_CLOSED.format(month=views.month_label(s.report.period)))
-    s.replies.append(CardUpdate(code, m.CARD_CHOSEN.format(label=m.STATUS_LABELS[status])))
+    s.replies.append(CardUpdate(code, m.CARD_CHOSEN.format(label=m.STATUS_LABELS[key.status])))
     begin_edit(s, entry.position)
-    moved = answer(s, entry, status)
+    moved = answer(s, entry, key.status)
     if moved:
         go(s, moved)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime
 
 from handlers import messages as m
+from handlers.card_keys import Tap, card_key
 from handlers.replies import Button, Card
 from models.periods import split
 from models.report import ANSWERS, EntryStatus, ReportStatus
@@ -99,7 +100,7 @@ def item_card(entry, count: int, deadline, task_id: str, url: str = "") -> Card:
         description=clip(item_line(entry, deadline), 60),
         subtitle=m.ITEM_SUBTITLE,
         lines=tuple(lines),
-        buttons=tuple(Button(c.label, f"ans:{entry.id}:{c.status}",
+        buttons=tuple(Button(c.label, card_key(Tap.ANSWER, entry.id, c.status),
                              PRIMARY if c.status in (EntryStatus.DONE, EntryStatus.IN_PROGRESS) else SECONDARY)
                       for c in m.CHOICES),
         task_id=task_id, url=url,
