@@ -11,13 +11,19 @@ from models.report import ReportStatus
 
 
 class Session:
-    def __init__(self, inbound, person, report, period, conv, ctx):
+    def __init__(self, inbound, person, report, period, conv, ctx, rows):
+        """rows: the conversation's table, step → its row (handlers/checkin_steps.py STEPS)."""
         self.inbound, self.person, self.report, self.period, self.conv = inbound, person, report, period, conv
-        self.ctx = ctx
+        self.ctx, self.rows = ctx, rows
         self.at = ctx.clock.utcnow()
         self.today = ctx.clock.today()
         self.entries = entries(report)
         self.replies: list = []
+
+    @property
+    def here(self):
+        """The row of the step the person is in."""
+        return self.rows[self.conv.step]
 
     @property
     def closed(self) -> bool:

@@ -15,8 +15,10 @@ from peewee import JOIN, fn
 
 from handlers import messages as m
 from handlers import report_views as views
-from handlers.checkin import MAX_TEXT, submitted_cards
-from handlers.checkin_steps import departments, report_changed
+from handlers.checkin import MAX_TEXT
+from handlers.checkin_commands import submitted_cards
+from handlers.checkin_moves import report_changed
+from handlers.checkin_questions import departments
 from handlers.feedback import route
 from handlers.registry import ADMINS
 from models import Department, Entry, Evidence, Feedback, Org, Report

@@ -8,6 +8,7 @@ import datetime
 import itertools
 
 from handlers import router
+from handlers.checkin_steps import STEPS, Step
 from handlers.events import EVENT, IMAGE, TEXT, VOICE, Inbound
 from handlers.replies import Card, CardUpdate, Outgoing, Text
 from models import Action, Department, Org, Period, Person, Report, Task, database
@@ -16,6 +17,7 @@ from models.directory import PeriodStatus
 from models.items import items_for_orgs
 
 PERIOD = "2026-11"
+REPEATS = 20                # a way in sends its last text at most this often (an answer to each item …)
 _ids = itertools.count(1)
 
 
@@ -108,3 +110,20 @@ class Chat:
         for number, (action, expected) in enumerate(exchanges, 1):
             got = action(self) if callable(action) else self.send(action)
             assert got == expected, f"exchange {number} ({action!r}): {got!r}"
+
+
+def walk_to(step: Step, send, now) -> list[str]:
+    """Take a person from a fresh month to `step` the way the table of steps says (each row's
+    way_in: the step to start from, reached the same way, and what to send there, the last text
+    again until they are there); `send(text)` sends it as them, `now()` is their step. Returns
+    what was sent: the tests' one route to each step."""
+    start, *texts = STEPS[step].way_in
+    sent = walk_to(start, send, now) if start else []
+    for text in texts:
+        send(text)
+    sent += texts
+    while now() != step and len(sent) < REPEATS:
+        send(texts[-1])
+        sent.append(texts[-1])
+    assert now() == step, (step, sent)
+    return sent
