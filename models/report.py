@@ -125,7 +125,7 @@ class Conversation(BaseModel):
 
     person = ForeignKeyField(Person, on_delete="CASCADE")
     report = ForeignKeyField(Report, backref="conversations", on_delete="CASCADE")
-    step = CharField(max_length=16, default="item")         # see handlers/checkin_steps.py
+    step = CharField(max_length=16, default="item")         # a handlers.checkin_moves.Step (ITEM at first)
     position = IntegerField(default=1)                      # the item being asked
     last_answered = IntegerField(null=True)                 # where a following note or photo goes
     paused = BooleanField(default=False)

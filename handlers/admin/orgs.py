@@ -14,6 +14,7 @@ from handlers.replies import Text
 from handlers.report_views import clip, day_label, item_title, month_label
 from models import Department, Entry, Evidence, Feedback, Org, Period, Report, Task
 from models.checkin import entries
+from models.directory import PeriodStatus
 from models.feedback import theirs
 from models.items import items_for, natural_key
 from models.periods import previous, shift, split
@@ -132,7 +133,7 @@ def _task_line(task: Task) -> str:
 
 def _not_published(period: str) -> None:
     month = Period.get_or_none(Period.key == period)
-    if month is not None and month.status != "draft":
+    if month is not None and month.status != PeriodStatus.DRAFT:
         raise UserError(m.TASKS_PUBLISHED.format(month=month_label(period)))
 
 
