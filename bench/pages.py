@@ -63,7 +63,7 @@ from models import Department, Org, Person, database, migrate  # noqa: E402
 from models.checkin import add_feedback, answer, counted, entries  # noqa: E402
 from models.clock import Clock  # noqa: E402
 from models.demo import load_demo_data  # noqa: E402
-from models.report import ANSWERS, DEFERRED, DONE, IN_PROGRESS, NOT_APPLICABLE, Report  # noqa: E402
+from models.report import ANSWERS, EntryStatus, Report  # noqa: E402
 from stack import redis_server  # noqa: E402
 from standin.server import start_in_thread  # noqa: E402
 
@@ -90,7 +90,8 @@ ANSWER_FORM = re.compile(r'<form method="post" action="([^"#]+/answer)[^"]*">(.*
 def fill_in(clock: Clock) -> None:
     """Half the organisations answered half their items (a note on every fourth); every third wrote
     a difficulty routed to a department, every other a highlight."""
-    statuses = (DONE, DONE, IN_PROGRESS, NOT_APPLICABLE, DEFERRED)
+    statuses = (EntryStatus.DONE, EntryStatus.DONE, EntryStatus.IN_PROGRESS, EntryStatus.NOT_APPLICABLE,
+                EntryStatus.DEFERRED)
     departments = list(Department.select().order_by(Department.id))
     at = clock.utcnow()
     with database.atomic():
@@ -101,9 +102,9 @@ def fill_in(clock: Clock) -> None:
                 items = entries(report)
                 for number, entry in enumerate(items[:len(items) // 2]):
                     status = statuses[number % len(statuses)]
-                    numbered = counted(entry) and status != NOT_APPLICABLE
+                    numbered = counted(entry) and status != EntryStatus.NOT_APPLICABLE
                     answer(entry, secretary, at, status, amount=1 if numbered else None,
-                           reason="本单位不涉及" if status == NOT_APPLICABLE else "",
+                           reason="本单位不涉及" if status == EntryStatus.NOT_APPLICABLE else "",
                            note="已按要求开展，材料已存档" if number % 4 == 0 else None)
                 add_feedback(report, "highlight", "本月组织开展主题党日活动，参与率高", secretary, at)
             if index % 3 == 0:
@@ -192,7 +193,8 @@ class User:
         note = re.search(r'<textarea name="note"[^>]*>(.*?)</textarea>', form, re.S)
         data = {"csrf_token": re.search(r'name="csrf_token" value="([^"]+)"', form)[1],
                 "entry": re.search(r'name="entry" value="(\d+)"', form)[1], "status": status,
-                "reason": "本单位不涉及" if status == NOT_APPLICABLE else "", "note": html.unescape(note[1])}
+                "reason": "本单位不涉及" if status == EntryStatus.NOT_APPLICABLE else "",
+                "note": html.unescape(note[1])}
         if 'name="amount"' in form:
             data["amount"] = str(self.random.randint(1, 3))
         response = self.visit("answer", "POST", base + action, data)

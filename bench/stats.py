@@ -36,16 +36,15 @@ from models import Action, Department, Org, Person, Task, bind, database, migrat
 from models.directory import ROLE_SECRETARY  # noqa: E402
 from models.db import in_schema  # noqa: E402
 from models.demo import load_demo_data  # noqa: E402
-from models.report import (  # noqa: E402
-    DEFERRED, DONE, IN_PROGRESS, MISSING, NOT_APPLICABLE, NOT_DONE, SUBMITTED, Entry, Feedback, Report,
-)
+from models.report import Entry, EntryStatus, Feedback, Report, ReportStatus  # noqa: E402
 from models.stats import feedback_figures, month_figures, year_figures  # noqa: E402
 
 YEAR, ORGS, ACTIONS, RUNS = 2026, 5000, 38, 3
 MONTH = f"{YEAR}-12"
 BENCH_SCHEMA = "yuebao_bench"
 CHUNK = 1000                                # rows per INSERT
-STATUS_WEIGHTS = ((DONE, 70), (IN_PROGRESS, 12), (NOT_APPLICABLE, 8), (DEFERRED, 6), (NOT_DONE, 4))
+STATUS_WEIGHTS = ((EntryStatus.DONE, 70), (EntryStatus.IN_PROGRESS, 12), (EntryStatus.NOT_APPLICABLE, 8),
+                  (EntryStatus.DEFERRED, 6), (EntryStatus.NOT_DONE, 4))
 TARGETS = {"统计 month": 2.0, "统计 year": 5.0, "export-year": 60.0}
 
 
@@ -97,15 +96,15 @@ def build_year() -> int:
         reports, rows, feedback = [], [], []
         for org_id in orgs:
             report_id += 1
-            state = rng.choices((SUBMITTED, MISSING), (92, 8))[0]
-            reports.append((report_id, org_id, period, state, state == SUBMITTED and rng.random() < 0.1,
-                            answered_at if state == SUBMITTED else None, answered_at))
+            state = rng.choices((ReportStatus.SUBMITTED, ReportStatus.MISSING), (92, 8))[0]
+            reports.append((report_id, org_id, period, state, state == ReportStatus.SUBMITTED and rng.random() < 0.1,
+                            answered_at if state == ReportStatus.SUBMITTED else None, answered_at))
             items = [(a, None, target) for a, target in actions] + [(None, t, None) for t in tasks]
             for position, (action, task, target) in enumerate(items, 1):
                 status = rng.choices(statuses, weights)[0]
                 note = f"第{position}项：按计划完成，已留存材料。" if rng.random() < 0.1 else ""
-                reason = "本单位不涉及此项工作" if status == NOT_APPLICABLE else ""
-                amount = rng.randint(0, 2) if target and status == DONE else None
+                reason = "本单位不涉及此项工作" if status == EntryStatus.NOT_APPLICABLE else ""
+                amount = rng.randint(0, 2) if target and status == EntryStatus.DONE else None
                 rows.append((report_id, position, action, task, status, amount, note, reason,
                              secretary.get(org_id), answered_at))
             for kind in rng.sample(("highlight", "difficulty", "suggestion"), rng.randint(0, 3)):

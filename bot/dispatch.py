@@ -181,7 +181,7 @@ def _start(services, inbound: Inbound, work: list) -> None:
         except RedisError as exc:
             log.warning("could not start %s for %s (%s)", item.job, inbound.user, type(exc).__name__)
             with database.atomic():
-                row = outbound.enqueue(f"{job_id}:failed", "app", item.kwargs["to"], Text(messages.NOT_STARTED),
+                row = outbound.enqueue(f"{job_id}:failed", "app", item.kwargs["to"], Text(messages.JOB_NOT_STARTED),
                                        services.clock.utcnow())
             services.outbox.kick([row] if row else [])
 

@@ -19,10 +19,10 @@ from models import Org, database
 from models.clock import parse_moment
 from models.db import pending_migrations
 from models.periods import check
+from models.schedule import MonthStep
 from settings import ConfigError
 
 cycle_group = AppGroup("cycle", help="The monthly cycle: what is due, and each step by hand.")
-STEPS = ("preview", "publish", "remind", "urge", "supervise", "close")
 
 
 def _services():
@@ -149,7 +149,7 @@ def _step_command(step: str):
     return cycle_group.command(step)(command)
 
 
-for _step in STEPS:
+for _step in MonthStep:
     _step_command(_step)
 
 

@@ -1,6 +1,7 @@
-"""The check-in's steps, declared in one table (STEPS, at the end): each step's question, what it
-accepts besides commands, the chat commands that apply in it, and the function that takes what the
-person typed and returns the next step (None: stay; it has said why).
+"""The check-in as one table (STEPS): a row a step, saying all it does. Its question; what the person
+may send there besides commands; what each chat command does there (a command missing from the row
+does not apply: the person is told so and asked again); what it does with a typed text; where an
+edit begun there comes back to; and how a person gets there (the tests walk it).
 
     item ─3─→ reason ─→ item …        item ─1/2 of a counted action─→ amount ─→ item …
     item, none left ─→ feedback ⇄ department ─→ summary ─提交─→ submitted
@@ -8,314 +9,119 @@ person typed and returns the next step (None: stay; it has said why).
     改 N (or a card's button) from any step ─→ item ─→ back to that step (return_to)
     改 alone ─→ pick ─N─→ item
 A status chosen before its reason or number is asked is kept when the person moves elsewhere;
-取消 is the one way to drop it.
+取消 is the one way to drop it. Each function returns where the person goes next; `go` moves them
+(handlers/checkin_moves.py says how), and nothing else sets the step.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Callable
 
+from handlers import checkin_commands as c
+from handlers import checkin_questions as q
 from handlers import messages as m
-from handlers import report_views as views
-from handlers.feedback import route as feedback_route
-from handlers.replies import Outgoing, Text
+from handlers.checkin_moves import Hint, Next, Quietly, Step
 from handlers.session import Session
-from models import Department, Feedback
-from models.checkin import (
-    NEEDS_REASON, ROUTED_KINDS, Refused, add_feedback, amount_limit, answer as answer_entry, meaningful,
-)
-from models.report import DONE, NOT_APPLICABLE, SUBMITTED as REPORT_SUBMITTED
 
-ITEM, REASON, AMOUNT, FEEDBACK, DEPARTMENT, SUMMARY, CONFIRM, SUBMITTED, PICK = (
-    "item", "reason", "amount", "feedback", "department", "summary", "confirm", "submitted", "pick")
-FEEDBACK_KINDS = ("highlight", "difficulty", "suggestion")
-EDIT_RETURNS = {SUMMARY: SUMMARY, CONFIRM: CONFIRM, FEEDBACK: FEEDBACK, DEPARTMENT: FEEDBACK}
-WORDS = "|".join(sorted(map(re.escape, m.ANSWER_WORDS), key=len, reverse=True))
-UNIT = "|".join(m.UNITS)
-ANSWER_WITH_AMOUNT = re.compile(rf"^({WORDS})\s*[,，\s]\s*(\d+)\s*({UNIT})?$")      # "推进中，8学时"
-UNIT_SUFFIX = re.compile(rf"({UNIT})$")
 
-# What a step accepts besides commands
-ANSWER, TEXT, NUMBER, CARD, PHOTO = "an answer 1-4", "text", "a number", "a card's button", "a photo"
-READING = frozenset({"帮助", "进度", "我的月历"})
-NUMBER_SHOWN = 12           # a typed number is quoted back at most this long
-POSITION_DIGITS = 4         # more digits name no item (and int() refuses over 4,300)
-ALL = READING | {"继续", "暂停", "上一项", "跳过", "改", "提交", "取消"}
+class Input(StrEnum):
+    """What a step takes besides the commands."""
 
+    ANSWER = "an answer 1-4"
+    TEXT = "text"
+    NUMBER = "a number"
+    CARD = "a card's button"
+    PHOTO = "a photo"
 
-def go(s: Session, step: str) -> None:
-    """Move to a step and ask its question."""
-    s.conv.step = step
-    if STEPS[step].card:
-        s.send_item_card()
-    else:
-        s.say(STEPS[step].question(s))
 
-
-def hint(s: Session, lead: str) -> None:
-    """A short hint, then the current question again as text: the state is kept."""
-    s.say(lead + STEPS[s.conv.step].question(s))
-
-
-def parse_answer(text: str) -> tuple[str | None, int | None]:
-    """"1", "已完成", "1 2" (done, twice), "推进中，8学时" → (status, amount)."""
-    if text in m.ANSWER_WORDS:
-        return m.ANSWER_WORDS[text], None
-    match = ANSWER_WITH_AMOUNT.match(text)
-    if match:
-        return m.ANSWER_WORDS[match.group(1)], int(match.group(2))
-    return None, None
-
-
-def departments() -> list[Department]:
-    return list(Department.select().order_by(Department.id))
-
-
-# Moving between items
-
-
-def answer(s: Session, entry, status: str, amount: int | None = None) -> str | None:
-    """Record a status; ask for a reason or a number first when the item needs one."""
-    s.conv.position = entry.position
-    try:
-        answer_entry(entry, s.person, s.at, status, amount)
-    except Refused as refused:
-        s.conv.pending_status = status
-        if refused.needs == NEEDS_REASON:
-            return REASON
-        if amount is None:
-            return AMOUNT
-        s.conv.step = AMOUNT
-        return s.say(m.HINT_AMOUNT.format(limit=refused.limit))
-    return answered(s, entry)
-
-
-def answered(s: Session, entry, announce: bool = True) -> str | None:
-    """After an answer: back to where an edit started, or on to the next unanswered item."""
-    s.conv.last_answered, s.conv.pending_status = entry.position, None
-    back, s.conv.return_to = s.conv.return_to, None
-    if back is None:
-        return next_item(s, after=entry.position)
-    if announce:
-        s.say(m.CHANGED.format(position=entry.position, label=m.STATUS_LABELS[entry.status]))
-    if back == SUBMITTED:
-        s.replies += report_changed(s.report, s.person, entry)
-        s.conv.step = SUBMITTED
-        return None
-    return back
-
-
-def report_changed(report, person, entry) -> list[Outgoing]:
-    """Whoever submitted the report is told when someone else changes an item of it."""
-    if report.status != REPORT_SUBMITTED or report.submitted_by_id in (None, person.id):
-        return []
-    return [Outgoing(to=report.submitted_by.userid, reply=Text(m.REPORT_CHANGED.format(
-        name=person.name, month=views.month_label(report.period), position=entry.position,
-        label=m.STATUS_LABELS[entry.status])))]
-
-
-def next_item(s: Session, after: int) -> str:
-    """The next item waiting for an answer; none left: part three, or the summary if it was done."""
-    position = s.next_waiting(after)
-    if position:
-        s.conv.position = position
-        return ITEM
-    if s.conv.feedback_kind is None:
-        s.conv.feedback_kind = FEEDBACK_KINDS[0]
-        return FEEDBACK
-    return SUMMARY
-
-
-def leave_follow_up(s: Session):
-    """Moving away while a reason or a number is asked keeps the status chosen; returns its entry."""
-    if s.conv.step not in (REASON, AMOUNT) or not s.conv.pending_status:
-        return None
-    entry = s.current
-    s.record(entry, status=s.conv.pending_status)
-    s.conv.last_answered, s.conv.pending_status = entry.position, None
-    what = m.FOLLOW_UP_REASON if s.conv.step == REASON else m.FOLLOW_UP_AMOUNT
-    s.say(m.FOLLOW_UP_LEFT.format(position=entry.position, label=m.STATUS_LABELS[entry.status], what=what))
-    return entry
-
-
-def edit_origin(s: Session) -> str | None:
-    """The step an edit goes back to: where the person was (None: on to the next item)."""
-    return s.conv.return_to or (SUBMITTED if s.submitted else EDIT_RETURNS.get(s.conv.step))
-
-
-def begin_edit(s: Session, position: int) -> None:
-    """Go to item `position`; once it is answered, come back to the step the person was in."""
-    leave_follow_up(s)
-    s.conv.paused, s.conv.position, s.conv.return_to = False, position, edit_origin(s)
-
-
-def edit(s: Session, number: str) -> str | None:
-    """Edit the item of `number` (its digits, as typed)."""
-    entry = s.entry_at(int(number)) if len(number) <= POSITION_DIGITS else None
-    if entry is None:
-        return s.say(m.NO_SUCH_ITEM.format(position=views.clip(number, NUMBER_SHOWN), count=s.count))
-    begin_edit(s, entry.position)
-    return ITEM
-
-
-def cancel_edit(s: Session) -> str | None:
-    back, s.conv.return_to = s.conv.return_to, None
-    s.say(m.EDIT_CANCELLED.format(position=s.conv.position))
-    if back == SUBMITTED:
-        s.conv.step = SUBMITTED
-        return None
-    return back
-
-
-# The steps: what each asks, and what it does with what the person typed
-
-
-def item_question(s: Session) -> str:
-    return m.HINT_CHOICE.format(position=s.conv.position, title=views.item_title(s.current))
-
-
-def on_item(s: Session, text: str) -> str | None:
-    status, amount = parse_answer(text)
-    if status:
-        return answer(s, s.current, status, amount)
-    if text.isdecimal():
-        return hint(s, m.HINT_NUMBER_RANGE.format(number=views.clip(text, NUMBER_SHOWN)))
-    noted = s.entry_at(s.conv.last_answered)
-    if noted is None or not meaningful(text):
-        return hint(s, "")
-    s.record(noted, note=f"{noted.note}\n{text}".strip())
-    return s.say(m.NOTE_ADDED.format(position=noted.position))
-
-
-def reason_question(s: Session) -> str:
-    return m.ASK_REASON.format(position=s.conv.position)
-
-
-def on_reason(s: Session, text: str) -> str | None:
-    try:
-        answer_entry(s.current, s.person, s.at, NOT_APPLICABLE, reason=text)
-    except Refused:
-        return hint(s, m.HINT_EMPTY)
-    return answered(s, s.current)
-
-
-def amount_question(s: Session) -> str:
-    entry = s.current
-    tally = views.tally_line(entry)
-    return m.ASK_AMOUNT.format(position=entry.position, unit=entry.action.unit or m.DEFAULT_UNIT,
-                               tally=f"（{tally}）" if tally else "")
-
-
-def on_amount(s: Session, text: str) -> str | None:
-    digits = UNIT_SUFFIX.sub("", text).strip()
-    if not digits.isdecimal() or int(digits) > amount_limit(s.current):
-        return s.say(m.HINT_AMOUNT.format(limit=amount_limit(s.current)))
-    answer_entry(s.current, s.person, s.at, s.conv.pending_status or DONE, int(digits))
-    return answered(s, s.current)
-
-
-def feedback_question(s: Session) -> str:
-    return m.FEEDBACK_PROMPTS[s.conv.feedback_kind]
-
-
-def on_feedback(s: Session, text: str) -> str | None:
-    kind = s.conv.feedback_kind
-    if text in m.NONE_WORDS:
-        return next_feedback_kind(s)
-    try:
-        feedback = add_feedback(s.report, kind, text, s.person, s.at)
-    except Refused:
-        return hint(s, m.HINT_EMPTY)
-    if kind in ROUTED_KINDS and departments():
-        s.conv.feedback = feedback
-        return DEPARTMENT
-    return s.say(m.FEEDBACK_MORE)
-
-
-def next_feedback_kind(s: Session) -> str:
-    index = FEEDBACK_KINDS.index(s.conv.feedback_kind) + 1
-    if index == len(FEEDBACK_KINDS):
-        return SUMMARY
-    s.conv.feedback_kind = FEEDBACK_KINDS[index]
-    return FEEDBACK
-
-
-def department_question(s: Session) -> str:
-    choices = "\n".join(f"{i} {d.name}" for i, d in enumerate(departments(), 1))
-    return m.ASK_DEPARTMENT.format(choices=choices)
-
-
-def on_department(s: Session, text: str) -> str | None:
-    choices = departments()
-    if not text.isdecimal() or int(text) > len(choices):
-        return s.say(m.HINT_DEPARTMENT)
-    chosen = choices[int(text) - 1] if int(text) else None
-    cards = []
-    if chosen:
-        Feedback.update(department=chosen).where(Feedback.id == s.conv.feedback_id).execute()
-        cards = feedback_route(Feedback.get_by_id(s.conv.feedback_id), s.person.org.name, s.report.period, s.ctx)
-    s.conv.feedback, s.conv.step = None, FEEDBACK
-    s.say(m.DEPARTMENT_SET.format(department=chosen.name) if chosen else m.FEEDBACK_MORE)
-    s.replies += cards
-
-
-def summary_question(s: Session) -> str:
-    feedback = Feedback.select().where(Feedback.report == s.report).count()
-    return views.summary_text(s.report, s.entries, feedback)
-
-
-def on_summary(s: Session, text: str) -> str | None:
-    return s.say(m.SUMMARY_ACTIONS)
-
-
-def confirm_line(s: Session) -> str:
-    left = s.unanswered()
-    return m.CONFIRM_SUBMIT.format(count=len(left), positions=views.positions_text(left))
-
-
-def on_confirm(s: Session, text: str) -> str | None:
-    return s.say(confirm_line(s))
-
-
-def submitted_question(s: Session) -> str:
-    return m.ALREADY_SUBMITTED.format(month=views.month_label(s.report.period),
-                                      until=views.day_label(s.period.close_on))
-
-
-def on_submitted(s: Session, text: str) -> str | None:
-    return s.say(submitted_question(s))
-
-
-def pick_question(s: Session) -> str:
-    return m.ASK_WHICH_ITEM.format(count=s.count)
-
-
-def on_pick(s: Session, text: str) -> str | None:
-    if text.isdecimal():
-        return edit(s, text)
-    return s.say(pick_question(s))
+Handler = Callable[[Session, str], Next]     # (the session, what was typed or a command's words)
+READING = {"帮助": c.help_, "进度": c.progress, "我的月历": c.calendar}     # these work in a closed month too
 
 
 @dataclass(frozen=True)
-class Step:
-    question: Callable[[Session], str]              # the question as text (also after a hint)
-    on_text: Callable[[Session, str], str | None]   # what the person typed → the next step
-    accepts: frozenset[str]                         # besides the commands
-    commands: frozenset[str]                        # the chat commands that apply here
-    card: bool = False                              # first asked with the item's card
+class Row:
+    ask: Callable[[Session], str]           # the question as text (also after a hint)
+    on_text: Handler                        # what the person typed → where they go next
+    accepts: frozenset[Input]
+    commands: dict[str, Handler]            # the chat commands that apply here → what each does
+    way_in: tuple                           # how a person gets here (the tests walk it): the step to start
+                                            # from (None: a fresh month), then what they send there, the
+                                            # last text again until they are here (one answer per item)
+    card: bool = False                      # first asked with the item's card
+    after_edit: Step | None = None          # where an edit begun here comes back to (None: the next item)
+    follow_up: str = ""                     # what is asked of a status chosen (leaving keeps the status)
 
 
 STEPS = {
-    ITEM: Step(item_question, on_item, frozenset({ANSWER, TEXT, CARD, PHOTO}), ALL, card=True),
-    REASON: Step(reason_question, on_reason, frozenset({TEXT, CARD}), ALL),
-    AMOUNT: Step(amount_question, on_amount, frozenset({NUMBER, CARD}), ALL),
-    FEEDBACK: Step(feedback_question, on_feedback, frozenset({TEXT, CARD, PHOTO}), ALL),
-    DEPARTMENT: Step(department_question, on_department, frozenset({NUMBER, CARD}), ALL),
-    SUMMARY: Step(lambda s: summary_question(s) + "\n" + m.SUMMARY_ACTIONS, on_summary,
-                  frozenset({CARD, PHOTO}), ALL - {"跳过", "取消"}),
-    CONFIRM: Step(lambda s: summary_question(s) + "\n" + confirm_line(s), on_confirm,
-                  frozenset({CARD, PHOTO}), ALL - {"跳过", "暂停"}),
-    SUBMITTED: Step(submitted_question, on_submitted, frozenset({CARD, PHOTO}), READING | {"继续", "改", "提交"}),
-    PICK: Step(pick_question, on_pick, frozenset({NUMBER, CARD}), READING | {"改", "提交", "取消"}),
+    Step.ITEM: Row(
+        ask=q.item_question, on_text=q.on_item, card=True,
+        accepts=frozenset({Input.ANSWER, Input.TEXT, Input.CARD, Input.PHOTO}),
+        commands={**READING, "继续": c.resume_item, "上一项": c.previous_item, "跳过": c.skip_item,
+                  "改": c.change, "暂停": c.pause, "提交": c.submit, "取消": c.cancel_an_edit},
+        way_in=(None, "开始")),
+    Step.REASON: Row(
+        ask=q.reason_question, on_text=q.on_reason, follow_up=m.FOLLOW_UP_REASON,
+        accepts=frozenset({Input.TEXT, Input.CARD}),
+        commands={**READING, "继续": c.resume, "上一项": c.previous_item, "跳过": c.skip_follow_up,
+                  "改": c.change, "暂停": c.pause, "提交": c.submit, "取消": c.cancel_follow_up},
+        way_in=(Step.ITEM, "3")),
+    Step.AMOUNT: Row(
+        ask=q.amount_question, on_text=q.on_amount, follow_up=m.FOLLOW_UP_AMOUNT,
+        accepts=frozenset({Input.NUMBER, Input.CARD}),
+        commands={**READING, "继续": c.resume, "上一项": c.previous_item, "跳过": c.skip_follow_up,
+                  "改": c.change, "暂停": c.pause, "提交": c.submit, "取消": c.cancel_follow_up},
+        way_in=(Step.ITEM, "1")),
+    Step.FEEDBACK: Row(
+        ask=q.feedback_question, on_text=q.on_feedback, after_edit=Step.FEEDBACK,
+        accepts=frozenset({Input.TEXT, Input.CARD, Input.PHOTO}),
+        commands={**READING, "继续": c.resume, "上一项": c.last_item, "跳过": c.skip_feedback_kind,
+                  "改": c.change, "暂停": c.pause, "提交": c.submit, "取消": c.cancel_an_edit},
+        way_in=(Step.ITEM, "1 1")),
+    Step.DEPARTMENT: Row(
+        ask=q.department_question, on_text=q.on_department, after_edit=Step.FEEDBACK,
+        accepts=frozenset({Input.NUMBER, Input.CARD}),
+        commands={**READING, "继续": c.resume, "上一项": c.last_item, "跳过": c.skip_department,
+                  "改": c.change, "暂停": c.pause, "提交": c.submit, "取消": c.cancel_department},
+        way_in=(Step.FEEDBACK, "无", "经费紧张")),
+    Step.SUMMARY: Row(
+        ask=q.summary_question, on_text=q.on_summary, after_edit=Step.SUMMARY,
+        accepts=frozenset({Input.CARD, Input.PHOTO}),
+        commands={**READING, "继续": c.resume, "上一项": c.last_item,
+                  "改": c.change, "暂停": c.pause, "提交": c.submit_from_summary},
+        way_in=(Step.FEEDBACK, "无")),
+    Step.CONFIRM: Row(
+        ask=q.confirm_question, on_text=q.on_confirm, after_edit=Step.CONFIRM,
+        accepts=frozenset({Input.CARD, Input.PHOTO}),
+        commands={**READING, "继续": c.resume_confirm, "上一项": c.last_item,
+                  "改": c.change, "提交": c.submit_confirmed, "取消": c.cancel_confirm},
+        way_in=(Step.ITEM, "提交")),
+    Step.SUBMITTED: Row(
+        ask=q.submitted_question, on_text=q.on_submitted,
+        accepts=frozenset({Input.CARD, Input.PHOTO}),
+        commands={**READING, "继续": c.resume, "改": c.change, "提交": c.submit},
+        way_in=(Step.SUMMARY, "提交")),
+    Step.PICK: Row(
+        ask=q.pick_question, on_text=q.on_pick,
+        accepts=frozenset({Input.NUMBER, Input.CARD}),
+        commands={**READING, "改": c.change, "提交": c.submit, "取消": c.cancel_pick},
+        way_in=(Step.ITEM, "改")),
 }
+
+
+def go(s: Session, next_: Next) -> None:
+    """Where a handler said the person goes next: move them there (the one place the step is set)
+    and ask that step's question."""
+    if next_ is None:
+        return
+    if isinstance(next_, Quietly):
+        s.conv.step = next_.to
+    elif isinstance(next_, Hint):
+        s.conv.step = next_.to or s.conv.step
+        s.say(next_.lead + STEPS[s.conv.step].ask(s))
+    elif STEPS[next_].card:
+        s.conv.step = next_
+        s.send_item_card()
+    else:
+        s.conv.step = next_
+        s.say(STEPS[next_].ask(s))

@@ -5,6 +5,7 @@ import datetime
 from collections import defaultdict
 
 from handlers import messages as m
+from handlers.card_keys import Tap, card_key
 from handlers.replies import Button, Card
 from handlers.report_views import SECONDARY, clip, day_label, month_label
 
@@ -18,7 +19,8 @@ def notice_card(period: str, counts: dict, deadline: datetime.date | None, task_
         title=m.NOTICE_TITLE.format(month=month_label(period)),
         description=m.NOTICE_DESCRIPTION.format(deadline=day_label(deadline), **counts),
         subtitle=m.NOTICE_SUBTITLE,
-        buttons=(Button(m.NOTICE_START, f"start:{period}"), Button(m.NOTICE_LIST, f"list:{period}", SECONDARY)),
+        buttons=(Button(m.NOTICE_START, card_key(Tap.START, period)),
+                 Button(m.NOTICE_LIST, card_key(Tap.LIST, period), SECONDARY)),
         task_id=task_id, url=url,
     )
 
@@ -30,7 +32,7 @@ def nudge_card(step: str, period: str, left: int, deadline: datetime.date | None
         title=m.NUDGE_TITLES[step].format(month=month_label(period)),
         description=m.NUDGE_DESCRIPTIONS[step].format(left=left, deadline=day_label(deadline),
                                                       close=day_label(close)),
-        buttons=(Button(m.NUDGE_BUTTON, f"start:{period}"),),
+        buttons=(Button(m.NUDGE_BUTTON, card_key(Tap.START, period)),),
         task_id=task_id, url=url,
     )
 

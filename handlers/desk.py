@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from handlers import admin, checkin, feedback
 from handlers import messages as m
+from handlers.card_keys import FEEDBACK_TAPS, parse_card_key
 from handlers.events import EVENT, TEXT
 from handlers.replies import Text
 from models.audit import APP_PLACE
@@ -11,11 +12,11 @@ from models.audit import APP_PLACE
 
 def handle(inbound, person, ctx) -> list:
     if inbound.kind == EVENT:
-        if inbound.event == "template_card_event" and inbound.event_key.startswith(
-                (feedback.REPLY, feedback.ACKNOWLEDGE)):
-            return feedback.on_card(inbound, person, ctx)
         if inbound.event == "enter_agent":
             return [Text(m.DESK_GREETING.format(name=person.name))]
+        key = parse_card_key(inbound.event_key)
+        if inbound.event == "template_card_event" and (key is None or key.tap in FEEDBACK_TAPS):
+            return feedback.on_card(inbound, key, person, ctx)      # no key of ours: out of date, said there
         return []
     if inbound.kind != TEXT:
         return [Text(m.HINT_UNSUPPORTED)]

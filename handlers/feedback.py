@@ -11,13 +11,12 @@ import datetime
 import hashlib
 
 from handlers import messages as m
+from handlers.card_keys import FEEDBACK_TAPS, CardKey, Tap, card_key
 from handlers.replies import Button, Card, CardUpdate, Outgoing, Text
 from handlers.report_views import SECONDARY, clip, month_label
 from models import Feedback, PendingReply, Person
 from models.directory import ROLE_LIAISON
 from models.feedback import find_for, record_acknowledgement, record_answer
-
-REPLY, ACKNOWLEDGE = "fb-reply", "fb-ack"
 
 
 def liaisons_of(department_id: int) -> list[Person]:
@@ -27,33 +26,26 @@ def liaisons_of(department_id: int) -> list[Person]:
 
 def route(feedback: Feedback, org_name: str, period: str, ctx) -> list[Outgoing]:
     """The feedback's card to each liaison of its department, linked to their 反馈 page."""
-    title = m.FEEDBACK_CARD_TITLE.format(kind=m.FEEDBACK_KINDS[feedback.kind], org=clip(org_name, 12),
+    title = m.FEEDBACK_CARD_TITLE.format(kind=m.FEEDBACK_KIND_LABELS[feedback.kind], org=clip(org_name, 12),
                                          month=month_label(period))
     cards = []
     for liaison in liaisons_of(feedback.department_id):
         task_id = f"fb-{feedback.id}-{hashlib.sha1(liaison.userid.encode()).hexdigest()[:12]}"
         card = Card(title=title, description=clip(feedback.text, 60), subtitle=clip(feedback.text, 300),
-                    buttons=(Button(m.FEEDBACK_REPLY, f"{REPLY}:{feedback.id}"),
-                             Button(m.FEEDBACK_ACK, f"{ACKNOWLEDGE}:{feedback.id}", SECONDARY)),
+                    buttons=(Button(m.FEEDBACK_REPLY, card_key(Tap.REPLY, feedback.id)),
+                             Button(m.FEEDBACK_ACK, card_key(Tap.ACKNOWLEDGE, feedback.id), SECONDARY)),
                     task_id=task_id, url=ctx.page("feedback"))
         cards.append(Outgoing(to=liaison.userid, reply=card, key=f"feedback:{feedback.id}:{liaison.userid}"))
     return cards
 
 
-def _mine(person: Person, feedback_id: str, ctx) -> Feedback | None:
-    """The feedback, if the person answers it (the 反馈 page's rule, models.feedback.find_for)."""
-    if not (feedback_id.isdecimal() and len(feedback_id) < 10):
-        return None
-    return find_for(person, ctx.is_admin(person), int(feedback_id))
-
-
-def on_card(inbound, person: Person, ctx) -> list:
-    """回复 or 已知悉 on a feedback card."""
-    action, _, feedback_id = inbound.event_key.partition(":")
-    feedback = _mine(person, feedback_id, ctx)
+def on_card(inbound, key: CardKey | None, person: Person, ctx) -> list:
+    """回复 or 已知悉 on a feedback card (`key`: its button's, None if it is no key of ours), if the
+    person answers that feedback (the 反馈 page's rule, models.feedback.find_for)."""
+    feedback = find_for(person, ctx.is_admin(person), key.of) if key and key.tap in FEEDBACK_TAPS else None
     if feedback is None:
         return [CardUpdate(inbound.response_code, m.CARD_EXPIRED), Text(m.CARD_OUTDATED)]
-    if action == ACKNOWLEDGE:
+    if key.tap == Tap.ACKNOWLEDGE:
         return [CardUpdate(inbound.response_code, m.FEEDBACK_ACK_DONE), *acknowledge(feedback, ctx.clock.utcnow())]
     PendingReply.delete().where(PendingReply.person == person).execute()
     PendingReply.create(person=person, feedback=feedback, response_code=inbound.response_code,

@@ -3,30 +3,31 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from models.report import DEFERRED, DONE, IN_PROGRESS, NOT_APPLICABLE, NOT_DONE
+from models.report import EntryStatus, FeedbackKind, ReportStatus
+from models.schedule import MonthStep
 
 
 @dataclass(frozen=True)
-class Answer:
-    """One of the four answers to an item: the digit and the words a person may send for it."""
+class Choice:
+    """One of the four answers to an item as a person sees it: its digit, label, other words, mark."""
 
-    status: str
+    status: EntryStatus
     number: str
     label: str
     words: tuple[str, ...]
     mark: str
 
 
-ANSWERS = (
-    Answer(DONE, "1", "已完成", ("完成",), "✅"),
-    Answer(IN_PROGRESS, "2", "推进中", (), "🔄"),
-    Answer(NOT_APPLICABLE, "3", "不涉及", (), "➖"),
-    Answer(DEFERRED, "4", "顺延下月", ("顺延",), "⏭"),
+CHOICES = (
+    Choice(EntryStatus.DONE, "1", "已完成", ("完成",), "✅"),
+    Choice(EntryStatus.IN_PROGRESS, "2", "推进中", (), "🔄"),
+    Choice(EntryStatus.NOT_APPLICABLE, "3", "不涉及", (), "➖"),
+    Choice(EntryStatus.DEFERRED, "4", "顺延下月", ("顺延",), "⏭"),
 )
-STATUS_LABELS = {a.status: a.label for a in ANSWERS} | {NOT_DONE: "未完成"}
-MARKS = {a.status: a.mark for a in ANSWERS} | {NOT_DONE: "❌", None: "⬜"}
-ANSWER_WORDS = {word: a.status for a in ANSWERS for word in (a.number, a.label, *a.words)}
-CHOICE_LINE = " · ".join(f"{a.number} {a.label}" for a in ANSWERS)
+STATUS_LABELS = {c.status: c.label for c in CHOICES} | {EntryStatus.NOT_DONE: "未完成"}
+MARKS = {c.status: c.mark for c in CHOICES} | {EntryStatus.NOT_DONE: "❌", None: "⬜"}
+ANSWER_WORDS = {word: c.status for c in CHOICES for word in (c.number, c.label, *c.words)}
+CHOICE_LINE = " · ".join(f"{c.number} {c.label}" for c in CHOICES)
 UNITS = ("次", "学时", "小时")            # what may follow a number: "2次", "8学时"
 UNANSWERED = "未答"
 
@@ -34,7 +35,7 @@ UNANSWERED = "未答"
 UNKNOWN_USER = "您好！您还不在党建月报名单中，暂时无法使用。如需开通，请联系党委办公室。"
 APOLOGY = "抱歉，系统出了点问题，已记录，请稍后再试。"
 LATER = "消息已收到，系统正忙，稍后回复您。"
-NOT_STARTED = "抱歉，任务未能开始（后台服务暂时不可用），请稍后再试。"
+JOB_NOT_STARTED = "抱歉，任务未能开始（后台服务暂时不可用），请稍后再试。"
 ADMIN_ONLY = "该命令仅限管理员使用。"
 UNKNOWN_COMMAND = "没有“{name}”这个命令。"
 DID_YOU_MEAN = "您是不是要找：{suggestion}？"
@@ -88,12 +89,13 @@ STATE_MISSED = "已截止，未提交"
 
 # Reminders to those who have not submitted: remind (提醒), urge (催告), supervise (督办)
 NUDGE_TITLES = {
-    "remind": "{month}党建月报 · 提醒", "urge": "{month}党建月报 · 催告", "supervise": "{month}党建月报 · 督办",
+    MonthStep.REMIND: "{month}党建月报 · 提醒", MonthStep.URGE: "{month}党建月报 · 催告",
+    MonthStep.SUPERVISE: "{month}党建月报 · 督办",
 }
 NUDGE_DESCRIPTIONS = {
-    "remind": "还有 {left} 项未答，请于 {deadline} 前提交。",
-    "urge": "截止日 {deadline} 已过，还有 {left} 项未答，请尽快提交。",
-    "supervise": "仍未提交，还有 {left} 项未答。{close} 截止后将记为未报。",
+    MonthStep.REMIND: "还有 {left} 项未答，请于 {deadline} 前提交。",
+    MonthStep.URGE: "截止日 {deadline} 已过，还有 {left} 项未答，请尽快提交。",
+    MonthStep.SUPERVISE: "仍未提交，还有 {left} 项未答。{close} 截止后将记为未报。",
 }
 NUDGE_BUTTON = "继续填报"
 URGE_LIAISON = "{month}月报催告：您联系的以下组织尚未提交（截止 {deadline}）：\n{orgs}"
@@ -124,7 +126,7 @@ GREETING = "您好，{name}！{month}月报：{progress}。{next}"
 GREETING_NEXT = "发“继续”接着填。"
 GREETING_SUBMITTED = "已提交，{until}前可发“改 N”修改。"
 GREETING_CLOSED = "已截止，发“我的月历”查看。"
-CLOSED = "{month}月报已截止，只能查看。发“我的月历”看填报情况。"
+MONTH_CLOSED = "{month}月报已截止，只能查看。发“我的月历”看填报情况。"
 CARD_OUTDATED = "这张卡片已过期。请点最新的一张，或发“继续”。"
 CARD_CHOSEN = "已选择：{label}"
 CARD_EXPIRED = "已过期"
@@ -147,9 +149,9 @@ FOLLOW_UP_REASON = "原因"
 FOLLOW_UP_AMOUNT = "数量"
 FOLLOW_UP_LEFT = "第 {position} 项已记为“{label}”，{what}可稍后发“改 {position}”补上。"
 FEEDBACK_PROMPTS = {
-    "highlight": "请填写本月履职亮点，可发多条；没有请发“无”。",
-    "difficulty": "本月遇到哪些困难？可发多条；没有请发“无”。",
-    "suggestion": "对党委或各部门有何意见建议？可发多条；没有请发“无”。",
+    FeedbackKind.HIGHLIGHT: "请填写本月履职亮点，可发多条；没有请发“无”。",
+    FeedbackKind.DIFFICULTY: "本月遇到哪些困难？可发多条；没有请发“无”。",
+    FeedbackKind.SUGGESTION: "对党委或各部门有何意见建议？可发多条；没有请发“无”。",
 }
 NONE_WORDS = ("无", "没有", "暂无", "下一步", "无。", "没有。")
 FEEDBACK_MORE = "已记录。还有吗？没有请发“无”。"
@@ -158,7 +160,7 @@ HINT_DEPARTMENT = "请回复部门编号（0 不指定）。"
 DEPARTMENT_SET = "已转给{department}。还有吗？没有请发“无”。"
 SUMMARY_ACTIONS = "发“提交”提交月报，发“改 N”修改第 N 项。"
 CONFIRM_SUBMIT = "还有 {count} 项未答（第 {positions} 项），提交后记为“未完成”。确认提交请再发“提交”，发“继续”接着填。"
-SUBMITTED = "✅ {month}月报已提交{late}。{until}前可发“改 N”修改。"
+JUST_SUBMITTED = "✅ {month}月报已提交{late}。{until}前可发“改 N”修改。"
 LATE = "（逾期提交）"
 ALREADY_SUBMITTED = "{month}月报已提交。{until}前可发“改 N”修改。"
 ASK_WHICH_ITEM = "要修改第几项？请回复 1-{count}。"
@@ -168,7 +170,7 @@ NO_SUCH_ITEM = "没有第 {position} 项（共 {count} 项）。"
 PAUSED = "已暂停。随时发“继续”接着填，换手机也可以。"
 PAUSED_HINT = "月报已暂停，发“继续”接着填。"
 CANCELLED = "已取消。"
-SKIPPED = "已跳过第 {position} 项，可稍后发“改 {position}”补填。"
+ITEM_SKIPPED = "已跳过第 {position} 项，可稍后发“改 {position}”补填。"
 KEPT = "第 {position} 项保持“{label}”。"
 
 # Admin commands
@@ -213,10 +215,10 @@ FREQUENCY_LABELS = {"monthly": "每月", "quarterly": "每季度", "half_yearly"
 ORG_NO_REPORT = "{month}还没有月报。"
 ORG_MONTH = "{month}（{state}）："
 NOTE = "备注："
-REASON = "原因："
+REASON_LABEL = "原因："
 EVIDENCE = "照片 {count}"
 ORG_YEAR = "全年："
-YEAR_MARKS = {"open": "…", "submitted": "✅", "missing": "❌", "late": "⏰"}
+YEAR_MARKS = {ReportStatus.OPEN: "…", ReportStatus.SUBMITTED: "✅", ReportStatus.MISSING: "❌", "late": "⏰"}
 TASKS_HEAD = "{month}月度任务 {count} 项："
 TASKS_NONE = "（还没有）"
 TASKS_PUBLISHED = "{month}已发布，任务不能再改。"
@@ -228,7 +230,8 @@ TASK_BAD_ACTION = "“{action}”不是 list / add / remove。"
 NO_SUCH_TASK = "{month}没有任务 {code}。"
 NO_SUCH_DEPARTMENT = "没有部门“{name}”。"
 BAD_DATE = "“{text}”不是日期，请写成 2027-01-20 这样。"
-FEEDBACK_KINDS = {"highlight": "亮点", "difficulty": "困难", "suggestion": "建议"}
+FEEDBACK_KIND_LABELS = {FeedbackKind.HIGHLIGHT: "亮点", FeedbackKind.DIFFICULTY: "困难",
+                        FeedbackKind.SUGGESTION: "建议"}
 FEEDBACK_NONE = "没有需要看的困难和建议。"
 FEEDBACK_HEAD = "困难和建议 {count} 条，待回复 {open} 条："
 FEEDBACK_LINE = "#{id}【{kind}】{org} → {to}（{day}）：{text}"
@@ -285,8 +288,8 @@ CHART_SHARE = "平均完成率（%）"
 STEP_DONE = "{month}{step}完成：{counts}。"
 STEP_SKIPPED = "{month}{step}未执行：{reason}"
 STEP_FAILED = "抱歉，{month}{step}没有完成，已记录，请稍后再试。"
-STEP_NAMES = {"preview": "发布预告", "publish": "发布", "remind": "提醒", "urge": "催告", "supervise": "督办",
-              "close": "截止"}
+STEP_NAMES = {MonthStep.PREVIEW: "发布预告", MonthStep.PUBLISH: "发布", MonthStep.REMIND: "提醒",
+              MonthStep.URGE: "催告", MonthStep.SUPERVISE: "督办", MonthStep.CLOSE: "截止"}
 COUNT_NAMES = {"reports": "组织", "new_reports": "新建月报", "cards": "卡片", "orgs": "组织", "messages": "消息",
                "queued": "新发出", "missing": "未报", "submitted": "已提交", "late": "逾期", "tasks": "任务",
                "notices": "通知"}

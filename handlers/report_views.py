@@ -4,9 +4,10 @@ from __future__ import annotations
 import datetime
 
 from handlers import messages as m
+from handlers.card_keys import Tap, card_key
 from handlers.replies import Button, Card
 from models.periods import split
-from models.report import ANSWERS, DEFERRED, DONE, IN_PROGRESS, NOT_DONE, SUBMITTED
+from models.report import ANSWERS, EntryStatus, ReportStatus
 
 PRIMARY, SECONDARY = 1, 2
 BREAKS = ("、", "，", " ")         # where a too long line may be split
@@ -99,8 +100,9 @@ def item_card(entry, count: int, deadline, task_id: str, url: str = "") -> Card:
         description=clip(item_line(entry, deadline), 60),
         subtitle=m.ITEM_SUBTITLE,
         lines=tuple(lines),
-        buttons=tuple(Button(a.label, f"ans:{entry.id}:{a.status}",
-                             PRIMARY if a.status in (DONE, IN_PROGRESS) else SECONDARY) for a in m.ANSWERS),
+        buttons=tuple(Button(c.label, card_key(Tap.ANSWER, entry.id, c.status),
+                             PRIMARY if c.status in (EntryStatus.DONE, EntryStatus.IN_PROGRESS) else SECONDARY)
+                      for c in m.CHOICES),
         task_id=task_id, url=url,
     )
 
@@ -111,7 +113,7 @@ def progress_text(entries) -> str:
     counts = {status: sum(1 for e in answered if e.status == status) for status in ANSWERS}
     parts = [f"{m.STATUS_LABELS[status]} {n}" for status, n in counts.items() if n]
     text = m.PROGRESS.format(answered=len(answered), count=len(entries)) + (f"（{'，'.join(parts)}）" if parts else "")
-    for status, template in ((None, m.PROGRESS_LEFT), (NOT_DONE, m.PROGRESS_NOT_DONE)):
+    for status, template in ((None, m.PROGRESS_LEFT), (EntryStatus.NOT_DONE, m.PROGRESS_NOT_DONE)):
         left = [e.position for e in entries if e.status == status]
         if left:
             text += "\n" + template.format(count=len(left), positions=positions_text(left))
@@ -121,7 +123,7 @@ def progress_text(entries) -> str:
 def summary_text(report, entries, feedback_count: int) -> str:
     carried = sum(1 for e in entries if e.carried_over)
     lines = [m.SUMMARY_TITLE.format(month=month_label(report.period)), progress_text(entries)]
-    open_items = [e for e in entries if e.status in (IN_PROGRESS, DEFERRED, None)]
+    open_items = [e for e in entries if e.status in (EntryStatus.IN_PROGRESS, EntryStatus.DEFERRED, None)]
     for entry in open_items[:SUMMARY_LINES]:
         lines.append(f"{m.MARKS[entry.status]} {entry.position}. {clip(item_title(entry), 16)}")
     if len(open_items) > SUMMARY_LINES:
@@ -133,7 +135,7 @@ def summary_text(report, entries, feedback_count: int) -> str:
 
 
 def report_state(report, closed: bool) -> str:
-    if report.status == SUBMITTED:
+    if report.status == ReportStatus.SUBMITTED:
         return m.STATE_SUBMITTED
     return m.STATE_MISSED if closed else m.STATE_OPEN
 

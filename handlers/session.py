@@ -5,26 +5,33 @@ import secrets
 
 from handlers import report_views
 from handlers.replies import Text
-from models.checkin import CLOSED, deadline, entries, record_answer
-from models.report import SUBMITTED
+from models.checkin import deadline, entries, record_answer
+from models.directory import PeriodStatus
+from models.report import ReportStatus
 
 
 class Session:
-    def __init__(self, inbound, person, report, period, conv, ctx):
+    def __init__(self, inbound, person, report, period, conv, ctx, rows):
+        """rows: the conversation's table, step → its row (handlers/checkin_steps.py STEPS)."""
         self.inbound, self.person, self.report, self.period, self.conv = inbound, person, report, period, conv
-        self.ctx = ctx
+        self.ctx, self.rows = ctx, rows
         self.at = ctx.clock.utcnow()
         self.today = ctx.clock.today()
         self.entries = entries(report)
         self.replies: list = []
 
     @property
+    def here(self):
+        """The row of the step the person is in."""
+        return self.rows[self.conv.step]
+
+    @property
     def closed(self) -> bool:
-        return self.period.status == CLOSED
+        return self.period.status == PeriodStatus.CLOSED
 
     @property
     def submitted(self) -> bool:
-        return self.report.status == SUBMITTED
+        return self.report.status == ReportStatus.SUBMITTED
 
     @property
     def deadline(self):

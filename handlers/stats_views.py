@@ -44,8 +44,8 @@ def month_text(figures: MonthFigures, feedback: FeedbackFigures) -> str:
 
 
 def feedback_line(feedback: FeedbackFigures) -> str:
-    kinds = {kind: feedback.kinds.get(kind, 0) for kind in m.FEEDBACK_KINDS}
-    parts = [f"{m.FEEDBACK_KINDS[k]} {n}（{percent(n, feedback.entries)}）" for k, n in kinds.items()]
+    kinds = {kind: feedback.kinds.get(kind, 0) for kind in m.FEEDBACK_KIND_LABELS}
+    parts = [f"{m.FEEDBACK_KIND_LABELS[k]} {n}（{percent(n, feedback.entries)}）" for k, n in kinds.items()]
     answered = sum(a for a, _ in feedback.by_department.values())
     waiting = sum(o for _, o in feedback.by_department.values())
     line = m.STATS_FEEDBACK.format(entries=feedback.entries, kinds="，".join(parts), answered=answered, open=waiting)

@@ -16,7 +16,7 @@ from handlers.report_views import month_label
 from jobs import cycle, publish, runtime
 from jobs.files import made_file
 from models import Org, database
-from models.stats import SUBMITTED_STATE, month_figures, progress, year_figures
+from models.stats import OrgState, month_figures, progress, year_figures
 
 
 def _send(services, to: str, *replies) -> None:
@@ -88,7 +88,7 @@ def chart(to: str, period: str | None = None, year: int | None = None) -> str:
 def _by_area(period: str) -> tuple[list, list, list, list]:
     figures = month_figures(period)
     areas = dict(Org.select(Org.code, Org.area).tuples())
-    submitted_codes = {row.org.code for row in progress(period) if row.state == SUBMITTED_STATE}
+    submitted_codes = {row.org.code for row in progress(period) if row.state == OrgState.SUBMITTED}
     groups = defaultdict(lambda: [0, 0, []])
     for code, area in areas.items():
         if code in figures.shares or code in submitted_codes:

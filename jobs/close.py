@@ -10,10 +10,10 @@ from handlers import cycle_views
 from handlers.errors import UserError
 from handlers.messages import CLOSE_UNPUBLISHED
 from models import Period, PeriodSnapshot, Report, database
-from models.checkin import CLOSED
 from models.cycle import figures
+from models.directory import PeriodStatus
 from models.periods import check
-from models.report import MISSING, OPEN
+from models.report import ReportStatus
 
 
 def close_period(services, period: str, dry_run: bool = False) -> dict:
@@ -22,11 +22,12 @@ def close_period(services, period: str, dry_run: bool = False) -> dict:
     if month is None:
         raise UserError(CLOSE_UNPUBLISHED.format(period=period))
     if dry_run:
-        return {"missing": Report.select().where(Report.period == period, Report.status == OPEN).count()}
+        return {"missing": Report.select().where(Report.period == period, Report.status == ReportStatus.OPEN).count()}
     at = services.clock.utcnow()
     with database.atomic():
-        Period.update(status=CLOSED).where(Period.key == period).execute()
-        missing = Report.update(status=MISSING).where(Report.period == period, Report.status == OPEN).execute()
+        Period.update(status=PeriodStatus.CLOSED).where(Period.key == period).execute()
+        missing = (Report.update(status=ReportStatus.MISSING)
+                   .where(Report.period == period, Report.status == ReportStatus.OPEN).execute())
         snapshot = PeriodSnapshot.get_or_none(PeriodSnapshot.period == period)
         if snapshot is None:
             snapshot = PeriodSnapshot.create(period=period, taken_at=at, figures=json.dumps(figures(period)))

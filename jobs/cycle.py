@@ -23,26 +23,27 @@ from peewee import IntegrityError, fn
 from handlers.errors import UserError
 from jobs import close, nudges, publish, runtime
 from models import CycleStep, OutboxMessage, Period, database
-from models.checkin import CLOSED, PUBLISHED
-from models.cycle import DONE, RUNNING, SKIPPED, open_reports
+from models.cycle import RunStatus, open_reports
+from models.directory import PeriodStatus
 from models.periods import of_date, previous
-from models.schedule import FOR_ALL, PER_GROUP
+from models.schedule import FOR_ALL, PER_GROUP, MonthStep
 
 log = logging.getLogger(__name__)
 STALE = datetime.timedelta(minutes=10)
 LATE = datetime.timedelta(minutes=5)
 SCHEDULE = "schedule"
-OUTBOX_PREFIXES = {"publish": "notice", "preview": "preview", "remind": "remind", "urge": "urge",
-                   "supervise": "supervise", "close": "close", "unknown members": "unknown"}
+OUTBOX_PREFIXES = {MonthStep.PUBLISH: "notice", MonthStep.PREVIEW: "preview", MonthStep.REMIND: "remind",
+                   MonthStep.URGE: "urge", MonthStep.SUPERVISE: "supervise", MonthStep.CLOSE: "close",
+                   "unknown members": "unknown"}
 
 
 def _runner(services, period: str, step: str, group: str, dry_run: bool, force: bool = False,
             progress=None) -> dict:
-    if step == "preview":
+    if step == MonthStep.PREVIEW:
         return publish.preview(services, period, dry_run)
-    if step == "publish":
+    if step == MonthStep.PUBLISH:
         return publish.publish_period(services, period, force=force, dry_run=dry_run, progress=progress)
-    if step == "close":
+    if step == MonthStep.CLOSE:
         return close.close_period(services, period, dry_run)
     return nudges.nudge(services, period, step, group, dry_run)
 
@@ -63,14 +64,14 @@ def tick(services, at: datetime.datetime | None = None, dry_run: bool = False) -
     now = at or services.clock.now()
     this = of_date(now.astimezone(services.clock.zone).date())
     last = Period.get_or_none(Period.key == previous(this))
-    periods = [last.key] if last is not None and last.status != CLOSED else []
+    periods = [last.key] if last is not None and last.status != PeriodStatus.CLOSED else []
     return [outcome for period in (*periods, this) for outcome in _tick_period(services, period, now, dry_run)]
 
 
 def _decide(month: Period | None, due: list, recorded: set) -> list[tuple]:
     """(due, reason to skip it or "") for each step due now; `recorded`: (step, group) done before."""
-    closing = (month is not None and month.status == CLOSED) or any(d.step == "close" for d in due)
-    publishing = any(d.step == "publish" for d in due)
+    closing = (month is not None and month.status == PeriodStatus.CLOSED) or any(d.step == MonthStep.CLOSE for d in due)
+    publishing = any(d.step == MonthStep.PUBLISH for d in due)
     latest = {}
     for d in due:
         if d.step in PER_GROUP and not d.after_close:
@@ -79,19 +80,19 @@ def _decide(month: Period | None, due: list, recorded: set) -> list[tuple]:
     for d in due:
         if d.after_close:
             reason = "due after the month closes"
-        elif closing and d.step != "close":
+        elif closing and d.step != MonthStep.CLOSE:
             reason = "the month is over"
-        elif d.step == "preview" and publishing:
+        elif d.step == MonthStep.PREVIEW and publishing:
             reason = "published in the same tick"
-        elif d.step == "preview" and ("publish", FOR_ALL) in recorded:
+        elif d.step == MonthStep.PREVIEW and (MonthStep.PUBLISH, FOR_ALL) in recorded:
             reason = "published already"
         elif d.step in PER_GROUP and publishing:
             reason = "published late, in the same tick: the cards just went out"
-        elif d.step in PER_GROUP and (month is None or month.status != PUBLISHED):
+        elif d.step in PER_GROUP and (month is None or month.status != PeriodStatus.PUBLISHED):
             reason = "the month was never published"
         elif d.step in PER_GROUP and latest[d.group] is not d:
             reason = f"superseded by {latest[d.group].step}, due too"
-        elif d.step == "close" and month is None:
+        elif d.step == MonthStep.CLOSE and month is None:
             reason = "the month was never published"
         else:
             reason = ""
@@ -104,7 +105,7 @@ def _tick_period(services, period: str, now: datetime.datetime, dry_run: bool) -
                 .where(CycleStep.period == period))
     recorded = {(s.step, s.org_type) for s in rows}
     abandoned = services.clock.utcnow() - STALE        # its process died (or it failed): due again
-    settled = {(s.step, s.org_type) for s in rows if s.status != RUNNING or s.started_at > abandoned}
+    settled = {(s.step, s.org_type) for s in rows if s.status != RunStatus.RUNNING or s.started_at > abandoned}
     due = [d for d in services.schedule.plan(period) if d.at <= now and (d.step, d.group) not in settled]
     if not due:
         return []
@@ -123,7 +124,7 @@ def _skip(services, period: str, due, reason: str, dry_run: bool) -> Outcome:
         try:
             with database.atomic():
                 CycleStep.create(period=period, step=due.step, org_type=due.group, due_at=_stored(due.at),
-                                 started_at=at, finished_at=at, ran_by=SCHEDULE, status=SKIPPED, note=reason)
+                                 started_at=at, finished_at=at, ran_by=SCHEDULE, status=RunStatus.SKIPPED, note=reason)
         except IntegrityError:
             return Outcome(period, due.step, due.group, "busy")
         log.info("cycle %s %s%s skipped: %s", period, due.step, f" ({due.group})" if due.group else "", reason)
@@ -140,11 +141,11 @@ def _claim(services, period: str, step: str, group: str, due_at, ran_by: str) ->
     try:
         with database.atomic():
             return CycleStep.create(period=period, step=step, org_type=group, due_at=due_at, started_at=at,
-                                    ran_by=ran_by, status=RUNNING)
+                                    ran_by=ran_by, status=RunStatus.RUNNING)
     except IntegrityError:
         pass
     row = CycleStep.get(CycleStep.period == period, CycleStep.step == step, CycleStep.org_type == group)
-    if row.status != RUNNING or row.started_at > at - STALE:
+    if row.status != RunStatus.RUNNING or row.started_at > at - STALE:
         return None
     taken = (CycleStep.update(started_at=at, ran_by=ran_by)
              .where(CycleStep.id == row.id, CycleStep.started_at == row.started_at).execute())
@@ -170,13 +171,13 @@ def run_step(services, period: str, step: str, group: str = FOR_ALL, ran_by: str
         counts = _runner(services, period, step, group, False, force, progress)
     except UserError as exc:
         if row is not None:
-            _finish(services, row, SKIPPED, {}, str(exc))
+            _finish(services, row, RunStatus.SKIPPED, {}, str(exc))
         return Outcome(period, step, group, "skipped", note=str(exc))
     except Exception:
         log.exception("cycle %s failed; the next tick after %s tries again", label, STALE)
         return Outcome(period, step, group, "failed")
     if row is not None:
-        _finish(services, row, DONE, counts, note)
+        _finish(services, row, RunStatus.DONE, counts, note)
     log.info("cycle %s done by %s: %s", label, ran_by, counts)
     return Outcome(period, step, group, "ran", counts, note)
 

@@ -15,12 +15,14 @@ from peewee import JOIN
 from handlers import messages as m
 from models import Action, Entry, Org, Person, Report, Task, overview
 from models.directory import CATEGORIES
+from models.report import EntryStatus
 
 ORG_BATCH = 200
 HEADER_HEIGHT = 24
 MONTH_COLUMNS = [f"{n}月" for n in range(1, 13)]
-STATUS_COLOURS = {"done": "#C6EFCE", "in_progress": "#FFEB9C", "not_applicable": "#E7E6E6", "deferred": "#BDD7EE",
-                  "not_done": "#FFC7CE"}
+STATUS_COLOURS = {EntryStatus.DONE: "#C6EFCE", EntryStatus.IN_PROGRESS: "#FFEB9C",
+                  EntryStatus.NOT_APPLICABLE: "#E7E6E6", EntryStatus.DEFERRED: "#BDD7EE",
+                  EntryStatus.NOT_DONE: "#FFC7CE"}
 MONTH_HEADERS = ("组织编号", "组织", "片区", "类型", "序号", "类别", "事项", "状态", "数量", "备注", "不涉及原因",
                  "回答人", "回答时间", "逾期提交")
 MONTH_WIDTHS = (10, 24, 12, 10, 6, 14, 36, 10, 6, 36, 24, 10, 18, 8)

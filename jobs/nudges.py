@@ -22,9 +22,10 @@ from handlers import messages as m
 from handlers.messages import NUDGE_NOT_OPEN
 from handlers.replies import Text
 from models import Period, database
-from models.checkin import PUBLISHED, deadline
+from models.checkin import deadline
 from models.cycle import area_liaisons, fillers, open_reports, stale_feedback
-from models.schedule import FOR_ALL
+from models.directory import PeriodStatus
+from models.schedule import FOR_ALL, MonthStep
 
 
 def _reports(services, period: str, group: str) -> list:
@@ -39,10 +40,10 @@ def _task_id(step: str, period: str, userid: str) -> str:
     return f"{step}-{period}-{hashlib.sha1(userid.encode()).hexdigest()[:16]}"
 
 
-def nudge(services, period: str, step: str, group: str = FOR_ALL, dry_run: bool = False) -> dict:
+def nudge(services, period: str, step: MonthStep, group: str = FOR_ALL, dry_run: bool = False) -> dict:
     """remind / urge / supervise the orgs of `group` that have not submitted."""
     month = Period.get_or_none(Period.key == period)
-    if month is None or month.status != PUBLISHED:
+    if month is None or month.status != PeriodStatus.PUBLISHED:
         raise UserError(NUDGE_NOT_OPEN.format(period=period))
     reports = _reports(services, period, group)
     people = fillers([r.org_id for r in reports])
@@ -53,10 +54,10 @@ def nudge(services, period: str, step: str, group: str = FOR_ALL, dry_run: bool 
             card = cycle_views.nudge_card(step, period, report.left, due, month.close_on,
                                           _task_id(step, period, person.userid), url)
             messages.append((f"{step}:{period}:{person.userid}", person.userid, card))
-    if step == "urge":
+    if step == MonthStep.URGE:
         messages += _to_liaisons(step, period, group, reports, lambda rows: cycle_views.urge_liaison(
             period, deadline(rows[0], month), rows))
-    if step == "supervise":
+    if step == MonthStep.SUPERVISE:
         messages += _to_liaisons(step, period, group, reports,
                                  lambda rows: cycle_views.supervise(period, month.close_on, rows))
     counts = {"orgs": len(reports), "messages": len(messages)}
@@ -65,7 +66,7 @@ def nudge(services, period: str, step: str, group: str = FOR_ALL, dry_run: bool 
     at = services.clock.utcnow()
     with database.atomic():
         rows = [outbound.enqueue(key, "app", to, reply, at) for key, to, reply in messages]
-        if step == "supervise":
+        if step == MonthStep.SUPERVISE:
             stale = stale_feedback(at - datetime.timedelta(days=m.FEEDBACK_DUE_DAYS))
             rows += notify_admins(services.config, f"supervise:{period}:{group}:admins",
                                   cycle_views.supervise(period, month.close_on, reports, stale), at)

@@ -21,10 +21,12 @@ from handlers.errors import UserError
 from handlers.replies import CardUpdate
 from handlers.report_views import month_label
 from models import CycleStep, Entry, Org, OutboxMessage, Period, Report, Task, database
-from models.checkin import CLOSED, PUBLISHED, create_reports, deadline
-from models.cycle import SKIPPED, fillers, item_counts
+from models.checkin import create_reports, deadline
+from models.cycle import RunStatus, fillers, item_counts
+from models.directory import PeriodStatus
 from models.items import items_for_orgs
 from models.periods import check, publishable, shift, split
+from models.schedule import MonthStep
 
 BATCH = 200         # orgs per transaction
 
@@ -61,7 +63,7 @@ def preview(services, period: str, dry_run: bool = False) -> dict:
         for org_id, items in items_for_orgs(batch, period).items():
             per_type[next(o.type for o in batch if o.id == org_id)].append(len(items))
     tasks = [t.title for t in Task.select(Task.title).where(Task.period == period).order_by(Task.code)]
-    publish_day = services.schedule.plan_of(period, "publish").at.date()
+    publish_day = services.schedule.plan_of(period, MonthStep.PUBLISH).at.date()
     text = cycle_views.preview(period, publish_day, len(orgs),
                                {t: (len(n), min(n), max(n)) for t, n in per_type.items()}, tasks)
     if dry_run:
@@ -76,12 +78,12 @@ def _open_period(services, period: str) -> Period:
     year, month = split(period)
     with database.atomic():
         row, _ = Period.get_or_create(key=period)
-        if row.status == CLOSED:
+        if row.status == PeriodStatus.CLOSED:
             raise UserError(messages.PUBLISH_CLOSED.format(period=period))
         row.publish_on = row.publish_on or services.clock.today()
         row.remind_on = services.schedule.deadline(period)
-        row.close_on = row.close_on or services.schedule.plan_of(period, "close").at.date()
-        row.status = PUBLISHED
+        row.close_on = row.close_on or services.schedule.plan_of(period, MonthStep.CLOSE).at.date()
+        row.status = PeriodStatus.PUBLISHED
         row.save()
     return row
 
@@ -139,7 +141,7 @@ def unpublish(services, period: str, by: str) -> dict:
     at = services.clock.utcnow()
     with database.atomic():
         month = Period.get_or_none(Period.key == period)
-        if month is None or month.status != PUBLISHED:
+        if month is None or month.status != PeriodStatus.PUBLISHED:
             raise UserError(messages.UNPUBLISH_NOT_PUBLISHED.format(month=month_label(period)))
         if Entry.select().join(Report).where(Report.period == period, Entry.status.is_null(False)).exists():
             raise UserError(messages.UNPUBLISH_TOO_LATE.format(month=month_label(period)))
@@ -150,8 +152,8 @@ def unpublish(services, period: str, by: str) -> dict:
         OutboxMessage.delete().where(OutboxMessage.id.in_([row.id for row in cards])).execute()
         reports = Report.delete().where(Report.period == period).execute()
         month.delete_instance()
-        (CycleStep.update(status=SKIPPED, note=f"unpublished by {by}"[:255])
-         .where(CycleStep.period == period, CycleStep.step == "publish").execute())
+        (CycleStep.update(status=RunStatus.SKIPPED, note=f"unpublished by {by}"[:255])
+         .where(CycleStep.period == period, CycleStep.step == MonthStep.PUBLISH).execute())
         notices = notify_admins(services.config, f"unpublish:{period}:admins",
                                 messages.UNPUBLISHED_NOTICE.format(month=month_label(period), who=by), at)
     services.outbox.kick([row for row in withdrawn if row] + notices)

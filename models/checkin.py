@@ -10,19 +10,16 @@ import datetime
 
 from peewee import JOIN, Case
 
-from models.directory import Action, Department, Org, Period, Person, Task
+from models.directory import Action, Department, Org, Period, PeriodStatus, Person, Task
 from models.items import Item
 from models.messaging import OutboxMessage
 from models.report import (
-    ANSWERS, DONE, IN_PROGRESS, NOT_APPLICABLE, NOT_DONE, SUBMITTED, Conversation, Entry, EntryChange, Evidence,
-    Feedback, Report,
+    ANSWERS, ROUTED_KINDS, Conversation, Entry, EntryChange, EntryStatus, Evidence, Feedback, FeedbackKind, Report,
+    ReportStatus,
 )
 
-PUBLISHED = "published"
-CLOSED = "closed"
 HOUR_UNITS = ("学时", "小时")      # an action counted in hours takes larger numbers
 NEEDS_REASON, NEEDS_AMOUNT, NEEDS_TEXT = "reason", "amount", "text"
-ROUTED_KINDS = ("difficulty", "suggestion")     # the feedback a department may receive
 
 
 class Refused(ValueError):
@@ -76,14 +73,15 @@ def _reached(org_id: int, period: str):
     """The org's reports of the months published up to `period` (this month), each with its Period
     as `period_row`: a month published ahead of time is reached once it starts."""
     return (Report.select(Report, Period).join(Period, on=(Period.key == Report.period), attr="period_row")
-            .where(Report.org == org_id, Period.key <= period, Period.status.in_([PUBLISHED, CLOSED])))
+            .where(Report.org == org_id, Period.key <= period,
+                   Period.status.in_([PeriodStatus.PUBLISHED, PeriodStatus.CLOSED])))
 
 
 def latest_report(org_id: int, period: str) -> Report | None:
     """The report the org's people fill in, decided by the month it is (`period`): that of the
     latest month that has started and is still open; when all of those are closed, the latest
     closed one (read-only)."""
-    open_first = Case(None, [(Period.status == PUBLISHED, 0)], 1)
+    open_first = Case(None, [(Period.status == PeriodStatus.PUBLISHED, 0)], 1)
     return _reached(org_id, period).order_by(open_first, Report.period.desc()).first()
 
 
@@ -134,21 +132,21 @@ def answer(entry: Entry, person: Person, at: datetime.datetime, status: str, amo
     不涉及; the note is left as it is unless one is given. Refused, with nothing written, otherwise."""
     if status not in ANSWERS:
         raise ValueError(f"not an answer: {status!r}")
-    if status == NOT_APPLICABLE and not meaningful(reason):
+    if status == EntryStatus.NOT_APPLICABLE and not meaningful(reason):
         raise Refused(NEEDS_REASON)
-    numbered = counted(entry) and status != NOT_APPLICABLE
-    missing = amount is None and status in (DONE, IN_PROGRESS)
+    numbered = counted(entry) and status != EntryStatus.NOT_APPLICABLE
+    missing = amount is None and status in (EntryStatus.DONE, EntryStatus.IN_PROGRESS)
     if numbered and (missing or (amount is not None and not 0 <= amount <= amount_limit(entry))):
         raise Refused(NEEDS_AMOUNT, amount_limit(entry))
     given = {} if note is None else {"note": note}
     return record_answer(entry, person, at, status=status, amount=amount if numbered else None,
-                         reason=reason if status == NOT_APPLICABLE else "", **given)
+                         reason=reason if status == EntryStatus.NOT_APPLICABLE else "", **given)
 
 
 def add_feedback(report: Report, kind: str, text: str, person: Person, at: datetime.datetime,
                  department: Department | None = None) -> Feedback:
     """A highlight, difficulty or suggestion of the report; only the last two go to a department."""
-    if kind not in Feedback.KINDS:
+    if kind not in tuple(FeedbackKind):
         raise ValueError(f"not a kind of feedback: {kind!r}")
     if not meaningful(text):
         raise Refused(NEEDS_TEXT)
@@ -171,9 +169,9 @@ def submit(report: Report, period: Period, entries_: list[Entry], person: Person
     unanswered become not done. Returns those."""
     unanswered = [e for e in entries_ if e.status is None]
     for entry in unanswered:
-        record_answer(entry, person, at, status=NOT_DONE)
+        record_answer(entry, person, at, status=EntryStatus.NOT_DONE)
     due = deadline(report, period)
-    report.status, report.submitted_at, report.submitted_by = SUBMITTED, at, person
+    report.status, report.submitted_at, report.submitted_by = ReportStatus.SUBMITTED, at, person
     report.late = bool(due and today > due)
     report.save(only=[Report.status, Report.submitted_at, Report.submitted_by, Report.late])
     return unanswered

@@ -3,27 +3,34 @@ when a month closes."""
 from __future__ import annotations
 
 import json
+from enum import StrEnum
 
 from peewee import Case, CharField, DateTimeField, TextField, fn
 
 from models.db import BaseModel
 from models.directory import ROLE_DEPUTY, ROLE_LIAISON, ROLE_SECRETARY, Department, Org, Person
-from models.report import OPEN, SUBMITTED, Entry, Feedback, Report
+from models.report import Entry, Feedback, Report, ReportStatus
 
-RUNNING, DONE, SKIPPED = "running", "done", "skipped"
+
+class RunStatus(StrEnum):
+    """How a step of a month went (CycleStep.status)."""
+
+    RUNNING = "running"
+    DONE = "done"
+    SKIPPED = "skipped"
 
 
 class CycleStep(BaseModel):
     """One step of one month, done once: when it was due, when it ran, by whom, what it did."""
 
     period = CharField(max_length=7)
-    step = CharField(max_length=16)                  # preview | publish | remind | urge | supervise | close
+    step = CharField(max_length=16)                  # a models.schedule.MonthStep
     org_type = CharField(max_length=32, default="")  # "" for all org types, else the type it was for
     due_at = DateTimeField(null=True)
     started_at = DateTimeField()
     finished_at = DateTimeField(null=True)
     ran_by = CharField(max_length=64)                # "schedule", "cli", or an admin's userid
-    status = CharField(max_length=16)                # running | done | skipped
+    status = CharField(max_length=16)                # a RunStatus
     note = CharField(max_length=255, default="")     # e.g. why it was skipped, or how late it ran
     counts = TextField(default="{}")                 # JSON: what it did (cards, reminders …)
 
@@ -66,7 +73,7 @@ def open_reports(period: str, org_types: list[str] | None = None, other_than: li
     each with its `org` and `left`, the number of items still unanswered; by area, then org code."""
     left = fn.SUM(Case(None, [(Entry.status.is_null(), 1)], 0)).alias("left")
     query = (Report.select(Report, Org, left).join(Org).switch(Report).join(Entry)
-             .where(Report.period == period, Report.status == OPEN, Org.active)
+             .where(Report.period == period, Report.status == ReportStatus.OPEN, Org.active)
              .group_by(Report.id, Org.id).order_by(Org.area, Org.code))
     if org_types is not None:
         query = query.where(Org.type.in_(org_types))
@@ -90,7 +97,7 @@ def figures(period: str) -> dict:
     """The month's figures as the statistics start from them: organisations submitted (on time or
     late) and missing, how often each status was given, and the same for each item."""
     reports = list(Report.select(Report.status, Report.late).where(Report.period == period).tuples())
-    submitted = [late for status, late in reports if status == SUBMITTED]
+    submitted = [late for status, late in reports if status == ReportStatus.SUBMITTED]
     rows = (Entry.select(Entry.action, Entry.task, Entry.status, fn.COUNT(Entry.id)).join(Report)
             .where(Report.period == period).group_by(Entry.action, Entry.task, Entry.status).tuples())
     statuses: dict[str, int] = {}

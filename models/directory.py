@@ -1,6 +1,8 @@
 """Who is who: organisations, people, departments; and the lists: baseline actions, monthly tasks, periods."""
 from __future__ import annotations
 
+from enum import StrEnum
+
 from peewee import BooleanField, CharField, DateField, ForeignKeyField, IntegerField, TextField
 
 from models.db import BaseModel
@@ -82,11 +84,17 @@ class Task(BaseModel):
         indexes = ((("period", "code"), True),)
 
 
+class PeriodStatus(StrEnum):
+    DRAFT = "draft"             # its tasks are being gathered
+    PUBLISHED = "published"     # the reports are out: people fill them in
+    CLOSED = "closed"           # read-only
+
+
 class Period(BaseModel):
     """A reporting month: draft → published → closed."""
 
     key = CharField(max_length=7, unique=True)       # "2026-11"
-    status = CharField(max_length=16, default="draft")
+    status = CharField(max_length=16, default=PeriodStatus.DRAFT)
     publish_on = DateField(null=True)
     remind_on = DateField(null=True)
     close_on = DateField(null=True)

@@ -8,9 +8,8 @@ import datetime
 
 from peewee import JOIN, fn
 
-from models.checkin import ROUTED_KINDS
 from models.directory import Department, Org, Person
-from models.report import Feedback, Report
+from models.report import ROUTED_KINDS, Feedback, Report
 
 Author, Answerer = Person.alias(), Person.alias()
 

@@ -29,7 +29,7 @@ from peewee import JOIN, Case, fn
 
 from models import periods
 from models.directory import CATEGORIES, Action, Department, Org, Task
-from models.report import DEFERRED, DONE, NOT_APPLICABLE, Entry, Report
+from models.report import Entry, EntryStatus, Report
 
 # Above this many orgs the queries read every org's rows instead of binding one parameter per org.
 MAX_ORG_PARAMETERS = 1000
@@ -123,8 +123,8 @@ def _window_tallies(org_ids: list[int], period: str) -> dict[tuple[int, int], _T
     window_start = Case(Action.frequency, [
         (frequency, periods.window_start(frequency, period)) for frequency in periods.WINDOW_MONTHS
     ], period)
-    is_done = Case(None, [(Entry.status == DONE, 1)], 0)
-    is_not_applicable = Case(None, [(Entry.status == NOT_APPLICABLE, 1)], 0)
+    is_done = Case(None, [(Entry.status == EntryStatus.DONE, 1)], 0)
+    is_not_applicable = Case(None, [(Entry.status == EntryStatus.NOT_APPLICABLE, 1)], 0)
     query = (Entry
              .select(Report.org, Entry.action,
                      fn.SUM(fn.COALESCE(Entry.amount, is_done)).alias("amount"),
@@ -142,7 +142,7 @@ def _deferred(org_ids: list[int], previous: str) -> dict[int, set[tuple[str, int
     """Org id → the ("action" | "task", id) pairs it deferred in the previous period."""
     query = (Entry.select(Report.org, Entry.action, Entry.task)
              .join(Report)
-             .where(Report.period == previous, Entry.status == DEFERRED))
+             .where(Report.period == previous, Entry.status == EntryStatus.DEFERRED))
     query = _for_orgs(query, org_ids).tuples()
     deferred = defaultdict(set)
     for org_id, action_id, task_id in query:

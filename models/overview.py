@@ -13,7 +13,7 @@ from typing import NamedTuple
 from models.db import database
 from models.directory import Action, Task
 from models.items import action_order, natural_key
-from models.report import DONE, Entry, Report
+from models.report import Entry, EntryStatus, Report
 
 
 class YearItem(NamedTuple):
@@ -30,7 +30,7 @@ class YearItem(NamedTuple):
         month done); None without a target."""
         if self.target is None:
             return None
-        done = sum(amount if amount is not None else (1 if status == DONE else 0)
+        done = sum(amount if amount is not None else (1 if status == EntryStatus.DONE else 0)
                    for status, amount, _, _ in months.values())
         return f"{done}/{self.target} {self.unit}".strip()
 

@@ -1,21 +1,42 @@
 """The monthly report: one per org per period, one entry per item, feedback in free text."""
 from __future__ import annotations
 
+from enum import StrEnum
+
 from peewee import BooleanField, CharField, DateField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
 from models.db import BaseModel
 from models.directory import Action, Department, Org, Person, Task
 from models.fields import ListField
 
-DONE = "done"
-IN_PROGRESS = "in_progress"
-NOT_APPLICABLE = "not_applicable"
-DEFERRED = "deferred"
-NOT_DONE = "not_done"                   # left unanswered when the report was submitted
-ANSWERS = (DONE, IN_PROGRESS, NOT_APPLICABLE, DEFERRED)     # what a person answers
-STATUSES = (*ANSWERS, NOT_DONE)
 
-OPEN, SUBMITTED, MISSING = "open", "submitted", "missing"      # a report; missing: 未报 when the month closed
+class EntryStatus(StrEnum):
+    """An item's status in a report (None until answered). The values are what the database holds."""
+
+    DONE = "done"
+    IN_PROGRESS = "in_progress"
+    NOT_APPLICABLE = "not_applicable"
+    DEFERRED = "deferred"
+    NOT_DONE = "not_done"               # left unanswered when the report was submitted
+
+
+# What a person answers (NOT_DONE only the submission gives)
+ANSWERS = (EntryStatus.DONE, EntryStatus.IN_PROGRESS, EntryStatus.NOT_APPLICABLE, EntryStatus.DEFERRED)
+
+
+class ReportStatus(StrEnum):
+    OPEN = "open"
+    SUBMITTED = "submitted"
+    MISSING = "missing"                 # 未报: not submitted when the month closed
+
+
+class FeedbackKind(StrEnum):
+    HIGHLIGHT = "highlight"
+    DIFFICULTY = "difficulty"
+    SUGGESTION = "suggestion"
+
+
+ROUTED_KINDS = (FeedbackKind.DIFFICULTY, FeedbackKind.SUGGESTION)     # the feedback a department may receive
 
 
 class Report(BaseModel):
@@ -23,7 +44,7 @@ class Report(BaseModel):
 
     org = ForeignKeyField(Org, backref="reports", on_delete="CASCADE")
     period = CharField(max_length=7, index=True)
-    status = CharField(max_length=16, default=OPEN)       # OPEN | SUBMITTED | MISSING
+    status = CharField(max_length=16, default=ReportStatus.OPEN)     # a ReportStatus
     deadline = DateField(null=True)                        # the remind day of the org's type
     submitted_at = DateTimeField(null=True)
     submitted_by = ForeignKeyField(Person, null=True, on_delete="SET NULL")
@@ -43,7 +64,7 @@ class Entry(BaseModel):
     task = ForeignKeyField(Task, null=True, on_delete="SET NULL")
     carried_over = BooleanField(default=False)             # deferred (顺延) from last period
     prior_amount = IntegerField(null=True)                 # quantified: the window's total before this period
-    status = CharField(max_length=16, null=True)           # None until answered
+    status = CharField(max_length=16, null=True)           # an EntryStatus, None until answered
     amount = IntegerField(null=True)                       # times / hours for quantified actions
     note = TextField(default="")
     reason = TextField(default="")                         # why not applicable
@@ -57,10 +78,8 @@ class Entry(BaseModel):
 class Feedback(BaseModel):
     """Highlights, difficulties and suggestions (part three of a report)."""
 
-    KINDS = ("highlight", "difficulty", "suggestion")
-
     report = ForeignKeyField(Report, backref="feedback", on_delete="CASCADE")
-    kind = CharField(max_length=16)
+    kind = CharField(max_length=16)                        # a FeedbackKind
     text = TextField()
     department = ForeignKeyField(Department, null=True, on_delete="SET NULL")
     created_by = ForeignKeyField(Person, null=True, on_delete="SET NULL")
@@ -106,7 +125,7 @@ class Conversation(BaseModel):
 
     person = ForeignKeyField(Person, on_delete="CASCADE")
     report = ForeignKeyField(Report, backref="conversations", on_delete="CASCADE")
-    step = CharField(max_length=16, default="item")         # see handlers/checkin_steps.py
+    step = CharField(max_length=16, default="item")         # a handlers.checkin_moves.Step (ITEM at first)
     position = IntegerField(default=1)                      # the item being asked
     last_answered = IntegerField(null=True)                 # where a following note or photo goes
     paused = BooleanField(default=False)

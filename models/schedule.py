@@ -14,19 +14,32 @@ from __future__ import annotations
 import calendar
 import datetime
 from dataclasses import dataclass
+from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from models.periods import split
 from models.workdays import Workdays
 
-STEPS = ("preview", "publish", "remind", "urge", "supervise", "close")
+
+
+class MonthStep(StrEnum):
+    """The steps of a month, in the order they are due (see above)."""
+
+    PREVIEW = "preview"
+    PUBLISH = "publish"
+    REMIND = "remind"
+    URGE = "urge"
+    SUPERVISE = "supervise"
+    CLOSE = "close"
+
+
 FOR_ALL = ""                # the group of a step that is the same for every org type
-PER_GROUP = ("remind", "urge", "supervise")
+PER_GROUP = (MonthStep.REMIND, MonthStep.URGE, MonthStep.SUPERVISE)
 
 
 @dataclass(frozen=True)
 class Due:
-    step: str
+    step: MonthStep
     group: str                      # FOR_ALL, or the org type whose remind day differs
     at: datetime.datetime           # aware
     after_close: bool = False       # due once the month is over: it does not run
@@ -55,7 +68,8 @@ class Schedule:
 
     def groups(self) -> dict[str, object]:
         """Group → its remind setting: FOR_ALL, and each org type with a remind day of its own."""
-        own = {org_type: steps["remind"] for org_type, steps in self.settings.by_type.items() if "remind" in steps}
+        own = {org_type: steps[MonthStep.REMIND] for org_type, steps in self.settings.by_type.items()
+               if MonthStep.REMIND in steps}
         return {FOR_ALL: self.settings.remind, **own}
 
     def group_of(self, org_type: str) -> str:
@@ -72,17 +86,18 @@ class Schedule:
         preview_day = (self.workdays.before(publish_day) if settings.shift_to_workday
                        else publish_day - datetime.timedelta(days=1))
         close = self._at(self._day(period, settings.close, shift=False), settings.close)
-        dues = [Due("preview", FOR_ALL, self._at(preview_day, settings.publish)),
-                Due("publish", FOR_ALL, self._at(publish_day, settings.publish)),
-                Due("close", FOR_ALL, close)]
+        dues = [Due(MonthStep.PREVIEW, FOR_ALL, self._at(preview_day, settings.publish)),
+                Due(MonthStep.PUBLISH, FOR_ALL, self._at(publish_day, settings.publish)),
+                Due(MonthStep.CLOSE, FOR_ALL, close)]
         for group, remind in self.groups().items():
             remind_day = self._day(period, remind)
-            for step, day in (("remind", remind_day),
-                              ("urge", self._later(remind_day, settings.urge_after_workdays)),
-                              ("supervise", self._later(remind_day, settings.supervise_after_workdays))):
+            for step, day in ((MonthStep.REMIND, remind_day),
+                              (MonthStep.URGE, self._later(remind_day, settings.urge_after_workdays)),
+                              (MonthStep.SUPERVISE, self._later(remind_day, settings.supervise_after_workdays))):
                 at = self._at(day, remind)
                 dues.append(Due(step, group, at, after_close=at > close))
-        return sorted(dues, key=lambda due: (due.at, STEPS.index(due.step)))
+        order = list(MonthStep)
+        return sorted(dues, key=lambda due: (due.at, order.index(due.step)))
 
-    def plan_of(self, period: str, step: str, group: str = FOR_ALL) -> Due:
+    def plan_of(self, period: str, step: MonthStep, group: str = FOR_ALL) -> Due:
         return next(due for due in self.plan(period) if due.step == step and due.group == group)

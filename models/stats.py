@@ -11,15 +11,22 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from peewee import JOIN, Case, fn
 
 from models.directory import CATEGORIES, Action, Department, Org, Task
-from models.report import (
-    DEFERRED, DONE, MISSING, NOT_APPLICABLE, NOT_DONE, SUBMITTED, Entry, Feedback, Report,
-)
+from models.report import Entry, EntryStatus, Feedback, Report, ReportStatus
 
-SUBMITTED_STATE, IN_PROGRESS_STATE, NOT_STARTED, MISSING_STATE = "submitted", "in progress", "not started", "missing"
+
+class OrgState(StrEnum):
+    """How far an org got with its month's report."""
+
+    SUBMITTED = "submitted"
+    IN_PROGRESS = "in progress"
+    NOT_STARTED = "not started"
+    MISSING = "missing"                 # not submitted when the month closed
+
 TASK_SHARE = 0.75               # "完成了 12 项月度任务中的 9 项以上": three quarters of the month's tasks
 
 
@@ -32,11 +39,11 @@ class OrgProgress:
 
     @property
     def state(self) -> str:
-        if self.report.status == SUBMITTED:
-            return SUBMITTED_STATE
-        if self.report.status == MISSING:
-            return MISSING_STATE
-        return IN_PROGRESS_STATE if self.answered else NOT_STARTED
+        if self.report.status == ReportStatus.SUBMITTED:
+            return OrgState.SUBMITTED
+        if self.report.status == ReportStatus.MISSING:
+            return OrgState.MISSING
+        return OrgState.IN_PROGRESS if self.answered else OrgState.NOT_STARTED
 
 
 def progress(period: str) -> list[OrgProgress]:
@@ -81,8 +88,8 @@ def _figures(which, by_item: bool = True) -> dict[str, MonthFigures]:
                                                              Org.code).join(Org).where(which).tuples()):
         figures = months.setdefault(period, MonthFigures(period))
         figures.orgs += 1
-        figures.submitted += status == SUBMITTED
-        figures.late += bool(status == SUBMITTED and late)
+        figures.submitted += status == ReportStatus.SUBMITTED
+        figures.late += bool(status == ReportStatus.SUBMITTED and late)
         orgs[report] = (figures, code)
     for figures in months.values():
         figures.missing = figures.orgs - figures.submitted
@@ -108,10 +115,10 @@ def _count_tasks(months: dict[str, MonthFigures]) -> None:
 def _count_orgs(which, orgs: dict[int, tuple[MonthFigures, str]]) -> None:
     """Each org's share of applicable items done, its deferred items, and whether it did enough tasks."""
     counts = {report: rest for report, *rest in (
-        Entry.select(Entry.report, fn.SUM(_when(Entry.status == DONE)),
-                     fn.SUM(Case(None, [(Entry.status == NOT_APPLICABLE, 0)], 1)),
-                     fn.SUM(_when(Entry.status == DEFERRED)),
-                     fn.SUM(_when((Entry.status == DONE) & Entry.task.is_null(False))))
+        Entry.select(Entry.report, fn.SUM(_when(Entry.status == EntryStatus.DONE)),
+                     fn.SUM(Case(None, [(Entry.status == EntryStatus.NOT_APPLICABLE, 0)], 1)),
+                     fn.SUM(_when(Entry.status == EntryStatus.DEFERRED)),
+                     fn.SUM(_when((Entry.status == EntryStatus.DONE) & Entry.task.is_null(False))))
         .join(Report).where(which).group_by(Entry.report).tuples())}
     for report, (figures, code) in orgs.items():                  # in the order of the reports
         done, applicable, deferred, tasks_done = counts.get(report, (0, 0, 0, 0))
@@ -127,7 +134,7 @@ def _count_items(which, months: dict[str, MonthFigures]) -> None:
     """By category, the items most often left, and the quantified actions against their target."""
     actions = {a.id: a for a in Action.select(Action.id, Action.title, Action.category, Action.target)}
     tasks = dict(Task.select(Task.id, Task.title).where(Task.period.in_(list(months))).tuples())
-    done = _when(Entry.status == DONE)
+    done = _when(Entry.status == EntryStatus.DONE)
     reached = _when(fn.COALESCE(Entry.prior_amount, 0) + fn.COALESCE(Entry.amount, done) >= Action.target)
     rows = (Entry.select(Report.period, Entry.action, Entry.task, Entry.status, fn.COUNT(Entry.id), fn.SUM(reached))
             .join(Report).switch(Entry).join(Action, JOIN.LEFT_OUTER)
@@ -138,11 +145,11 @@ def _count_items(which, months: dict[str, MonthFigures]) -> None:
         action = actions.get(action_id)
         title = action.title if action else tasks.get(task_id, "")
         category = action.category if action else "月度任务"
-        if status != NOT_APPLICABLE:
+        if status != EntryStatus.NOT_APPLICABLE:
             categories[period][category][1] += count
-        if status == DONE:
+        if status == EntryStatus.DONE:
             categories[period][category][0] += count
-        if status in (DEFERRED, NOT_DONE):
+        if status in (EntryStatus.DEFERRED, EntryStatus.NOT_DONE):
             left[period][title] += count
         if action and action.target:
             counted[period][(title, action.target)] += count

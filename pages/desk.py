@@ -27,10 +27,7 @@ from jobs.files import made_file
 from models import Org
 from models.audit import PAGE_PLACE
 from models.periods import check, shift, split
-from models.stats import (
-    IN_PROGRESS_STATE, MISSING_STATE, NOT_STARTED, SUBMITTED_STATE, OrgProgress, feedback_figures, month_figures,
-    progress,
-)
+from models.stats import OrgProgress, OrgState, feedback_figures, month_figures, progress
 from pages import texts
 from pages.auth import bp, chat_context, current_person, message, page
 from pages.changes import change
@@ -38,7 +35,7 @@ from pages.home import progress_line
 
 log = logging.getLogger(__name__)
 AUDIT_SHOWN = 30
-STATES = (SUBMITTED_STATE, IN_PROGRESS_STATE, NOT_STARTED, MISSING_STATE)
+STATES = (OrgState.SUBMITTED, OrgState.IN_PROGRESS, OrgState.NOT_STARTED, OrgState.MISSING)
 LABELS = dict(zip(STATES, texts.DESK_STATES))
 FILES = ("month", "year", "chart")     # what 工作台 offers once a job has made it: jobs.files.made_file's kinds
 
@@ -59,7 +56,7 @@ def desk(period: str | None):
     this = chat_context().clock.period()
     period = _period(period or this)
     rows = progress(period)
-    left = [row for row in rows if row.state != SUBMITTED_STATE]
+    left = [row for row in rows if row.state != OrgState.SUBMITTED]
     return render_template(
         "desk.html", texts=texts, month=month_label(period), period=period, this=this, states=texts.DESK_STATES,
         head=progress_line(rows) or texts.DESK_NOTHING.format(month=month_label(period)),
@@ -113,7 +110,7 @@ def _run(command: str, period: str):
     work = [reply for reply in replies if isinstance(reply, Background)]
     notice = [reply.content for reply in replies if isinstance(reply, Text)]
     if work and not _start(work):
-        notice = [m.NOT_STARTED]
+        notice = [m.JOB_NOT_STARTED]
     for line in notice:
         flash(line)
     return redirect(url_for(".desk", period=period) + "#notice", 303)

@@ -65,7 +65,7 @@ def show(failed: tuple | None = None):
     return render_template(
         "feedback.html", waiting=[_shown(f) for f in open_for(person, is_admin)],
         answered=[_shown(f) for f in answered_for(person, is_admin, ANSWERED_SHOWN)],
-        kinds=m.FEEDBACK_KINDS, failed=failed, form=request.form, longest=MAX_TEXT)
+        kinds=m.FEEDBACK_KIND_LABELS, failed=failed, form=request.form, longest=MAX_TEXT)
 
 
 def _open(feedback_id: int) -> Feedback:

@@ -12,7 +12,7 @@ from handlers.router import Context
 from models import stats
 from models.checkin import deadline, entries, report_of
 from models.directory import ROLE_LIAISON, Person
-from models.report import MISSING, OPEN
+from models.report import ReportStatus
 from pages import texts
 from pages.auth import bp, chat_context, current_person, fills_in, page
 
@@ -36,8 +36,8 @@ def _report(person: Person, period: str) -> dict:
     report = report_of(person.org_id, period, period)
     if report is None:
         return {"org": person.org.name, "lines": [m.STATUS_NONE.format(month=month_label(period))]}
-    lines = [report_state(report, closed=report.status == MISSING), progress_text(entries(report))]
-    if report.status == OPEN:
+    lines = [report_state(report, closed=report.status == ReportStatus.MISSING), progress_text(entries(report))]
+    if report.status == ReportStatus.OPEN:
         lines.append(texts.DEADLINE.format(day=day_label(deadline(report, report.period_row))))
     return {"org": person.org.name, "lines": lines}
 
@@ -51,9 +51,10 @@ def progress_line(rows: list[stats.OrgProgress]) -> str:
     if not rows:
         return ""
     states = Counter(row.state for row in rows)
-    line = texts.PROGRESS.format(submitted=states[stats.SUBMITTED_STATE], orgs=len(rows),
-                                 in_progress=states[stats.IN_PROGRESS_STATE], not_started=states[stats.NOT_STARTED])
-    missing = states[stats.MISSING_STATE]
+    line = texts.PROGRESS.format(submitted=states[stats.OrgState.SUBMITTED], orgs=len(rows),
+                                 in_progress=states[stats.OrgState.IN_PROGRESS],
+                                 not_started=states[stats.OrgState.NOT_STARTED])
+    missing = states[stats.OrgState.MISSING]
     return line + (texts.PROGRESS_MISSING.format(missing=missing) if missing else "")
 
 

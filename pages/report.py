@@ -15,17 +15,19 @@ from peewee import JOIN, fn
 
 from handlers import messages as m
 from handlers import report_views as views
-from handlers.checkin import MAX_TEXT, submitted_cards
-from handlers.checkin_steps import departments, report_changed
+from handlers.checkin import MAX_TEXT
+from handlers.checkin_commands import submitted_cards
+from handlers.checkin_moves import report_changed
+from handlers.checkin_questions import departments
 from handlers.feedback import route
 from handlers.registry import ADMINS
 from models import Department, Entry, Evidence, Feedback, Org, Report
 from models.checkin import (
-    CLOSED, NEEDS_REASON, Refused, add_feedback, amount_limit, answer as answer_entry, counted, deadline, entries,
+    NEEDS_REASON, Refused, add_feedback, amount_limit, answer as answer_entry, counted, deadline, entries,
     latest_report, report_of, submit as submit_report,
 )
-from models.directory import CATEGORIES
-from models.report import ANSWERS, SUBMITTED
+from models.directory import CATEGORIES, PeriodStatus
+from models.report import ANSWERS, FeedbackKind, ReportStatus
 from pages import texts
 from pages.auth import FILLERS, bp, chat_context, current_person, message, page
 from pages.changes import change
@@ -108,10 +110,10 @@ def answer(period: str):
 def feedback(period: str):
     """A highlight, difficulty or suggestion; the last two may go to a department, as in the chat."""
     report = _editable(period)
-    if report.status == SUBMITTED:
+    if report.status == ReportStatus.SUBMITTED:
         return message(403, texts.FEEDBACK_AFTER_SUBMIT)
     kind, text = request.form.get("kind", ""), _text("text") or ""
-    failure = (texts.CHOOSE_KIND if kind not in Feedback.KINDS
+    failure = (texts.CHOOSE_KIND if kind not in tuple(FeedbackKind)
                else m.HINT_TOO_LONG.format(limit=MAX_TEXT) if len(text) > MAX_TEXT else None)
     if failure:
         return show(report, failed=(FEEDBACK, failure))
@@ -135,7 +137,7 @@ def submit(period: str):
     """提交: with items unanswered, once more to confirm (they become 未完成), as in the chat."""
     report = _editable(period)
     month_, until = views.month_label(report.period), views.day_label(report.period_row.close_on)
-    if report.status == SUBMITTED:
+    if report.status == ReportStatus.SUBMITTED:
         flash(texts.ALREADY_SUBMITTED.format(month=month_, until=until))
         return _back(report, "submit")
     items = entries(report)
@@ -146,7 +148,7 @@ def submit(period: str):
     with change() as outgoing:
         submit_report(report, report.period_row, items, current_person(), clock.utcnow(), clock.today())
         outgoing += submitted_cards(report)
-    flash(texts.SUBMITTED.format(month=month_, late=m.LATE if report.late else "", until=until))
+    flash(texts.JUST_SUBMITTED.format(month=month_, late=m.LATE if report.late else "", until=until))
     return _back(report, "submit")
 
 
@@ -154,7 +156,7 @@ def show(report: Report, failed: tuple | None = None, confirm: str = "", readonl
     """The report's page; `failed` (an entry id or FEEDBACK, and why) keeps what was typed there;
     `readonly` (an admin's look) shows no forms and leads back to 工作台."""
     period, items = report.period_row, entries(report)
-    closed, due = period.status == CLOSED, deadline(report, period)
+    closed, due = period.status == PeriodStatus.CLOSED, deadline(report, period)
     photos = dict(Evidence.select(Evidence.entry, fn.COUNT(Evidence.id)).join(Entry)
                   .where(Entry.report == report).group_by(Evidence.entry).tuples())
     notes = list(Feedback.select(Feedback, Department).join(Department, JOIN.LEFT_OUTER)
@@ -164,9 +166,10 @@ def show(report: Report, failed: tuple | None = None, confirm: str = "", readonl
         "report.html", report=report, org=report.org, month=month_, readonly=readonly,
         editable=not (closed or readonly),
         state=views.report_state(report, closed), progress=views.progress_text(items).splitlines(),
-        due=texts.DEADLINE.format(day=views.day_label(due)), closed=texts.CLOSED.format(month=month_) if closed else "",
+        due=texts.DEADLINE.format(day=views.day_label(due)),
+        closed=texts.MONTH_CLOSED.format(month=month_) if closed else "",
         groups=_groups([_item(entry, photos.get(entry.id, 0), due) for entry in items]), feedback=notes,
-        departments=departments(), answers=m.ANSWERS, kinds=m.FEEDBACK_KINDS, carried=m.CARRIED_OVER,
+        departments=departments(), answers=m.CHOICES, kinds=m.FEEDBACK_KIND_LABELS, carried=m.CARRIED_OVER,
         submitted=_submitted_line(report), failed=failed, form=request.form, confirm=confirm, longest=MAX_TEXT)
 
 
@@ -182,8 +185,8 @@ def _report(period: str, org_id: int | None = None) -> Report:
 def _editable(period: str) -> Report:
     """The report, while its month is open: a closed month is read-only (403), as in the chat."""
     report = _report(period)
-    if report.period_row.status == CLOSED:
-        abort(make_response(message(403, texts.CLOSED.format(month=views.month_label(report.period)))))
+    if report.period_row.status == PeriodStatus.CLOSED:
+        abort(make_response(message(403, texts.MONTH_CLOSED.format(month=views.month_label(report.period)))))
     return report
 
 
@@ -235,7 +238,7 @@ def _groups(items: list[Item]) -> list[tuple[str, list[Item]]]:
 
 
 def _submitted_line(report: Report) -> str:
-    if report.status != SUBMITTED:
+    if report.status != ReportStatus.SUBMITTED:
         return ""
     when = chat_context().clock.local(report.submitted_at)
     return texts.SUBMITTED_BY.format(name=report.submitted_by.name if report.submitted_by_id else "",

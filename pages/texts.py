@@ -22,7 +22,7 @@ NOTHING_TO_DO = "目前没有需要您在月报助手中处理的事项。"
 
 # 我的月报
 NO_SUCH_REPORT = "没有这个月的月报。"
-CLOSED = "{month}月报已截止，只能查看。"
+MONTH_CLOSED = "{month}月报已截止，只能查看。"
 NOT_YOURS = "只能修改本组织的月报。"
 CHOOSE_STATUS = "请选择第 {position} 项的完成情况。"
 CHOOSE_KIND = "请选择亮点、困难或建议。"
@@ -30,7 +30,7 @@ FEEDBACK_ADDED = "已记录。"
 FEEDBACK_SENT = "已记录，并转给{department}。"
 FEEDBACK_AFTER_SUBMIT = "月报已提交，不能再添加亮点、困难和建议。"
 CONFIRM_SUBMIT = "还有 {count} 项未答（第 {positions} 项），提交后记为“未完成”。确定提交吗？"
-SUBMITTED = "✅ {month}月报已提交{late}。{until}前仍可在本页或聊天中修改。"
+JUST_SUBMITTED = "✅ {month}月报已提交{late}。{until}前仍可在本页或聊天中修改。"
 ALREADY_SUBMITTED = "{month}月报已提交。{until}前仍可在本页或聊天中修改。"
 SUBMITTED_BY = "{name} {when} 提交{late}"
 

@@ -9,7 +9,7 @@ from flask import render_template
 from handlers import messages as m
 from models import overview
 from models.periods import make
-from models.report import MISSING
+from models.report import ReportStatus
 from pages import texts
 from pages.auth import FILLERS, bp, chat_context, current_person, page
 
@@ -69,6 +69,6 @@ def _cell(month: int, answer, state) -> Cell:
     if answer is None:
         return Cell(NOT_IN_REPORT, "", "")
     status, amount = answer[0], answer[1]
-    kind = status or (MISSED if state and state[0] == MISSING else UNANSWERED)
+    kind = status or (MISSED if state and state[0] == ReportStatus.MISSING else UNANSWERED)
     label = m.STATUS_LABELS.get(status, m.UNANSWERED) + ("" if amount is None else f" {amount}")
     return Cell(kind, "" if amount is None else str(amount), f"{month}月：{label}")

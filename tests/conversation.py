@@ -8,13 +8,16 @@ import datetime
 import itertools
 
 from handlers import router
+from handlers.checkin_steps import STEPS, Step
 from handlers.events import EVENT, IMAGE, TEXT, VOICE, Inbound
 from handlers.replies import Card, CardUpdate, Outgoing, Text
 from models import Action, Department, Org, Period, Person, Report, Task, database
-from models.checkin import PUBLISHED, create_reports, sender
+from models.checkin import create_reports, sender
+from models.directory import PeriodStatus
 from models.items import items_for_orgs
 
 PERIOD = "2026-11"
+REPEATS = 20                # a way in sends its last text at most this often (an answer to each item …)
 _ids = itertools.count(1)
 
 
@@ -45,7 +48,7 @@ def seed_month(period: str = PERIOD, at: datetime.datetime | None = None) -> Rep
     """The lists above, and the month published in the database (no cards: no Redis needed)."""
     org = seed_lists(period)
     year, month = int(period[:4]), int(period[5:])
-    Period.create(key=period, status=PUBLISHED, publish_on=datetime.date(year, month, 5),
+    Period.create(key=period, status=PeriodStatus.PUBLISHED, publish_on=datetime.date(year, month, 5),
                   remind_on=datetime.date(year, month, 25),
                   close_on=datetime.date(year, month, calendar.monthrange(year, month)[1]))
     create_reports(period, items_for_orgs([org], period), at or datetime.datetime(year, month, 5, 1, 0))
@@ -107,3 +110,20 @@ class Chat:
         for number, (action, expected) in enumerate(exchanges, 1):
             got = action(self) if callable(action) else self.send(action)
             assert got == expected, f"exchange {number} ({action!r}): {got!r}"
+
+
+def walk_to(step: Step, send, now) -> list[str]:
+    """Take a person from a fresh month to `step` the way the table of steps says (each row's
+    way_in: the step to start from, reached the same way, and what to send there, the last text
+    again until they are there); `send(text)` sends it as them, `now()` is their step. Returns
+    what was sent: the tests' one route to each step."""
+    start, *texts = STEPS[step].way_in
+    sent = walk_to(start, send, now) if start else []
+    for text in texts:
+        send(text)
+    sent += texts
+    while now() != step and len(sent) < REPEATS:
+        send(texts[-1])
+        sent.append(texts[-1])
+    assert now() == step, (step, sent)
+    return sent

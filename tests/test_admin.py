@@ -8,7 +8,7 @@ import pytest
 from handlers import messages
 from jobs.publish import publish_period
 from models import AuditEntry, Entry, Org, Period, Person, Report, Task
-from models.report import SUBMITTED
+from models.report import ReportStatus
 from tests.chat import show
 from tests.conftest import demo_month, run_worker
 from tests.wecom import Caller, robot_json, text_xml
@@ -118,7 +118,8 @@ def test_an_admin_named_only_in_the_config_is_an_admin(published, config, app):
 
 def test_progress_by_area_and_type_and_the_orgs_not_submitted(published):
     colleges = Org.select().where(Org.type == "学院").count()
-    Report.update(status=SUBMITTED).where(Report.org.in_(Org.select(Org.id).where(Org.type == "学院"))).execute()
+    (Report.update(status=ReportStatus.SUBMITTED)
+     .where(Report.org.in_(Org.select(Org.id).where(Org.type == "学院"))).execute())
     text = published.group("dangwei01", "进度")
     lines = text.splitlines()
     assert lines[0].startswith(f"2026年12月进度：已提交 {colleges}/73（{colleges / 73 * 100:.1f}%")
@@ -144,7 +145,7 @@ def test_overdue_counts_each_reports_deadline_or_else_the_months(published, cloc
 
 
 def test_remind_now_goes_once_a_day_to_those_not_submitted(published, clock):
-    Report.update(status=SUBMITTED).where(Report.org != Org.get(Org.code == "XY01")).execute()
+    Report.update(status=ReportStatus.SUBMITTED).where(Report.org != Org.get(Org.code == "XY01")).execute()
     assert published.group("dangwei01", "催办 XY01") == "已提醒 1 人（1 个组织）；今天已提醒过的 0 人不再重复。"
     assert published.group("dangwei01", "催办 全部") == "已提醒 0 人（0 个组织）；今天已提醒过的 1 人不再重复。"
     assert [t for t in published.inbox("sec-xy01") if "提醒" in t][0].endswith("| [继续填报]")

@@ -6,12 +6,13 @@ from contextlib import contextmanager
 
 import pytest
 
+from handlers.checkin_steps import STEPS
 from handlers.router import Context
 from models import Department, Entry, EntryChange, Evidence, Feedback, Org, Period, Person, Report, database
 from models.checkin import create_reports
 from models.clock import Clock
 from models.items import items_for_orgs
-from tests.conversation import Chat, seed_month
+from tests.conversation import Chat, seed_month, walk_to
 
 KINDS = {1: "主体责任", 2: "理论学习", 3: "安全工作", 4: "月度任务 · 组织部", 5: "月度任务 · 组织部"}
 TALLIES = {1: "本年已完成 {}/2 次", 3: "本季度已完成 {}/1 次"}
@@ -379,20 +380,9 @@ def test_before_anything_is_published(ctx, db):
     assert Chat("sec01", ctx).send("开始") == ["本月月报尚未发布，发布后会通知您。"]
 
 
-# Every step × every chat command. A row is a step and how to get there from a fresh month; a
-# column is a command; a cell is the step the person is in afterwards.
-ANSWER_ALL = ["开始", "1 1", "1", "1 1", "1", "1"]
-PATHS = {
-    "item": ["开始"],
-    "reason": ["开始", "3"],
-    "amount": ["开始", "1"],
-    "feedback": ANSWER_ALL,
-    "department": ANSWER_ALL + ["无", "经费紧张"],
-    "summary": ANSWER_ALL + ["无", "无", "无"],
-    "confirm": ["开始", "提交"],
-    "submitted": ANSWER_ALL + ["无", "无", "无", "提交"],
-    "pick": ["开始", "改"],
-}
+# Every step × every chat command. A row is a step (reached from a fresh month the way the table of
+# steps says: tests/conversation.py walk_to); a column is a command; a cell is the step the person is
+# in afterwards.
 COMMANDS = ["继续", "进度", "上一项", "跳过", "改", "暂停", "提交", "取消", "我的月历", "帮助"]
 # A cell ending in "!" is a command that does not apply there: the person is told so and asked again.
 AFTER = """
@@ -420,18 +410,20 @@ def conversation_step():
     return Person.get(Person.userid == "sec01").conversation_set.get().step
 
 
+def said_without_apology(chat, text):
+    assert "抱歉" not in "".join(chat.send(text))
+
+
 @contextmanager
 def from_step(chat, step):
     """Reach a step from the fresh month, try something, then roll it all back for the next try."""
     with database.atomic() as attempt:
-        for text in PATHS[step]:
-            assert "抱歉" not in "".join(chat.send(text))
-        assert conversation_step() == step
+        walk_to(step, lambda text: said_without_apology(chat, text), conversation_step)
         yield
         attempt.rollback()
 
 
-@pytest.mark.parametrize("step", list(PATHS))
+@pytest.mark.parametrize("step", list(STEPS))
 def test_every_command_in_every_step(sec, month, subtests, step):
     for command in COMMANDS:
         with subtests.test(command=command), from_step(sec, step):
@@ -457,7 +449,7 @@ ODD = {
 }
 
 
-@pytest.mark.parametrize("step", list(PATHS))
+@pytest.mark.parametrize("step", list(STEPS))
 def test_odd_input_gets_a_hint_and_keeps_the_state(sec, month, subtests, step):
     for odd, value in ODD.items():
         if odd in ("out of range", "negative") and step in ("reason", "feedback"):
@@ -474,7 +466,7 @@ PHOTO_KEPT = {"item": False, "reason": False, "amount": False, "feedback": True,
               "summary": True, "confirm": False, "submitted": True, "pick": False}
 
 
-@pytest.mark.parametrize("step", list(PATHS))
+@pytest.mark.parametrize("step", list(STEPS))
 def test_a_photo_goes_with_the_last_answer_where_one_is_expected(sec, month, step):
     with from_step(sec, step):
         replies = sec.photo()

@@ -13,7 +13,7 @@ from models import CycleStep, Org, Period, PeriodSnapshot, Person, Report, bind,
 from models.clock import Clock
 from models.cycle import fillers
 from models.demo import load_demo_data
-from models.report import MISSING, SUBMITTED
+from models.report import ReportStatus
 from tests.chat import show
 from tests.conftest import TIMEZONE, run_worker
 
@@ -48,7 +48,7 @@ def titled(phone, userid, words) -> int:
 
 
 def submit(orgs):
-    Report.update(status=SUBMITTED).where(Report.org.in_([o.id for o in orgs])).execute()
+    Report.update(status=ReportStatus.SUBMITTED).where(Report.org.in_([o.id for o in orgs])).execute()
 
 
 def test_a_month_runs_itself(services, phone, clock, month):
@@ -85,7 +85,7 @@ def test_a_month_runs_itself(services, phone, clock, month):
 
     assert tick(services, clock, D(2026, 12, 31, 23, 59)) == ["close ran"]
     assert Period.get().status == "closed"
-    assert Report.select().where(Report.status == MISSING).count() == 8
+    assert Report.select().where(Report.status == ReportStatus.MISSING).count() == 8
     assert PeriodSnapshot.get().figures.startswith('{"orgs": 73, "submitted": 65, "late": 0, "missing": 8')
     assert inbox(phone, "dangwei01")[-1] == "2026年12月月报已截止：已提交 65 个（其中逾期 0 个），未报 8 个。"
 

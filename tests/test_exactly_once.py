@@ -17,7 +17,7 @@ from jobs import cycle, runtime
 from jobs.publish import publish_period
 from models import Org, OutboxMessage, Report
 from models.clock import Clock
-from models.report import SUBMITTED
+from models.report import ReportStatus
 from stack import redis_server
 from tests.conftest import TIMEZONE, run_worker
 from tests.faults.fleet import seed_secretaries
@@ -83,7 +83,7 @@ def test_a_killed_worker_and_a_restarted_redis_lose_nothing_and_send_nothing_twi
         assert OutboxMessage.select().where(OutboxMessage.status != "sent").count() == 0
 
         phone.set_faults(latency_ms=0)
-        Report.update(status=SUBMITTED).where(Report.org.in_(
+        Report.update(status=ReportStatus.SUBMITTED).where(Report.org.in_(
             Org.select(Org.id).where(Org.code < "K0900"))).execute()
         for _ in range(2):                                  # the schedule, then an admin by hand
             assert cycle.run_step(services, period, "remind", ran_by="test").state == "ran"

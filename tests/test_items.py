@@ -12,7 +12,7 @@ from models import items as items_module
 from models import periods
 from models.directory import CATEGORIES
 from models.items import Item, items_for, items_for_orgs
-from models.report import DEFERRED, DONE, IN_PROGRESS, NOT_APPLICABLE, NOT_DONE
+from models.report import EntryStatus
 
 FREQUENCIES = ("monthly", "quarterly", "half_yearly", "yearly")
 
@@ -51,7 +51,7 @@ def test_monthly_action_every_month_and_task_only_in_its_month(db):
     org = make_org()
     make_action("A1")
     make_task("T1", period="2026-11")
-    answer(org, "2026-11", (Action.get(), DONE, None))
+    answer(org, "2026-11", (Action.get(), EntryStatus.DONE, None))
     assert codes(org, "2026-11") == ["A1", "T1"]
     assert codes(org, "2026-12") == ["A1"]
     assert codes(org, "2026-10") == ["A1"]
@@ -62,9 +62,9 @@ def test_yearly_target_counts_up_across_months(db):
     lectures = make_action("A1", "yearly", target=2)
     item = items_for(org, "2026-01")[0]
     assert (item.tally, item.target) == (0, 2)
-    answer(org, "2026-02", (lectures, DONE, 1))
+    answer(org, "2026-02", (lectures, EntryStatus.DONE, 1))
     assert items_for(org, "2026-03")[0].tally == 1
-    answer(org, "2026-03", (lectures, IN_PROGRESS, 1))
+    answer(org, "2026-03", (lectures, EntryStatus.IN_PROGRESS, 1))
     assert codes(org, "2026-04") == []
     assert codes(org, "2026-12") == []
     assert codes(org, "2027-01") == ["A1"]
@@ -73,7 +73,7 @@ def test_yearly_target_counts_up_across_months(db):
 def test_answers_of_the_month_itself_do_not_hide_its_items(db):
     org = make_org()
     lectures = make_action("A1", "yearly", target=1)
-    answer(org, "2026-05", (lectures, DONE, 1))
+    answer(org, "2026-05", (lectures, EntryStatus.DONE, 1))
     assert codes(org, "2026-05") == ["A1"]
     assert codes(org, "2026-06") == []
 
@@ -81,19 +81,19 @@ def test_answers_of_the_month_itself_do_not_hide_its_items(db):
 def test_done_without_an_amount_counts_one(db):
     org = make_org()
     analysis = make_action("A1", "yearly", target=2)
-    answer(org, "2026-01", (analysis, DONE, None))
-    answer(org, "2026-02", (analysis, NOT_DONE, None))
+    answer(org, "2026-01", (analysis, EntryStatus.DONE, None))
+    answer(org, "2026-02", (analysis, EntryStatus.NOT_DONE, None))
     assert items_for(org, "2026-03")[0].tally == 1
-    answer(org, "2026-03", (analysis, DONE, None))
+    answer(org, "2026-03", (analysis, EntryStatus.DONE, None))
     assert codes(org, "2026-04") == []
 
 
 def test_quarterly_without_target_until_done_then_next_quarter(db):
     org = make_org()
     talks = make_action("A1", "quarterly")
-    answer(org, "2026-04", (talks, IN_PROGRESS, 5))
+    answer(org, "2026-04", (talks, EntryStatus.IN_PROGRESS, 5))
     assert codes(org, "2026-05") == ["A1"]
-    answer(org, "2026-05", (talks, DONE, None))
+    answer(org, "2026-05", (talks, EntryStatus.DONE, None))
     assert codes(org, "2026-06") == []
     assert codes(org, "2026-07") == ["A1"]
 
@@ -105,7 +105,7 @@ def test_quarterly_without_target_until_done_then_next_quarter(db):
 def test_half_year_windows(db, done_in, hidden_in, shown_again_in):
     org = make_org()
     survey = make_action("A1", "half_yearly")
-    answer(org, done_in, (survey, DONE, None))
+    answer(org, done_in, (survey, EntryStatus.DONE, None))
     assert codes(org, hidden_in) == []
     assert codes(org, shown_again_in) == ["A1"]
 
@@ -113,7 +113,7 @@ def test_half_year_windows(db, done_in, hidden_in, shown_again_in):
 def test_not_applicable_closes_the_window(db):
     org = make_org()
     hours = make_action("A1", "yearly", target=56)
-    answer(org, "2026-01", (hours, NOT_APPLICABLE, None))
+    answer(org, "2026-01", (hours, EntryStatus.NOT_APPLICABLE, None))
     assert codes(org, "2026-02") == []
     assert codes(org, "2027-01") == ["A1"]
 
@@ -124,7 +124,8 @@ def test_deferred_items_come_back_once_marked_carried_over(db):
     yearly = make_action("A2", "yearly", target=1)
     task = make_task("T1", period="2026-11")
     make_task("T2", period="2026-12")
-    answer(org, "2026-11", (monthly, DEFERRED, None), (yearly, DEFERRED, 1), (task, DEFERRED, None))
+    answer(org, "2026-11", (monthly, EntryStatus.DEFERRED, None), (yearly, EntryStatus.DEFERRED, 1),
+           (task, EntryStatus.DEFERRED, None))
     assert shown(org, "2026-12") == [("A1", True), ("A2", True), ("T1", True), ("T2", False)]
     assert shown(org, "2027-01") == [("A1", False), ("A2", False)]
 
@@ -132,15 +133,15 @@ def test_deferred_items_come_back_once_marked_carried_over(db):
 def test_an_item_deferred_again_keeps_coming_back(db):
     org = make_org()
     task = make_task("T1", period="2026-10")
-    answer(org, "2026-10", (task, DEFERRED, None))
-    answer(org, "2026-11", (task, DEFERRED, None))
+    answer(org, "2026-10", (task, EntryStatus.DEFERRED, None))
+    answer(org, "2026-11", (task, EntryStatus.DEFERRED, None))
     assert shown(org, "2026-12") == [("T1", True)]
 
 
 def test_deferred_only_from_the_month_before(db):
     org = make_org()
     task = make_task("T1", period="2026-10")
-    answer(org, "2026-10", (task, DEFERRED, None))
+    answer(org, "2026-10", (task, EntryStatus.DEFERRED, None))
     assert shown(org, "2026-12") == []
 
 
@@ -165,7 +166,7 @@ def test_applicability_by_type_size_and_tags(db, org_fields, expected):
 def test_a_deferred_item_that_no_longer_applies_is_not_shown(db):
     org = make_org()
     action = make_action("A1", applies_to=["学院"])
-    answer(org, "2026-10", (action, DEFERRED, None))
+    answer(org, "2026-10", (action, EntryStatus.DEFERRED, None))
     Action.update(applies_to=["附属医院"]).execute()
     assert codes(org, "2026-11") == []
 
@@ -178,7 +179,7 @@ def test_order_carried_first_then_categories_then_tasks(db):
     make_action("B1", category=CATEGORIES[3])
     make_task("T10")
     make_task("T9")
-    answer(org, "2026-10", (late, DEFERRED, None))
+    answer(org, "2026-10", (late, EntryStatus.DEFERRED, None))
     assert shown(org, "2026-11") == [
         ("A10", True), ("A2", False), ("B1", False), ("A1", False), ("T9", False), ("T10", False)]
 
@@ -191,7 +192,7 @@ def test_batched_form_takes_a_constant_number_of_queries(db, monkeypatch, many):
     action = make_action("A1", "yearly", target=2)
     task = make_task("T1", period="2026-10")
     for org in orgs[::2]:
-        answer(org, "2026-10", (action, DONE, 2), (task, DEFERRED, None))
+        answer(org, "2026-10", (action, EntryStatus.DONE, 2), (task, EntryStatus.DEFERRED, None))
     executed, original = [], database.obj.execute_sql
     monkeypatch.setattr(database.obj, "execute_sql",
                         lambda sql, *args, **kwargs: executed.append(sql) or original(sql, *args, **kwargs))
@@ -214,7 +215,7 @@ def test_items_are_frozen_values(db):
 # Properties: random calendars and answers, checked against a plain restatement of the rules.
 
 TRAITS = ("学院", "附属医院", "无毕业年级")
-STATUSES = (DONE, IN_PROGRESS, NOT_APPLICABLE, DEFERRED, NOT_DONE, None)
+STATUSES = (*EntryStatus, None)
 
 action_specs = st.lists(st.tuples(
     st.sampled_from(FREQUENCIES),
@@ -241,15 +242,15 @@ def expected_items(org, period, actions, tasks, history):
     """The rules restated: history is [(period, org id, kind, id, status, amount)]."""
     previous = periods.previous(period)
     deferred = {(kind, key) for month, org_id, kind, key, status, _ in history
-                if month == previous and org_id == org.id and status == DEFERRED}
+                if month == previous and org_id == org.id and status == EntryStatus.DEFERRED}
     carried, due = [], []
     for action in sorted(actions, key=lambda a: (CATEGORIES.index(a.category), int(a.code[1:]))):
         answers = [(status, amount) for month, org_id, kind, key, status, amount in history
                    if org_id == org.id and (kind, key) == ("action", action.id)
                    and window_first(action.frequency, period) <= month < period]
-        amount = sum(amount if amount is not None else int(status == DONE) for status, amount in answers)
-        fulfilled = any(status == NOT_APPLICABLE for status, _ in answers) or (
-            amount >= action.target if action.target else any(status == DONE for status, _ in answers))
+        amount = sum(amount if amount is not None else int(status == EntryStatus.DONE) for status, amount in answers)
+        fulfilled = any(status == EntryStatus.NOT_APPLICABLE for status, _ in answers) or (
+            amount >= action.target if action.target else any(status == EntryStatus.DONE for status, _ in answers))
         is_carried = ("action", action.id) in deferred
         if fits(action, org) and (is_carried or not fulfilled):
             (carried if is_carried else due).append(

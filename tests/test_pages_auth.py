@@ -17,7 +17,7 @@ from handlers import messages as m
 from handlers.registry import ADMINS
 from models import Entry
 from pages.auth import FILLERS, page
-from models.report import DONE
+from models.report import EntryStatus
 from tests.browser import PUBLIC_URL, begin, choose, csrf_token, pages_app, sign_in, text
 
 OUTSIDER = "非企业成员（微信用户）"
@@ -35,7 +35,7 @@ def members(phone):
 
 def test_a_secretary_signs_in_through_wecom_and_sees_the_report(client, standin, clock):
     report = seed_month(clock.period())
-    Entry.update(status=DONE).where(Entry.report == report, Entry.position <= 2).execute()
+    Entry.update(status=EntryStatus.DONE).where(Entry.report == report, Entry.position <= 2).execute()
     items = Entry.select().where(Entry.report == report).count()
     authorize = begin(client)
     assert authorize.startswith(standin.url + "/connect/oauth2/authorize?") and authorize.endswith("#wechat_redirect")

@@ -21,7 +21,7 @@ from app import create_app
 from models import Department, Entry, Feedback, Org, Person, Report
 from models.checkin import add_feedback
 from models.demo import DEMO_SECRETARY
-from models.report import DONE, IN_PROGRESS, NOT_APPLICABLE, SUBMITTED
+from models.report import EntryStatus, ReportStatus
 from tests.chat import Phone
 from tests.conftest import demo_month, run_worker
 
@@ -99,7 +99,8 @@ def test_a_secretary_answers_submits_in_the_browser_and_the_chat_sees_the_same(s
     expect(page.locator("h1")).to_have_text("2026年12月月报")
     shoot(page, "report")
 
-    answers = [("已完成", DONE, ""), ("推进中", IN_PROGRESS, ""), ("不涉及", NOT_APPLICABLE, "本月没有新生入学")]
+    answers = [("已完成", EntryStatus.DONE, ""), ("推进中", EntryStatus.IN_PROGRESS, ""),
+               ("不涉及", EntryStatus.NOT_APPLICABLE, "本月没有新生入学")]
     for position, (label, _, reason) in enumerate(answers, 1):
         item = page.locator("section.item").nth(position - 1)
         item.locator("summary").click()
@@ -126,7 +127,7 @@ def test_a_secretary_answers_submits_in_the_browser_and_the_chat_sees_the_same(s
     shoot(page, "year")
 
     report = Report.get_by_id(report.id)
-    assert (report.status, report.submitted_by.userid) == (SUBMITTED, DEMO_SECRETARY)
+    assert (report.status, report.submitted_by.userid) == (ReportStatus.SUBMITTED, DEMO_SECRETARY)
     assert [(e.status, e.reason) for e in Entry.select().where(Entry.report == report, Entry.position <= 3)
             .order_by(Entry.position)] == [(status, reason) for _, status, reason in answers]
     assert [f.text for f in Feedback.select().where(Feedback.report == report)] == [

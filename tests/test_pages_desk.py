@@ -144,7 +144,7 @@ def test_without_redis_the_admin_is_told_the_export_did_not_start(client, servic
 
     monkeypatch.setattr(Queue, "enqueue_many", refuse)
     shown = follow(client, post(client, EXPORT, what="month"))
-    assert m.NOT_STARTED in shown and "正在生成" not in shown
+    assert m.JOB_NOT_STARTED in shown and "正在生成" not in shown
 
 
 @pytest.mark.parametrize("who", ["sec-xy01", "pq-gznan", "dept-zzb"])

@@ -13,8 +13,9 @@ import pytest
 
 from handlers import messages as m
 from jobs.files import made_file
-from models import ALL_MODELS, Department, Entry, Feedback, Org, Person, Report, report
+from models import ALL_MODELS, Department, Entry, Feedback, Org, Person, Report
 from models.checkin import add_feedback
+from models.report import EntryStatus, ReportStatus
 from pages import texts
 from pages.auth import CSRF
 from tests.browser import csrf_token, pages_app, sign_in, text
@@ -39,7 +40,7 @@ UNSEEN = {"admin": (), "secretary": EAST, "deputy": EAST, "east_secretary": SOUT
 SEE, DONE, BYE = (200, None), (303, None), (200, texts.LOGGED_OUT)
 PAGE, ENTRY, NOTE, NOBODY = ((403, said) for said in (texts.NOT_FOR_YOU, texts.NOT_YOURS, texts.FEEDBACK_NOT_YOURS,
                                                       m.UNKNOWN_USER))
-SOUTH_ANSWER = {"entry": "{south}", "status": report.DONE, "amount": "1"}     # a number stays only where counted
+SOUTH_ANSWER = {"entry": "{south}", "status": EntryStatus.DONE, "amount": "1"}     # a number stays only where counted
 EAST_ANSWER = {**SOUTH_ANSWER, "entry": "{east}"}
 HIGHLIGHT, REPLY = {"kind": "highlight", "text": "主题党日"}, {"text": "已协调"}
 
@@ -103,7 +104,7 @@ def snapshot(services) -> dict[str, int]:
     """What the pages can change: every table's rows, what the forms update, and the jobs queued."""
     return {**{model.__name__: model.select().count() for model in ALL_MODELS},
             "answered": Entry.select().where(Entry.status.is_null(False)).count(),
-            "submitted": Report.select().where(Report.status == report.SUBMITTED).count(),
+            "submitted": Report.select().where(Report.status == ReportStatus.SUBMITTED).count(),
             "replied": Feedback.select().where(Feedback.answered_at.is_null(False)).count(),
             "acknowledged": Feedback.select().where(Feedback.acknowledged_at.is_null(False)).count(),
             "jobs": len(services.queue.job_ids)}

@@ -15,7 +15,7 @@ from bot.dispatch import context
 from jobs import exports
 from jobs.publish import publish_period
 from models import Action, Department, Entry, EntryChange, Feedback, Org, Period, Person, Report, Task
-from models.report import DEFERRED, DONE, IN_PROGRESS, MISSING, NOT_APPLICABLE, NOT_DONE, OPEN, SUBMITTED
+from models.report import EntryStatus, ReportStatus
 from tests.browser import csrf_token, pages_app, sign_in, text
 from tests.chat import Phone
 from tests.conftest import run_worker
@@ -79,22 +79,24 @@ def test_the_month_is_shown_by_category_with_what_the_chat_answered(client, serv
 
 def test_a_secretary_fills_in_the_month_and_the_chat_sees_it(client, services, month):
     sign_in(client, "sec01")
-    refused = post(client, ANSWER, entry=entry(1).id, status=DONE)
+    refused = post(client, ANSWER, entry=entry(1).id, status=EntryStatus.DONE)
     assert refused.status_code == 200 and "请回复 0 到 100 之间的整数，例如 2。" in text(refused)
     assert entry(1).status is None
-    after = follow(client, post(client, ANSWER, entry=entry(1).id, status=DONE, amount="2", note="为师生讲授党课"))
+    after = follow(client, post(client, ANSWER, entry=entry(1).id, status=EntryStatus.DONE, amount="2",
+                                note="为师生讲授党课"))
     assert "已修改第 1 项：已完成。" in after and "本年已完成 2/2 次" in after and "备注：为师生讲授党课" in after
-    follow(client, post(client, ANSWER, entry=entry(2).id, status=IN_PROGRESS, note="已制定学习计划"))
-    refused = post(client, ANSWER, entry=entry(5).id, status=NOT_APPLICABLE, reason=" ")
+    follow(client, post(client, ANSWER, entry=entry(2).id, status=EntryStatus.IN_PROGRESS, note="已制定学习计划"))
+    refused = post(client, ANSWER, entry=entry(5).id, status=EntryStatus.NOT_APPLICABLE, reason=" ")
     assert "第 5 项选择了“不涉及”，请简要说明原因（如：本院系暂无毕业年级）：" in text(refused)
     assert entry(5).status is None
-    follow(client, post(client, ANSWER, entry=entry(5).id, status=NOT_APPLICABLE, reason="本学院今年没有毕业生"))
+    follow(client, post(client, ANSWER, entry=entry(5).id, status=EntryStatus.NOT_APPLICABLE,
+                        reason="本学院今年没有毕业生"))
     after = follow(client, post(client, FEEDBACK, kind="highlight", text="组织师生赴延安开展主题教育"))
     assert "已记录。" in after and "【亮点】组织师生赴延安开展主题教育" in after
 
     confirm = post(client, SUBMIT)
     assert "还有 2 项未答（第 3-4 项），提交后记为“未完成”。确定提交吗？" in text(confirm)
-    assert Report.get_by_id(month.id).status == OPEN
+    assert Report.get_by_id(month.id).status == ReportStatus.OPEN
     after = follow(client, post(client, SUBMIT, confirm="1"))
     assert "✅ 2026年11月月报已提交。11月30日前仍可在本页或聊天中修改。" in after and "张书记 11-10 09:30 提交" in after
 
@@ -102,13 +104,14 @@ def test_a_secretary_fills_in_the_month_and_the_chat_sees_it(client, services, m
     assert chat.send("进度") == ["已答 3/5 项（已完成 1，推进中 1，不涉及 1）\n未完成 2 项：第 3-4 项（提交时未答）"]
     assert chat.send("继续") == ["2026年11月月报已提交。11月30日前可发“改 N”修改。"]
     report = Report.get_by_id(month.id)
-    assert (report.status, report.submitted_by.userid, report.late) == (SUBMITTED, "sec01", False)
+    assert (report.status, report.submitted_by.userid, report.late) == (ReportStatus.SUBMITTED, "sec01", False)
     history = [(c.entry.position, c.status, c.amount, c.note, c.reason, c.changed_by.userid)
                for c in EntryChange.select().order_by(EntryChange.id)]
-    assert history == [(1, DONE, 2, "为师生讲授党课", "", "sec01"),
-                       (2, IN_PROGRESS, None, "已制定学习计划", "", "sec01"),
-                       (5, NOT_APPLICABLE, None, "", "本学院今年没有毕业生", "sec01"),
-                       (3, NOT_DONE, None, "", "", "sec01"), (4, NOT_DONE, None, "", "", "sec01")]
+    assert history == [(1, EntryStatus.DONE, 2, "为师生讲授党课", "", "sec01"),
+                       (2, EntryStatus.IN_PROGRESS, None, "已制定学习计划", "", "sec01"),
+                       (5, EntryStatus.NOT_APPLICABLE, None, "", "本学院今年没有毕业生", "sec01"),
+                       (3, EntryStatus.NOT_DONE, None, "", "", "sec01"),
+                       (4, EntryStatus.NOT_DONE, None, "", "", "sec01")]
     assert [(f.kind, f.text, f.created_by.userid) for f in Feedback.select()] == [
         ("highlight", "组织师生赴延安开展主题教育", "sec01")]
 
@@ -127,7 +130,7 @@ def test_the_cards_and_the_submitter_hear_what_the_chat_would_tell_them(app, cli
     sign_in(deputy, "dep01")
     shown = text(deputy.get("/h5/report"))
     assert "哲学学院 · 已提交" in shown and "张书记 11-10 09:30 提交" in shown and "未完成 5 项：第 1-5 项" in shown
-    follow(deputy, post(deputy, ANSWER, entry=entry(2).id, status=DONE))
+    follow(deputy, post(deputy, ANSWER, entry=entry(2).id, status=EntryStatus.DONE))
     assert secretary.read() == ["李副书记修改了您已提交的2026年11月月报第 2 项：已完成。"]
     assert Chat("sec01", context(services)).send("我的月历").pop().splitlines()[2] == "✅ 2. 中心组集体学习 · 已完成"
 
@@ -148,13 +151,13 @@ def test_a_difficulty_reaches_the_department_it_is_for(client, services, phone, 
 def test_a_report_is_seen_and_changed_by_its_own_orgs_fillers_only(app, client, month):
     sign_in(client, "sec02")
     assert "历史学院 · 填报中" in text(client.get(f"/h5/report/{PERIOD}"))
-    for form in ({"status": DONE}, {"status": NOT_APPLICABLE, "reason": "伪造"}):
+    for form in ({"status": EntryStatus.DONE}, {"status": EntryStatus.NOT_APPLICABLE, "reason": "伪造"}):
         refused = post(client, ANSWER, entry=entry(2).id, **form)
         assert refused.status_code == 403 and "只能修改本组织的月报。" in text(refused)
-    assert post(client, ANSWER, entry="abc", status=DONE).status_code == 403
+    assert post(client, ANSWER, entry="abc", status=EntryStatus.DONE).status_code == 403
     assert (entry(2).status, EntryChange.select().count()) == (None, 0)
-    follow(client, post(client, ANSWER, entry=entry(2, "ORG02").id, status=DONE))
-    assert (entry(2, "ORG02").status, entry(2).status) == (DONE, None)
+    follow(client, post(client, ANSWER, entry=entry(2, "ORG02").id, status=EntryStatus.DONE))
+    assert (entry(2, "ORG02").status, entry(2).status) == (EntryStatus.DONE, None)
     admin = app.test_client()
     sign_in(admin, "dangwei01")
     for path in ("/h5/report", "/h5/year"):
@@ -165,12 +168,13 @@ def test_a_report_is_seen_and_changed_by_its_own_orgs_fillers_only(app, client, 
 def test_forms_without_the_csrf_token_change_nothing(client, month):
     sign_in(client, "sec01")
     token = csrf_token(client)
-    for path, form in ((ANSWER, {"entry": entry(2).id, "status": DONE}),
+    for path, form in ((ANSWER, {"entry": entry(2).id, "status": EntryStatus.DONE}),
                        (FEEDBACK, {"kind": "highlight", "text": "亮点"}), (SUBMIT, {"confirm": "1"})):
         for given in ({}, {"csrf_token": token[:-1]}):
             refused = client.post(path, data={**form, **given})
             assert refused.status_code == 400 and "页面已过期" in text(refused)
-    assert (entry(2).status, Feedback.select().count(), Report.get_by_id(month.id).status) == (None, 0, OPEN)
+    assert (entry(2).status, Feedback.select().count(), Report.get_by_id(month.id).status) == (
+        None, 0, ReportStatus.OPEN)
 
 
 def test_a_closed_month_is_read_only(client, month):
@@ -179,24 +183,26 @@ def test_a_closed_month_is_read_only(client, month):
     shown = text(client.get("/h5/report"))
     assert "2026年11月月报已截止，只能查看。" in shown and "已截止，未提交" in shown
     assert "保存" not in shown and "提交月报" not in shown and "添加" not in shown
-    for path, form in ((ANSWER, {"entry": entry(2).id, "status": DONE}), (SUBMIT, {"confirm": "1"})):
+    for path, form in ((ANSWER, {"entry": entry(2).id, "status": EntryStatus.DONE}), (SUBMIT, {"confirm": "1"})):
         refused = post(client, path, **form)
         assert refused.status_code == 403 and "已截止，只能查看" in text(refused)
-    assert (entry(2).status, Report.get_by_id(month.id).status) == (None, OPEN)
+    assert (entry(2).status, Report.get_by_id(month.id).status) == (None, ReportStatus.OPEN)
 
 
 YEAR = {    # month → the report's status, and (item code, status, amount) of its entries
-    "2026-09": (SUBMITTED, [("A2", IN_PROGRESS, 1), ("A1", DONE, None), ("A3", DEFERRED, None)]),
-    "2026-10": (MISSING, [("A2", DONE, 1), ("A1", NOT_APPLICABLE, None), ("A3", None, None), ("T1", NOT_DONE, None),
-                          ("T2", DONE, None)]),
-    "2026-11": (OPEN, [("A1", None, None)]),
+    "2026-09": (ReportStatus.SUBMITTED, [("A2", EntryStatus.IN_PROGRESS, 1), ("A1", EntryStatus.DONE, None),
+                                         ("A3", EntryStatus.DEFERRED, None)]),
+    "2026-10": (ReportStatus.MISSING, [("A2", EntryStatus.DONE, 1), ("A1", EntryStatus.NOT_APPLICABLE, None),
+                                       ("A3", None, None), ("T1", EntryStatus.NOT_DONE, None),
+                                       ("T2", EntryStatus.DONE, None)]),
+    "2026-11": (ReportStatus.OPEN, [("A1", None, None)]),
 }
 
 
 def seed_year(org: Org) -> None:
     items = {**{a.code: {"action": a} for a in Action.select()}, **{t.code: {"task": t} for t in Task.select()}}
     for period, (state, answers) in YEAR.items():
-        Period.create(key=period, status="published" if state == OPEN else "closed")
+        Period.create(key=period, status="published" if state == ReportStatus.OPEN else "closed")
         report = Report.create(org=org, period=period, status=state, created_at=datetime.datetime(2026, 9, 1))
         for position, (code, status, amount) in enumerate(answers, 1):
             Entry.create(report=report, position=position, status=status, amount=amount, **items[code])

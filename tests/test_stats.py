@@ -10,10 +10,11 @@ from matplotlib import font_manager
 from handlers import stats_views
 from jobs import charts, exports
 from models import Action, Department, Entry, Feedback, Org, Period, Report, Task
-from models.checkin import PUBLISHED, create_reports
+from models.checkin import create_reports
 from models.clock import Clock
+from models.directory import PeriodStatus
 from models.items import items_for_orgs
-from models.report import SUBMITTED
+from models.report import ReportStatus
 from models.stats import feedback_figures, month_figures, year_figures
 
 AT = datetime.datetime(2026, 11, 5, 1, 0)
@@ -29,7 +30,7 @@ def month(db):
         Task.create(period="2026-11", code=f"T{n}", title=f"任务{n}", department=organisation)
     orgs = [Org.create(code=f"O{n:02d}", name=f"组织{n}", type="学院", area="南校园" if n % 2 else "北校园")
             for n in range(73)]
-    Period.create(key="2026-11", status=PUBLISHED, remind_on=datetime.date(2026, 11, 25))
+    Period.create(key="2026-11", status=PeriodStatus.PUBLISHED, remind_on=datetime.date(2026, 11, 25))
     create_reports("2026-11", items_for_orgs(orgs, "2026-11"), AT)
     for number, org in enumerate(orgs):
         report = Report.get(Report.org == org)
@@ -42,7 +43,7 @@ def month(db):
             else:
                 entry.status, entry.amount = ("done", 2) if number < 30 else ("in_progress", 1)
             entry.save()
-        report.status, report.late = (SUBMITTED, number % 20 == 0) if number < 70 else ("open", False)
+        report.status, report.late = (ReportStatus.SUBMITTED, number % 20 == 0) if number < 70 else ("open", False)
         report.save()
     for number in range(8):
         Feedback.create(report=Report.get(Report.org == orgs[number]), created_at=AT,

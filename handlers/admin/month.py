@@ -12,12 +12,14 @@ from handlers.registry import ADMINS, LIAISONS
 from handlers.replies import Outgoing
 from handlers.report_views import month_label
 from models import Entry, Feedback, Org, OutboxMessage, Period, Report, Task
-from models.checkin import CLOSED, PUBLISHED, deadline
+from models.checkin import deadline
 from models.cycle import fillers, open_reports
+from models.directory import PeriodStatus
 from models.periods import publishable, shift
+from models.report import ANSWERS, ReportStatus
+from models.schedule import MonthStep
 from models.separators import split_words
-from models.report import ANSWERS, SUBMITTED
-from models.stats import IN_PROGRESS_STATE, MISSING_STATE, NOT_STARTED, SUBMITTED_STATE, progress
+from models.stats import OrgState, progress
 
 NAMES_SHOWN = 200           # unsubmitted orgs named in one answer (the rest are counted)
 
@@ -55,24 +57,25 @@ def status_command(call: Call):
 
 def _status_text(period: str, rows: list, wanted: str, today) -> str:
     states = Counter(r.state for r in rows)
-    submitted = states[SUBMITTED_STATE]
-    late = sum(1 for r in rows if r.state == SUBMITTED_STATE and r.report.late)
+    submitted = states[OrgState.SUBMITTED]
+    late = sum(1 for r in rows if r.state == OrgState.SUBMITTED and r.report.late)
     month = Period.get(Period.key == period)
-    dues = [deadline(r.report, month) for r in rows if r.state != SUBMITTED_STATE]
+    dues = [deadline(r.report, month) for r in rows if r.state != OrgState.SUBMITTED]
     overdue = sum(1 for due in dues if due and today > due)
     lines = [m.STATUS_HEAD.format(month=month_label(period), scope=f"（{wanted}）" if wanted else "",
                                   submitted=submitted, orgs=len(rows), share=percent(submitted, len(rows)),
-                                  late=late, in_progress=states[IN_PROGRESS_STATE],
-                                  not_started=states[NOT_STARTED], missing=states[MISSING_STATE], overdue=overdue)]
+                                  late=late, in_progress=states[OrgState.IN_PROGRESS],
+                                  not_started=states[OrgState.NOT_STARTED], missing=states[OrgState.MISSING],
+                                  overdue=overdue)]
     for what, key in ((m.STATUS_BY_AREA, lambda r: r.org.area or m.NO_AREA), (m.STATUS_BY_TYPE, lambda r: r.org.type)):
         groups = defaultdict(list)
         for row in rows:
             groups[key(row)].append(row)
         if len(groups) > 1:
             lines.append(what + " · ".join(
-                m.STATUS_GROUP.format(name=name, submitted=sum(1 for r in group if r.state == SUBMITTED_STATE),
+                m.STATUS_GROUP.format(name=name, submitted=sum(1 for r in group if r.state == OrgState.SUBMITTED),
                                       orgs=len(group)) for name, group in sorted(groups.items())))
-    left = [r for r in rows if r.state != SUBMITTED_STATE]
+    left = [r for r in rows if r.state != OrgState.SUBMITTED]
     if left:
         names = "、".join(f"{r.org.name}（{r.answered}/{r.items}）" for r in left[:NAMES_SHOWN])
         more = m.ORGS_MORE.format(count=len(left)) if len(left) > NAMES_SHOWN else ""
@@ -99,7 +102,7 @@ def remind_command(call: Call):
     例：催办 XY01 XY02"""
     period = call.ctx.clock.period()
     month = Period.get_or_none(Period.key == period)
-    if month is None or month.status != PUBLISHED:
+    if month is None or month.status != PeriodStatus.PUBLISHED:
         raise UserError(m.NUDGE_NOT_OPEN.format(period=period))
     codes = [w for w in split_words(call.args) if w not in ("全部", "all")]
     reports = open_reports(period)
@@ -115,7 +118,7 @@ def remind_command(call: Call):
     done = {key for (key,) in OutboxMessage.select(OutboxMessage.key).where(OutboxMessage.key.in_(list(wanted)))
             .tuples()}
     cards = [Outgoing(to=person.userid, key=key, reply=cycle_views.nudge_card(
-        "remind", period, report.left, deadline(report, month), month.close_on,
+        MonthStep.REMIND, period, report.left, deadline(report, month), month.close_on,
         "remind-now-" + hashlib.sha1(key.encode()).hexdigest()[:20], call.ctx.page(f"report/{period}")))
         for key, (report, person) in wanted.items() if key not in done]
     orgs = len({wanted[card.key][0].org_id for card in cards})
@@ -134,10 +137,10 @@ def publish_command(call: Call):
     if not publishable(this, period) and not force:
         raise UserError(m.PUBLISH_OUT_OF_RANGE.format(this=this, next=shift(this, 1), period=period))
     month = Period.get_or_none(Period.key == period)
-    if month is not None and month.status == CLOSED:
+    if month is not None and month.status == PeriodStatus.CLOSED:
         raise UserError(m.PUBLISH_CLOSED.format(period=period))
     return call.background("jobs.admin.run_step", m.PUBLISHING.format(month=month_label(period)),
-                           period=period, step="publish", force=force, by=call.person.userid)
+                           period=period, step=MonthStep.PUBLISH, force=force, by=call.person.userid)
 
 
 @GROUP.command("撤回发布", aliases=("unpublish",), who=ADMINS)
@@ -148,11 +151,11 @@ def unpublish_command(call: Call):
         raise UserError(m.NEED_MONTH)
     period = call.period(call.words[0])
     month = Period.get_or_none(Period.key == period)
-    if month is None or month.status != PUBLISHED:
+    if month is None or month.status != PeriodStatus.PUBLISHED:
         raise UserError(m.UNPUBLISH_NOT_PUBLISHED.format(month=month_label(period)))
     started = (Report.select().join(Entry).where(Report.period == period, Entry.status.is_null(False))
                .distinct().count())
-    submitted = Report.select().where(Report.period == period, Report.status == SUBMITTED).count()
+    submitted = Report.select().where(Report.period == period, Report.status == ReportStatus.SUBMITTED).count()
     feedback = Feedback.select().join(Report).where(Report.period == period).count()
     if started or submitted or feedback:
         raise UserError(m.UNPUBLISH_STARTED.format(month=month_label(period), orgs=max(started, submitted),

@@ -14,11 +14,12 @@ from handlers.replies import Text
 from handlers.report_views import clip, day_label, item_title, month_label
 from models import Department, Entry, Evidence, Feedback, Org, Period, Report, Task
 from models.checkin import entries
+from models.directory import PeriodStatus
 from models.feedback import theirs
 from models.items import items_for, natural_key
 from models.periods import previous, shift, split
+from models.report import ROUTED_KINDS, ReportStatus
 from models.separators import split_words
-from models.report import SUBMITTED
 
 FIELDS = re.compile(r"\s*[|｜]\s*")
 FEEDBACK_SHOWN = 30
@@ -80,11 +81,11 @@ def org_command(call: Call):
         rows = entries(report)
         evidence = dict(Evidence.select(Evidence.entry, fn.COUNT(Evidence.id)).join(Entry)
                         .where(Entry.report == report).group_by(Evidence.entry).tuples())
-        state = m.STATE_SUBMITTED if report.status == SUBMITTED else m.STATE_OPEN
+        state = m.STATE_SUBMITTED if report.status == ReportStatus.SUBMITTED else m.STATE_OPEN
         lines.append(m.ORG_MONTH.format(month=month_label(period), state=state))
         for entry in rows:
             extra = [f"{m.NOTE}{clip(entry.note.replace(chr(10), ' '), 30)}" if entry.note else "",
-                     f"{m.REASON}{clip(entry.reason, 30)}" if entry.reason else "",
+                     f"{m.REASON_LABEL}{clip(entry.reason, 30)}" if entry.reason else "",
                      m.EVIDENCE.format(count=evidence[entry.id]) if evidence.get(entry.id) else ""]
             lines.append(f"{m.MARKS[entry.status]} {entry.position}. {clip(item_title(entry), 16)} · "
                          f"{m.STATUS_LABELS.get(entry.status, m.UNANSWERED)}"
@@ -133,7 +134,7 @@ def _task_line(task: Task) -> str:
 
 def _not_published(period: str) -> None:
     month = Period.get_or_none(Period.key == period)
-    if month is not None and month.status != "draft":
+    if month is not None and month.status != PeriodStatus.DRAFT:
         raise UserError(m.TASKS_PUBLISHED.format(month=month_label(period)))
 
 
@@ -175,7 +176,7 @@ def feedback_command(call: Call):
     words = [w for w in words if w not in ("未回复", "open")]
     period = call.period(words.pop(0)) if words and words[0][:1].isdigit() else call.ctx.clock.period()
     query = (Feedback.select(Feedback, Report, Org).join(Report).join(Org)
-             .where(Report.period.in_([previous(period), period]), Feedback.kind.in_(["difficulty", "suggestion"]))
+             .where(Report.period.in_([previous(period), period]), Feedback.kind.in_(ROUTED_KINDS))
              .order_by(Feedback.id))
     if words:
         department = Department.get_or_none(Department.name == words[0])
@@ -195,7 +196,7 @@ def feedback_command(call: Call):
 
 def _feedback_line(feedback: Feedback, clock, today) -> str:
     made = clock.local(feedback.created_at).date()
-    head = m.FEEDBACK_LINE.format(id=feedback.id, kind=m.FEEDBACK_KINDS[feedback.kind],
+    head = m.FEEDBACK_LINE.format(id=feedback.id, kind=m.FEEDBACK_KIND_LABELS[feedback.kind],
                                   org=feedback.report.org.name, to=feedback.department.name
                                   if feedback.department_id else m.NO_DEPARTMENT,
                                   day=day_label(made), text=clip(feedback.text, 40))

@@ -21,14 +21,13 @@ from peewee import fn
 
 from handlers import messages as m
 from handlers.checkin import CHAT
-from handlers.checkin_steps import (
-    AMOUNT, CONFIRM, DEPARTMENT, FEEDBACK, ITEM, PICK, REASON, STEPS, SUBMITTED, SUMMARY,
-)
+from handlers.checkin_steps import STEPS, Step
 from models import Conversation, Entry, EntryChange, Evidence, Feedback, Org, OutboxMessage, Period, Person, Report
-from models.checkin import CLOSED, create_reports
+from models.checkin import create_reports
+from models.directory import PeriodStatus
 from models.items import items_for_orgs
 from models.report import ANSWERS
-from tests.conversation import PERIOD, seed_month
+from tests.conversation import PERIOD, seed_month, walk_to
 from tests.wecom import Caller, event_xml, robot_json, text_xml
 
 REPLY_MAX = 500         # characters: about what a phone shows without scrolling far
@@ -39,23 +38,13 @@ NOT_NUMBERS = ["1e3", "-1", "", "0x1", "1.0"]
 SECRET = "ORG02-机密备注"     # the other org's answers: never shown to anyone of ours
 TRACKED = (Report, Entry, EntryChange, Evidence, Feedback, Conversation)
 REPLACED = (Conversation, Feedback, Evidence, EntryChange)      # children first
-ROUTES = {                  # what the secretary sends, from a fresh report, to reach each step
-    ITEM: ["开始"],
-    AMOUNT: ["开始", "1"],
-    REASON: ["开始", "1 1", "3"],
-    PICK: ["开始", "1 1", "改"],
-    CONFIRM: ["开始", "1 1", "提交"],
-    FEEDBACK: ["开始", "1 1", "1", "1 1", "2", "4"],
-}
-ROUTES[DEPARTMENT] = ROUTES[FEEDBACK] + ["无", "经费紧张"]
-ROUTES[SUMMARY] = ROUTES[FEEDBACK] + ["无", "无", "无"]
-ROUTES[SUBMITTED] = ROUTES[SUMMARY] + ["提交"]
 # Where typed text (no command) may take a person: the diagram of handlers/checkin_steps.py.
-ANSWERED = {ITEM, FEEDBACK, SUMMARY, CONFIRM, SUBMITTED}       # the next item, or back where an edit began
-TEXT_MOVES = {
-    ITEM: ANSWERED | {REASON, AMOUNT}, REASON: ANSWERED | {REASON}, AMOUNT: ANSWERED | {AMOUNT},
-    FEEDBACK: {FEEDBACK, DEPARTMENT, SUMMARY}, DEPARTMENT: {DEPARTMENT, FEEDBACK},
-    SUMMARY: {SUMMARY}, CONFIRM: {CONFIRM}, SUBMITTED: {SUBMITTED}, PICK: {PICK, ITEM},
+ANSWERED = {Step.ITEM, Step.FEEDBACK, Step.SUMMARY, Step.CONFIRM, Step.SUBMITTED}   # the next item, or back
+TEXT_MOVES = {                                                                      # where an edit began
+    Step.ITEM: ANSWERED | {Step.REASON, Step.AMOUNT}, Step.REASON: ANSWERED | {Step.REASON},
+    Step.AMOUNT: ANSWERED | {Step.AMOUNT}, Step.FEEDBACK: {Step.FEEDBACK, Step.DEPARTMENT, Step.SUMMARY},
+    Step.DEPARTMENT: {Step.DEPARTMENT, Step.FEEDBACK}, Step.SUMMARY: {Step.SUMMARY}, Step.CONFIRM: {Step.CONFIRM},
+    Step.SUBMITTED: {Step.SUBMITTED}, Step.PICK: {Step.PICK, Step.ITEM},
 }
 _ids = itertools.count(1)
 
@@ -178,12 +167,17 @@ class Month:
         """The secretary mid check-in at `step`: rows saved when real messages first got there."""
         if step not in self.saved:
             restore(self.fresh)
-            for text in ROUTES[step]:
-                assert self.phones["sec01"].send(text)[0] == 200
+            walk_to(step, self.sent_by_secretary, self.secretarys_step)     # the tests' one route there
             self.saved[step] = capture()
-            assert self.conversation(self.saved[step], "sec01")["step"] == step
         restore(self.saved[step])
         self.rows = self.saved[step]
+
+    def sent_by_secretary(self, text: str) -> None:
+        assert self.phones["sec01"].send(text)[0] == 200
+
+    def secretarys_step(self) -> str | None:
+        return (Conversation.select(Conversation.step)
+                .where(Conversation.person == self.people["sec01"], Conversation.report == self.ours).scalar())
 
     def conversation(self, rows: dict, userid: str) -> dict | None:
         return next((c for c in rows[Conversation].values()
@@ -215,7 +209,7 @@ class Month:
         was, now = self.conversation(before, userid), self.conversation(after, userid)
         assert now is not None and (was is None or was["id"] == now["id"])
         assert now["step"] in STEPS and 1 <= now["position"] <= len(self.entries["ours"])
-        assert now["pending_status"] is None or now["step"] in (REASON, AMOUNT)
+        assert now["pending_status"] is None or now["step"] in (Step.REASON, Step.AMOUNT)
         assert now["return_to"] is None or now["return_to"] in STEPS
         if typed and was is not None:
             assert now["step"] in TEXT_MOVES[was["step"]], (was["step"], now["step"])
@@ -272,7 +266,7 @@ class Month:
 
     def goes_on(self, userid: str) -> None:
         """After whatever came before, the person can carry on."""
-        step = (self.conversation(self.rows, userid) or {"step": ITEM})["step"]      # ITEM: their first message
+        step = (self.conversation(self.rows, userid) or {"step": Step.ITEM})["step"]      # their first message
         exchange = self.phones[userid].send("继续" if "继续" in STEPS[step].commands else "进度")
         self.check(userid, exchange, typed=False)
         assert exchange[1]
@@ -293,7 +287,7 @@ def month(client, config, clock):
     clock.set(datetime.datetime(2026, 11, 10, 9, 30))
     seed_month()
     seed_month(LAST_MONTH)                          # ORG01's report of last month: closed, its cards stale
-    Period.update(status=CLOSED).where(Period.key == LAST_MONTH).execute()
+    Period.update(status=PeriodStatus.CLOSED).where(Period.key == LAST_MONTH).execute()
     return Month(client, config, other_org())
 
 

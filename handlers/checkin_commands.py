@@ -1,0 +1,183 @@
+"""The chat commands of the check-in, and what each does: the registry (CHAT) says what a person may
+type and gives each command's help (its function's docstring); the table of steps
+(handlers/checkin_steps.py) says which function a command runs in which step, for a command that
+does one thing in one step and another in the next (跳过, 取消, 继续, 上一项, 提交) has one function
+for each. Each returns where the person goes next (handlers/checkin_moves.py)."""
+from __future__ import annotations
+
+from handlers import messages as m
+from handlers import report_views as views
+from handlers.checkin_moves import (
+    Hint, Next, Quietly, Step, answered, cancel_edit, edit, edit_origin, leave_follow_up, next_feedback_kind,
+    next_item,
+)
+from handlers.registry import Registry
+from handlers.replies import CardUpdate, Outgoing
+from handlers.session import Session
+from models.checkin import notice_cards, submit as submit_report
+
+CHAT = Registry(m.CHAT_HELP_HEADER, free_args=False)
+
+
+@CHAT.command("继续", aliases=("填报", "月报", "开始", "开始填报"))
+def resume(s: Session, args: str) -> Next:
+    """继续 · 接着填"""
+    s.conv.paused = False
+    return Step(s.conv.step)
+
+
+def resume_item(s: Session, args: str) -> Next:
+    """继续 at an item: the next one if this one was answered meanwhile (e.g. on another device)."""
+    s.conv.paused = False
+    if s.current.status is not None and s.conv.return_to is None:
+        return next_item(s, after=s.conv.position - 1)
+    return Step.ITEM
+
+
+def resume_confirm(s: Session, args: str) -> Next:
+    """继续 instead of confirming: the items left, the skipped ones too, from the first."""
+    s.conv.paused, s.conv.skipped = False, []
+    return next_item(s, after=0)
+
+
+@CHAT.command("进度")
+def progress(s: Session, args: str) -> Next:
+    """进度 · 还剩哪些"""
+    return s.say(views.progress_text(s.entries))
+
+
+@CHAT.command("上一项")
+def previous_item(s: Session, args: str) -> Next:
+    """上一项 · 回到上一项"""
+    return edit(s, str(max(1, s.conv.position - 1)))
+
+
+def last_item(s: Session, args: str) -> Next:
+    """上一项 after the items: the last one."""
+    return edit(s, str(max(1, s.count)))
+
+
+@CHAT.command("跳过")
+def skip_item(s: Session, args: str) -> Next:
+    """跳过 · 先跳过本项"""
+    if s.conv.return_to:
+        return cancel_edit(s)
+    entry = s.current
+    if entry.status is None:
+        s.conv.skipped = sorted({*s.conv.skipped, entry.position})
+        s.say(m.ITEM_SKIPPED.format(position=entry.position))
+    else:
+        s.say(m.KEPT.format(position=entry.position, label=m.STATUS_LABELS[entry.status]))
+    return next_item(s, after=entry.position)
+
+
+def skip_follow_up(s: Session, args: str) -> Next:
+    """跳过 a reason or a number: the status chosen stays, without it."""
+    return answered(s, leave_follow_up(s), announce=False)
+
+
+def skip_feedback_kind(s: Session, args: str) -> Next:
+    return next_feedback_kind(s)
+
+
+def skip_department(s: Session, args: str) -> Next:
+    """跳过 the department: the feedback stays, sent to none."""
+    s.conv.feedback = None
+    s.say(m.FEEDBACK_MORE)
+    return Quietly(Step.FEEDBACK)
+
+
+@CHAT.command("改", args=r"\d+")
+def change(s: Session, args: str) -> Next:
+    """改 N · 修改第 N 项"""
+    if args:
+        return edit(s, args)
+    leave_follow_up(s)
+    s.conv.return_to = edit_origin(s)
+    return Step.PICK
+
+
+@CHAT.command("暂停")
+def pause(s: Session, args: str) -> Next:
+    """暂停 · 稍后再填"""
+    s.conv.paused = True
+    return s.say(m.PAUSED)
+
+
+@CHAT.command("提交")
+def submit(s: Session, args: str) -> Next:
+    """提交 · 提交月报"""
+    leave_follow_up(s)
+    s.conv.return_to = None
+    if s.submitted:
+        return Step.SUBMITTED
+    return Step.CONFIRM if s.unanswered() else Step.SUMMARY
+
+
+def submit_from_summary(s: Session, args: str) -> Next:
+    """提交 under the summary: submitted, once every item is answered."""
+    if s.submitted or s.unanswered():
+        return submit(s, args)
+    return finish(s)
+
+
+def submit_confirmed(s: Session, args: str) -> Next:
+    """提交 once more, with items left: they become 未完成."""
+    if s.submitted:
+        return submit(s, args)
+    return finish(s)
+
+
+@CHAT.command("取消")
+def cancel_an_edit(s: Session, args: str) -> Next:
+    """取消 · 取消当前操作"""
+    if s.conv.return_to:
+        return cancel_edit(s)
+    return Hint(m.NOT_HERE.format(name="取消"))
+
+
+def cancel_follow_up(s: Session, args: str) -> Next:
+    """取消 a status whose reason or number is asked: back to its item, unanswered."""
+    s.conv.pending_status = None
+    return Hint(m.CANCELLED, to=Step.ITEM)
+
+
+def cancel_department(s: Session, args: str) -> Next:
+    s.conv.feedback = None
+    return Hint(m.CANCELLED, to=Step.FEEDBACK)
+
+
+def cancel_confirm(s: Session, args: str) -> Next:
+    s.say(m.CANCELLED + m.SUMMARY_ACTIONS)
+    return Quietly(Step.SUMMARY)
+
+
+def cancel_pick(s: Session, args: str) -> Next:
+    back, s.conv.return_to = s.conv.return_to, None
+    return Hint(m.CANCELLED, to=Step(back) if back else Step.ITEM)
+
+
+@CHAT.command("我的月历", aliases=("月历", "查看清单"))
+def calendar(s: Session, args: str) -> Next:
+    """我的月历 · 本月清单"""
+    return s.say(views.calendar_text(s.report, s.entries, s.closed))
+
+
+@CHAT.command("帮助", aliases=("help", "?", "？"))
+def help_(s: Session, args: str) -> Next:
+    """帮助 · 本说明"""
+    return s.say(CHAT.help_text())
+
+
+def finish(s: Session) -> Next:
+    submit_report(s.report, s.period, s.entries, s.person, s.at, s.today)
+    s.say(m.JUST_SUBMITTED.format(month=views.month_label(s.report.period), late=m.LATE if s.report.late else "",
+                                  until=views.day_label(s.period.close_on)))
+    s.replies += submitted_cards(s.report)
+    return Quietly(Step.SUBMITTED)
+
+
+def submitted_cards(report) -> list[Outgoing]:
+    """The month's cards to the org's people, their buttons greyed out once the report is submitted."""
+    return [Outgoing(to=row.recipient, reply=CardUpdate(row.response_code, m.CARD_SUBMITTED, (row.recipient,)),
+                     key=f"submitted:{row.key}") for row in notice_cards(report) if row.response_code]
