@@ -29,7 +29,6 @@ log = logging.getLogger(__name__)
 
 INBOUND_JOB = "jobs.inbound.process"
 BACKGROUND_TIMEOUT = 900    # seconds: a year's export of thousands of orgs
-PASSIVE_LOCK_WAIT = 3.0     # seconds; WeCom gives up after 5
 UNAVAILABLE = (OperationalError, InterfaceError)    # the database is down, locked or gone mid-statement
 # A job whose worker died or whose database was away runs again: about 9 minutes in all.
 RETRY = Retry(max=5, interval=[10, 30, 60, 120, 300])
@@ -142,8 +141,10 @@ def _act_once(services, inbound: Inbound, passive: bool):
         return _record(services, inbound, replies, passive)
 
 
-def handle(services, inbound: Inbound, passive: bool = True, lock_wait: float = PASSIVE_LOCK_WAIT):
-    """Act on an inbound message once; returns the passive reply's plaintext, or None."""
+def handle(services, inbound: Inbound, passive: bool = True, lock_wait: float | None = None):
+    """Act on an inbound message once; returns the passive reply's plaintext, or None. Waits
+    `lock_wait` seconds (default: services.passive_lock_wait) for the person's message before it."""
+    lock_wait = services.passive_lock_wait if lock_wait is None else lock_wait
     try:
         held = services.locks.acquire(f"yuebao:user:{inbound.source}:{inbound.user}", lock_wait)
         if held is None:

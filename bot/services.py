@@ -20,6 +20,10 @@ QUEUE_NAME = "yuebao"
 
 
 class Services:
+    # Seconds a callback waits for the same person's message before it, then is handed to a worker;
+    # WeCom gives up on a passive reply after 5. Tests that hold the person's lock shorten it.
+    passive_lock_wait = 3.0
+
     def __init__(self, config: Config, clock: Clock | None = None):
         self.config = config
         self.clock = clock or Clock(config.app.timezone)

@@ -34,6 +34,21 @@ TIMEZONE = "Asia/Shanghai"
 PG_APPLICATION = f"yuebao-test-{os.getpid()}"     # how this run's connections show in pg_stat_activity
 
 
+def pytest_addoption(parser):
+    parser.addoption("--all", action="store_true", dest="all_tests",
+                     help="also run the tests marked slow (processes, browsers, many generated cases)")
+
+
+def pytest_collection_modifyitems(config, items):
+    """The fast suite by default: the slow tests are left out unless --all or a -m selection is given."""
+    if config.getoption("all_tests") or config.getoption("markexpr"):
+        return
+    slow = [item for item in items if item.get_closest_marker("slow")]
+    if slow:
+        config.hook.pytest_deselected(items=slow)
+        items[:] = [item for item in items if not item.get_closest_marker("slow")]
+
+
 @pytest.fixture
 def clock() -> Clock:
     """The clock the services of a test read; `clock.set(...)` where the date matters."""
@@ -119,10 +134,15 @@ def db(db_url):
     return database
 
 
+@pytest.fixture(scope="session")
+def demo_config() -> settings.Config:
+    return settings.load(settings.DEMO_CONFIG, env={})
+
+
 @pytest.fixture
-def standin():
+def standin(demo_config):
     """The local WeCom stand-in, served over HTTP from a thread, with the demo credentials."""
-    handle = start_in_thread(settings.load(settings.DEMO_CONFIG, env={}))
+    handle = start_in_thread(demo_config)
     yield handle
     handle.shutdown()
 
@@ -133,13 +153,23 @@ def phone(standin):
     return StandinClient(standin.url)
 
 
+# Where WeCom is for a test that does not ask for the stand-in: a port nothing listens on (discard),
+# so that a test which sends without saying so fails at once instead of passing by accident.
+NO_WECOM = "http://127.0.0.1:9/cgi-bin/"
+
+
 @pytest.fixture
-def config(db_url, redis_url, standin, tmp_path) -> settings.Config:
-    """The demo configuration pointed at this test's database, Redis, stand-in and a folder of its own."""
-    return standin.state.config.replace(
+def config(request, demo_config, db_url, redis_url, tmp_path) -> settings.Config:
+    """The demo configuration pointed at this test's database, Redis and a folder of its own; at the
+    stand-in when the test asks for it (`standin`, or `phone`), else at nothing."""
+    if "standin" in request.fixturenames:
+        standin = request.getfixturevalue("standin")
+        base, wecom = standin.state.config, f"{standin.url}/cgi-bin/"
+    else:
+        base, wecom = demo_config, NO_WECOM
+    return base.replace(
         app={"files_dir": str(tmp_path / "files")}, database={"url": db_url}, redis={"url": redis_url},
-        wecom={"api_base_url": f"{standin.url}/cgi-bin/", "timeout_seconds": 2},
-        outbox={"backoff_seconds": 0})
+        wecom={"api_base_url": wecom, "timeout_seconds": 2}, outbox={"backoff_seconds": 0})
 
 
 @pytest.fixture
@@ -197,9 +227,17 @@ def figures(request, db_url):
     return record
 
 
+class _BurstWorker(SimpleWorker):
+    """RQ's SimpleWorker without the thread that listens for commands: a burst in a test takes none,
+    and stopping that thread costs RQ a one-second join at the end of every burst."""
+
+    def subscribe(self) -> None:
+        pass
+
+
 def run_worker(services) -> None:
     """Run every queued job now, in this process, with a real RQ worker."""
-    SimpleWorker([services.queue], connection=services.redis).work(burst=True, with_scheduler=False)
+    _BurstWorker([services.queue], connection=services.redis).work(burst=True, with_scheduler=False)
 
 
 def demo_month(services, phone, period: str, publish: bool = True) -> None:

@@ -28,6 +28,7 @@ def run(args, env, cwd=ROOT):
                           timeout=60)
 
 
+@pytest.mark.slow
 def test_init_db_creates_then_is_a_no_op(tmp_path):
     env = {"YUEBAO_CONFIG": str(ROOT / "config.demo.toml"), "YUEBAO_DATABASE_URL": f"sqlite:///{tmp_path / 'y.db'}"}
     first, second = run(["init-db"], env), run(["init-db"], env)
@@ -36,6 +37,7 @@ def test_init_db_creates_then_is_a_no_op(tmp_path):
     assert (second.returncode, second.stdout.strip()) == (0, "database is up to date")
 
 
+@pytest.mark.slow
 def test_a_malformed_setting_stops_start_up_with_one_line(tmp_path):
     bad = tmp_path / "config.toml"
     bad.write_text('[wecom]\nencoding_aes_key = "too-short"\n', encoding="utf-8")
@@ -78,6 +80,7 @@ def kill(process):
     process.send_signal(signal.SIGTERM)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("stop", [ctrl_c, kill])
 def test_up_runs_everything_and_ctrl_c_or_kill_stops_it_cleanly(tmp_path, stop):
     web, standin = free_port(), free_port()
@@ -128,6 +131,7 @@ def wait_for(check, seconds: float = 20) -> bool:
     return False
 
 
+@pytest.mark.slow
 def test_a_second_up_beside_a_running_one_says_so_and_starts_nothing(tmp_path):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
@@ -142,6 +146,7 @@ def test_a_second_up_beside_a_running_one_says_so_and_starts_nothing(tmp_path):
     assert not (tmp_path / "data" / "redis").exists() and not (tmp_path / "data" / "yuebao.db").exists()
 
 
+@pytest.mark.slow
 def test_cli_commands_find_the_redis_of_up_or_say_in_one_line_what_is_missing(tmp_path):
     env = {"PYTHONPATH": str(ROOT), "YUEBAO_CONFIG": str(ROOT / "config.demo.toml"), "YUEBAO_REDIS_URL": ""}
     assert run(["init-db"], env, cwd=tmp_path).returncode == 0

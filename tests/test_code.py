@@ -100,6 +100,7 @@ def test_the_core_imports_no_web_wecom_or_queue_library(layer):
     assert found == []
 
 
+@pytest.mark.slow
 def test_the_linter_finds_nothing():
     result = subprocess.run([sys.executable, "-m", "ruff", "check", "--quiet", "."], cwd=ROOT,
                             capture_output=True, text=True)

@@ -116,6 +116,7 @@ def flask(args: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess
                           text=True, env={**clean, "PYTHONPATH": str(ROOT), **env}, timeout=60)
 
 
+@pytest.mark.slow
 def test_a_start_without_a_file_stops_and_a_demo_command_starts(tmp_path):
     production = flask(["init-db"], tmp_path)
     assert (production.returncode, production.stderr.splitlines()) == (1, [

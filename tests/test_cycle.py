@@ -102,6 +102,7 @@ def _tick_in_another_process(url, config, moment, start, done):
         done.put([o.state for o in cycle.tick(Services(config, Clock(TIMEZONE, at=moment)))])
 
 
+@pytest.mark.slow
 def test_two_ticks_at_the_same_instant_from_two_processes_publish_once(services, config, phone, clock, month):
     context = multiprocessing.get_context("fork")
     start, done = context.Barrier(2), context.Queue()

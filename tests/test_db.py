@@ -22,6 +22,7 @@ def _try_lock(path: str, answer) -> None:
             answer.put("held")
 
 
+@pytest.mark.slow
 def test_a_sqlite_write_transaction_holds_the_file_lock_other_processes_queue_on(tmp_path):
     path = tmp_path / "lock.db"
     db = open_database(f"sqlite:///{path}")

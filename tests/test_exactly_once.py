@@ -22,6 +22,8 @@ from stack import redis_server
 from tests.conftest import TIMEZONE, run_worker
 from tests.faults.fleet import seed_secretaries
 
+pytestmark = pytest.mark.slow     # starts processes
+
 ROOT = Path(__file__).resolve().parent.parent
 SECRETARIES = 1000
 

@@ -265,6 +265,7 @@ def expected_items(org, period, actions, tasks, history):
 @settings(max_examples=40, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(action_specs, org_specs, st.integers(2025, 2027), st.integers(1, 12), st.integers(1, 14), st.data())
+@pytest.mark.slow
 def test_random_calendars_follow_the_rules(db, action_specs, org_specs, year, month, months, data):
     with database.atomic() as transaction:
         orgs = [make_org(f"XY{n}", type=kind, tags=["无毕业年级"] if tagged else [])

@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 import redis as redis_lib
 from rq import Queue
 from rq.cron import CronScheduler
@@ -16,6 +17,8 @@ from rq.cron import CronScheduler
 from cli import processes
 from models import bind, database, migrate
 from stack import redis_server
+
+pytestmark = pytest.mark.slow     # starts processes
 
 ROOT = Path(__file__).resolve().parent.parent
 FLASK = [sys.executable, "-m", "flask", "--app", "app"]

@@ -6,6 +6,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow     # starts processes
+
 ROOT = Path(__file__).resolve().parent.parent
 FORBIDDEN = ("standin", "stack", "bench", "tests", "matplotlib", "openpyxl", "xlsxwriter", "playwright")
 CREATE_AND_LIST = """

@@ -71,6 +71,7 @@ def run_together(config, texts):
     assert [process.wait(timeout=30) for process in processes] == [0] * len(texts)
 
 
+@pytest.mark.slow
 def test_two_processes_share_one_token_and_one_refresh(config, phone, redis_client):
     phone.add_members(["sec01"])
     run_together(config, ["甲", "乙"])

@@ -17,6 +17,8 @@ from models.demo import load_demo_data
 from stack import redis_server
 from tests.conftest import run_worker
 
+pytestmark = pytest.mark.slow     # starts processes
+
 
 @pytest.fixture
 def hung_redis(tmp_path):
