@@ -68,37 +68,17 @@ def load_config(config: settings.Config | None) -> settings.Config:
 def create_app(config: settings.Config | None = None, clock: Clock | None = None) -> Flask:
     """The web app; `clock` is the one the services read "now" from (default: real time)."""
     config = load_config(config)
-    logging.basicConfig(level=config.app.log_level,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for handler in logging.getLogger().handlers:
-        if not any(isinstance(f, HideSecrets) for f in handler.filters):
-            handler.addFilter(HideSecrets())
+    log_without_secrets(config.app.log_level)
     app = Flask(__name__)
     if config.web.proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.web.proxies, x_proto=config.web.proxies)
     app.config.update(YUEBAO=config, MAX_CONTENT_LENGTH=MAX_BODY_BYTES)
     bind(config.database.url)
     app.extensions["yuebao"] = Services(config, clock)
-
-    @app.before_request
-    def open_database():
-        database.connect(reuse_if_open=True)
-
-    @app.teardown_request
-    def close_database(exc):
-        if not database.is_closed():
-            database.close()
-
-    @app.errorhandler(DatabaseError)
-    def database_unavailable(exc: DatabaseError):
-        """The database cannot be reached (or failed): nothing was acknowledged, so WeCom retries."""
-        log.error("database unavailable for %s %s: %s", request.method, request.path, type(exc).__name__)
-        return Response("503: database unavailable\n", status=503, mimetype="text/plain")
-
-    @app.errorhandler(HTTPException)
-    def plain_http_error(exc: HTTPException):
-        return Response(f"{exc.code}: {exc.name}\n", status=exc.code, mimetype="text/plain")
-
+    app.before_request(open_database)
+    app.teardown_request(close_database)
+    app.register_error_handler(DatabaseError, database_unavailable)
+    app.register_error_handler(HTTPException, plain_http_error)
     for blueprint in (webhook.bp, robot.bp, health.bp):
         app.register_blueprint(blueprint)
     pages.init_app(app)
@@ -106,3 +86,30 @@ def create_app(config: settings.Config | None = None, clock: Clock | None = None
                     lists.demo_data_command):
         app.cli.add_command(command)
     return app
+
+
+def log_without_secrets(level: str) -> None:
+    """Log at `level` to stderr, every handler filtering secrets out (HideSecrets)."""
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for handler in logging.getLogger().handlers:
+        if not any(isinstance(f, HideSecrets) for f in handler.filters):
+            handler.addFilter(HideSecrets())
+
+
+def open_database() -> None:
+    database.connect(reuse_if_open=True)
+
+
+def close_database(exc: BaseException | None) -> None:
+    if not database.is_closed():
+        database.close()
+
+
+def database_unavailable(exc: DatabaseError) -> Response:
+    """The database cannot be reached (or failed): nothing was acknowledged, so WeCom retries."""
+    log.error("database unavailable for %s %s: %s", request.method, request.path, type(exc).__name__)
+    return Response("503: database unavailable\n", status=503, mimetype="text/plain")
+
+
+def plain_http_error(exc: HTTPException) -> Response:
+    return Response(f"{exc.code}: {exc.name}\n", status=exc.code, mimetype="text/plain")

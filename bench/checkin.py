@@ -40,7 +40,14 @@ sys.path.insert(0, str(ROOT))
 
 import settings  # noqa: E402
 from bench.common import (  # noqa: E402
-    app_environment, databases, fresh_database, private_redis, run_forked, serve, serving_options, verdict,
+    app_environment,
+    databases,
+    fresh_database,
+    private_redis,
+    run_forked,
+    serve,
+    serving_options,
+    verdict,
 )
 from bot.crypto import CallbackCrypto  # noqa: E402
 from bot.services import Services  # noqa: E402
@@ -159,8 +166,8 @@ def run_clients(port, wecom, userids, interval, processes, scripts=None) -> dict
     shares = [range(i, len(userids), processes) for i in range(processes)]
     elapsed, outcomes = run_forked(client_process, shares)
     by_index = {}
-    for share, clients in zip(shares, outcomes):
-        by_index.update(zip(share, clients))
+    for share, clients in zip(shares, outcomes, strict=True):
+        by_index.update(zip(share, clients, strict=True))
     clients = [by_index[i] for i in range(len(userids))]
     errors = [error for _, _, error in clients if error]
     if errors:

@@ -24,8 +24,8 @@ from collections import Counter
 from pathlib import Path
 
 import psutil
-from peewee import chunked
 import redis as redis_lib
+from peewee import chunked
 from rq import Worker
 
 ROOT = Path(__file__).resolve().parent.parent

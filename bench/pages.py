@@ -55,7 +55,14 @@ sys.path.insert(0, str(ROOT))
 
 import settings  # noqa: E402
 from bench.common import (  # noqa: E402
-    app_environment, databases, fresh_database, private_redis, run_forked, serve, serving_options, verdict,
+    app_environment,
+    databases,
+    fresh_database,
+    private_redis,
+    run_forked,
+    serve,
+    serving_options,
+    verdict,
 )
 from bot.services import Services  # noqa: E402
 from jobs.publish import publish_period  # noqa: E402

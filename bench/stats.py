@@ -33,9 +33,9 @@ sys.path.insert(0, str(ROOT))
 from handlers import stats_views  # noqa: E402
 from jobs import admin, charts  # noqa: E402
 from models import Action, Department, Org, Person, Task, bind, database, migrate  # noqa: E402
-from models.directory import ROLE_SECRETARY  # noqa: E402
 from models.db import in_schema  # noqa: E402
 from models.demo import load_demo_data  # noqa: E402
+from models.directory import ROLE_SECRETARY  # noqa: E402
 from models.report import Entry, EntryStatus, Feedback, Report, ReportStatus  # noqa: E402
 from models.stats import feedback_figures, month_figures, year_figures  # noqa: E402
 
@@ -87,7 +87,7 @@ def build_year() -> int:
     secretary = dict(Person.select(Person.org, Person.id).where(Person.org.is_null(False)).tuples())
     actions = [(a.id, a.target) for a in Action.select().order_by(Action.id)]
     departments = [d for (d,) in Department.select(Department.id).tuples()]
-    statuses, weights = zip(*STATUS_WEIGHTS)
+    statuses, weights = zip(*STATUS_WEIGHTS, strict=True)
     entries, report_id = 0, 0
     for month in range(1, 13):
         period = f"{YEAR}-{month:02d}"

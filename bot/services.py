@@ -6,6 +6,7 @@ from functools import cached_property
 import redis as redis_lib
 from rq import Queue
 
+import settings
 from bot import notices
 from bot.crypto import CallbackCrypto
 from bot.locks import Locks
@@ -13,7 +14,6 @@ from bot.outbound import Outbox
 from bot.wecom_client import WeComClient
 from models.clock import Clock
 from models.schedule import Schedule
-import settings
 from settings import Config, ConfigError
 
 QUEUE_NAME = "yuebao"

@@ -21,7 +21,7 @@ def services():
 def signed_args(*names: str) -> list[str]:
     values = [request.args.get(name, "") for name in names]
     if not all(values):
-        raise MalformedMessage("missing " + ", ".join(n for n, v in zip(names, values) if not v))
+        raise MalformedMessage("missing " + ", ".join(n for n, v in zip(names, values, strict=True) if not v))
     return values
 
 

@@ -8,13 +8,23 @@ from __future__ import annotations
 from handlers import messages as m
 from handlers import report_views as views
 from handlers.checkin_moves import (
-    Hint, Next, Quietly, Step, answered, cancel_edit, edit, edit_origin, leave_follow_up, next_feedback_kind,
+    Hint,
+    Next,
+    Quietly,
+    Step,
+    answered,
+    cancel_edit,
+    edit,
+    edit_origin,
+    leave_follow_up,
+    next_feedback_kind,
     next_item,
 )
 from handlers.registry import Registry
 from handlers.replies import CardUpdate, Outgoing
 from handlers.session import Session
-from models.checkin import notice_cards, submit as submit_report
+from models.checkin import notice_cards
+from models.checkin import submit as submit_report
 
 CHAT = Registry(m.CHAT_HELP_HEADER, free_args=False)
 

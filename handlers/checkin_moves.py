@@ -19,7 +19,8 @@ from handlers import messages as m
 from handlers import report_views as views
 from handlers.replies import Outgoing, Text
 from handlers.session import Session
-from models.checkin import NEEDS_REASON, Refused, answer as answer_entry
+from models.checkin import NEEDS_REASON, Refused
+from models.checkin import answer as answer_entry
 from models.report import FeedbackKind, ReportStatus
 
 NUMBER_SHOWN = 12           # a typed number is quoted back at most this long

@@ -66,7 +66,7 @@ def unpublish(period: str, to: str, by: str) -> dict:
 
 
 def chart(to: str, period: str | None = None, year: int | None = None) -> str:
-    from jobs import charts     # matplotlib: a second of imports that only this job needs
+    from jobs import charts  # matplotlib: a second of imports that only this job needs
 
     services = runtime.services()
     with database.connection_context():
@@ -102,7 +102,7 @@ def _by_area(period: str) -> tuple[list, list, list, list]:
 
 
 def export_month(period: str, to: str, org: str | None = None) -> str:
-    from jobs import exports    # xlsxwriter: imported by the export jobs only
+    from jobs import exports  # xlsxwriter: imported by the export jobs only
 
     services = runtime.services()
     with database.connection_context():
@@ -113,7 +113,7 @@ def export_month(period: str, to: str, org: str | None = None) -> str:
 
 
 def export_year(year: int, to: str, org: str | None = None) -> str:
-    from jobs import exports    # xlsxwriter: imported by the export jobs only
+    from jobs import exports  # xlsxwriter: imported by the export jobs only
 
     services = runtime.services()
     with database.connection_context():

@@ -72,32 +72,42 @@ def _decide(month: Period | None, due: list, recorded: set) -> list[tuple]:
     """(due, reason to skip it or "") for each step due now; `recorded`: (step, group) done before."""
     closing = (month is not None and month.status == PeriodStatus.CLOSED) or any(d.step == MonthStep.CLOSE for d in due)
     publishing = any(d.step == MonthStep.PUBLISH for d in due)
-    latest = {}
-    for d in due:
-        if d.step in PER_GROUP and not d.after_close:
-            latest[d.group] = d
+    latest = {d.group: d for d in due if d.step in PER_GROUP and not d.after_close}   # the last one due wins
     decided = []
     for d in due:
         if d.after_close:
             reason = "due after the month closes"
         elif closing and d.step != MonthStep.CLOSE:
             reason = "the month is over"
-        elif d.step == MonthStep.PREVIEW and publishing:
-            reason = "published in the same tick"
-        elif d.step == MonthStep.PREVIEW and (MonthStep.PUBLISH, FOR_ALL) in recorded:
-            reason = "published already"
-        elif d.step in PER_GROUP and publishing:
-            reason = "published late, in the same tick: the cards just went out"
-        elif d.step in PER_GROUP and (month is None or month.status != PeriodStatus.PUBLISHED):
-            reason = "the month was never published"
-        elif d.step in PER_GROUP and latest[d.group] is not d:
-            reason = f"superseded by {latest[d.group].step}, due too"
+        elif d.step == MonthStep.PREVIEW:
+            reason = _skip_preview(publishing, recorded)
+        elif d.step in PER_GROUP:
+            reason = _skip_reminder(d, month, publishing, latest)
         elif d.step == MonthStep.CLOSE and month is None:
             reason = "the month was never published"
         else:
             reason = ""
         decided.append((d, reason))
     return decided
+
+
+def _skip_preview(publishing: bool, recorded: set) -> str:
+    if publishing:
+        return "published in the same tick"
+    if (MonthStep.PUBLISH, FOR_ALL) in recorded:
+        return "published already"
+    return ""
+
+
+def _skip_reminder(d, month: Period | None, publishing: bool, latest: dict) -> str:
+    """Why a reminder, urge or supervision notice due now is not sent, or ""."""
+    if publishing:
+        return "published late, in the same tick: the cards just went out"
+    if month is None or month.status != PeriodStatus.PUBLISHED:
+        return "the month was never published"
+    if latest[d.group] is not d:
+        return f"superseded by {latest[d.group].step}, due too"
+    return ""
 
 
 def _tick_period(services, period: str, now: datetime.datetime, dry_run: bool) -> list[Outcome]:

@@ -17,8 +17,8 @@ from bot import outbound
 from bot.dispatch import context
 from bot.notices import notify_admins
 from handlers import cycle_views
-from handlers.errors import UserError
 from handlers import messages as m
+from handlers.errors import UserError
 from handlers.messages import NUDGE_NOT_OPEN
 from handlers.replies import Text
 from models import Period, database

@@ -14,7 +14,16 @@ from models.directory import Action, Department, Org, Period, PeriodStatus, Pers
 from models.items import Item
 from models.messaging import OutboxMessage
 from models.report import (
-    ANSWERS, ROUTED_KINDS, Conversation, Entry, EntryChange, EntryStatus, Evidence, Feedback, FeedbackKind, Report,
+    ANSWERS,
+    ROUTED_KINDS,
+    Conversation,
+    Entry,
+    EntryChange,
+    EntryStatus,
+    Evidence,
+    Feedback,
+    FeedbackKind,
+    Report,
     ReportStatus,
 )
 

@@ -18,12 +18,19 @@ from models import periods
 from models.clock import Clock
 from models.db import bind, database, migrate
 from models.demo_data import (
-    ACTIONS, ADMINS, AREAS, CODE_PREFIXES, DEPARTMENTS, DEPUTY_EVERY, GIVEN_NAMES, ORG_GROUPS,
-    SURNAMES, TASKS,
+    ACTIONS,
+    ADMINS,
+    AREAS,
+    CODE_PREFIXES,
+    DEPARTMENTS,
+    DEPUTY_EVERY,
+    GIVEN_NAMES,
+    ORG_GROUPS,
+    SURNAMES,
+    TASKS,
 )
 from models.lists_io import IMPORT_ORDER, ImportResult, export_file, import_rows
 from models.lists_io.cells import join_list
-
 
 DEMO_SECRETARY = "sec-xy01"     # the secretary the README and `./dev up` suggest trying
 
@@ -69,7 +76,7 @@ def _departments() -> list[dict]:
 
 def _actions() -> list[dict]:
     columns = ("编号", "类别", "名称", "要求", "频次", "目标", "单位", "适用类型")
-    return [dict(zip(columns, ("" if value is None else str(value) for value in action)))
+    return [dict(zip(columns, ("" if value is None else str(value) for value in action), strict=True))
             for action in ACTIONS]
 
 

@@ -21,7 +21,6 @@ from models.periods import split
 from models.workdays import Workdays
 
 
-
 class MonthStep(StrEnum):
     """The steps of a month, in the order they are due (see above)."""
 

@@ -18,8 +18,8 @@ from redis.exceptions import RedisError
 
 from bot.dispatch import queue_background
 from handlers import admin, stats_views
-from handlers.admin import reports
 from handlers import messages as m
+from handlers.admin import reports
 from handlers.registry import ADMINS
 from handlers.replies import Background, Outgoing, Text
 from handlers.report_views import month_label
@@ -36,7 +36,7 @@ from pages.home import progress_line
 log = logging.getLogger(__name__)
 AUDIT_SHOWN = 30
 STATES = (OrgState.SUBMITTED, OrgState.IN_PROGRESS, OrgState.NOT_STARTED, OrgState.MISSING)
-LABELS = dict(zip(STATES, texts.DESK_STATES))
+LABELS = dict(zip(STATES, texts.DESK_STATES, strict=True))
 FILES = ("month", "year", "chart")     # what 工作台 offers once a job has made it: jobs.files.made_file's kinds
 
 

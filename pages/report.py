@@ -23,8 +23,21 @@ from handlers.feedback import route
 from handlers.registry import ADMINS
 from models import Department, Entry, Evidence, Feedback, Org, Report
 from models.checkin import (
-    NEEDS_REASON, Refused, add_feedback, amount_limit, answer as answer_entry, counted, deadline, entries,
-    latest_report, report_of, submit as submit_report,
+    NEEDS_REASON,
+    Refused,
+    add_feedback,
+    amount_limit,
+    counted,
+    deadline,
+    entries,
+    latest_report,
+    report_of,
+)
+from models.checkin import (
+    answer as answer_entry,
+)
+from models.checkin import (
+    submit as submit_report,
 )
 from models.directory import CATEGORIES, PeriodStatus
 from models.report import ANSWERS, FeedbackKind, ReportStatus

@@ -17,8 +17,15 @@ from collections import Counter, defaultdict, deque
 from standin.cards import CARD_CODE_TTL, CardsMixin, ControlError
 from standin.faults import Faults
 from standin.oauth import OAuthMixin
-from standin.rules import (INTERACTIVE_CARDS, MEDIA_MSGTYPES, ApiError, card_state, check_agentid, check_media,
-                           check_message)
+from standin.rules import (
+    INTERACTIVE_CARDS,
+    MEDIA_MSGTYPES,
+    ApiError,
+    card_state,
+    check_agentid,
+    check_media,
+    check_message,
+)
 from standin.webhook import WebhookMixin
 
 DEFAULT_DUPLICATE_INTERVAL = 1800

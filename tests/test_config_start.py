@@ -13,6 +13,7 @@ import settings
 from app import DEVELOPMENT_COMMANDS, flask_command
 from bot.services import Services
 from stack.ports import moved
+from tests.waiting import HANG
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = settings.demo_secrets()
@@ -113,7 +114,7 @@ def test_moving_the_ports_of_up_moves_the_urls_that_point_at_them():
 def flask(args: list[str], cwd: Path, **env: str) -> subprocess.CompletedProcess:
     clean = {name: value for name, value in os.environ.items() if not name.startswith("YUEBAO_")}
     return subprocess.run([sys.executable, "-m", "flask", "--app", "app", *args], cwd=cwd, capture_output=True,
-                          text=True, env={**clean, "PYTHONPATH": str(ROOT), **env}, timeout=60)
+                          text=True, env={**clean, "PYTHONPATH": str(ROOT), **env}, timeout=HANG)
 
 
 @pytest.mark.slow

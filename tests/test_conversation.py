@@ -397,7 +397,7 @@ confirm    item        confirm     item        confirm!    pick  confirm!    sub
 submitted  submitted   submitted   submitted!  submitted!  pick  submitted!  submitted   submitted!  submitted   submitted
 pick       pick!       pick        pick!       pick!       pick  pick!       confirm     item        pick        pick
 """
-TABLE = {row.split()[0]: dict(zip(COMMANDS, row.split()[1:])) for row in AFTER.strip().splitlines()[1:]}
+TABLE = {row.split()[0]: dict(zip(COMMANDS, row.split()[1:], strict=True)) for row in AFTER.strip().splitlines()[1:]}
 
 
 def snapshot():

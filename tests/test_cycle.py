@@ -16,6 +16,7 @@ from models.demo import load_demo_data
 from models.report import ReportStatus
 from tests.chat import show
 from tests.conftest import TIMEZONE, run_worker
+from tests.waiting import HANG
 
 D = datetime.datetime
 
@@ -113,9 +114,9 @@ def test_two_ticks_at_the_same_instant_from_two_processes_publish_once(services,
                                  args=(config.database.url, config, moment, start, done)) for _ in range(2)]
     for process in processes:
         process.start()
-    states = sorted(state for _ in processes for state in done.get(timeout=60))
+    states = sorted(state for _ in processes for state in done.get(timeout=HANG))
     for process in processes:
-        process.join(10)
+        process.join(HANG)
     database.connect(reuse_if_open=True)
     assert states.count("ran") == 1 and CycleStep.select().where(CycleStep.step == "publish").count() == 1
     run_worker(services)

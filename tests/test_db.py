@@ -10,6 +10,7 @@ import pytest
 
 from models.db import open_database
 from tests.conftest import PG_URL
+from tests.waiting import HANG
 
 
 def _try_lock(path: str, answer) -> None:
@@ -32,8 +33,8 @@ def test_a_sqlite_write_transaction_holds_the_file_lock_other_processes_queue_on
     def other_process() -> str:
         process = context.Process(target=_try_lock, args=(f"{path}-writer.lock", answer))
         process.start()
-        process.join(10)
-        return answer.get(timeout=5)
+        process.join(HANG)
+        return answer.get(timeout=HANG)
 
     with db.connection_context():
         with db.atomic():

@@ -10,8 +10,7 @@ from openpyxl import Workbook, load_workbook
 import settings
 from models import Action, Department, Org, Person, Task
 from models.directory import ROLE_LIAISON, ROLE_SECRETARY
-from models.lists_io import IMPORT_ORDER, KINDS, TableError, export_file, export_rows, import_file
-from models.lists_io import tables
+from models.lists_io import IMPORT_ORDER, KINDS, TableError, export_file, export_rows, import_file, tables
 from models.lists_io.cells import RowError
 
 DEPARTMENTS = [{"名称": "组织部", "联络人账号": "dept-zzb", "联络人姓名": "王芳"},
@@ -149,7 +148,7 @@ FORMULAS = ['=HYPERLINK("http://evil.example","点我")', "=cmd|' /C calc'!A0", 
 
 @pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
 def test_exported_names_never_run_as_formulas_and_import_back(base, tmp_path, directory, suffix):
-    for code, name in zip(("XY01", "XY02", "YY01"), FORMULAS):
+    for code, name in zip(("XY01", "XY02", "YY01"), FORMULAS, strict=False):      # three orgs, the first formulas
         Org.update(name=name).where(Org.code == code).execute()
     Department.update(name=FORMULAS[4]).where(Department.name == "学工部").execute()
     Person.update(name=FORMULAS[5]).where(Person.userid == "sec-xy01").execute()

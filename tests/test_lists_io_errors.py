@@ -113,7 +113,7 @@ def test_bad_rows_are_reported_and_nothing_changes(base, kind, cells, expected):
     result = import_rows(kind, rows(*cells), DIRECTORY)
     assert [(error.row, error.column) for error in result.errors] == [
         (row, column) for row, column, _ in expected]
-    for error, (_, _, reason) in zip(result.errors, expected):
+    for error, (_, _, reason) in zip(result.errors, expected, strict=True):
         assert reason in error.reason
     assert snapshot() == before
 

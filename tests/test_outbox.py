@@ -7,8 +7,8 @@ import pytest
 
 from app import create_app
 from bot import notices, outbound
-from jobs import runtime
 from handlers.replies import Button, Card, CardUpdate, FileReply, Text
+from jobs import runtime
 from models import OutboxMessage, database
 from tests.conftest import run_worker
 

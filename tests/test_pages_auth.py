@@ -8,16 +8,16 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from conversation import seed_month
 from flask import g
 
 import settings
 from app import create_app
-from conversation import seed_month
 from handlers import messages as m
 from handlers.registry import ADMINS
 from models import Entry
-from pages.auth import FILLERS, page
 from models.report import EntryStatus
+from pages.auth import FILLERS, page
 from tests.browser import PUBLIC_URL, begin, choose, csrf_token, pages_app, sign_in, text
 
 OUTSIDER = "非企业成员（微信用户）"

@@ -10,7 +10,6 @@ from collections import Counter
 from pathlib import Path
 
 import openpyxl
-
 import pytest
 from redis.exceptions import ConnectionError as RedisDown
 from rq import Queue

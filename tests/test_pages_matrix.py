@@ -24,7 +24,8 @@ from tests.conftest import demo_month
 PERIOD = "2026-12"
 REPORT, DESK, INBOX = f"/h5/report/{PERIOD}", f"/h5/desk/{PERIOD}", "/h5/feedback"
 ROLES = ("admin", "secretary", "deputy", "east_secretary", "area_liaison", "dept_liaison", "unknown")
-WHO = dict(zip(ROLES, ("dangwei01", "sec-zs01", "dep-zs01", "sec-xy20", "pq-gznan", "dept-xcb", "stranger")))
+WHO = dict(zip(ROLES, ("dangwei01", "sec-zs01", "dep-zs01", "sec-xy20", "pq-gznan", "dept-xcb", "stranger"),
+               strict=True))
 NOTES = {   # the difficulties waiting, name → (org, department, text): the 1s get a reply, the 2s 已知悉
     "south1": ("ZS01", "组织部", "南校园活动经费不足"), "south2": ("ZS01", "组织部", "南校园培训名额太少"),
     "east1": ("XY20", "宣传部", "东校园宣传栏破旧"), "east2": ("XY20", "宣传部", "东校园缺少活动场地"),
@@ -161,7 +162,7 @@ def test_a_form_without_the_sessions_csrf_token_changes_nothing(app, services, i
         if method == "GET":
             continue
         client = app.test_client()
-        sign_in(client, next(WHO[role] for role, (status, _) in zip(ROLES, outcomes) if status != 403))
+        sign_in(client, next(WHO[role] for role, (status, _) in zip(ROLES, outcomes, strict=True) if status != 403))
         token = csrf_token(client)
         for given in ({}, {"csrf_token": token[:-1]}, {"csrf_token": "wrong"}):
             before = snapshot(services)

@@ -8,10 +8,10 @@ import threading
 import time
 
 import requests
+from test_standin import CARD, USER, api, client, standin, standin_config, tiny_app  # noqa: F401 (fixtures)
 
 from standin.client import StandinClient
 from standin.phone import HELP, run_phone
-from test_standin import CARD, USER, api, client, standin, standin_config, tiny_app  # noqa: F401 (fixtures)
 
 BANNER = f"【企业微信模拟】{USER} 已进入应用会话。输入 /help 查看命令。"
 BYE = "【企业微信模拟】已退出。"

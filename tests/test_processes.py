@@ -6,7 +6,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -14,27 +13,14 @@ import redis as redis_lib
 from rq import Queue
 from rq.cron import CronScheduler
 
-from cli import processes
 from models import bind, database, migrate
 from stack import redis_server
+from tests.waiting import HANG, until
 
 pytestmark = pytest.mark.slow     # starts processes
 
 ROOT = Path(__file__).resolve().parent.parent
 FLASK = [sys.executable, "-m", "flask", "--app", "app"]
-
-
-def wait_until(check, seconds: float, what: str):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            result = check()
-        except redis_lib.RedisError:
-            result = None
-        if result:
-            return result
-        time.sleep(0.2)
-    raise AssertionError(f"not within {seconds} s: {what}")
 
 
 def test_cron_and_worker_outlive_a_redis_restart(tmp_path):
@@ -46,29 +32,35 @@ def test_cron_and_worker_outlive_a_redis_restart(tmp_path):
     port = int(url.rsplit(":", 1)[1].split("/")[0])
     env = {**os.environ, "YUEBAO_CONFIG": str(ROOT / "config.demo.toml"), "YUEBAO_REDIS_URL": url,
            "YUEBAO_DATABASE_URL": database_url, "YUEBAO_APP_LOG_LEVEL": "WARNING"}
-    pieces = [subprocess.Popen(FLASK + args, cwd=ROOT, env=env, start_new_session=True, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True)
-              for args in (["cron"], ["worker", "--maintenance-seconds", "1"])]
+    logs = [tmp_path / "cron.log", tmp_path / "worker.log"]
+    pieces = []
+    for args, log in zip((["cron"], ["worker", "--maintenance-seconds", "1"]), logs, strict=True):
+        with open(log, "wb") as out:
+            pieces.append(subprocess.Popen(FLASK + args, cwd=ROOT, env=env, start_new_session=True, stdout=out,
+                                           stderr=subprocess.STDOUT))
+
+    def said(log, words):
+        return words in log.read_text(encoding="utf-8")
     client = redis_lib.Redis.from_url(url)
     try:
-        wait_until(lambda: CronScheduler.all(client), 20, "the cron registers")
+        until(lambda: CronScheduler.all(client), "the cron registers", *pieces, tolerate=(redis_lib.RedisError,))
         busy = Queue("yuebao", connection=client).enqueue("time.sleep", 2)
-        wait_until(lambda: busy.get_status(refresh=True) == "started", 20, "the worker takes a job")
+        until(lambda: busy.get_status(refresh=True) == "started", "the worker takes a job", *pieces)
         redis_process.kill()                            # mid-job: RQ's own loop ends when the job does
         redis_process.wait()
-        time.sleep(processes.BEAT_SECONDS + 1)          # long enough for the cron to wake into the outage
+        until(lambda: said(logs[0], "cron: Redis unreachable") and said(logs[1], "worker: its loop ended"),
+              "the cron and the worker meet the outage", *pieces)
         redis_process, _ = redis_server.start(tmp_path / "redis", port)
-        wait_until(lambda: CronScheduler.all(client), 30, "the cron registers again in the new Redis")
-        assert [piece.poll() for piece in pieces] == [None, None], [piece.stdout.read() for piece in pieces
-                                                                   if piece.poll() is not None]
+        until(lambda: CronScheduler.all(client), "the cron registers again in the new Redis", *pieces,
+              tolerate=(redis_lib.RedisError,))
+        assert [piece.poll() for piece in pieces] == [None, None], [log.read_text() for log in logs]
         job = Queue("yuebao", connection=client).enqueue_in(datetime.timedelta(seconds=1), "jobs.outbox.sweep")
-        wait_until(lambda: job.get_status(refresh=True) == "finished", 30,
-                   "a delayed job runs: the worker's scheduler is back")
+        until(lambda: job.get_status(refresh=True) == "finished", "a delayed job runs: the worker's scheduler is back",
+              *pieces)
     finally:
         for piece in pieces:
             piece.send_signal(signal.SIGTERM)
-        outputs = [piece.communicate(timeout=20)[0] for piece in pieces]
+        for piece in pieces:
+            piece.wait(timeout=HANG)
         redis_process.kill()
-    assert "cron: Redis unreachable" in outputs[0]
-    assert "worker: its loop ended" in outputs[1]
-    assert [piece.returncode for piece in pieces] == [0, 0], outputs
+    assert [piece.returncode for piece in pieces] == [0, 0], [log.read_text() for log in logs]

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.waiting import HANG
+
 pytestmark = pytest.mark.slow     # starts processes
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,7 +53,7 @@ def test_the_production_app_imports_no_development_or_job_only_module(tmp_path):
     env = {name: value for name, value in os.environ.items() if not name.startswith("YUEBAO_")}
     env.update(YUEBAO_CONFIG=str(production_config(tmp_path)), PYTHONPATH=str(ROOT))
     result = subprocess.run([sys.executable, "-c", CREATE_AND_LIST, *FORBIDDEN], cwd=tmp_path, env=env,
-                            capture_output=True, text=True, timeout=60)
+                            capture_output=True, text=True, timeout=HANG)
     assert result.returncode == 0, result.stderr
     offenders = result.stdout.split()
     packages = sorted({name.split(".")[0] for name in offenders})

@@ -6,12 +6,10 @@ import time
 
 import pytest
 import requests
+from test_standin import CARD, USER, WeComApi, api, client, standin, standin_config, tiny_app  # noqa: F401 (fixtures)
 
 from standin.client import StandinClient, StandinError
 from standin.server import start_in_thread
-from test_standin import (CARD, USER, WeComApi, api, client, standin, standin_config,  # noqa: F401 (fixtures)
-                          tiny_app)
-
 
 # gettoken and access tokens
 

@@ -6,6 +6,7 @@ import sys
 import pytest
 
 from bot.wecom_client import WeComClient, WeComError
+from tests.waiting import HANG
 
 SEND = """
 import sys
@@ -68,7 +69,7 @@ def run_together(config, texts):
     for process in processes:              # release them at the same moment
         process.stdin.write(b"go\n")
         process.stdin.flush()
-    assert [process.wait(timeout=30) for process in processes] == [0] * len(texts)
+    assert [process.wait(timeout=HANG) for process in processes] == [0] * len(texts)
 
 
 @pytest.mark.slow

@@ -32,7 +32,8 @@ def _read(reader: RowReader) -> DepartmentRow:
         for value in values:
             if len(value) > NAME_LIMIT:
                 reader.fail(column, f"不能超过 {NAME_LIMIT} 个字")
-    mentions = [Mention(userid, person, reader.number, "联络人账号") for userid, person in zip(userids, names)]
+    mentions = [Mention(userid, person, reader.number, "联络人账号") for userid, person in
+                zip(userids, names, strict=False)]     # a row whose counts differ has failed above
     return DepartmentRow(reader.number, name, mentions)
 
 

@@ -31,7 +31,6 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-
 SUFFIXES = (".xlsx", ".csv")
 MAX_FILE_BYTES = 20 * 2**20      # a list of 5,000 organisations is well under 1 MB
 MAX_UNPACKED_BYTES = 100 * 2**20  # the parts of an .xlsx together; 50,000 rows of ten columns take about 30 MB
@@ -85,7 +84,7 @@ def read_table(path: Path) -> tuple[list[str], list[Row]]:
     for number, values in enumerate(raw[1:], start=2):
         cells = _texts(path, number, values[:len(headers)])
         if any(cells):
-            rows.append((number, dict(zip(headers, cells))))
+            rows.append((number, dict(zip(headers, cells, strict=False))))   # a short row: its last cells empty
     return headers, rows
 
 

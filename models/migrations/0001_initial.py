@@ -1,5 +1,6 @@
 # Generated from a schema diff on 2026-11-21 14:38.
 from peewee import *
+
 from models.fields import ListField
 
 

@@ -8,7 +8,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import requests
@@ -16,12 +15,13 @@ from redis.exceptions import RedisError
 from rq import Worker
 
 from bot.services import Services
-from jobs import runtime
 from jobs import outbox as outbox_jobs
+from jobs import runtime
 from models import Action, DeferredMessage, Org, OutboxMessage, Person
 from models.clock import Clock
 from stack import redis_server
 from tests.conftest import TIMEZONE
+from tests.waiting import until
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -77,8 +77,8 @@ class Fleet:
                                *(["--reuse-port"] if reuse_port else []), "app:create_app()"], "web")
         url = f"http://127.0.0.1:{port}"
         # Another gunicorn may answer on a shared port: this one is up once it has answered itself.
-        wait_until(lambda: _answers(url + "/healthz") and self.served(process, "GET /healthz") > 0,
-                   30, f"gunicorn on {url}", process)
+        until(lambda: _answers(url + "/healthz") and self.served(process, "GET /healthz") > 0,
+              f"gunicorn on {url}", process)
         self.standin.state.config = self.standin.state.config.replace(standin={"app_url": url})
         return process, url
 
@@ -89,7 +89,7 @@ class Fleet:
 
     def worker(self) -> subprocess.Popen:
         process = self._spawn([sys.executable, "-m", "flask", "--app", "app", "worker"], "worker")
-        wait_until(lambda: self._workers() > 0, 30, "an RQ worker", process)
+        until(lambda: self._workers() > 0, "an RQ worker", process)
         return process
 
     def _workers(self) -> int:
@@ -120,11 +120,15 @@ class Fleet:
         DeferredMessage.update(queued_at=long_ago).execute()
         return outbox_jobs.sweep()
 
-    def drain(self, seconds: float = 120) -> None:
+    def drain(self) -> None:
         """Until no handed-off callback and no outbox row waits any more (the workers running)."""
-        wait_until(lambda: DeferredMessage.select().count() == 0 and OutboxMessage.select().where(
+        until(lambda: DeferredMessage.select().count() == 0 and OutboxMessage.select().where(
             OutboxMessage.status.in_(["pending", "sending"])).count() == 0,
-                   seconds, "the outbox to drain")
+              "the outbox to drain", *self.running())
+
+    def running(self) -> list[subprocess.Popen]:
+        """The pieces started and not killed (yet)."""
+        return [process for process in self.processes if process.poll() is None]
 
     def stop(self) -> None:
         for process in self.processes + [self.redis]:
@@ -139,11 +143,3 @@ def _answers(url: str) -> bool:
         return False
 
 
-def wait_until(check, seconds: float, what: str, process: subprocess.Popen | None = None) -> None:
-    deadline = time.monotonic() + seconds
-    while not check():
-        if process is not None and process.poll() is not None:
-            raise AssertionError(f"{what}: the process exited with {process.returncode}")
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what}: not within {seconds} s")
-        time.sleep(0.1)

@@ -49,7 +49,7 @@ def message_from(channel: str, userid: str, content: str = "1") -> str:
 
 
 def row_counts() -> dict[str, int]:
-    return dict(zip((m.__name__ for m in ALL_MODELS), database.execute_sql(COUNT_ROWS).fetchone()))
+    return dict(zip((m.__name__ for m in ALL_MODELS), database.execute_sql(COUNT_ROWS).fetchone(), strict=True))
 
 
 class Edge:
@@ -128,7 +128,8 @@ JSON_VALUES = st.recursive(
         st.sampled_from(["encrypt", "msgid", "from"]) | st.text(max_size=4), kids, max_size=3),
     max_leaves=4)
 BILLION_LAUGHS = ('<?xml version="1.0"?><!DOCTYPE xml [<!ENTITY a "ha">'
-                  + "".join(f'<!ENTITY {b} "{("&" + a + ";") * 10}">' for a, b in zip("abcdefgh", "bcdefghi"))
+                  + "".join(f'<!ENTITY {b} "{("&" + a + ";") * 10}">'
+                            for a, b in zip("abcdefgh", "bcdefghi", strict=True))
                   + "]><xml><Encrypt>&i;</Encrypt></xml>")
 EXTERNAL = [
     '<!DOCTYPE xml [<!ENTITY x SYSTEM "file:///etc/passwd">]><xml><Encrypt>&x;</Encrypt></xml>',

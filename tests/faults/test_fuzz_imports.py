@@ -277,8 +277,11 @@ def fuzz(examples: int):
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 
-def damaged(seed: bytes, inserted=st.binary(min_size=1, max_size=32)):
-    """The seed with a few bytes changed, cut short, or with bytes put in."""
+SOME_BYTES = st.binary(min_size=1, max_size=32)
+
+
+def damaged(seed: bytes, inserted=SOME_BYTES):
+    """The seed with a few bytes changed, cut short, or with bytes put in (`inserted`: which)."""
     def change(edits):
         data = bytearray(seed)
         for position, value in edits:

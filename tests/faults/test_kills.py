@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from jobs.publish import publish_period
-from models import OutboxMessage, Entry, EntryChange, Report
+from models import Entry, EntryChange, OutboxMessage, Report
 from tests.chat import show
 from tests.faults.fleet import Fleet, seed_secretaries
 

@@ -8,7 +8,8 @@ import pytest
 
 from jobs.publish import publish_period
 from models import OutboxMessage
-from tests.faults.fleet import Fleet, seed_secretaries, wait_until
+from tests.faults.fleet import Fleet, seed_secretaries
+from tests.waiting import until
 
 SECRETARIES = 3
 PRIVATE = "机密XYZ-12345 家庭住址"
@@ -37,8 +38,8 @@ def test_a_runs_logs_hold_no_secret_and_a_line_a_message(fleet, phone, config, t
     for text in ("进度", "统计"):
         assert phone.robot("dangwei01", text)["status"] == 200
         callbacks += 1
-    wait_until(lambda: OutboxMessage.select().where(OutboxMessage.key.startswith("result:")).exists(), 60,
-               "the chart")
+    until(lambda: OutboxMessage.select().where(OutboxMessage.key.startswith("result:")).exists(), "the chart",
+          *fleet.running())
     fleet.drain()
     sent = OutboxMessage.select().where(OutboxMessage.status == "sent").count()
     assert sent >= SECRETARIES * 2 + 3                          # cards, replies, the admins' notices, the chart

@@ -12,7 +12,8 @@ from rq.registry import FailedJobRegistry
 from jobs.publish import BATCH, publish_period
 from models import Entry, EntryChange, Org, OutboxMessage, Report, database
 from tests.chat import show
-from tests.faults.fleet import Fleet, seed_secretaries, wait_until
+from tests.faults.fleet import Fleet, seed_secretaries
+from tests.waiting import until
 
 SECRETARIES = 2000
 ANSWERING = range(BATCH - 50, BATCH)   # the end of publish's first batch: their reports exist early
@@ -42,7 +43,7 @@ def test_two_web_processes_and_three_workers_publish_to_2000_and_take_check_ins_
     second, _ = fleet.web(port=int(url.rsplit(":", 1)[1]), reuse_port=True)
     for _ in range(3):
         fleet.worker()
-    wait_until(lambda: len(Worker.all(connection=fleet.services.redis)) == 3, 30, "three RQ workers")
+    until(lambda: len(Worker.all(connection=fleet.services.redis)) == 3, "three RQ workers", *fleet.running())
 
     def publish() -> dict:
         with database.connection_context():         # back to the pool when the thread is done
@@ -53,7 +54,7 @@ def test_two_web_processes_and_three_workers_publish_to_2000_and_take_check_ins_
 
     with ThreadPoolExecutor(max_workers=1) as publisher, ThreadPoolExecutor(max_workers=16) as phones:
         publishing = publisher.submit(publish)
-        wait_until(lambda: published_cards(phone) or publishing.done(), 60, "the first card")
+        until(lambda: published_cards(phone) or publishing.done(), "the first card", *fleet.running())
         cards_when_answering = sum(published_cards(phone).values())
         statuses = [status for done in [phones.submit(check_in, n) for n in ANSWERING] for status in done.result()]
         publishing.result()

@@ -35,7 +35,7 @@ def test_failing_wecom_delays_cards_but_never_loses_or_doubles_them(fleet, app, 
     fleet.worker()
     period = fleet.clock.period()
     publish_period(fleet.services, period, force=True)
-    fleet.drain(seconds=180)
+    fleet.drain()
     phone.clear_faults()
     cards = [m["userid"] for m in phone.messages() if "已发布" in ((m["card"] or {}).get("title") or "")]
     rows = OutboxMessage.select().where(OutboxMessage.key.startswith(f"notice:{period}:"))
