@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 
-from peewee import JOIN, Case
+from peewee import JOIN, Case, chunked
 
 from models.directory import Action, Department, Org, Period, PeriodStatus, Person, Task
 from models.items import Item
@@ -27,6 +27,7 @@ from models.report import (
     ReportStatus,
 )
 
+ENTRY_ROWS_PER_INSERT = 1000   # 6 values a row: well under SQLite's 32,766 variables a statement
 HOUR_UNITS = ("学时", "小时")      # an action counted in hours takes larger numbers
 NEEDS_REASON, NEEDS_AMOUNT, NEEDS_TEXT = "reason", "amount", "text"
 
@@ -45,17 +46,19 @@ def create_reports(period: str, items_by_org: dict[int, list[Item]], at: datetim
     """Freeze each org's items for the period (and its deadline, by org id); orgs that already have
     a report keep it."""
     existing = {org_id for (org_id,) in Report.select(Report.org).where(Report.period == period).tuples()}
-    created = []
-    for org_id, items in items_by_org.items():
-        if org_id in existing or not items:
-            continue
-        report = Report.create(org=org_id, period=period, created_at=at, deadline=(deadlines or {}).get(org_id))
-        Entry.insert_many([{
-            "report": report.id, "position": position, "carried_over": item.carried_over,
-            "action": item.action.id if item.action else None, "task": item.task.id if item.task else None,
-            "prior_amount": item.tally,
-        } for position, item in enumerate(items, 1)]).execute()
-        created.append(report)
+    new = [org_id for org_id, items in items_by_org.items() if org_id not in existing and items]
+    if not new:
+        return []
+    created = list(Report.insert_many([
+        {"org": org_id, "period": period, "created_at": at, "deadline": (deadlines or {}).get(org_id)}
+        for org_id in new]).returning(Report).execute())
+    entries = [{
+        "report": report.id, "position": position, "carried_over": item.carried_over,
+        "action": item.action.id if item.action else None, "task": item.task.id if item.task else None,
+        "prior_amount": item.tally,
+    } for report in created for position, item in enumerate(items_by_org[report.org_id], 1)]
+    for rows in chunked(entries, ENTRY_ROWS_PER_INSERT):
+        Entry.insert_many(rows).execute()
     return created
 
 
