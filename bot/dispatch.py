@@ -13,7 +13,7 @@ import json
 import logging
 from dataclasses import asdict
 
-from peewee import InterfaceError, OperationalError
+from peewee import IntegrityError, InterfaceError, OperationalError
 from redis.exceptions import RedisError
 from rq import Queue, Retry
 
@@ -42,7 +42,11 @@ class Busy(Exception):
 
 
 class AlreadyHandled(Exception):
-    """A WeCom retry of a callback we acted on: its dedupe key is stored already."""
+    """A WeCom retry of a callback we acted on; carries the reply we gave."""
+
+    def __init__(self, passive_reply: str | None):
+        super().__init__("already handled")
+        self.passive_reply = passive_reply
 
 
 def context(services) -> router.Context:
@@ -92,10 +96,15 @@ def _addressed(inbound: Inbound, index: int, reply, default_to: str):
     return ("app", f"reply:{inbound.dedupe_key}:{index}", default_to, reply)
 
 
+def _not_seen(inbound: Inbound) -> None:
+    seen = InboundMessage.handled(inbound.dedupe_key)
+    if seen is not None:
+        raise AlreadyHandled(*seen)
+
+
 def _record(services, inbound: Inbound, replies: list, passive: bool):
-    """Remember the callback and queue the replies; returns (passive plaintext, outbox rows, and
-    the Background work to start once committed). AlreadyHandled when the callback was remembered
-    before: the caller's transaction rolls back what the handlers did."""
+    """Queue the replies and remember the callback; returns (passive plaintext, outbox rows, and
+    the Background work to start once committed)."""
     clock = services.clock
     work = [r for r in replies if isinstance(r, Background)]
     replies = [r for r in replies if not isinstance(r, Background)]
@@ -104,10 +113,12 @@ def _record(services, inbound: Inbound, replies: list, passive: bool):
     else:
         head, queued = split_app(inbound, replies, passive, services.config.wecom.corp_id, clock.timestamp())
     at = clock.utcnow()
-    if not InboundMessage.record(inbound.dedupe_key, inbound.source, inbound.user, head, at):
-        raise AlreadyHandled(inbound.dedupe_key)
     rows = [row for channel, key, to, reply in queued
             if (row := outbound.enqueue(key, channel, to, reply, at)) is not None]
+    try:
+        InboundMessage.record(inbound.dedupe_key, inbound.source, inbound.user, head, at)
+    except IntegrityError:
+        raise AlreadyHandled(None) from None    # a racing duplicate (no Redis lock) got here first
     return head, rows, work
 
 
@@ -115,9 +126,9 @@ def _act_once(services, inbound: Inbound, passive: bool):
     """Everything a callback does, in one transaction. A handler that fails rolls back whole and
     the person gets its user error, or an apology (logged with the traceback), never a traceback.
     When the database itself is unavailable nothing is remembered: the message is acted on later.
-    The dedupe key is not looked up first: a retry, rare, is found when its key is stored, and
-    rolls back; the sender is read before the transaction, which on SQLite holds the one write lock."""
+    The sender is read before the transaction, which on SQLite holds the one write lock."""
     try:
+        _not_seen(inbound)
         person = sender(inbound.user)
         with database.atomic():
             replies = router.route(inbound, person, context(services))
@@ -147,9 +158,9 @@ def handle(services, inbound: Inbound, passive: bool = True, lock_wait: float = 
     try:
         try:
             head, rows, work = _act_once(services, inbound, passive)
-        except AlreadyHandled:
+        except AlreadyHandled as seen:
             log.info("callback %s already handled; replaying its reply", inbound.dedupe_key)
-            return _stored_reply(inbound)
+            return seen.passive_reply if seen.passive_reply is not None else _stored_reply(inbound)
         released = services.outbox.kick(rows, release=held)
         _start(services, inbound, work)
         return head

@@ -22,12 +22,10 @@ class InboundMessage(BaseModel):
         return tuple(row) if row else None
 
     @classmethod
-    def record(cls, dedupe_key: str, source: str, userid: str, passive_reply: str | None, at) -> bool:
-        """Remember a callback acted on; False if it already was (nothing written)."""
-        inserted = (cls.insert(dedupe_key=dedupe_key, source=source, userid=userid, received_at=at,
-                               passive_reply=passive_reply)
-                    .on_conflict_ignore().returning(cls.id).tuples().execute())
-        return next(iter(inserted), None) is not None
+    def record(cls, dedupe_key: str, source: str, userid: str, passive_reply: str | None, at) -> None:
+        """Remember a callback acted on; IntegrityError if it already was."""
+        cls.insert(dedupe_key=dedupe_key, source=source, userid=userid, received_at=at,
+                   passive_reply=passive_reply).execute()
 
     @classmethod
     def forget_before(cls, moment) -> int:
