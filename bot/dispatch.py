@@ -124,11 +124,13 @@ def _record(services, inbound: Inbound, replies: list, passive: bool):
 def _act_once(services, inbound: Inbound, passive: bool):
     """Everything a callback does, in one transaction. A handler that fails rolls back whole and
     the person gets its user error, or an apology (logged with the traceback), never a traceback.
-    When the database itself is unavailable nothing is remembered: the message is acted on later."""
+    When the database itself is unavailable nothing is remembered: the message is acted on later.
+    The sender is read before the transaction, which on SQLite holds the one write lock."""
     try:
         _not_seen(inbound)
+        person = sender(inbound.user)
         with database.atomic():
-            replies = router.route(inbound, sender(inbound.user), context(services))
+            replies = router.route(inbound, person, context(services))
             return _record(services, inbound, replies, passive)
     except (AlreadyHandled, *UNAVAILABLE):
         raise

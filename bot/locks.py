@@ -1,6 +1,7 @@
 """One message per person at a time across processes: a Redis key set with a token of our own, and
 a registered script that deletes it only while it still holds that token (so a lock that expired
-and was taken by someone else is left to them). The release can ride in another pipeline."""
+and was taken by someone else is left to them). The release can ride in another pipeline, by the
+script's SHA alone."""
 from __future__ import annotations
 
 import secrets
@@ -42,6 +43,10 @@ class Locks:
         return Held(name, token)
 
     def release(self, held: Held, pipeline=None):
-        """Delete the lock if it is still ours: 1 if it was, 0 if it had expired (in a pipeline the
-        answer comes with the pipeline's)."""
-        return self._release(keys=[held.name], args=[held.token], client=pipeline)
+        """Delete the lock if it is still ours: 1 if it was, 0 if it had expired. In a pipeline the
+        answer comes with the pipeline's, and the script goes by its SHA without asking Redis first
+        whether it has it (redis-py's Script would add a SCRIPT EXISTS round trip): a Redis that lost
+        its scripts (restarted) answers NoScriptError, and the caller releases again without one."""
+        if pipeline is None:
+            return self._release(keys=[held.name], args=[held.token])
+        return pipeline.evalsha(self._release.sha, 1, held.name, held.token)

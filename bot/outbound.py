@@ -15,7 +15,7 @@ import json
 import logging
 from concurrent.futures import ThreadPoolExecutor
 
-from redis.exceptions import LockError, RedisError
+from redis.exceptions import LockError, NoScriptError, RedisError
 from rq import Queue
 
 from bot import render
@@ -80,6 +80,8 @@ class Outbox:
                 if release is not None:
                     self.locks.release(release, pipeline=pipe)
                 replies = pipe.execute()
+        except NoScriptError:
+            return False        # Redis lost the release script (restarted): the jobs went in; the caller releases
         except RedisError as exc:
             if rows:
                 log.warning("outbox %s queued in the database only (%s)",

@@ -69,13 +69,15 @@ def sender(userid: str) -> Person | None:
 
 def current_report(person: Person, period: str, at: datetime.datetime) -> tuple[Report, Period, Conversation] | None:
     """The report a message of this person goes to (latest_report) and the person's conversation
-    in it, started on their first message."""
+    in it (read in the same query), started on their first message."""
     if person.org_id is None:
         return None
-    found = latest_report(person.org_id, period)
+    mine = (Conversation.report == Report.id) & (Conversation.person == person.id)
+    found = (_latest(person.org_id, period).select_extend(Conversation)
+             .join_from(Report, Conversation, JOIN.LEFT_OUTER, on=mine, attr="conversation_row").first())
     if found is None:
         return None
-    conv = Conversation.get_or_none(Conversation.person == person, Conversation.report == found)
+    conv = found.conversation_row
     if conv is None:
         conv = Conversation.create(person=person, report=found, updated_at=at)
     return found, found.period_row, conv
@@ -89,12 +91,17 @@ def _reached(org_id: int, period: str):
                    Period.status.in_([PeriodStatus.PUBLISHED, PeriodStatus.CLOSED])))
 
 
+def _latest(org_id: int, period: str):
+    """_reached, the report latest_report picks first."""
+    open_first = Case(None, [(Period.status == PeriodStatus.PUBLISHED, 0)], 1)
+    return _reached(org_id, period).order_by(open_first, Report.period.desc())
+
+
 def latest_report(org_id: int, period: str) -> Report | None:
     """The report the org's people fill in, decided by the month it is (`period`): that of the
     latest month that has started and is still open; when all of those are closed, the latest
     closed one (read-only)."""
-    open_first = Case(None, [(Period.status == PeriodStatus.PUBLISHED, 0)], 1)
-    return _reached(org_id, period).order_by(open_first, Report.period.desc()).first()
+    return _latest(org_id, period).first()
 
 
 def report_of(org_id: int, period: str, month: str) -> Report | None:

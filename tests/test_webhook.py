@@ -316,6 +316,18 @@ def test_the_persons_lock_is_released_with_the_delivery_jobs(client, wecom, peop
     assert services.queue.fetch_job(f"outbox-{row.id}").get_status() == "queued"
 
 
+def test_a_redis_that_lost_the_release_script_still_gets_the_jobs_and_the_release(
+        client, wecom, people, handler, services, caplog):
+    handler(lambda inbound, ctx: [Text("收到"), Text("第二条")])
+    post_app(client, wecom, text_xml("sec01", "你好", msg_id="12a"))
+    services.redis.script_flush()               # Redis restarted: its scripts are gone, not the jobs' keys
+    post_app(client, wecom, text_xml("sec01", "再来", msg_id="12b"))
+    assert not services.redis.exists("yuebao:user:app:sec01")
+    assert [services.queue.fetch_job(f"outbox-{row.id}").get_status() for row in OutboxMessage.select()] == [
+        "queued", "queued"]
+    assert "queued in the database only" not in caplog.text and "expired" not in caplog.text
+
+
 def test_a_lock_that_expired_and_was_taken_by_another_is_left_to_it(client, wecom, people, handler, services, caplog):
     def slow(inbound, ctx):
         services.redis.set("yuebao:user:app:sec01", "another message's token")   # ours expired meanwhile
