@@ -12,8 +12,11 @@ trips (a connection class of our own given to redis-py, counting the writes to t
 commands Redis ran (its INFO commandstats); the wall time split into the write transactions (BEGIN
 to the end of COMMIT), statements outside them, waiting for Redis and the rest, beside this
 process's CPU; then, for a third secretary under cProfile, the top functions of our code by
-cumulative time and of all code by own time. In the same process a bare echo (bench/echo_app.py)
-answers as many callbacks: the fixed cost of Flask, the crypto and the XML.
+cumulative time and of all code by own time. cProfile keeps its own clock, wall time (a CPU clock
+costs a system call a function call here, and multiplies the time of small functions): waits on
+the database and Redis show as the drivers' own time, and on a busy machine so do other processes'
+turns. In the same process a bare echo (bench/echo_app.py) answers as many callbacks: the fixed
+cost of Flask, the crypto and the XML.
 
 Runs on SQLite, and on PostgreSQL too when YUEBAO_TEST_PG_URL is set (in a schema of its own).
 """
