@@ -24,6 +24,7 @@ from handlers.events import Inbound
 from handlers.replies import Background, Card, CardUpdate, Markdown, Outgoing, Text
 from models import DeferredMessage, InboundMessage, database
 from models.checkin import sender
+from models.db import one_at_a_time
 
 log = logging.getLogger(__name__)
 
@@ -125,11 +126,15 @@ def _act_once(services, inbound: Inbound, passive: bool):
     """Everything a callback does, in one transaction. A handler that fails rolls back whole and
     the person gets its user error, or an apology (logged with the traceback), never a traceback.
     When the database itself is unavailable nothing is remembered: the message is acted on later.
-    The sender is read before the transaction, which on SQLite holds the one write lock."""
+    The sender is read before the transaction, which on SQLite holds the one write lock. The person's
+    transactions also run one at a time in the database: the Redis lock is gone while Redis restarts
+    (messages then go on without it), and two of one person's answers at once would both take the
+    same item."""
     try:
         _not_seen(inbound)
         person = sender(inbound.user)
         with database.atomic():
+            one_at_a_time(f"yuebao:user:{inbound.source}:{inbound.user}")
             replies = router.route(inbound, person, context(services))
             return _record(services, inbound, replies, passive)
     except (AlreadyHandled, *UNAVAILABLE):

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import os
 import threading
 from pathlib import Path
 
-from peewee import DatabaseProxy, Model
+from peewee import DatabaseProxy, Model, PostgresqlDatabase
 from playhouse.db_url import parse
 from playhouse.migrations import Runner
 from playhouse.pool import PooledPostgresqlDatabase, PooledSqliteDatabase
@@ -109,6 +110,15 @@ def bind(url: str):
     db = open_database(url)
     database.initialize(db)
     return db
+
+
+def one_at_a_time(name: str) -> None:
+    """Inside a transaction: the other transactions that call this with the same name wait until this
+    one ends. On PostgreSQL a transaction-scoped advisory lock; SQLite runs one writer at a time
+    already (every write transaction begins IMMEDIATE)."""
+    if isinstance(database.obj, PostgresqlDatabase):
+        key = int.from_bytes(hashlib.sha1(name.encode()).digest()[:8], "big", signed=True)
+        database.execute_sql("SELECT pg_advisory_xact_lock(%s)", (key,))
 
 
 def migrate() -> list[str]:

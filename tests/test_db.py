@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import fcntl
 import multiprocessing
+import threading
 
 import psycopg
 import pytest
 
-from models.db import open_database
+from models import database
+from models.db import one_at_a_time, open_database
 from tests.conftest import PG_URL
-from tests.waiting import HANG
+from tests.waiting import HANG, until
 
 
 def _try_lock(path: str, answer) -> None:
@@ -79,3 +81,31 @@ def test_a_pooled_connection_is_reused_and_replaced_once_its_backend_died(pg_poo
     assert server_side("SELECT pg_terminate_backend(%s)", pid)
     assert checkout(pg_pool) != pid
     assert pg_pool.execute_sql("SELECT 2").fetchone() == (2,)
+
+
+@pytest.mark.parametrize("db_url", [pytest.param("postgresql", marks=pytest.mark.pg)], indirect=True)
+def test_one_persons_transactions_run_one_at_a_time_on_postgresql(db):
+    """What keeps two of one person's answers from taking the same item while Redis (and with it the
+    per-person lock) is restarting."""
+    holding, done = threading.Event(), []
+
+    def transaction(name: str, hold: bool) -> None:
+        with database.connection_context(), database.atomic():
+            one_at_a_time(name)
+            if hold:
+                holding.set()
+                until(lambda: waiting() == 1, "the second transaction waits for the first", ceiling=60)
+            done.append(name)
+
+    def waiting() -> int:
+        return server_side("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+
+    first = threading.Thread(target=transaction, args=("user:app:sec01", True))
+    first.start()
+    until(holding.is_set, "the first transaction holds the person")
+    transaction("user:app:sec02", False)                # another person does not wait
+    second = threading.Thread(target=transaction, args=("user:app:sec01", False))
+    second.start()
+    first.join(HANG)
+    second.join(HANG)
+    assert done == ["user:app:sec02", "user:app:sec01", "user:app:sec01"] and waiting() == 0
