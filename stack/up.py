@@ -93,7 +93,9 @@ class Piece:
         self.restart_at = now + delay
 
 
-def _wait_for(url: str, name: str, pieces: list[Piece], seconds: float = 30) -> None:
+def _wait_for(url: str, name: str, pieces: list[Piece], seconds: float = 120) -> None:
+    """Until `url` answers, watching the pieces meanwhile: gunicorn's four processes each import the
+    app, which on a busy two-core machine can take tens of seconds."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         for piece in pieces:
