@@ -37,7 +37,7 @@ EXPECTED = {
 
 def run_tests(figures: Path) -> int:
     env = {**os.environ, "YUEBAO_FIGURES": str(figures)}
-    command = [sys.executable, "-m", "pytest", "-q", "--show-capture=no", *TESTS]
+    command = [sys.executable, "-m", "pytest", "-q", "--all", "--show-capture=no", *TESTS]
     return subprocess.run(command, cwd=ROOT, env=env).returncode
 
 
