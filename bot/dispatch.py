@@ -122,6 +122,11 @@ def _record(services, inbound: Inbound, replies: list, passive: bool):
     return head, rows, work
 
 
+def _person(inbound: Inbound) -> str:
+    """The name one person's messages take turns on: the Redis lock's key, and the database's."""
+    return f"yuebao:user:{inbound.source}:{inbound.user}"
+
+
 def _act_once(services, inbound: Inbound, passive: bool):
     """Everything a callback does, in one transaction. A handler that fails rolls back whole and
     the person gets its user error, or an apology (logged with the traceback), never a traceback.
@@ -134,7 +139,7 @@ def _act_once(services, inbound: Inbound, passive: bool):
         _not_seen(inbound)
         person = sender(inbound.user)
         with database.atomic():
-            one_at_a_time(f"yuebao:user:{inbound.source}:{inbound.user}")
+            one_at_a_time(_person(inbound))
             replies = router.route(inbound, person, context(services))
             return _record(services, inbound, replies, passive)
     except (AlreadyHandled, *UNAVAILABLE):
@@ -153,7 +158,7 @@ def handle(services, inbound: Inbound, passive: bool = True, lock_wait: float | 
     `lock_wait` seconds (default: services.passive_lock_wait) for the person's message before it."""
     lock_wait = services.passive_lock_wait if lock_wait is None else lock_wait
     try:
-        held = services.locks.acquire(f"yuebao:user:{inbound.source}:{inbound.user}", lock_wait)
+        held = services.locks.acquire(_person(inbound), lock_wait)
         if held is None:
             raise Busy(inbound.dedupe_key)
     except RedisError as exc:

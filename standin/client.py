@@ -4,8 +4,6 @@ Safe to share between threads: every call is its own request.
 """
 from __future__ import annotations
 
-import time
-
 import requests
 
 
@@ -64,20 +62,6 @@ class StandinClient:
     def changes(self, userid: str | None = None, chatid: str | None = None, since_rev: int = 0) -> list[dict]:
         """Messages delivered or changed (e.g. a card updated) since revision `since_rev`."""
         return self._call("GET", "messages", params=_query(userid, chatid, since_rev=since_rev))
-
-    def wait_messages(self, userid: str | None = None, chatid: str | None = None, after: int = 0,
-                      count: int = 1, timeout: float = 10) -> list[dict]:
-        """Poll until at least `count` messages after `after` are there; TimeoutError if not in time."""
-        deadline = time.monotonic() + timeout
-        while True:
-            found = self.messages(userid, chatid, after)
-            if len(found) >= count:
-                return found
-            if time.monotonic() >= deadline:
-                who = userid if userid is not None else chatid
-                raise TimeoutError(f"{count} message(s) for {who} after seq {after} did not come in "
-                                   f"{timeout}s; {len(found)} did: {found}")
-            time.sleep(0.05)
 
     def set_faults(self, **switches) -> dict:
         return self._call("POST", "faults", switches)
