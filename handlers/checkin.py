@@ -8,8 +8,7 @@ resumes exactly there.
 """
 from __future__ import annotations
 
-from handlers import messages as m
-from handlers import report_views as views
+from handlers import messages as m, report_views as views
 from handlers.card_keys import CardKey, Tap, parse_card_key
 from handlers.checkin_commands import CHAT
 from handlers.checkin_moves import Hint, Quietly, Step, answer, begin_edit

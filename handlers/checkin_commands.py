@@ -5,8 +5,7 @@ does one thing in one step and another in the next (跳过, 取消, 继续, 上�
 for each. Each returns where the person goes next (handlers/checkin_moves.py)."""
 from __future__ import annotations
 
-from handlers import messages as m
-from handlers import report_views as views
+from handlers import messages as m, report_views as views
 from handlers.checkin_moves import (
     Hint,
     Next,
@@ -23,8 +22,7 @@ from handlers.checkin_moves import (
 from handlers.registry import Registry
 from handlers.replies import CardUpdate, Outgoing
 from handlers.session import Session
-from models.checkin import notice_cards
-from models.checkin import submit as submit_report
+from models.checkin import notice_cards, submit as submit_report
 
 CHAT = Registry(m.CHAT_HELP_HEADER, free_args=False)
 

@@ -15,12 +15,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from handlers import messages as m
-from handlers import report_views as views
+from handlers import messages as m, report_views as views
 from handlers.replies import Outgoing, Text
 from handlers.session import Session
-from models.checkin import NEEDS_REASON, Refused
-from models.checkin import answer as answer_entry
+from models.checkin import NEEDS_REASON, Refused, answer as answer_entry
 from models.report import FeedbackKind, ReportStatus
 
 NUMBER_SHOWN = 12           # a typed number is quoted back at most this long

@@ -5,24 +5,12 @@ from __future__ import annotations
 
 import re
 
-from handlers import messages as m
-from handlers import report_views as views
-from handlers.checkin_moves import (
-    NUMBER_SHOWN,
-    Hint,
-    Next,
-    Quietly,
-    Step,
-    answer,
-    answered,
-    edit,
-    next_feedback_kind,
-)
+from handlers import messages as m, report_views as views
+from handlers.checkin_moves import NUMBER_SHOWN, Hint, Next, Quietly, Step, answer, answered, edit, next_feedback_kind
 from handlers.feedback import route as feedback_route
 from handlers.session import Session
 from models import Department, Feedback
-from models.checkin import Refused, add_feedback, amount_limit, meaningful
-from models.checkin import answer as answer_entry
+from models.checkin import Refused, add_feedback, amount_limit, answer as answer_entry, meaningful
 from models.report import ROUTED_KINDS, EntryStatus
 
 WORDS = "|".join(sorted(map(re.escape, m.ANSWER_WORDS), key=len, reverse=True))

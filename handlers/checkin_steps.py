@@ -18,9 +18,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Callable
 
-from handlers import checkin_commands as c
-from handlers import checkin_questions as q
-from handlers import messages as m
+from handlers import checkin_commands as c, checkin_questions as q, messages as m
 from handlers.checkin_moves import Hint, Next, Quietly, Step
 from handlers.session import Session
 

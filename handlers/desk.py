@@ -2,8 +2,7 @@
 department's liaison the feedback cards and the answer being written."""
 from __future__ import annotations
 
-from handlers import admin, checkin, feedback
-from handlers import messages as m
+from handlers import admin, checkin, feedback, messages as m
 from handlers.card_keys import FEEDBACK_TAPS, parse_card_key
 from handlers.events import EVENT, TEXT
 from handlers.replies import Text

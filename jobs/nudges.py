@@ -16,8 +16,7 @@ from collections import defaultdict
 from bot import outbound
 from bot.dispatch import context
 from bot.notices import notify_admins
-from handlers import cycle_views
-from handlers import messages as m
+from handlers import cycle_views, messages as m
 from handlers.errors import UserError
 from handlers.messages import NUDGE_NOT_OPEN
 from handlers.replies import Text

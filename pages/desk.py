@@ -17,8 +17,7 @@ from flask import abort, current_app, flash, make_response, redirect, render_tem
 from redis.exceptions import RedisError
 
 from bot.dispatch import queue_background
-from handlers import admin, stats_views
-from handlers import messages as m
+from handlers import admin, messages as m, stats_views
 from handlers.admin import reports
 from handlers.registry import ADMINS
 from handlers.replies import Background, Outgoing, Text

@@ -5,8 +5,7 @@ from collections import Counter
 
 from flask import render_template
 
-from handlers import admin, checkin
-from handlers import messages as m
+from handlers import admin, checkin, messages as m
 from handlers.report_views import day_label, month_label, progress_text, report_state
 from handlers.router import Context
 from models import stats

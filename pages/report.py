@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from peewee import JOIN, fn
 
-from handlers import messages as m
-from handlers import report_views as views
+from handlers import messages as m, report_views as views
 from handlers.checkin import MAX_TEXT
 from handlers.checkin_commands import submitted_cards
 from handlers.checkin_moves import report_changed
@@ -27,16 +26,12 @@ from models.checkin import (
     Refused,
     add_feedback,
     amount_limit,
+    answer as answer_entry,
     counted,
     deadline,
     entries,
     latest_report,
     report_of,
-)
-from models.checkin import (
-    answer as answer_entry,
-)
-from models.checkin import (
     submit as submit_report,
 )
 from models.directory import CATEGORIES, PeriodStatus

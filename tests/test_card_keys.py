@@ -4,8 +4,7 @@ out of date, and nothing changes."""
 import datetime
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 from handlers.card_keys import CardKey, Tap, card_key, parse_card_key
 from handlers.router import Context

@@ -4,11 +4,9 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
-from models import Action, Entry, Org, Report, Task, database, periods
-from models import items as items_module
+from models import Action, Entry, Org, Report, Task, database, items as items_module, periods
 from models.directory import CATEGORIES
 from models.items import Item, items_for, items_for_orgs
 from models.report import EntryStatus

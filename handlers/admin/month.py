@@ -4,8 +4,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter, defaultdict
 
-from handlers import cycle_views
-from handlers import messages as m
+from handlers import cycle_views, messages as m
 from handlers.admin import GROUP, Call
 from handlers.errors import UserError
 from handlers.registry import ADMINS, LIAISONS

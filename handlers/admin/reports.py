@@ -2,8 +2,7 @@
 and 审计, the admin commands run lately (工作台 shows the same lines)."""
 from __future__ import annotations
 
-from handlers import messages as m
-from handlers import stats_views
+from handlers import messages as m, stats_views
 from handlers.admin import GROUP, YEAR, Call
 from handlers.errors import UserError
 from handlers.registry import ADMINS

@@ -15,8 +15,7 @@ from redis.exceptions import RedisError
 from rq import Worker
 
 from bot.services import Services
-from jobs import outbox as outbox_jobs
-from jobs import runtime
+from jobs import outbox as outbox_jobs, runtime
 from models import Action, DeferredMessage, Org, OutboxMessage, Person
 from models.clock import Clock
 from stack import redis_server

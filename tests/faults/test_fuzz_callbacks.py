@@ -15,8 +15,7 @@ import struct
 import pytest
 import xmltodict
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from app import MAX_BODY_BYTES
 from bot.crypto import REPLAY_WINDOW_SECONDS
