@@ -5,7 +5,7 @@ does one thing in one step and another in the next (跳过, 取消, 继续, 上�
 for each. Each returns where the person goes next (handlers/checkin_moves.py)."""
 from __future__ import annotations
 
-from handlers import messages as m, report_views as views
+from handlers import messages as m, phrases, report_views as views
 from handlers.checkin_moves import (
     Hint,
     Next,
@@ -22,7 +22,8 @@ from handlers.checkin_moves import (
 from handlers.registry import Registry
 from handlers.replies import CardUpdate, Outgoing
 from handlers.session import Session
-from models.checkin import notice_cards, submit as submit_report
+from models import EntryChange, Feedback
+from models.checkin import notice_cards, submit as submit_report, undo_change, withdraw_feedback
 
 CHAT = Registry(m.CHAT_HELP_HEADER, free_args=False)
 
@@ -95,7 +96,7 @@ def skip_department(s: Session, args: str) -> Next:
     return Quietly(Step.FEEDBACK)
 
 
-@CHAT.command("改", args=r"\d+")
+@CHAT.command("改", args=phrases.NUMERAL)
 def change(s: Session, args: str) -> Next:
     """改 N · 修改第 N 项"""
     if args:
@@ -165,6 +166,47 @@ def cancel_pick(s: Session, args: str) -> Next:
     return Hint(m.CANCELLED, to=Step(back) if back else Step.ITEM)
 
 
+@CHAT.command("撤销", aliases=("撤回", "撤消"))
+def undo(s: Session, args: str) -> Next:
+    """撤销 · 撤回上一次修改"""
+    if s.conv.undo_feedback_id:
+        return undo_feedback(s)
+    if s.conv.undo_change_id:
+        return undo_answer(s)
+    return s.say(m.NOTHING_TO_UNDO)
+
+
+def undo_answer(s: Session) -> Next:
+    """The last answer or note given in this chat, as it was before; an item left unanswered by it
+    is asked again when the person is answering items."""
+    change = EntryChange.get_by_id(s.conv.undo_change_id)
+    entry = s.entry_by_id(change.entry_id)
+    s.undoable()
+    if not undo_change(entry, change.id, s.person, s.at):
+        return s.say(m.UNDO_STALE.format(position=entry.position))
+    note = m.UNDONE_NOTE.format(text=views.clip(entry.note, 20)) if entry.note else ""
+    s.say(m.UNDONE_ENTRY.format(position=entry.position, note=note,
+                                label=m.STATUS_LABELS.get(entry.status, m.UNANSWERED)))
+    if entry.status is None and s.conv.step == Step.ITEM and not s.conv.return_to:
+        s.conv.position = entry.position
+        return Step.ITEM
+    return Quietly(s.conv.step)
+
+
+def undo_feedback(s: Session) -> Next:
+    """The last highlight, difficulty or suggestion, taken back unless its department answered it."""
+    feedback = Feedback.get_by_id(s.conv.undo_feedback_id)
+    kind = m.FEEDBACK_KIND_LABELS[feedback.kind]
+    s.undoable()
+    if withdraw_feedback(feedback.id) is None:
+        return s.say(m.UNDO_ANSWERED.format(kind=kind))
+    s.say(m.UNDONE_FEEDBACK.format(kind=kind, text=views.clip(feedback.text, 40)))
+    if s.conv.feedback_id == feedback.id:
+        s.conv.feedback = None
+        return Quietly(Step.FEEDBACK)
+    return Quietly(s.conv.step)
+
+
 @CHAT.command("我的月历", aliases=("月历", "查看清单"))
 def calendar(s: Session, args: str) -> Next:
     """我的月历 · 本月清单"""
@@ -179,6 +221,7 @@ def help_(s: Session, args: str) -> Next:
 
 def finish(s: Session) -> Next:
     submit_report(s.report, s.period, s.entries, s.person, s.at, s.today)
+    s.undoable()                # a submission is not undone: 改 N changes an item
     s.say(m.JUST_SUBMITTED.format(month=views.month_label(s.report.period), late=m.LATE if s.report.late else "",
                                   until=views.day_label(s.period.close_on)))
     s.replies += submitted_cards(s.report)

@@ -15,14 +15,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from handlers import messages as m, report_views as views
+from handlers import messages as m, phrases, report_views as views
 from handlers.replies import Outgoing, Text
 from handlers.session import Session
 from models.checkin import NEEDS_REASON, Refused, answer as answer_entry
 from models.report import FeedbackKind, ReportStatus
 
 NUMBER_SHOWN = 12           # a typed number is quoted back at most this long
-POSITION_DIGITS = 4         # more digits name no item (and int() refuses over 4,300)
 
 
 class Step(StrEnum):
@@ -56,11 +55,11 @@ Next = Step | Hint | Quietly | None
 # Answers
 
 
-def answer(s: Session, entry, status: str, amount: int | None = None) -> Next:
+def answer(s: Session, entry, status: str, amount: int | None = None, reason: str = "") -> Next:
     """Record a status; ask for a reason or a number first when the item needs one."""
     s.conv.position = entry.position
     try:
-        answer_entry(entry, s.person, s.at, status, amount)
+        s.undoable(change=answer_entry(entry, s.person, s.at, status, amount, reason))
     except Refused as refused:
         s.conv.pending_status = status
         if refused.needs == NEEDS_REASON:
@@ -79,7 +78,7 @@ def answered(s: Session, entry, announce: bool = True) -> Next:
     if back is None:
         return next_item(s, after=entry.position)
     if announce:
-        s.say(m.CHANGED.format(position=entry.position, label=m.STATUS_LABELS[entry.status]))
+        s.say(m.CHANGED.format(position=entry.position, label=m.STATUS_LABELS[entry.status]) + m.UNDO_HINT)
     if back == Step.SUBMITTED:
         s.replies += report_changed(s.report, s.person, entry)
         return Quietly(Step.SUBMITTED)
@@ -146,12 +145,29 @@ def begin_edit(s: Session, position: int) -> None:
 
 
 def edit(s: Session, number: str) -> Next:
-    """Edit the item of `number` (its digits, as typed)."""
-    entry = s.entry_at(int(number)) if len(number) <= POSITION_DIGITS else None
+    """Edit the item of `number` (as typed: 3, 三)."""
+    entry = s.entry_at(phrases.number(number))
     if entry is None:
         return s.say(m.NO_SUCH_ITEM.format(position=views.clip(number, NUMBER_SHOWN), count=s.count))
     begin_edit(s, entry.position)
     return Step.ITEM
+
+
+def edit_to(s: Session, position: int, to: phrases.Answer) -> Next:
+    """An edit in words (第3项改成推进中): the item answered anew, then back where the person was."""
+    entry = s.entry_at(position)
+    if entry is None:
+        s.say(m.NO_SUCH_ITEM.format(position=position, count=s.count))
+        return Quietly(s.conv.step)
+    origin = s.conv.position
+    begin_edit(s, entry.position)
+    if s.conv.return_to is not None:
+        return answer(s, entry, to.status, to.amount, to.reason)     # answered() says what changed
+    next_ = answer(s, entry, to.status, to.amount, to.reason)
+    if s.conv.pending_status is not None:
+        return next_
+    s.say(m.CHANGED.format(position=entry.position, label=m.STATUS_LABELS[entry.status]) + m.UNDO_HINT)
+    return next_item(s, after=origin - 1) if next_ == Step.ITEM else next_
 
 
 def cancel_edit(s: Session) -> Next:

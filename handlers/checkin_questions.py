@@ -3,30 +3,28 @@ is no command): a function pair a step, named after it, returning where the pers
 (handlers/checkin_moves.py says how)."""
 from __future__ import annotations
 
-import re
-
-from handlers import messages as m, report_views as views
-from handlers.checkin_moves import NUMBER_SHOWN, Hint, Next, Quietly, Step, answer, answered, edit, next_feedback_kind
+from handlers import messages as m, phrases, report_views as views
+from handlers.checkin_moves import (
+    NUMBER_SHOWN,
+    Hint,
+    Next,
+    Quietly,
+    Step,
+    answer,
+    answered,
+    edit,
+    edit_to,
+    next_feedback_kind,
+)
 from handlers.feedback import route as feedback_route
 from handlers.session import Session
 from models import Department, Feedback
-from models.checkin import Refused, add_feedback, amount_limit, answer as answer_entry, meaningful
+from models.checkin import Refused, add_feedback, amount_limit, answer as answer_entry
 from models.report import ROUTED_KINDS, EntryStatus
 
-WORDS = "|".join(sorted(map(re.escape, m.ANSWER_WORDS), key=len, reverse=True))
-UNIT = "|".join(m.UNITS)
-ANSWER_WITH_AMOUNT = re.compile(rf"^({WORDS})\s*[,，\s]\s*(\d+)\s*({UNIT})?$")      # "推进中，8学时"
-UNIT_SUFFIX = re.compile(rf"({UNIT})$")
-
-
-def parse_answer(text: str) -> tuple[str | None, int | None]:
-    """"1", "已完成", "1 2" (done, twice), "推进中，8学时" → (status, amount)."""
-    if text in m.ANSWER_WORDS:
-        return m.ANSWER_WORDS[text], None
-    match = ANSWER_WITH_AMOUNT.match(text)
-    if match:
-        return m.ANSWER_WORDS[match.group(1)], int(match.group(2))
-    return None, None
+NOTE_SHOWN = 40             # a note or a part-three entry is quoted back at most this long
+SHORTEST = 2                # characters a highlight, difficulty or suggestion has at least
+NO_DEPARTMENT = ("0", "零", "不指定", "不用", "不转")
 
 
 def departments() -> list[Department]:
@@ -38,17 +36,51 @@ def item_question(s: Session) -> str:
 
 
 def on_item(s: Session, text: str) -> Next:
-    """An answer to the item; other words are a note to the item answered last."""
-    status, amount = parse_answer(text)
-    if status:
-        return answer(s, s.current, status, amount)
-    if text.isdecimal():
+    """An answer to the item (in digits or words); an edit or a note of another item in words; a
+    note to the item answered last; anything unclear is asked about, never stored."""
+    meaning = phrases.understand(text)
+    if isinstance(meaning, phrases.Answer):
+        return answer(s, s.current, meaning.status, meaning.amount, meaning.reason)
+    if isinstance(meaning, phrases.Free):
+        noted = s.entry_at(s.conv.last_answered)
+        return note(s, noted, meaning.text) if noted else Hint(m.NOTE_WHERE)
+    if isinstance(meaning, phrases.NotYet):
+        return s.say(m.NOT_YET.format(position=s.conv.position))
+    return about_items(s, meaning) or not_understood(text, meaning)
+
+
+def about_items(s: Session, meaning: phrases.Meaning) -> Next:
+    """An edit or a note that names its item, typed in any step that takes text: done, and the
+    person stays where they were (None: the text was neither)."""
+    if isinstance(meaning, phrases.Edit):
+        return edit_to(s, meaning.position, meaning.answer)
+    if isinstance(meaning, phrases.Note):
+        entry = s.entry_at(meaning.position or s.conv.last_answered)
+        if entry is None:
+            s.say(m.NOTE_WHERE)
+            return Quietly(s.conv.step)
+        return note(s, entry, meaning.text)
+    return None
+
+
+def note(s: Session, entry, text: str) -> Next:
+    """A note added to the item's own, echoed with how to take it back."""
+    s.record(entry, note=f"{entry.note}\n{text}".strip())
+    s.say(m.NOTE_ADDED.format(position=entry.position, text=views.clip(text, NOTE_SHOWN)))
+    return Quietly(s.conv.step)
+
+
+def not_understood(text: str, meaning: phrases.Meaning) -> Next:
+    """What cannot be read as anything here: said why, and asked again."""
+    if isinstance(meaning, phrases.Ack):
+        return Hint(m.ACK)
+    if isinstance(meaning, phrases.Question):
+        return Hint(m.ASK_HELP)
+    if isinstance(meaning, phrases.Unclear) and meaning.position:
+        return Hint(m.UNCLEAR_ITEM.format(position=meaning.position))
+    if phrases.number(text) is not None:
         return Hint(m.HINT_NUMBER_RANGE.format(number=views.clip(text, NUMBER_SHOWN)))
-    noted = s.entry_at(s.conv.last_answered)
-    if noted is None or not meaningful(text):
-        return Hint("")
-    s.record(noted, note=f"{noted.note}\n{text}".strip())
-    return s.say(m.NOTE_ADDED.format(position=noted.position))
+    return Hint(m.UNCLEAR.format(text=views.clip(text, NUMBER_SHOWN)))
 
 
 def reason_question(s: Session) -> str:
@@ -56,8 +88,16 @@ def reason_question(s: Session) -> str:
 
 
 def on_reason(s: Session, text: str) -> Next:
+    """Why the item is 不涉及; another answer instead (2, 推进中) changes the person's mind."""
+    meaning = phrases.understand(text)
+    if isinstance(meaning, phrases.Answer) and meaning.status != EntryStatus.NOT_APPLICABLE:
+        s.conv.pending_status = None
+        return answer(s, s.current, meaning.status, meaning.amount)
+    if isinstance(meaning, (phrases.Ack, phrases.Question)):
+        return not_understood(text, meaning)
+    reason = meaning.reason if isinstance(meaning, phrases.Answer) else text
     try:
-        answer_entry(s.current, s.person, s.at, EntryStatus.NOT_APPLICABLE, reason=text)
+        s.undoable(change=answer_entry(s.current, s.person, s.at, EntryStatus.NOT_APPLICABLE, reason=reason))
     except Refused:
         return Hint(m.HINT_EMPTY)
     return answered(s, s.current)
@@ -71,10 +111,15 @@ def amount_question(s: Session) -> str:
 
 
 def on_amount(s: Session, text: str) -> Next:
-    digits = UNIT_SUFFIX.sub("", text).strip()
-    if not digits.isdecimal() or int(digits) > amount_limit(s.current):
+    """The number: 8 · 八 · 两次 · 8学时 (or the answer again with it: 完成两次)."""
+    count, given = phrases.amount(text), None
+    if count is None:
+        given = phrases.answer(text)
+        count = given.amount if given else None
+    if count is None or count > amount_limit(s.current):
         return s.say(m.HINT_AMOUNT.format(limit=amount_limit(s.current)))
-    answer_entry(s.current, s.person, s.at, s.conv.pending_status or EntryStatus.DONE, int(digits))
+    status = given.status if given else s.conv.pending_status or EntryStatus.DONE
+    s.undoable(change=answer_entry(s.current, s.person, s.at, status, count))
     return answered(s, s.current)
 
 
@@ -83,30 +128,55 @@ def feedback_question(s: Session) -> str:
 
 
 def on_feedback(s: Session, text: str) -> Next:
-    """One more of this kind (a difficulty or a suggestion: to which department?), or 无: the next kind."""
-    kind = s.conv.feedback_kind
-    if text in m.NONE_WORDS:
+    """One more of this kind (a difficulty or a suggestion: to which department?), echoed; 没有了:
+    the next kind. An acknowledgement or a word too short is not kept."""
+    kind, meaning = s.conv.feedback_kind, phrases.understand(text)
+    if isinstance(meaning, phrases.NoMore):
         return next_feedback_kind(s)
+    done = about_items(s, meaning)
+    if done:
+        return done
+    if isinstance(meaning, (phrases.Ack, phrases.Question)):
+        return not_understood(text, meaning)
+    if sum(ch.isalnum() for ch in text) < SHORTEST:
+        return Hint(m.FEEDBACK_TOO_SHORT)
     try:
         feedback = add_feedback(s.report, kind, text, s.person, s.at)
     except Refused:
         return Hint(m.HINT_EMPTY)
+    s.undoable(feedback=feedback)
     if kind in ROUTED_KINDS and departments():
         s.conv.feedback = feedback
         return Step.DEPARTMENT
-    return s.say(m.FEEDBACK_MORE)
+    return s.say(m.FEEDBACK_SAVED.format(kind=m.FEEDBACK_KIND_LABELS[kind], text=views.clip(text, NOTE_SHOWN)))
 
 
 def department_question(s: Session) -> str:
+    """The difficulty or suggestion just kept, and the departments to send it to."""
+    feedback = s.conv.feedback
     choices = "\n".join(f"{i} {d.name}" for i, d in enumerate(departments(), 1))
-    return m.ASK_DEPARTMENT.format(choices=choices)
+    return m.ASK_DEPARTMENT.format(kind=m.FEEDBACK_KIND_LABELS[feedback.kind], text=views.clip(feedback.text, NOTE_SHOWN),
+                                   choices=choices)
+
+
+def chosen_department(text: str, choices: list[Department]) -> Department | None | bool:
+    """The department a text names: by number (3, 三) or by name (组织部, 组织); None: none (0,
+    不指定); False: no one of them."""
+    said = phrases.normal(text)
+    if said in NO_DEPARTMENT or said in phrases.NO_MORE:
+        return None
+    position = phrases.number(said)
+    if position is not None:
+        return choices[position - 1] if 1 <= position <= len(choices) else False
+    named = ([d for d in choices if d.name == said]
+             or [d for d in choices if said and (said in d.name or d.name in said)])
+    return named[0] if len(named) == 1 else False
 
 
 def on_department(s: Session, text: str) -> Next:
-    choices = departments()
-    if not text.isdecimal() or int(text) > len(choices):
+    chosen = chosen_department(text, departments())
+    if chosen is False:
         return s.say(m.HINT_DEPARTMENT)
-    chosen = choices[int(text) - 1] if int(text) else None
     cards = []
     if chosen:
         Feedback.update(department=chosen).where(Feedback.id == s.conv.feedback_id).execute()
@@ -127,7 +197,7 @@ def summary_question(s: Session) -> str:
 
 
 def on_summary(s: Session, text: str) -> Next:
-    return s.say(m.SUMMARY_ACTIONS)
+    return about_items(s, phrases.understand(text)) or s.say(m.SUMMARY_ACTIONS)
 
 
 def confirm_line(s: Session) -> str:
@@ -140,7 +210,7 @@ def confirm_question(s: Session) -> str:
 
 
 def on_confirm(s: Session, text: str) -> Next:
-    return s.say(confirm_line(s))
+    return about_items(s, phrases.understand(text)) or s.say(confirm_line(s))
 
 
 def submitted_question(s: Session) -> str:
@@ -149,7 +219,7 @@ def submitted_question(s: Session) -> str:
 
 
 def on_submitted(s: Session, text: str) -> Next:
-    return s.say(submitted_question(s))
+    return about_items(s, phrases.understand(text)) or s.say(submitted_question(s))
 
 
 def pick_question(s: Session) -> str:
@@ -157,6 +227,6 @@ def pick_question(s: Session) -> str:
 
 
 def on_pick(s: Session, text: str) -> Next:
-    if text.isdecimal():
-        return edit(s, text)
+    if phrases.number(text) is not None:
+        return edit(s, phrases.normal(text))
     return s.say(pick_question(s))

@@ -61,7 +61,11 @@ class Session:
         return next((p for p in waiting if p > after), waiting[0] if waiting else None)
 
     def record(self, entry, **answer) -> None:
-        record_answer(entry, self.person, self.at, **answer)
+        self.undoable(change=record_answer(entry, self.person, self.at, **answer))
+
+    def undoable(self, change=None, feedback=None) -> None:
+        """What 撤销 undoes next: this change of an answer or a note, or this part-three entry (none: nothing)."""
+        self.conv.undo_change, self.conv.undo_feedback = change, feedback
 
     def say(self, text: str) -> None:
         self.replies.append(Text(text))

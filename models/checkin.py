@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 
-from peewee import JOIN, Case, chunked
+from peewee import JOIN, Case, chunked, fn
 
 from models.directory import Action, Department, Org, Period, PeriodStatus, Person, Task
 from models.items import Item
@@ -117,16 +117,30 @@ def entries(report: Report) -> list[Entry]:
                 .where(Entry.report == report).order_by(Entry.position))
 
 
-def record_answer(entry: Entry, person: Person, at: datetime.datetime, **answer) -> Entry:
+def record_answer(entry: Entry, person: Person, at: datetime.datetime, **answer) -> EntryChange:
     """Set status / amount / reason / note and keep the change with who and when (call it inside a
-    transaction: the message's own)."""
+    transaction: the message's own); returns the change kept."""
     for field, value in answer.items():
         setattr(entry, field, value)
     entry.answered_by, entry.answered_at = person, at
     entry.save(only=[Entry.status, Entry.amount, Entry.note, Entry.reason, Entry.answered_by, Entry.answered_at])
-    EntryChange.create(entry=entry, status=entry.status, amount=entry.amount, note=entry.note,
-                       reason=entry.reason, changed_by=person, changed_at=at)
-    return entry
+    return EntryChange.create(entry=entry, status=entry.status, amount=entry.amount, note=entry.note,
+                              reason=entry.reason, changed_by=person, changed_at=at)
+
+
+def undo_change(entry: Entry, change_id: int, person: Person, at: datetime.datetime) -> bool:
+    """Put the entry back as it was before its change `change_id`, kept in its history as one more
+    change; False (nothing written) when the entry was changed again since (on the page, by a deputy)."""
+    if EntryChange.select(fn.MAX(EntryChange.id)).where(EntryChange.entry == entry).scalar() != change_id:
+        return False
+    before = (EntryChange.select().where(EntryChange.entry == entry, EntryChange.id < change_id)
+              .order_by(EntryChange.id.desc()).first() or EntryChange(status=None, amount=None, note="", reason=""))
+    record_answer(entry, person, at, status=before.status, amount=before.amount, note=before.note,
+                  reason=before.reason)
+    if entry.status is None:
+        entry.answered_by, entry.answered_at = None, None
+        entry.save(only=[Entry.answered_by, Entry.answered_at])
+    return True
 
 
 def counted(entry: Entry) -> bool:
@@ -145,7 +159,7 @@ def meaningful(text: str) -> bool:
 
 
 def answer(entry: Entry, person: Person, at: datetime.datetime, status: str, amount: int | None = None,
-           reason: str = "", note: str | None = None) -> Entry:
+           reason: str = "", note: str | None = None) -> EntryChange:
     """Answer an item, kept in its history: 不涉及 needs a reason, a counted item done or in progress
     its number (0 to amount_limit); a number stays only with a counted item, a reason only with
     不涉及; the note is left as it is unless one is given. Refused, with nothing written, otherwise."""
@@ -171,6 +185,16 @@ def add_feedback(report: Report, kind: str, text: str, person: Person, at: datet
         raise Refused(NEEDS_TEXT)
     return Feedback.create(report=report, kind=kind, text=text, created_by=person, created_at=at,
                            department=department if kind in ROUTED_KINDS else None)
+
+
+def withdraw_feedback(feedback_id: int) -> Feedback | None:
+    """Take back a highlight, difficulty or suggestion its department has not answered yet; returns
+    it as it was (None: answered or gone, nothing changed)."""
+    feedback = Feedback.get_or_none(Feedback.id == feedback_id)
+    if feedback is None or not feedback.is_open:
+        return None
+    feedback.delete_instance()
+    return feedback
 
 
 def add_evidence(entry: Entry, person: Person, media_id: str, at: datetime.datetime) -> None:

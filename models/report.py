@@ -134,6 +134,9 @@ class Conversation(BaseModel):
     pending_status = CharField(max_length=16, null=True)    # chosen, while its reason or number is asked
     feedback = ForeignKeyField(Feedback, null=True, on_delete="SET NULL")   # waiting for its department
     skipped = ListField(default=list)                       # positions put off with 跳过
+    undo_change = ForeignKeyField(EntryChange, null=True, on_delete="SET NULL")    # what 撤销 undoes: an answer
+    undo_feedback = ForeignKeyField(Feedback, null=True, on_delete="SET NULL",     # or a part-three entry
+                                    backref="undoable_in")
     updated_at = DateTimeField()
 
     class Meta:

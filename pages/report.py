@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from peewee import JOIN, fn
 
-from handlers import messages as m, report_views as views
+from handlers import messages as m, phrases, report_views as views
 from handlers.checkin import MAX_TEXT
 from handlers.checkin_commands import submitted_cards
 from handlers.checkin_moves import report_changed
@@ -128,7 +128,7 @@ def feedback(period: str):
     person = current_person()
     try:
         with change() as outgoing:
-            added = add_feedback(report, kind, "" if text in m.NONE_WORDS else text, person,
+            added = add_feedback(report, kind, "" if phrases.normal(text) in phrases.NO_MORE else text, person,
                                  chat_context().clock.utcnow(), _department(request.form.get("department", "")))
             if added.department_id:
                 outgoing += route(added, person.org.name, report.period, chat_context())

@@ -61,7 +61,7 @@ def test_a_whole_month_one_tap_per_item(sec, phone, month):
     assert sec.tap("已完成") == ["第 1 项本月完成多少次？请回复数字。（本年已完成 0/2 次）"]
     assert sec.send("2") == [ITEM_2]
     assert sec.tap("已完成")[0].startswith("第 3/5 项 · 安全工作 | 安全检查")
-    assert sec.send("3") == ["第 3 项选择了“不涉及”，请简要说明原因（如：本院系暂无毕业年级）："]
+    assert sec.send("3") == ["第 3 项选择了“不涉及”，请简要说明原因："]
     assert sec.send("本季度检查已在10月完成")[0].startswith("第 4/5 项 · 月度任务 · 组织部 | 报送主题教育总结")
     assert sec.tap("顺延下月")[0].startswith("第 5/5 项")
     assert sec.photo() == ["已为第 4 项添加照片。"]

@@ -40,7 +40,7 @@ def hint(position):
 
 
 def reason(position):
-    return f"第 {position} 项选择了“不涉及”，请简要说明原因（如：本院系暂无毕业年级）："
+    return f"第 {position} 项选择了“不涉及”，请简要说明原因："
 
 
 def tap(label):
@@ -101,13 +101,13 @@ def test_a_whole_month_typed_and_tapped(sec, month):
         ("3", [reason(3)]),
         ("本季度检查已在10月完成", [CARD[4]]),
         ("4", [CARD[5]]),
-        ("已和学工部约好下月报送", ["已为第 4 项添加备注。"]),
+        ("已和学工部约好下月报送", ["已记为第 4 项的备注：「已和学工部约好下月报送」。发“撤销”可撤回。"]),
         (photo, ["已为第 4 项添加照片。"]),
         ("1", [HIGHLIGHTS]),
-        ("开展“三会一课”专题学习", ["已记录。还有吗？没有请发“无”。"]),
+        ("开展“三会一课”专题学习", ["已记为亮点：「开展“三会一课”专题学习」。发“撤销”可撤回。还有吗？没有请发“无”。"]),
         ("无", [DIFFICULTIES]),
-        ("党建经费紧张", ["这条希望转给哪个部门？\n1 组织部\n2 宣传部\n0 不指定"]),
-        ("1", ["已转给组织部。还有吗？没有请发“无”。"]),
+        ("党建经费紧张", ["已记为困难：「党建经费紧张」。希望转给哪个部门？\n1 组织部\n2 宣传部\n0 不指定"]),
+        ("1", ["已转给组织部。发“撤销”可撤回。还有吗？没有请发“无”。"]),
         ("无", [SUGGESTIONS]),
         ("无", ["2026年11月月报小结\n已答 5/5 项（已完成 3，不涉及 1，顺延下月 1）\n⏭ 4. 报送主题教育总结\n"
                "亮点/困难/建议 2 条\n发“提交”提交月报，发“改 N”修改第 N 项。"]),
@@ -150,7 +150,7 @@ def test_a_bare_edit_asks_which_item(sec, month):
         ("改", ["要修改第几项？请回复 1-5。"]),
         ("9", ["没有第 9 项（共 5 项）。"]),
         ("2", [card(2, "已完成")]),
-        ("2", ["已修改第 2 项：推进中。"]),
+        ("2", ["已修改第 2 项：推进中。发“撤销”可撤回。"]),
         ("改", ["要修改第几项？请回复 1-5。"]),
         ("取消", ["已取消。2026年11月月报已提交。11月30日前可发“改 N”修改。"]),
     ])
@@ -175,7 +175,7 @@ def test_moving_on_while_a_number_or_a_reason_is_asked_keeps_the_status_chosen(s
     assert statuses()[:3] == [("done", 1), ("not_applicable", None), ("in_progress", None)]
 
 
-@pytest.mark.parametrize("bad", ["-1", "abc", "5000", "2.5", "²"])
+@pytest.mark.parametrize("bad", ["-1", "abc", "5000", "2.5", "½"])
 def test_amounts_are_checked(sec, month, bad):
     sec.send("开始")
     sec.send("1")
@@ -269,7 +269,7 @@ def test_a_deputy_changes_a_submitted_report_with_who_and_when(sec, dep, clock, 
     dep.expect([
         ("继续", ["2026年11月月报已提交。11月30日前可发“改 N”修改。"]),
         ("改 2", [card(2, "已完成")]),
-        ("2", ["已修改第 2 项：推进中。", "→sec01 李副书记修改了您已提交的2026年11月月报第 2 项：推进中。"]),
+        ("2", ["已修改第 2 项：推进中。发“撤销”可撤回。", "→sec01 李副书记修改了您已提交的2026年11月月报第 2 项：推进中。"]),
     ])
     changes = list(EntryChange.select().where(EntryChange.entry == entry(2)).order_by(EntryChange.id))
     assert [(c.status, c.changed_by.userid, c.changed_at.day) for c in changes] == [
@@ -350,9 +350,9 @@ def test_a_difficulty_reaches_its_department_and_the_answer_comes_back(sec, ctx,
     Person.create(userid="dept-zzb", name="王芳", roles=["liaison"], department=department)
     for text in ("开始", "1 1", "1", "1 1", "1", "1", "无"):
         sec.send(text)
-    assert sec.send("党建经费紧张") == ["这条希望转给哪个部门？\n1 组织部\n2 宣传部\n0 不指定"]
+    assert sec.send("党建经费紧张") == ["已记为困难：「党建经费紧张」。希望转给哪个部门？\n1 组织部\n2 宣传部\n0 不指定"]
     routed = sec.send("1")
-    assert routed == ["已转给组织部。还有吗？没有请发“无”。", "→dept-zzb 卡片：【困难】哲学学院 · 2026年11月"]
+    assert routed == ["已转给组织部。发“撤销”可撤回。还有吗？没有请发“无”。", "→dept-zzb 卡片：【困难】哲学学院 · 2026年11月"]
     liaison = Chat("dept-zzb", ctx)
     feedback = Feedback.get()
     liaison.expect([
