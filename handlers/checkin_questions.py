@@ -155,8 +155,8 @@ def department_question(s: Session) -> str:
     """The difficulty or suggestion just kept, and the departments to send it to."""
     feedback = s.conv.feedback
     choices = "\n".join(f"{i} {d.name}" for i, d in enumerate(departments(), 1))
-    return m.ASK_DEPARTMENT.format(kind=m.FEEDBACK_KIND_LABELS[feedback.kind], text=views.clip(feedback.text, NOTE_SHOWN),
-                                   choices=choices)
+    return m.ASK_DEPARTMENT.format(kind=m.FEEDBACK_KIND_LABELS[feedback.kind],
+                                   text=views.clip(feedback.text, NOTE_SHOWN), choices=choices)
 
 
 def chosen_department(text: str, choices: list[Department]) -> Department | None | bool:

@@ -65,6 +65,7 @@ NOTICE_LIST = "查看清单"
 # An item
 ITEM_TITLE = "第 {position}/{count} 项 · {kind}"
 ITEM_SUBTITLE = "回复 " + CHOICE_LINE
+ITEM_SUBTITLE_COUNTED = ITEM_SUBTITLE + "；有数量一起回，如“1 2”＝已完成 2 {unit}"
 TASK_KIND = "月度任务"
 TASK_KIND_OF = "月度任务 · {department}"
 ITEM_DUE = "截止 {day}"

@@ -92,15 +92,17 @@ STATUS_WORDS = {
                            "推迟到下月", "延到下月", "下月完成", "下个月完成", "顺延到下月"),
 }
 WORD_STATUS = {word: status for status, words in STATUS_WORDS.items() for word in words}
-NOT_YET = ("还没做", "没做", "还没开始", "没开始", "未开始", "尚未开始", "还没有做", "没有做", "未完成", "没完成",
-           "还没完成", "尚未完成")
-ACKS = ("好的", "好", "好滴", "好哒", "收到", "收到了", "已收到", "嗯", "嗯嗯", "哦", "噢", "ok", "okay", "谢谢",
-        "谢谢你", "多谢", "感谢", "辛苦了", "明白", "明白了", "知道了", "了解", "行", "可以", "没问题", "好的谢谢",
-        "好的，谢谢", "收到，谢谢", "thanks", "thx")
-NO_MORE = ("无", "没有", "没有了", "暂无", "没了", "不用了", "下一个", "下一步", "无了", "都没有", "没什么",
-           "没啥", "没有啦", "暂时没有", "暂时没有了", "没有亮点", "没有困难", "没有建议", "无亮点", "无困难", "无建议")
+# The phrases below are written as `normal` leaves a text: ASCII commas, no final 。
+NOT_YET = frozenset(("还没做", "没做", "还没开始", "没开始", "未开始", "尚未开始", "还没有做", "没有做", "未完成",
+                     "没完成", "还没完成", "尚未完成"))
+ACKS = frozenset(("好的", "好", "好滴", "好哒", "收到", "收到了", "已收到", "嗯", "嗯嗯", "哦", "噢", "ok", "okay",
+                  "谢谢", "谢谢你", "多谢", "感谢", "辛苦了", "明白", "明白了", "知道了", "了解", "行", "可以",
+                  "没问题", "好的谢谢", "好的,谢谢", "收到,谢谢", "thanks", "thx"))
+NO_MORE = frozenset(("无", "没有", "没有了", "暂无", "没了", "不用了", "下一个", "下一步", "无了", "都没有", "没什么",
+                     "没啥", "没有啦", "暂时没有", "暂时没有了", "没有亮点", "没有困难", "没有建议", "无亮点",
+                     "无困难", "无建议"))
 QUESTION_WORDS = ("怎么", "如何", "什么", "为什么", "哪里", "能不能")
-SHORT = 10                  # a text shorter than this with an answer's word in it is no note: asked about
+SHORT = 10                  # a text shorter than this is no note (too likely an answer or a reaction): asked about
 
 _WORDS = "|".join(sorted(map(re.escape, WORD_STATUS), key=len, reverse=True))
 _UNITS = "|".join(m.UNITS)
@@ -205,8 +207,6 @@ def _edit(position: int, rest: str) -> Edit | Unclear:
 def _free(said: str, original: str) -> Meaning:
     if said.endswith(("?", "吗")) or any(word in said for word in QUESTION_WORDS):
         return Question()
-    if amount(said) is not None or ITEM_NAMED.search(said):
-        return Unclear()
-    if len(said) < SHORT and any(word in said for word in WORD_STATUS if len(word) > 1):
+    if amount(said) is not None or ITEM_NAMED.search(said) or len(said) < SHORT:
         return Unclear()
     return Free(original)

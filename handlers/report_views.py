@@ -6,6 +6,7 @@ import datetime
 from handlers import messages as m
 from handlers.card_keys import Tap, card_key
 from handlers.replies import Button, Card
+from models.checkin import counted
 from models.periods import split
 from models.report import ANSWERS, EntryStatus, ReportStatus
 
@@ -98,7 +99,8 @@ def item_card(entry, count: int, deadline, task_id: str, url: str = "") -> Card:
     return Card(
         title=m.ITEM_TITLE.format(position=entry.position, count=count, kind=item_kind(entry)),
         description=clip(item_line(entry, deadline), 60),
-        subtitle=m.ITEM_SUBTITLE,
+        subtitle=m.ITEM_SUBTITLE_COUNTED.format(unit=entry.action.unit or m.DEFAULT_UNIT) if counted(entry)
+        else m.ITEM_SUBTITLE,
         lines=tuple(lines),
         buttons=tuple(Button(c.label, card_key(Tap.ANSWER, entry.id, c.status),
                              PRIMARY if c.status in (EntryStatus.DONE, EntryStatus.IN_PROGRESS) else SECONDARY)
