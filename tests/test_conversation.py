@@ -383,19 +383,19 @@ def test_before_anything_is_published(ctx, db):
 # Every step × every chat command. A row is a step (reached from a fresh month the way the table of
 # steps says: tests/conversation.py walk_to); a column is a command; a cell is the step the person is
 # in afterwards.
-COMMANDS = ["继续", "进度", "上一项", "跳过", "改", "暂停", "提交", "取消", "我的月历", "帮助"]
+COMMANDS = ["继续", "进度", "上一项", "跳过", "改", "暂停", "提交", "取消", "撤销", "我的月历", "帮助"]
 # A cell ending in "!" is a command that does not apply there: the person is told so and asked again.
 AFTER = """
-           继续        进度        上一项      跳过        改    暂停        提交        取消        我的月历    帮助
-item       item        item        item        item        pick  item        confirm     item!       item        item
-reason     reason      reason      item        item        pick  reason      confirm     item        reason      reason
-amount     amount      amount      item        item        pick  amount      confirm     item        amount      amount
-feedback   feedback    feedback    item        feedback    pick  feedback    summary     feedback!   feedback    feedback
-department department  department  item        feedback    pick  department  summary     feedback    department  department
-summary    summary     summary     item        summary!    pick  summary     submitted   summary!    summary     summary
-confirm    item        confirm     item        confirm!    pick  confirm!    submitted   summary     confirm     confirm
-submitted  submitted   submitted   submitted!  submitted!  pick  submitted!  submitted   submitted!  submitted   submitted
-pick       pick!       pick        pick!       pick!       pick  pick!       confirm     item        pick        pick
+           继续        进度        上一项      跳过        改    暂停        提交        取消        撤销        我的月历    帮助
+item       item        item        item        item        pick  item        confirm     item!       item        item        item
+reason     reason      reason      item        item        pick  reason      confirm     item        reason      reason      reason
+amount     amount      amount      item        item        pick  amount      confirm     item        amount      amount      amount
+feedback   feedback    feedback    item        feedback    pick  feedback    summary     feedback!   feedback    feedback    feedback
+department department  department  item        feedback    pick  department  summary     feedback    feedback    department  department
+summary    summary     summary     item        summary!    pick  summary     submitted   summary!    summary     summary     summary
+confirm    item        confirm     item        confirm!    pick  confirm!    submitted   summary     confirm     confirm     confirm
+submitted  submitted   submitted   submitted!  submitted!  pick  submitted!  submitted   submitted!  submitted   submitted   submitted
+pick       pick!       pick        pick!       pick!       pick  pick!       confirm     item        pick        pick        pick
 """
 TABLE = {row.split()[0]: dict(zip(COMMANDS, row.split()[1:], strict=True)) for row in AFTER.strip().splitlines()[1:]}
 
