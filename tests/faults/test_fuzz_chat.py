@@ -39,13 +39,20 @@ TRACKED = (Report, Entry, EntryChange, Evidence, Feedback, Conversation)
 REPLACED = (Conversation, Feedback, Evidence, EntryChange)      # children first
 # Where typed text (no command) may take a person: the diagram of handlers/checkin_steps.py.
 ANSWERED = {Step.ITEM, Step.FEEDBACK, Step.SUMMARY, Step.CONFIRM, Step.SUBMITTED}   # the next item, or back
+ASKED = {Step.REASON, Step.AMOUNT}      # an answer or an edit in words asks its reason or number
 TEXT_MOVES = {                                                                      # where an edit began
-    Step.ITEM: ANSWERED | {Step.REASON, Step.AMOUNT}, Step.REASON: ANSWERED | {Step.REASON},
-    Step.AMOUNT: ANSWERED | {Step.AMOUNT}, Step.FEEDBACK: {Step.FEEDBACK, Step.DEPARTMENT, Step.SUMMARY},
-    Step.DEPARTMENT: {Step.DEPARTMENT, Step.FEEDBACK}, Step.SUMMARY: {Step.SUMMARY}, Step.CONFIRM: {Step.CONFIRM},
-    Step.SUBMITTED: {Step.SUBMITTED}, Step.PICK: {Step.PICK, Step.ITEM},
+    Step.ITEM: ANSWERED | ASKED, Step.REASON: ANSWERED | ASKED, Step.AMOUNT: ANSWERED | ASKED,
+    Step.FEEDBACK: {Step.FEEDBACK, Step.DEPARTMENT, Step.SUMMARY} | ASKED,
+    Step.DEPARTMENT: {Step.DEPARTMENT, Step.FEEDBACK}, Step.SUMMARY: {Step.SUMMARY} | ASKED,
+    Step.CONFIRM: {Step.CONFIRM} | ASKED, Step.SUBMITTED: {Step.SUBMITTED} | ASKED, Step.PICK: {Step.PICK, Step.ITEM},
 }
 _ids = itertools.count(1)
+
+
+def is_undo(text: str) -> bool:
+    """撤销 (or one of its names): it may take back one change."""
+    found = CHAT.find(text)
+    return found is not None and found[0].name == "撤销"
 
 
 def fuzz(examples: int):
@@ -196,15 +203,15 @@ class Month:
                         if self.report_of(rows, model, row) != self.ours or (model is Conversation and i != mine)}
                 for model in TRACKED}
 
-    def check(self, userid: str, exchange: tuple[int, list[str]], typed: bool) -> None:
-        """What must hold after one message or tap of `userid`."""
+    def check(self, userid: str, exchange: tuple[int, list[str]], typed: bool, undoing: bool = False) -> None:
+        """What must hold after one message or tap of `userid` (`undoing`: it was 撤销)."""
         (status, replies), before = exchange, self.rows
         assert status == 200
         readable(replies)
         self.rows = after = capture()
         theirs = self.theirs(before, userid)
         assert self.theirs(after, userid) == theirs
-        self.kept(before, after)
+        self.kept(before, after, undoing)
         was, now = self.conversation(before, userid), self.conversation(after, userid)
         assert now is not None and (was is None or was["id"] == now["id"])
         assert now["step"] in STEPS and 1 <= now["position"] <= len(self.entries["ours"])
@@ -213,8 +220,14 @@ class Month:
         if typed and was is not None:
             assert now["step"] in TEXT_MOVES[was["step"]], (was["step"], now["step"])
 
-    def kept(self, before: dict, after: dict) -> None:
-        """Our report: an answer given stays given, notes only grow, feedback stays, submitted stays."""
+    def kept(self, before: dict, after: dict, undoing: bool) -> None:
+        """Our report: an answer given stays given, notes only grow, feedback stays, submitted stays;
+        撤销 takes back one entry's last change or one feedback, nothing else."""
+        if undoing:
+            changed = [i for i, entry in before[Entry].items() if after[Entry][i] != entry]
+            assert len(changed) + len(before[Feedback].keys() - after[Feedback].keys()) <= 1
+            assert after[Report][self.ours]["status"] == before[Report][self.ours]["status"]
+            return
         for entry_id, entry in before[Entry].items():
             new = after[Entry][entry_id]
             assert new["status"] or not entry["status"]
@@ -238,7 +251,7 @@ class Month:
         elif not xml_can_carry(text):
             self.unchanged(phone.send(text), 400)       # WeCom cannot send it: refused whole
         else:
-            self.check(userid, phone.send(text), typed=CHAT.find(text) is None)
+            self.check(userid, phone.send(text), typed=CHAT.find(text) is None, undoing=is_undo(text))
 
     def tap(self, userid: str, kind: str, target: str, index: int, status: str, event: str, code: str) -> None:
         """A card's button with a key of our making: our entries, ORG02's, last month's, or none."""
@@ -357,7 +370,7 @@ def test_every_command_in_every_step(month):
         for text in COMMAND_FORMS:
             month.at(step)
             before, exchange, found = month.rows, month.phones["sec01"].send(text), CHAT.find(text)
-            month.check("sec01", exchange, typed=found is None)
+            month.check("sec01", exchange, typed=found is None, undoing=is_undo(text))
             if found and found[0].name not in STEPS[step].commands:
                 assert exchange[1][0].startswith(m.NOT_HERE.format(name=found[0].name)), (step, text)
                 assert month.rows == before
