@@ -85,7 +85,8 @@ def test_a_month_runs_itself(services, phone, clock, month):
 
     assert tick(services, clock, D(2026, 12, 31, 9, 0)) == ["supervise ran"]
     supervision = inbox(phone, "dangwei01")[-1]
-    assert supervision.startswith("2026年12月月报督办：截止日 12月25日 仍有 8 个组织未提交，12月31日 关闭填报后记为未报。\n【")
+    assert supervision.startswith(
+        "2026年12月月报督办：截止日 12月25日 仍有 8 个组织未提交，12月31日 关闭填报后记为未报。\n【")
     card = next(t for t in inbox(phone, people_of(late[5:])[0]) if "督办" in t)
     assert "仍未提交（截止日 12月25日）" in card and "12月31日 关闭后记为未报" in card
 
