@@ -17,6 +17,11 @@ def admin_userids(config) -> list[str]:
     return [userid for userid, _ in admins(config.admins.userids)]
 
 
+def admin_recipients(config) -> list[str]:
+    """Who notify_admins reaches: each admin, and the admin group when it has a webhook."""
+    return admin_userids(config) + ([outbound.GROUP] if config.admin_group.webhook_key else [])
+
+
 def notify_admins(config, key: str, text: str, at: datetime.datetime) -> list[OutboxMessage]:
     """Queue `text` for every admin and the admin group, once per `key` (inside the caller's
     transaction), in as many messages as it takes; returns the new rows, for Outbox.kick."""

@@ -3,7 +3,9 @@ and `publish` / `close` as they were. Every command checks what it needs (the da
 before it writes anything, and fails with one line."""
 from __future__ import annotations
 
+import contextlib
 import sys
+import textwrap
 
 import click
 from flask import current_app
@@ -22,6 +24,7 @@ from models.periods import check
 from models.schedule import MonthStep
 from settings import ConfigError
 
+RECIPIENTS_WIDTH = 110         # a dry run's recipient lists, wrapped at this width
 cycle_group = AppGroup("cycle", help="The monthly cycle: what is due, and each step by hand.")
 
 
@@ -58,10 +61,14 @@ def _ready(services, redis: bool = True) -> None:
 
 
 def _show(outcome: cycle.Outcome) -> str:
+    """One line per step; under a dry run's, who would get each kind of message."""
     counts = " ".join(f"{k}={v}" for k, v in outcome.counts.items())
     group = f" ({outcome.group})" if outcome.group else ""
-    return f"{outcome.period} {outcome.step}{group}: {outcome.state}" + "".join(
+    line = f"{outcome.period} {outcome.step}{group}: {outcome.state}" + "".join(
         f" · {part}" for part in (counts, outcome.note) if part)
+    return "\n".join([line, *(textwrap.fill(", ".join(people), RECIPIENTS_WIDTH, initial_indent=f"  {kind} → "
+                                             f"{len(people)}: ", subsequent_indent="    ", break_on_hyphens=False)
+                             for kind, people in outcome.to.items())])
 
 
 def _run(period: str, step: str, dry_run: bool, force: bool = False, group: str = "") -> None:
@@ -71,10 +78,27 @@ def _run(period: str, step: str, dry_run: bool, force: bool = False, group: str 
         if step == "publish":
             outcome = _publish(services, period, dry_run, force)
         else:
+            _not_yet(services, period, step, group, dry_run, force)
             outcome = cycle.run_step(services, period, step, group, ran_by="cli", dry_run=dry_run, force=force)
     click.echo(_show(outcome))
     if outcome.state in ("skipped", "failed"):
         sys.exit(1)
+
+
+def _not_yet(services, period: str, step: str, group: str, dry_run: bool, force: bool) -> None:
+    """A notice step due later than now is refused (its texts would be today's, and the schedule
+    would not run it when due), unless forced; forced, it says so (cycle.early)."""
+    due = cycle.early(services, period, step, group)
+    if due is None or dry_run:
+        return
+    label = f"{period} {step}" + (f" ({group})" if group else "")
+    if not force:
+        raise click.ClickException(
+            f"{label} is due {due.at:%Y-%m-%d %H:%M}, later than now: the schedule runs it then. "
+            "Rehearse it with --dry-run (or cycle tick --at), or send it now with --force")
+    click.echo(f"--force: {label} is due {due.at:%Y-%m-%d %H:%M}; its messages go now "
+               f"({services.clock.now():%Y-%m-%d %H:%M}) with texts built now, and the schedule will not "
+               "run it again when due")
 
 
 def _publish(services, period: str, dry_run: bool, force: bool) -> cycle.Outcome:
@@ -100,10 +124,11 @@ def status_command(period: str | None):
         report = cycle.status(services, period)
     click.echo(f"{period}: step, for, due, state")
     for due, row in report["plan"]:
-        state = "after close: does not run" if due.after_close else (
+        state = "waiting" if row is None else (
             f"{row.status} at {services.clock.local(row.finished_at or row.started_at):%m-%d %H:%M} by {row.ran_by}"
-            + "".join(f" · {part}" for part in (_counts(row), row.note) if part) if row else "waiting")
-        click.echo(f"  {due.step:<10}{due.group or 'all':<10}{due.at:%Y-%m-%d %H:%M}  {state}")
+            + "".join(f" · {part}" for part in (_counts(row), row.note) if part))
+        click.echo(f"  {due.step:<10}{due.group or 'all':<10}{due.at:%Y-%m-%d %H:%M}  {state}"
+                   + "".join(f" · {part}" for part in _moved(services, period, due)))
     for step, counts in report["outbox"].items():
         click.echo(f"  outbox {step}: " + ", ".join(f"{status} {n}" for status, n in sorted(counts.items())))
     left = report["open"]
@@ -114,34 +139,55 @@ def status_command(period: str | None):
                    "stand in (make-up workdays unknown): name them in schedule.extra_workdays")
 
 
+def _moved(services, period: str, due) -> list[str]:
+    """Why a step is due where it is: pulled before the close, or sharing a moment with a later step."""
+    parts = []
+    if due.pulled_from:
+        parts.append(f"pulled before the close from {due.pulled_from:%m-%d %H:%M}")
+    later = services.schedule.shares_moment(period, due)
+    if later:
+        parts.append(f"same moment as {later.step}: only {later.step} runs")
+    return parts
+
+
 def _counts(row) -> str:
     return " ".join(f"{k}={v}" for k, v in row.figures.items())
 
 
 @cycle_group.command("tick")
-@click.option("--at", "moment", help="Run as if it were this moment, e.g. 2026-12-07T09:30 (a rehearsal).")
-@click.option("--dry-run", is_flag=True, help="Say what would be done, change nothing.")
+@click.option("--at", "moment", help="Run as if it were this moment, e.g. 2026-12-07T09:30; a moment later "
+              "than now is only rehearsed (--dry-run).")
+@click.option("--dry-run", is_flag=True, help="Say what would be done and sent to whom, change nothing.")
 def tick_command(moment: str | None, dry_run: bool):
-    """Do what is due now (what the cron does every minute)."""
+    """Do what is due now (what the cron does every minute), or rehearse a moment to come."""
     services = _services()
-    if moment:
-        try:
-            services.clock.set(parse_moment(moment, services.config.app.timezone))
-        except ValueError:
-            raise click.BadParameter(f"{moment!r} is not a moment like 2026-12-07T09:30") from None
-    with database.connection_context():
+    now = services.clock.now()
+    at = _moment(services, moment) if moment else now
+    if at > now:
+        dry_run = True
+        click.echo(f"rehearsal: {at:%Y-%m-%d %H:%M} is later than now ({now:%Y-%m-%d %H:%M}), so --dry-run: "
+                   "nothing is written or sent; the texts would be built from the reports as they stand")
+    with services.clock.moved_to(at) if moment else contextlib.nullcontext(), database.connection_context():
         _ready(services)
         outcomes = cycle.tick(services, dry_run=dry_run)
     for outcome in outcomes:
         click.echo(_show(outcome))
     if not outcomes:
-        click.echo(f"nothing due at {services.clock.now():%Y-%m-%d %H:%M}")
+        click.echo(f"nothing due at {at:%Y-%m-%d %H:%M}")
+
+
+def _moment(services, text: str):
+    try:
+        return parse_moment(text, services.config.app.timezone).astimezone(services.clock.zone)
+    except ValueError:
+        raise click.BadParameter(f"{text!r} is not a moment like 2026-12-07T09:30") from None
 
 
 def _step_command(step: str):
     @click.argument("period")
     @click.option("--dry-run", is_flag=True, help="Say what would be sent, change nothing.")
-    @click.option("--force", is_flag=True, help="publish: a month other than this one or the next.")
+    @click.option("--force", is_flag=True, help="publish: a month other than this one or the next; "
+                  "the other steps: now, before they are due.")
     @click.option("--type", "group", default="", help="remind/urge/supervise: the org type with its own day.")
     def command(period: str, dry_run: bool, force: bool, group: str):
         _run(_period(period), step, dry_run, force, group)

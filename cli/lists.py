@@ -43,13 +43,16 @@ def import_command(kind: str, file: Path):
     """
     with database.connection_context():
         try:
-            result = import_file(kind, file, _settings().directory)
+            result = import_file(kind, file, _settings().directory,
+                                 deadline=current_app.extensions["yuebao"].schedule.deadline)
         except TableError as exc:
             _fail([str(exc)])
     if not result.ok:
         shown = [str(error) for error in result.errors[:SHOWN_ERRORS]]
         more = len(result.errors) - len(shown)
         _fail([*shown, *([f"……另有 {more} 处错误未列出"] if more else []), result.summary()])
+    for warning in result.warnings:
+        click.echo(f"提醒：{warning}")
     click.echo(result.summary())
 
 

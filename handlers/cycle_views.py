@@ -51,15 +51,16 @@ def by_area(reports: list) -> str:
                      for area, rows in sorted(areas.items()))
 
 
-def urge_liaison(period: str, deadline, reports: list) -> str:
-    return m.URGE_LIAISON.format(month=month_label(period), deadline=day_label(deadline),
+def urge_liaison(period: str, deadline, close, reports: list) -> str:
+    return m.URGE_LIAISON.format(month=month_label(period), deadline=day_label(deadline), close=day_label(close),
                                  orgs="\n".join(f"· {name}" for name in org_names(reports)))
 
 
-def supervise(period: str, close, reports: list, stale_feedback: dict[str, int] | None = None) -> str:
-    """The orgs not submitted, by area; and, for the admins, departments' answers overdue."""
-    text = m.SUPERVISE.format(month=month_label(period), count=len(reports), close=day_label(close),
-                              areas=by_area(reports))
+def supervise(period: str, deadline, close, reports: list, stale_feedback: dict[str, int] | None = None) -> str:
+    """The orgs not submitted, by area, with the deadline they missed and the close to come; and,
+    for the admins, departments' answers overdue."""
+    text = m.SUPERVISE.format(month=month_label(period), count=len(reports), deadline=day_label(deadline),
+                              close=day_label(close), areas=by_area(reports))
     if stale_feedback:
         text += "\n" + m.SUPERVISE_FEEDBACK.format(days=m.FEEDBACK_DUE_DAYS, departments=" · ".join(
             f"{name} {count} 条" for name, count in sorted(stale_feedback.items())))

@@ -94,13 +94,13 @@ NUDGE_TITLES = {
     MonthStep.SUPERVISE: "{month}党建月报 · 督办",
 }
 NUDGE_DESCRIPTIONS = {
-    MonthStep.REMIND: "还有 {left} 项未答，请于 {deadline} 前提交。",
-    MonthStep.URGE: "截止日 {deadline} 已过，还有 {left} 项未答，请尽快提交。",
-    MonthStep.SUPERVISE: "仍未提交，还有 {left} 项未答。{close} 截止后将记为未报。",
+    MonthStep.REMIND: "还有 {left} 项未答，请于 {deadline} 前提交（{close} 关闭填报）。",
+    MonthStep.URGE: "已过截止日 {deadline}，还有 {left} 项未答，请尽快提交；{close} 关闭后记为未报。",
+    MonthStep.SUPERVISE: "仍未提交（截止日 {deadline}），还有 {left} 项未答；{close} 关闭后记为未报。",
 }
 NUDGE_BUTTON = "继续填报"
-URGE_LIAISON = "{month}月报催告：您联系的以下组织尚未提交（截止 {deadline}）：\n{orgs}"
-SUPERVISE = "{month}月报督办：仍有 {count} 个组织未提交，{close} 截止。\n{areas}"
+URGE_LIAISON = "{month}月报催告：您联系的以下组织尚未提交（截止日 {deadline}，{close} 关闭填报）：\n{orgs}"
+SUPERVISE = "{month}月报督办：截止日 {deadline} 仍有 {count} 个组织未提交，{close} 关闭填报后记为未报。\n{areas}"
 SUPERVISE_FEEDBACK = "部门反馈待回复超过 {days} 天：{departments}"
 FEEDBACK_DUE_DAYS = 10
 AREA_LINE = "【{area}】{orgs}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from bot.notices import notify_admins
+from bot.notices import admin_recipients, notify_admins
 from handlers import cycle_views
 from handlers.errors import UserError
 from handlers.messages import CLOSE_UNPUBLISHED
@@ -22,7 +22,8 @@ def close_period(services, period: str, dry_run: bool = False) -> dict:
     if month is None:
         raise UserError(CLOSE_UNPUBLISHED.format(period=period))
     if dry_run:
-        return {"missing": Report.select().where(Report.period == period, Report.status == ReportStatus.OPEN).count()}
+        return {"missing": Report.select().where(Report.period == period, Report.status == ReportStatus.OPEN).count(),
+                "to": {"admins": admin_recipients(services.config)}}
     at = services.clock.utcnow()
     with database.atomic():
         Period.update(status=PeriodStatus.CLOSED).where(Period.key == period).execute()

@@ -5,10 +5,11 @@ runs, so a second tick at the same instant (a second cron by mistake, a manual `
 the row and leaves the step alone. The steps themselves are safe to repeat (every message has a
 unique outbox key), so a step whose process died (or that failed) is taken over by a tick after
 STALE. What the tick decides:
-- a step due after the month's close never runs; once the month is closing or closed, no
-  reminder and no publish runs for it;
-- when the cron was down and several reminder steps of one org type are due at once, only the
-  latest runs; none runs in the tick that publishes (the cards just went out);
+- once the month is closing or closed, no reminder and no publish runs for it (the schedule pulls
+  every reminder step before the close: models/schedule.py);
+- when several reminder steps of one org type are due at once (the cron was down, or a short
+  month pulled urge and supervise onto one moment), only the latest runs; none runs in the tick
+  that publishes (the cards just went out);
 - a step that runs more than LATE after it was due says so in the log and in its row.
 """
 from __future__ import annotations
@@ -32,6 +33,7 @@ log = logging.getLogger(__name__)
 STALE = datetime.timedelta(minutes=10)
 LATE = datetime.timedelta(minutes=5)
 SCHEDULE = "schedule"
+NOTICES = (MonthStep.PREVIEW, MonthStep.REMIND, MonthStep.URGE, MonthStep.SUPERVISE)   # steps that only notify
 OUTBOX_PREFIXES = {MonthStep.PUBLISH: "notice", MonthStep.PREVIEW: "preview", MonthStep.REMIND: "remind",
                    MonthStep.URGE: "urge", MonthStep.SUPERVISE: "supervise", MonthStep.CLOSE: "close",
                    "unknown members": "unknown"}
@@ -56,6 +58,7 @@ class Outcome:
     state: str                  # ran | skipped | busy | failed | would run | would skip
     counts: dict = field(default_factory=dict)
     note: str = ""
+    to: dict[str, list[str]] = field(default_factory=dict)     # a dry run: kind of message → recipients
 
 
 def tick(services, at: datetime.datetime | None = None, dry_run: bool = False) -> list[Outcome]:
@@ -72,12 +75,10 @@ def _decide(month: Period | None, due: list, recorded: set) -> list[tuple]:
     """(due, reason to skip it or "") for each step due now; `recorded`: (step, group) done before."""
     closing = (month is not None and month.status == PeriodStatus.CLOSED) or any(d.step == MonthStep.CLOSE for d in due)
     publishing = any(d.step == MonthStep.PUBLISH for d in due)
-    latest = {d.group: d for d in due if d.step in PER_GROUP and not d.after_close}   # the last one due wins
+    latest = {d.group: d for d in due if d.step in PER_GROUP}   # the last one due wins
     decided = []
     for d in due:
-        if d.after_close:
-            reason = "due after the month closes"
-        elif closing and d.step != MonthStep.CLOSE:
+        if closing and d.step != MonthStep.CLOSE:
             reason = "the month is over"
         elif d.step == MonthStep.PREVIEW:
             reason = _skip_preview(publishing, recorded)
@@ -169,7 +170,11 @@ def run_step(services, period: str, step: str, group: str = FOR_ALL, ran_by: str
     before (nobody gets a message twice) and records itself only if it is the first run."""
     label = f"{period} {step}" + (f" ({group})" if group else "")
     if dry_run:
-        return Outcome(period, step, group, "would run", _runner(services, period, step, group, True, force))
+        try:
+            counts = _runner(services, period, step, group, True, force)
+        except UserError as exc:
+            return Outcome(period, step, group, "would skip", note=str(exc))
+        return Outcome(period, step, group, "would run", counts, to=counts.pop("to", {}))
     row = _claim(services, period, step, group, _stored(due.at) if due else None, ran_by)
     if row is None and due is not None:
         return Outcome(period, step, group, "busy")
@@ -190,6 +195,14 @@ def run_step(services, period: str, step: str, group: str = FOR_ALL, ran_by: str
         _finish(services, row, RunStatus.DONE, counts, note)
     log.info("cycle %s done by %s: %s", label, ran_by, counts)
     return Outcome(period, step, group, "ran", counts, note)
+
+
+def early(services, period: str, step: str, group: str = FOR_ALL):
+    """The step's Due if it is a notice timed by the schedule (NOTICES) due later than now: run by
+    hand now, it would send today's texts and spend the scheduled run. Else None: publishing
+    ahead and closing early are what their commands are for."""
+    due = services.schedule.plan_of(period, MonthStep(step), group) if step in NOTICES else None
+    return due if due is not None and due.at > services.clock.now() else None
 
 
 def _finish(services, row: CycleStep, status: str, counts: dict, note: str) -> None:

@@ -15,7 +15,7 @@ from collections import defaultdict
 
 from bot import outbound
 from bot.dispatch import context
-from bot.notices import notify_admins
+from bot.notices import admin_recipients, notify_admins
 from handlers import cycle_views, messages as m
 from handlers.errors import UserError
 from handlers.messages import NUDGE_NOT_OPEN
@@ -40,11 +40,35 @@ def _task_id(step: str, period: str, userid: str) -> str:
 
 
 def nudge(services, period: str, step: MonthStep, group: str = FOR_ALL, dry_run: bool = False) -> dict:
-    """remind / urge / supervise the orgs of `group` that have not submitted."""
+    """remind / urge / supervise the orgs of `group` that have not submitted. A dry run says who
+    would get what ("to": kind of message → recipients) and writes nothing."""
     month = Period.get_or_none(Period.key == period)
     if month is None or month.status != PeriodStatus.PUBLISHED:
         raise UserError(NUDGE_NOT_OPEN.format(period=period))
     reports = _reports(services, period, group)
+    messages = _messages(services, month, step, group, reports)
+    counts = {"orgs": len(reports), "messages": len(messages)}
+    if dry_run:
+        return {**counts, "to": _recipients(services, step, messages, reports)}
+    if not reports:
+        return counts
+    at = services.clock.utcnow()
+    with database.atomic():
+        rows = [outbound.enqueue(key, "app", to, reply, at) for key, to, reply in messages]
+        if step == MonthStep.SUPERVISE:
+            stale = stale_feedback(at - datetime.timedelta(days=m.FEEDBACK_DUE_DAYS))
+            rows += notify_admins(services.config, f"supervise:{period}:{group}:admins",
+                                  cycle_views.supervise(period, deadline(reports[0], month), month.close_on,
+                                                        reports, stale), at)
+    queued = [row for row in rows if row is not None]
+    services.outbox.kick(queued)
+    return {**counts, "queued": len(queued)}
+
+
+def _messages(services, month: Period, step: MonthStep, group: str, reports: list) -> list[tuple]:
+    """(outbox key, recipient, reply): a card to each filler of each report, and for urge and
+    supervise a text to each area liaison."""
+    period = month.key
     people = fillers([r.org_id for r in reports])
     messages, url = [], context(services).page(f"report/{period}")
     for report in reports:
@@ -55,23 +79,19 @@ def nudge(services, period: str, step: MonthStep, group: str = FOR_ALL, dry_run:
             messages.append((f"{step}:{period}:{person.userid}", person.userid, card))
     if step == MonthStep.URGE:
         messages += _to_liaisons(step, period, group, reports, lambda rows: cycle_views.urge_liaison(
-            period, deadline(rows[0], month), rows))
+            period, deadline(rows[0], month), month.close_on, rows))
     if step == MonthStep.SUPERVISE:
-        messages += _to_liaisons(step, period, group, reports,
-                                 lambda rows: cycle_views.supervise(period, month.close_on, rows))
-    counts = {"orgs": len(reports), "messages": len(messages)}
-    if dry_run or not reports:
-        return counts
-    at = services.clock.utcnow()
-    with database.atomic():
-        rows = [outbound.enqueue(key, "app", to, reply, at) for key, to, reply in messages]
-        if step == MonthStep.SUPERVISE:
-            stale = stale_feedback(at - datetime.timedelta(days=m.FEEDBACK_DUE_DAYS))
-            rows += notify_admins(services.config, f"supervise:{period}:{group}:admins",
-                                  cycle_views.supervise(period, month.close_on, reports, stale), at)
-    queued = [row for row in rows if row is not None]
-    services.outbox.kick(queued)
-    return {**counts, "queued": len(queued)}
+        messages += _to_liaisons(step, period, group, reports, lambda rows: cycle_views.supervise(
+            period, deadline(rows[0], month), month.close_on, rows))
+    return messages
+
+
+def _recipients(services, step: MonthStep, messages: list[tuple], reports: list) -> dict[str, list[str]]:
+    cards = [to for key, to, reply in messages if ":liaison:" not in key]
+    liaisons = [to for key, to, reply in messages if ":liaison:" in key]
+    admins = admin_recipients(services.config) if step == MonthStep.SUPERVISE and reports else []
+    return {kind: people for kind, people in (("cards", cards), ("liaisons", liaisons), ("admins", admins))
+            if people}
 
 
 def _to_liaisons(step: str, period: str, group: str, reports: list, text) -> list:

@@ -15,7 +15,7 @@ from collections import defaultdict
 
 from bot import outbound
 from bot.dispatch import context
-from bot.notices import notify_admins
+from bot.notices import admin_recipients, notify_admins
 from handlers import cycle_views, messages
 from handlers.errors import UserError
 from handlers.replies import CardUpdate
@@ -67,7 +67,8 @@ def preview(services, period: str, dry_run: bool = False) -> dict:
     text = cycle_views.preview(period, publish_day, len(orgs),
                                {t: (len(n), min(n), max(n)) for t, n in per_type.items()}, tasks)
     if dry_run:
-        return {"orgs": len(orgs), "tasks": len(tasks), "notices": 0}
+        return {"orgs": len(orgs), "tasks": len(tasks), "notices": 0,
+                "to": {"admins": admin_recipients(services.config)}}
     with database.atomic():
         rows = notify_admins(services.config, f"preview:{period}:admins", text, services.clock.utcnow())
     services.outbox.kick(rows)
@@ -118,8 +119,9 @@ def publish_period(services, period: str, force: bool = False, dry_run: bool = F
     services.redis.ping()           # fail before writing anything if delivery could not start
     orgs = _active_orgs()
     if dry_run:
-        people = fillers([org.id for org in orgs])
-        return {"reports": len(orgs), "new_reports": 0, "cards": sum(len(p) for p in people.values())}
+        people = [person.userid for people in fillers([org.id for org in orgs]).values() for person in people]
+        return {"reports": len(orgs), "new_reports": 0, "cards": len(people),
+                "to": {"cards": people, "admins": admin_recipients(services.config)}}
     row = _open_period(services, period)
     new_reports, cards = 0, 0
     for batch in _batches(orgs):

@@ -6,6 +6,7 @@ configured zone, whatever the machine's own zone is.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime
 from zoneinfo import ZoneInfo
 
@@ -22,6 +23,17 @@ class Clock:
     def set(self, at: datetime.datetime) -> None:
         """Stop at this moment (a naive value is read in the clock's zone)."""
         self._at = at if at.tzinfo else at.replace(tzinfo=self.zone)
+
+    @contextlib.contextmanager
+    def moved_to(self, at: datetime.datetime):
+        """Stop at `at` for the block, then run (or stop) as before: a rehearsal leaves the
+        services' clock as it found it."""
+        before = self._at
+        self.set(at)
+        try:
+            yield self
+        finally:
+            self._at = before
 
     def advance(self, delta: datetime.timedelta) -> None:
         """Move a set clock on (a real clock cannot be moved)."""

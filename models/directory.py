@@ -1,6 +1,7 @@
 """Who is who: organisations, people, departments; and the lists: baseline actions, monthly tasks, periods."""
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 
 from peewee import BooleanField, CharField, DateField, ForeignKeyField, IntegerField, TextField
@@ -82,6 +83,17 @@ class Task(BaseModel):
 
     class Meta:
         indexes = ((("period", "code"), True),)
+
+
+TASK_CODE = re.compile(r"T(\d+)")
+
+
+def next_task_code(period: str) -> str:
+    """The code of a task added to the month: T01, T02 … (two digits, as the demo and the imports
+    write them; T100 after T99), after the highest T-number stored, whether it reads T1 or T01."""
+    numbers = [int(found.group(1)) for (code,) in Task.select(Task.code).where(Task.period == period).tuples()
+               if (found := TASK_CODE.fullmatch(code))]
+    return f"T{max(numbers, default=0) + 1:02d}"
 
 
 class PeriodStatus(StrEnum):

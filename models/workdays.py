@@ -6,6 +6,7 @@ the year is reported once. The configuration can name extra holidays and workday
 from __future__ import annotations
 
 import datetime
+import functools
 import logging
 
 import chinese_calendar
@@ -16,23 +17,37 @@ SEARCH_DAYS = 60           # no run of days off in China is longer
 _FALLBACK: dict[int, holidays.HolidayBase] = {}      # year → the estimate, warned about once per process
 
 
+@functools.cache
+def _official(day: datetime.date) -> bool | None:
+    """chinese-calendar's answer (slow to ask: it checks its range each time), None for a year it
+    does not cover."""
+    try:
+        return chinese_calendar.is_workday(day)
+    except NotImplementedError:
+        return None
+
+
 class Workdays:
     def __init__(self, extra_holidays=(), extra_workdays=()):
         self.extra_holidays = {datetime.date.fromisoformat(d) for d in extra_holidays}
         self.extra_workdays = {datetime.date.fromisoformat(d) for d in extra_workdays}
         self.estimated_years: set[int] = set()       # years this calendar had to estimate
+        self._estimates: dict[datetime.date, bool] = {}
 
     def is_workday(self, day: datetime.date) -> bool:
         if day in self.extra_workdays:
             return True
         if day in self.extra_holidays:
             return False
-        try:
-            return chinese_calendar.is_workday(day)
-        except NotImplementedError:
-            return self._estimate(day)
+        official = _official(day)
+        return self._estimate(day) if official is None else official
 
     def _estimate(self, day: datetime.date) -> bool:
+        if day not in self._estimates:
+            self._estimates[day] = self._fallback(day)
+        return self._estimates[day]
+
+    def _fallback(self, day: datetime.date) -> bool:
         if day.year not in _FALLBACK:
             log.warning("chinese-calendar has no data for %d yet: weekends and the holidays package's China "
                         "calendar stand in (make-up workdays unknown); name them in schedule.extra_workdays",

@@ -188,6 +188,9 @@ def _check_schedule(config: Config) -> None:
     for key in ("urge_after_workdays", "supervise_after_workdays"):
         if not 1 <= getattr(config.schedule, key) <= 10:
             raise ConfigError(f"schedule.{key}: must be from 1 to 10 workdays")
+    if config.schedule.supervise_after_workdays <= config.schedule.urge_after_workdays:
+        raise ConfigError("schedule.supervise_after_workdays: must be more than urge_after_workdays "
+                          "(督办 comes after 催告)")
 
 
 def _check_outbox(config: Config) -> None:

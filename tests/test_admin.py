@@ -183,11 +183,12 @@ def test_unpublish_only_while_nobody_has_answered(published, services):
 
 def test_tasks_of_next_month(published):
     assert published.group("dangwei01", "任务 add 报送党建工作总结|组织部|2027-01-20|学院") == (
-        "已添加2027年1月任务：T1 报送党建工作总结 · 组织部 · 截止 1月20日 · 适用：学院")
-    assert published.group("dangwei01", "任务 add 安全自查 | 保卫处") == "已添加2027年1月任务：T2 安全自查 · 保卫处"
+        "已添加2027年1月任务：T01 报送党建工作总结 · 组织部 · 截止 1月20日 · 适用：学院")
+    assert published.group("dangwei01", "任务 add 安全自查 | 保卫处") == "已添加2027年1月任务：T02 安全自查 · 保卫处"
     assert published.group("dangwei01", "任务").splitlines() == [
-        "2027年1月月度任务 2 项：", "T1 报送党建工作总结 · 组织部 · 截止 1月20日 · 适用：学院", "T2 安全自查 · 保卫处"]
-    assert published.group("dangwei01", "任务 remove T2") == "已删除2027年1月任务 T2。"
+        "2027年1月月度任务 2 项：", "T01 报送党建工作总结 · 组织部 · 截止 1月20日 · 适用：学院",
+        "T02 安全自查 · 保卫处"]
+    assert published.group("dangwei01", "任务 remove T02") == "已删除2027年1月任务 T02。"
     assert published.group("dangwei01", "任务 add x|不存在的部").startswith("没有部门“不存在的部”。")
     assert [t.title for t in Task.select().where(Task.period == "2027-01")] == ["报送党建工作总结"]
 

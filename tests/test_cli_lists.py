@@ -83,3 +83,15 @@ def test_import_of_an_unreadable_file_exits_non_zero(cli, tmp_path):
 
 def test_unknown_kind_is_a_usage_error(cli, tmp_path):
     assert cli("import", "branches", str(tmp_path / "x.csv")).exit_code == 2
+
+
+def test_a_task_due_after_the_months_deadline_is_imported_with_a_warning(cli, tmp_path):
+    path = tmp_path / "tasks.csv"
+    path.write_text("月份,编号,标题,内容,来源部门,截止日期,适用类型\n"
+                    "2026-12,T01,年终总结,,,2026-12-30,\n2026-12,T02,安全检查,,,2026-12-25,\n", encoding="utf-8")
+    result = cli("import", "tasks", str(path))
+    assert result.exit_code == 0
+    assert result.stdout.splitlines() == [
+        "提醒：第 2 行「截止日期」:12-30 晚于该月月报截止日 12-25，月报只能报告届时的进展",
+        "月度任务:新增 2,更新 0,未变 0"]
+    assert [task.code for task in Task.select().order_by(Task.code)] == ["T01", "T02"]

@@ -72,17 +72,23 @@ def test_a_month_runs_itself(services, phone, clock, month):
     assert [titled(phone, u, "提醒") for u in people_of(late)] == [1] * len(people_of(late))
     assert sum(titled(phone, u, "提醒") for u in people_of(orgs[:60])) == 0
     reminder = next(t for t in inbox(phone, people_of(late)[0]) if "提醒" in t)
-    assert reminder.endswith("请于 12月25日 前提交。 | [继续填报]")
+    assert reminder.endswith("请于 12月25日 前提交（12月31日 关闭填报）。 | [继续填报]")
 
     submit(late[:5])
     assert tick(services, clock, D(2026, 12, 29, 9, 0)) == ["urge ran"]
     assert sum(titled(phone, u, "催告") for u in people_of(late[5:])) == len(people_of(late[5:]))
     liaisons = Counter(m["userid"] for m in phone.messages() if m["userid"] and m["userid"].startswith("pq-"))
     assert liaisons and all(n == 1 for n in liaisons.values())
+    urging = next(t for t in inbox(phone, people_of(late[5:])[0]) if "催告" in t)
+    assert "已过截止日 12月25日" in urging and "12月31日 关闭后记为未报" in urging
+    assert "（截止日 12月25日，12月31日 关闭填报）" in inbox(phone, next(iter(liaisons)))[-1]
 
     assert tick(services, clock, D(2026, 12, 31, 9, 0)) == ["supervise ran"]
     supervision = inbox(phone, "dangwei01")[-1]
-    assert supervision.startswith("2026年12月月报督办：仍有 8 个组织未提交，12月31日 截止。\n【")
+    assert supervision.startswith(
+        "2026年12月月报督办：截止日 12月25日 仍有 8 个组织未提交，12月31日 关闭填报后记为未报。\n【")
+    card = next(t for t in inbox(phone, people_of(late[5:])[0]) if "督办" in t)
+    assert "仍未提交（截止日 12月25日）" in card and "12月31日 关闭后记为未报" in card
 
     assert tick(services, clock, D(2026, 12, 31, 23, 59)) == ["close ran"]
     assert Period.get().status == "closed"
@@ -178,10 +184,15 @@ def test_operators_rehearse_a_month_and_see_where_it_stands(app, services, clock
         result = runner.invoke(args=list(args))
         return result.exit_code, result.output
     code, output = cli("cycle", "tick", "--at", "2026-12-07T09:30", "--dry-run")
-    assert code == 0 and output.splitlines() == [
+    lines = output.splitlines()
+    assert code == 0 and lines[0].startswith("rehearsal: 2026-12-07 09:30 is later than now (2026-12-01 08:00)")
+    assert lines[1:3] == [
         "2026-12 preview: would skip · published in the same tick",
         "2026-12 publish: would run · reports=73 new_reports=0 cards=88"]
+    assert lines[3].startswith("  cards → 88: sec-zs01, dep-zs01, sec-zs02,")
+    assert lines[-1] == "  admins → 2: dangwei01, dangwei02"
     assert Period.select().count() == 0 and CycleStep.select().count() == 0
+    clock.set(D(2026, 12, 7, 10, 0))                # a moment gone by is caught up, as the cron would
     assert cli("cycle", "tick", "--at", "2026-12-07T09:30")[1].splitlines() == [
         "2026-12 preview: skipped · published in the same tick",
         "2026-12 publish: ran · reports=73 new_reports=73 cards=88 · ran 0h 30m late"]
@@ -192,7 +203,8 @@ def test_operators_rehearse_a_month_and_see_where_it_stands(app, services, clock
     assert lines[3] == "  remind    all       2026-12-25 09:00  waiting"
     assert "  outbox publish: pending 88" in lines
     assert lines[-1].startswith("  not submitted: 73 (")
-    assert cli("cycle", "remind", "2026-12", "--dry-run")[1] == "2026-12 remind: would run · orgs=73 messages=88\n"
+    assert cli("cycle", "remind", "2026-12", "--dry-run")[1].startswith(
+        "2026-12 remind: would run · orgs=73 messages=88\n  cards → 88: sec-dw04, sec-dw05,")
     assert cli("cycle", "remind", "2026-13")[0] == 2
 
 

@@ -5,11 +5,12 @@ import pytest
 
 import settings
 from models import Action, Department, Org, Person, Task
-from models.demo import DemoDataError, load_demo_data
-from models.directory import CATEGORIES, ROLE_ADMIN, ROLE_DEPUTY, ROLE_SECRETARY
+from models.demo import DemoDataError, demo_rows, load_demo_data
+from models.directory import CATEGORIES, ROLE_ADMIN, ROLE_DEPUTY, ROLE_SECRETARY, next_task_code
 from models.items import items_for
 from models.lists_io import IMPORT_ORDER, KINDS, export_rows, import_file
 from models.lists_io.tables import cell_text, read_table
+from models.schedule import Schedule
 
 
 @pytest.fixture
@@ -89,3 +90,22 @@ def test_importing_the_examples_reproduces_the_demo_data(db, examples, examples_
     before = {kind: export_rows(kind) for kind in KINDS}
     assert not any(result.changed for result in load_demo_data(examples_period).values())
     assert {kind: export_rows(kind) for kind in KINDS} == before
+
+
+def test_every_demo_task_is_due_by_its_months_deadline():
+    schedule = Schedule(settings.load(settings.DEMO_CONFIG, env={}).schedule, "Asia/Shanghai")
+    for period in (f"{year}-{month:02d}" for year in range(2026, 2031) for month in range(1, 13)):
+        deadline = schedule.deadline(period).isoformat()
+        late = [(row["编号"], row["截止日期"]) for row in demo_rows(period)["tasks"] if row["截止日期"] > deadline]
+        assert late == [], (period, deadline)
+
+
+def test_task_codes_are_generated_in_one_format_and_stored_ones_still_count(db):
+    load_demo_data("2026-11")
+    assert {task.code for task in Task.select()} == {f"T{n:02d}" for n in range(1, 13)}
+    assert next_task_code("2026-11") == "T13" and next_task_code("2026-12") == "T01"
+    Task.create(period="2027-01", code="T1", title="旧格式的任务")
+    Task.create(period="2027-01", code="T99", title="第九十九项")
+    assert next_task_code("2027-01") == "T100"
+    Task.delete().where(Task.code == "T99").execute()
+    assert next_task_code("2027-01") == "T02"

@@ -14,7 +14,7 @@ from handlers.replies import Text
 from handlers.report_views import clip, day_label, item_title, month_label
 from models import Department, Entry, Evidence, Feedback, Org, Period, Report, Task
 from models.checkin import entries
-from models.directory import PeriodStatus
+from models.directory import PeriodStatus, next_task_code
 from models.feedback import theirs
 from models.items import items_for, natural_key
 from models.periods import previous, shift, split
@@ -151,9 +151,7 @@ def _add_task(period: str, text: str) -> str:
         due_date = datetime.date.fromisoformat(due) if due else None
     except ValueError:
         raise UserError(m.BAD_DATE.format(text=clip(due, 20))) from None
-    codes = [code for (code,) in Task.select(Task.code).where(Task.period == period).tuples()]
-    number = max((int(c[1:]) for c in codes if re.fullmatch(r"T\d+", c)), default=0) + 1
-    task = Task.create(period=period, code=f"T{number}", title=clip(title, 128), department=department,
+    task = Task.create(period=period, code=next_task_code(period), title=clip(title, 128), department=department,
                        due_date=due_date, applies_to=split_words(applies))
     return m.TASK_ADDED.format(month=month_label(period), line=_task_line(task))
 

@@ -34,6 +34,7 @@ class ImportResult:
     kind: str
     rows: int
     errors: list[RowError] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)     # written all the same (tasks.late)
     counts: dict[str, Counts] = field(default_factory=dict)   # Chinese label → counts
 
     @property
@@ -64,9 +65,10 @@ def _bar(total: int, description: str, progress: bool | None) -> tqdm:
 
 
 def import_rows(kind: str, rows: list[Row], directory, progress: bool | None = False,
-                headers: list[str] | None = None) -> ImportResult:
+                headers: list[str] | None = None, deadline=None) -> ImportResult:
     """Check and, when nothing is wrong, write these rows. `directory` is the settings'
-    directory section (org types, size classes)."""
+    directory section (org types, size classes); `deadline(period)`, the month's deadline, if
+    tasks due after it should be warned about."""
     module = _module(kind)
     result = ImportResult(kind, len(rows))
     if headers is not None:
@@ -78,6 +80,8 @@ def import_rows(kind: str, rows: list[Row], directory, progress: bool | None = F
     if result.errors:
         result.errors.sort(key=lambda error: error.row)
         return result
+    if kind == "tasks" and deadline is not None:
+        result.warnings = tasks.late(plan, deadline)
     with _bar(len(rows), "写入", progress) as bar, database.atomic():
         result.counts = module.apply(plan, bar.update)
     return result
@@ -89,11 +93,11 @@ def _counting(rows, bar):
         bar.update(1)
 
 
-def import_file(kind: str, path: Path, directory, progress: bool | None = None) -> ImportResult:
+def import_file(kind: str, path: Path, directory, progress: bool | None = None, deadline=None) -> ImportResult:
     """Import a .xlsx or .csv file; TableError when it cannot be read at all."""
     _module(kind)
     headers, rows = read_table(path)
-    return import_rows(kind, rows, directory, progress, headers)
+    return import_rows(kind, rows, directory, progress, headers, deadline)
 
 
 def export_rows(kind: str) -> list[list]:

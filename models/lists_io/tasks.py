@@ -53,6 +53,15 @@ def check(rows, directory, errors: list[RowError]) -> list[TaskRow]:
     return task_rows
 
 
+def late(task_rows: list[TaskRow], deadline) -> list[RowError]:
+    """Warnings, not errors: a task due after its month's deadline (`deadline(period)`, the remind
+    day). The department's date may be real, but the month's report is due first, so it can only
+    tell how the task stands by then."""
+    return [RowError(row.number, "截止日期", f"{row.record['due_date']:%m-%d} 晚于该月月报截止日 "
+                                         f"{deadline(row.record['period']):%m-%d}，月报只能报告届时的进展")
+            for row in task_rows if row.record["due_date"] and row.record["due_date"] > deadline(row.record["period"])]
+
+
 def apply(task_rows: list[TaskRow], advance) -> dict:
     existing = {(task.period, task.code): task for task in Task.select()}
     counts = upsert(Task, _key, [row.record for row in task_rows], existing, advance)
