@@ -33,7 +33,8 @@ def test_init_db_creates_then_is_a_no_op(tmp_path):
     env = {"YUEBAO_CONFIG": str(ROOT / "config.demo.toml"), "YUEBAO_DATABASE_URL": f"sqlite:///{tmp_path / 'y.db'}"}
     first, second = run(["init-db"], env), run(["init-db"], env)
     assert (first.returncode, first.stdout.strip()) == (
-        0, "applied: 0001_initial, 0002_typed_conversation, 0003_cycle, 0004_admin, 0005_deferred")
+        0, "applied: 0001_initial, 0002_typed_conversation, 0003_cycle, 0004_admin, 0005_deferred, "
+           "0006_pending_command")
     assert (second.returncode, second.stdout.strip()) == (0, "database is up to date")
 
 
