@@ -64,5 +64,5 @@ def route(inbound: Inbound, person: Person | None, ctx: Context) -> list:
             inbound.text.strip()[:1] in SLASHES
             and (has_desk or (admin.GROUP.find(inbound.text) and not checkin.CHAT.find(inbound.text))))):
         return admin.run(inbound.text, person, ctx, APP_PLACE)
-    cancelled = admin.drop_pending(person, ctx, APP_PLACE) if inbound.kind == TEXT else []
-    return cancelled + checkin.handle(inbound, person, ctx)
+    cancelled = admin.drop_pending(person, ctx, APP_PLACE) if inbound.kind == TEXT else ""
+    return admin.told_first(cancelled, checkin.handle(inbound, person, ctx))

@@ -131,7 +131,7 @@ def run(text: str, person: Person, ctx, place: str) -> list:
     text = text.strip().lstrip(SLASHES).strip() or "帮助"
     if text in CONFIRM_WORDS:
         return _confirm(text, person, ctx, place)
-    return drop_pending(person, ctx, place) + _run(text, person, ctx, place)
+    return told_first(drop_pending(person, ctx, place), _run(text, person, ctx, place))
 
 
 def confirming(text: str, person: Person, place: str) -> bool:
@@ -140,13 +140,22 @@ def confirming(text: str, person: Person, place: str) -> bool:
     return text.strip().lstrip(SLASHES).strip() in CONFIRM_WORDS and confirmation.waiting(person.userid, place)
 
 
-def drop_pending(person: Person, ctx, place: str) -> list:
-    """Cancel the command waiting for this person here, if any, and say so."""
+def drop_pending(person: Person, ctx, place: str) -> str:
+    """Cancel the command waiting for this person here, if any: the line that says so, or ""."""
     pending = confirmation.take(person.userid, place)
     if pending is None:
-        return []
+        return ""
     _audit(person.userid, place, _name(pending.text), pending.text, CANCELLED, ctx)
-    return [Text(m.CONFIRM_CANCELLED.format(command=clip(pending.text, NAME_SHOWN)))]
+    return m.CONFIRM_CANCELLED.format(command=clip(pending.text, NAME_SHOWN))
+
+
+def told_first(line: str, replies: list) -> list:
+    """`line` above the first reply (a 1:1 chat's answer shows only the first in place)."""
+    if not line:
+        return replies
+    if replies and isinstance(replies[0], Text):
+        return [Text(line + "\n" + replies[0].content), *replies[1:]]
+    return [Text(line), *replies]
 
 
 def _confirm(text: str, person: Person, ctx, place: str) -> list:
