@@ -110,6 +110,14 @@ def test_in_the_apps_chat_admins_run_commands_and_secretaries_fill_in(published)
     assert published.chat("dangwei01", "填报") == "您好，陈静！月报由各组织书记或代填人填写。发“帮助”看管理命令。"
 
 
+def test_an_unknown_command_points_to_help_and_help_is_true_where_it_is_read(published):
+    assert published.group("dangwei01", "你好") == "没有“你好”这个命令。发“帮助”看可用命令。"
+    assert published.group("dept-zzb", "帮助").startswith("可用命令（在群里 @我 + 命令）：\n")
+    for send in (published.chat, published.robot_chat):
+        shown = send("dept-zzb", "帮助")
+        assert shown.startswith("可用命令（直接发给我）：\n") and "@我" not in shown, send.__name__
+
+
 def test_an_admin_named_only_in_the_config_is_an_admin(published, config, app):
     Person.delete().where(Person.userid == "dangwei02").execute()
     assert published.group("dangwei02", "进度").startswith("2026年12月进度：")
