@@ -17,10 +17,10 @@ ASK = "发“确认”执行（2 分钟内有效），发其他内容即取消�
 
 @pytest.fixture
 def published(client, config, services, phone, clock):
+    """December published, its cards queued (delivered only where a test needs them: it is slow)."""
     clock.set(D(2026, 12, 8, 10, 0))
     demo_month(services, phone, "2026-12", publish=False)
     publish_period(services, "2026-12")
-    run_worker(services)
     return Desk(client, config, services, phone)
 
 
@@ -47,13 +47,6 @@ def test_anything_else_cancels_says_so_and_is_then_handled(published):
     assert reminded() == 0
 
 
-def test_a_confirm_after_two_minutes_does_nothing(published, clock):
-    assert published.group("dangwei01", "撤回发布 2026-12").endswith(ASK)
-    clock.advance(datetime.timedelta(minutes=2, seconds=1))
-    assert published.group("dangwei01", "确认") == "“撤回发布 2026-12”已超过确认时限，没有执行。请重新发送命令。"
-    assert Period.get(Period.key == "2026-12").status == "published"
-
-
 def test_in_the_apps_chat_an_admin_who_fills_in_confirms_there(published):
     Person.update(roles=["secretary", "admin"]).where(Person.userid == "sec-xy01").execute()
     assert published.chat("sec-xy01", "/催办 全部").endswith(ASK)
@@ -67,6 +60,7 @@ def test_in_the_apps_chat_an_admin_who_fills_in_confirms_there(published):
 
 
 def test_a_withdrawal_tells_each_person_who_got_a_card_once(published):
+    run_worker(published.services)
     assert published.group("dangwei01", "撤回发布 2026-12").splitlines() == [
         "将撤回2026年12月月报：删除 73 份月报；88 人已收到的卡片标为“已撤回”，并各收到一条撤回通知，"
         "确认后立即发出。", ASK]
@@ -89,19 +83,25 @@ def test_a_reminder_that_sends_nothing_says_why(published):
     assert published.group("dangwei01", "催办") == "2026年12月各组织都已提交，无需催办。"
 
 
-def test_publishing_a_month_without_tasks_warns_before_the_confirm(published):
+def test_a_month_without_tasks_warns_and_a_late_confirm_does_nothing(published, clock):
     assert published.group("dangwei01", "发布 2027-01").splitlines() == [
         "⚠️ 2027年1月还没有月度任务（月度任务 0 项），各组织只会收到基础固定动作。",
         "将发布2027年1月月报：73 个组织的 88 人各收到一张卡片（月度任务 0 项），确认后立即发出。", ASK]
+    clock.advance(datetime.timedelta(minutes=2, seconds=1))
+    assert published.group("dangwei01", "确认") == "“发布 2027-01”已超过确认时限，没有执行。请重新发送命令。"
+    assert Period.get_or_none(Period.key == "2027-01") is None
+    assert not [job for job in published.services.queue.get_jobs() if job.id.startswith("background-")]
 
 
 def test_the_audit_tells_asked_cancelled_expired_refused_and_wrong_usage(published, clock):
-    for text in ("发布 2030-05", "进度 2026-13", "催办", "进度", "发布 2027-01"):
+    for text in ("发布 2030-05", "进度 2026-13", "催办", "进度", "撤回发布 2026-12"):
         published.group("dangwei01", text)
     clock.advance(datetime.timedelta(minutes=3))
     published.group("dangwei01", "确认")
     rows = [(row.text, row.outcome) for row in AuditEntry.select().order_by(AuditEntry.id)]
     assert rows == [("发布 2030-05", "refused"), ("进度 2026-13", "usage"), ("催办", "asked"), ("催办", "cancelled"),
-                    ("进度", "ok"), ("发布 2027-01", "asked"), ("发布 2027-01", "expired")]
-    assert published.group("dangwei01", "审计 3").splitlines()[1:] == [
-        line for line in published.group("dangwei01", "审计 4").splitlines()[2:]]
+                    ("进度", "ok"), ("撤回发布 2026-12", "asked"), ("撤回发布 2026-12", "expired")]
+    assert [line.split(" · ", 3)[-1] for line in published.group("dangwei01", "审计 7").splitlines()[1:]] == [
+        "撤回发布 2026-12 · 确认超时", "撤回发布 2026-12 · 待确认", "进度 · 完成", "催办 · 已取消", "催办 · 待确认",
+        "进度 2026-13 · 用法有误", "发布 2030-05 · 拒绝"]
+    assert Period.get(Period.key == "2026-12").status == "published"
