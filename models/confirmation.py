@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 
-from peewee import CharField, DateTimeField
+from peewee import CharField, DateTimeField, TextField
 
 from models.db import BaseModel, database
 
@@ -15,7 +15,7 @@ WINDOW = datetime.timedelta(minutes=2)
 class PendingCommand(BaseModel):
     userid = CharField(max_length=64)
     place = CharField(max_length=128)
-    text = CharField(max_length=255)            # the command as typed, run again on 确认
+    text = TextField()                          # the command as typed, run again on 确认
     expires_at = DateTimeField()
 
     class Meta:

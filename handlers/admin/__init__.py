@@ -207,7 +207,8 @@ def _call(found, call: Call) -> tuple[list, str]:
 
 
 def refuse_stranger(userid: str, text: str, ctx, place: str) -> None:
-    """Audit a command typed to the robot by someone not in the directory (they are told so)."""
+    """Audit a command typed by someone not in the directory, to the robot or in the app's chat (they
+    are told they are not in the directory)."""
     text = text.strip().lstrip(SLASHES).strip() or "帮助"
     found = GROUP.find(text)
     _audit(userid, place, found[0].name if found else "", text, REFUSED, ctx)

@@ -1,12 +1,12 @@
 # Mass admin commands wait for their 确认 in the database (a 确认 may reach another process).
-from peewee import CharField, DateTimeField, Model
+from peewee import CharField, DateTimeField, Model, TextField
 
 
 def up(migrator, db):
     class PendingCommand(Model):
         userid = CharField(max_length=64)
         place = CharField(max_length=128)
-        text = CharField(max_length=255)
+        text = TextField()
         expires_at = DateTimeField()
 
         class Meta:
