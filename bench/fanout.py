@@ -145,7 +145,7 @@ def run(kind: str, args, folder: Path) -> None:
         watch = Watch([w.pid for w in workers], pieces[0].pid)
         watch.start()
         started, before = time.monotonic(), sum(psutil.Process().cpu_times()[2:4])
-        publish = subprocess.Popen(FLASK + ["publish"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+        publish = subprocess.Popen(FLASK + ["publish", "--yes"], cwd=ROOT, env=env, stdout=subprocess.PIPE,
                                    stderr=subprocess.STDOUT, text=True)
         output = publish.communicate()[0]
         if publish.returncode:

@@ -14,14 +14,17 @@ from peewee import PeeweeException
 from redis.exceptions import RedisError
 from tqdm import tqdm
 
+from handlers import messages as m, plans
 from handlers.errors import UserError
+from handlers.report_views import month_label
 from jobs import cycle
 from jobs.publish import check_month
-from models import Org, database
+from models import Org, Period, database
 from models.clock import parse_moment
 from models.db import pending_migrations
+from models.directory import PeriodStatus
 from models.periods import check
-from models.schedule import MonthStep
+from models.schedule import PER_GROUP, MonthStep
 from settings import ConfigError
 
 RECIPIENTS_WIDTH = 110         # a dry run's recipient lists, wrapped at this width
@@ -71,14 +74,17 @@ def _show(outcome: cycle.Outcome) -> str:
                              for kind, people in outcome.to.items())])
 
 
-def _run(period: str, step: str, dry_run: bool, force: bool = False, group: str = "") -> None:
+def _run(period: str, step: str, dry_run: bool, force: bool = False, group: str = "", yes: bool = False) -> None:
     services = _services()
     with database.connection_context():
         _ready(services)
+        if step != "publish":
+            _not_yet(services, period, step, group, dry_run, force)
+        if not dry_run:
+            _ask(services, period, step, group, force, yes)
         if step == "publish":
             outcome = _publish(services, period, dry_run, force)
         else:
-            _not_yet(services, period, step, group, dry_run, force)
             outcome = cycle.run_step(services, period, step, group, ran_by="cli", dry_run=dry_run, force=force)
     click.echo(_show(outcome))
     if outcome.state in ("skipped", "failed"):
@@ -101,12 +107,42 @@ def _not_yet(services, period: str, step: str, group: str, dry_run: bool, force:
                "run it again when due")
 
 
-def _publish(services, period: str, dry_run: bool, force: bool) -> cycle.Outcome:
-    """Publishing by hand shows a progress bar over the orgs."""
+def _ask(services, period: str, step: str, group: str, force: bool, yes: bool) -> None:
+    """A step that messages the orgs, or closes the month, first says what it will do, in the words
+    the admins' chat uses before its 确认, and goes on on y (or --yes)."""
+    text = _plan(services, period, step, group, force)
+    if not text:
+        return
+    click.echo(text)
+    if not yes:
+        click.confirm("Go ahead?", abort=True)
+
+
+def _plan(services, period: str, step: str, group: str, force: bool) -> str:
+    """What the step will do; "" when it will refuse anyway (it says why when run) or only tells admins."""
+    month = Period.get_or_none(Period.key == period)
+    if step == MonthStep.PUBLISH:
+        if month is not None and month.status == PeriodStatus.CLOSED:
+            return ""
+        _check_month(services, period, force)
+        return plans.publish(period) or m.PUBLISH_NOTHING_LEFT.format(month=month_label(period))
+    if step == MonthStep.CLOSE:
+        return plans.close(period) if month is not None else ""
+    if step in PER_GROUP and month is not None and month.status == PeriodStatus.PUBLISHED:
+        return plans.nudge(period, step, cycle.run_step(services, period, step, group, dry_run=True).counts)
+    return ""
+
+
+def _check_month(services, period: str, force: bool) -> None:
     try:
         check_month(services.clock, period, force)
     except UserError as exc:
         raise click.ClickException(f"{exc} (--force)") from None
+
+
+def _publish(services, period: str, dry_run: bool, force: bool) -> cycle.Outcome:
+    """Publishing by hand shows a progress bar over the orgs."""
+    _check_month(services, period, force)
     orgs = Org.select().where(Org.active).count()
     with tqdm(total=orgs, unit="org", desc=f"publish {period}", disable=dry_run or not sys.stderr.isatty()) as bar:
         return cycle.run_step(services, period, "publish", ran_by="cli", dry_run=dry_run, force=force,
@@ -189,8 +225,9 @@ def _step_command(step: str):
     @click.option("--force", is_flag=True, help="publish: a month other than this one or the next; "
                   "the other steps: now, before they are due.")
     @click.option("--type", "group", default="", help="remind/urge/supervise: the org type with its own day.")
-    def command(period: str, dry_run: bool, force: bool, group: str):
-        _run(_period(period), step, dry_run, force, group)
+    @click.option("--yes", is_flag=True, help="Do not ask before messaging the orgs or closing (for scripts).")
+    def command(period: str, dry_run: bool, force: bool, group: str, yes: bool):
+        _run(_period(period), step, dry_run, force, group, yes)
     command.__doc__ = f"Do the {step} step of PERIOD now (safe to repeat: nobody gets a message twice)."
     return cycle_group.command(step)(command)
 
@@ -203,18 +240,21 @@ for _step in MonthStep:
 @click.argument("period", required=False)
 @click.option("--force", is_flag=True, help="A month other than this one or the next.")
 @click.option("--dry-run", is_flag=True, help="Say what would be sent, change nothing.")
+@click.option("--yes", is_flag=True, help="Do not ask before publishing (for scripts).")
 @with_appcontext
-def publish_command(period: str | None, force: bool, dry_run: bool):
-    """Publish PERIOD (default: this month): reports for every org, a card to each secretary and deputy."""
-    _run(_period(period), "publish", dry_run, force)
+def publish_command(period: str | None, force: bool, dry_run: bool, yes: bool):
+    """Publish PERIOD (default: this month): reports for every org, a card to each secretary and deputy.
+    Says first how many people in how many orgs get a card, and asks."""
+    _run(_period(period), "publish", dry_run, force, yes=yes)
 
 
 @click.command("close")
 @click.argument("period")
+@click.option("--yes", is_flag=True, help="Do not ask before closing (for scripts).")
 @with_appcontext
-def close_command(period: str):
-    """Close PERIOD: reports become read-only, those not submitted are marked 未报."""
-    _run(_period(period), "close", dry_run=False)
+def close_command(period: str, yes: bool):
+    """Close PERIOD: reports become read-only, those not submitted are marked 未报. Says how many first, and asks."""
+    _run(_period(period), "close", dry_run=False, yes=yes)
 
 
 COMMANDS = (cycle_group, publish_command, close_command)

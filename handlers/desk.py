@@ -19,9 +19,16 @@ def handle(inbound, person, ctx) -> list:
         return []
     if inbound.kind != TEXT:
         return [Text(m.HINT_UNSUPPORTED)]
-    answered = feedback.on_text(inbound.text, person, ctx)
+    if admin.confirming(inbound.text, person, APP_PLACE):
+        return admin.run(inbound.text, person, ctx, APP_PLACE)
+    cancelled = admin.drop_pending(person, ctx, APP_PLACE)         # any other text cancels a command asked for
+    return admin.told_first(cancelled, _text(inbound.text, person, ctx))
+
+
+def _text(text: str, person, ctx) -> list:
+    answered = feedback.on_text(text, person, ctx)
     if answered is not None:
         return answered
-    if admin.GROUP.find(inbound.text) is None and checkin.CHAT.find(inbound.text) is not None:
+    if admin.GROUP.find(text) is None and checkin.CHAT.find(text) is not None:
         return [Text(m.NOT_A_SECRETARY.format(name=person.name) + m.DESK_HELP)]       # e.g. 填报
-    return admin.run(inbound.text, person, ctx, APP_PLACE)
+    return admin.run(text, person, ctx, APP_PLACE)

@@ -40,6 +40,8 @@ ADMIN_ONLY = "该命令仅限管理员使用。"
 UNKNOWN_COMMAND = "没有“{name}”这个命令。"
 DID_YOU_MEAN = "您是不是要找：{suggestion}？"
 GROUP_HELP_HEADER = "可用命令（在群里 @我 + 命令）："
+CHAT_COMMANDS_HEADER = "可用命令（直接发给我）："
+SEE_HELP = "发“帮助”看可用命令。"
 CHAT_HELP_HEADER = "可用指令："
 
 # Dates and names
@@ -215,6 +217,27 @@ NO_SUCH_ORGS = "没有这些组织编号：{codes}。"
 NO_SUCH_ORG = "没有找到组织“{name}”，请写编号（如 XY01）或全名。"
 NEED_ORG = "请写组织编号或名称，如 XY01。"
 REMINDED = "已提醒 {people} 人（{orgs} 个组织）；今天已提醒过的 {already} 人不再重复。"
+REMIND_PLAN = ("将提醒{month}未提交的 {orgs} 个组织的 {people} 人，确认后立即发出"
+               "（今天已提醒过的 {already} 人不再重复）。")
+NUDGE_SUBMITTED = "{code} 已提交，无需催办。"
+NUDGE_NO_REPORT = "{code} 没有{month}的月报，无需催办。"
+NUDGE_NOBODY = "{code} 没有书记或代填人，无法催办。"
+NUDGE_ALREADY = "{code} 今天已提醒过，明天可再催办。"
+NUDGE_ALL_SUBMITTED = "{month}各组织都已提交，无需催办。"
+NUDGE_ALL_ALREADY = "未提交的 {orgs} 个组织今天都已提醒过（{people} 人），明天可再催办。"
+PUBLISH_PLAN = "将发布{month}月报：{orgs} 个组织的 {people} 人各收到一张卡片（月度任务 {tasks} 项），确认后立即发出。"
+PUBLISH_AGAIN_PLAN = "{month}已发布：将补发 {people} 人的卡片（{orgs} 个组织），确认后立即发出。"
+PUBLISH_NOTHING_LEFT = "{month}已发布，每人都已收到卡片，无需再发布。"
+PUBLISH_NO_TASKS = "⚠️ {month}还没有月度任务（月度任务 0 项），各组织只会收到基础固定动作。"
+UNPUBLISH_PLAN = ("将撤回{month}月报：删除 {reports} 份月报；{people} 人已收到的卡片标为“已撤回”，"
+                  "并各收到一条撤回通知，确认后立即发出。")
+CLOSE_PLAN = "将截止{month}：{orgs} 个未提交的组织记为未报，月报变为只读；管理员收到截止通知，不发消息给组织。"
+STEP_PLAN = "将{step}{month}未提交的 {orgs} 个组织：共 {messages} 条消息，确认后立即发出。"
+CONFIRM_ASK = "发“确认”执行（{minutes} 分钟内有效），发其他内容即取消。"
+CONFIRM_CANCELLED = "已取消：{command}"
+CONFIRM_NOTHING = "没有待确认的操作。"
+CONFIRM_EXPIRED = "“{command}”已超过确认时限，没有执行。请重新发送命令。"
+WITHDRAWN_NOTE = "{month}月报已撤回，请不要再填报；重新发布时会再通知您。"
 UNPUBLISH_NOT_PUBLISHED = "{month}没有在发布中，无需撤回。"
 UNPUBLISH_STARTED = "{month}已有 {orgs} 个组织开始填报、{feedback} 条反馈，不能撤回。"
 UNPUBLISH_TOO_LATE = "{month}已有人开始填报，不能撤回。"
@@ -316,6 +339,7 @@ NO_ADMIN_GROUP_YET = ("还没有设定管理群。本群的 chatid 是 {chat_id}
                       "本群即可使用管理命令。")
 AUDIT_HEAD = "最近 {count} 条管理命令（新的在前）："
 AUDIT_NONE = "暂无记录。"
-AUDIT_OUTCOMES = {"ok": "完成", "refused": "拒绝", "unknown": "未知命令", "usage": "用法有误", "failed": "失败"}
+AUDIT_OUTCOMES = {"ok": "完成", "refused": "拒绝", "unknown": "未知命令", "usage": "用法有误", "failed": "失败",
+                  "asked": "待确认", "cancelled": "已取消", "expired": "确认超时"}
 AUDIT_PLACES = {"robot": "机器人私聊", "app": "应用私聊", "h5": "工作台"}
 AUDIT_GROUP_PLACE = "群聊"

@@ -72,5 +72,5 @@ class Registry:
         close = difflib.get_close_matches(name, list(self.by_name), n=1, cutoff=0.3)
         return self.by_name[close[0]] if close else None
 
-    def help_text(self, allowed: Callable[[Command], bool] = lambda command: True) -> str:
-        return "\n".join([self.header, *(c.help for c in self.commands if allowed(c))])
+    def help_text(self, allowed: Callable[[Command], bool] = lambda command: True, header: str = "") -> str:
+        return "\n".join([header or self.header, *(c.help for c in self.commands if allowed(c))])

@@ -39,8 +39,10 @@ def route(inbound: Inbound, person: Person | None, ctx: Context) -> list:
 
     The group robot carries admin commands. In the app's 1:1 chat, secretaries and deputies fill in
     their report (a text starting with / is an admin command if they are admins too, or if it names
-    an admin command that is not one of the report's: refused and audited); admins and liaisons who
-    fill in nothing have their desk: commands, and the department's feedback.
+    an admin command that is not one of the report's: refused and audited; so is a 确认 of a command
+    waiting for them, and any other text cancels that command); admins and liaisons who fill in
+    nothing have their desk: commands, and the department's feedback. A stranger's admin command
+    is audited as refused, in either chat.
     """
     if person is None:
         person = configured_admin(inbound.user, ctx.admin_userids)
@@ -49,6 +51,8 @@ def route(inbound: Inbound, person: Person | None, ctx: Context) -> list:
         log.info("message from a user not in the directory: %s via %s", inbound.user, inbound.source)
         if inbound.source == "robot":
             admin.refuse_stranger(inbound.user, inbound.text, ctx, place)
+        elif inbound.kind == TEXT and admin.GROUP.find(inbound.text):      # an admin command in the app's chat
+            admin.refuse_stranger(inbound.user, inbound.text, ctx, APP_PLACE)
         return [Text(messages.UNKNOWN_USER)]
     if inbound.source == "robot":
         return admin.run(inbound.text, person, ctx, place)
@@ -56,7 +60,9 @@ def route(inbound: Inbound, person: Person | None, ctx: Context) -> list:
     has_desk = ctx.is_admin(person) or person.has_role(ROLE_LIAISON)
     if has_desk and not fills_in:
         return desk.handle(inbound, person, ctx)
-    if inbound.kind == TEXT and inbound.text.strip()[:1] in SLASHES and (
-            has_desk or (admin.GROUP.find(inbound.text) and not checkin.CHAT.find(inbound.text))):
+    if inbound.kind == TEXT and (admin.confirming(inbound.text, person, APP_PLACE) or (
+            inbound.text.strip()[:1] in SLASHES
+            and (has_desk or (admin.GROUP.find(inbound.text) and not checkin.CHAT.find(inbound.text))))):
         return admin.run(inbound.text, person, ctx, APP_PLACE)
-    return checkin.handle(inbound, person, ctx)
+    cancelled = admin.drop_pending(person, ctx, APP_PLACE) if inbound.kind == TEXT else ""
+    return admin.told_first(cancelled, checkin.handle(inbound, person, ctx))

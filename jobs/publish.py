@@ -18,7 +18,7 @@ from bot.dispatch import context
 from bot.notices import admin_recipients, notify_admins
 from handlers import cycle_views, messages
 from handlers.errors import UserError
-from handlers.replies import CardUpdate
+from handlers.replies import CardUpdate, Text
 from handlers.report_views import month_label
 from models import CycleStep, Entry, Org, OutboxMessage, Period, Report, Task, database
 from models.checkin import create_reports, deadline
@@ -139,7 +139,8 @@ def publish_period(services, period: str, force: bool = False, dry_run: bool = F
 
 def unpublish(services, period: str, by: str) -> dict:
     """Undo a publish made by mistake, while nobody has answered: the reports go, the cards say
-    已撤回 (and those not sent yet are not sent), the schedule does not publish it again by itself."""
+    已撤回 (and those not sent yet are not sent), whoever got one is told in a line, the schedule does
+    not publish it again by itself."""
     at = services.clock.utcnow()
     with database.atomic():
         month = Period.get_or_none(Period.key == period)
@@ -151,6 +152,7 @@ def unpublish(services, period: str, by: str) -> dict:
         withdrawn = [outbound.enqueue(f"unpublish:{period}:{row.id}", "app", row.recipient,
                                       CardUpdate(row.response_code, messages.CARD_WITHDRAWN), at)
                      for row in cards if row.status == "sent" and row.response_code]
+        told = _tell_withdrawn(period, [row for row in cards if row.status == "sent"], at)
         OutboxMessage.delete().where(OutboxMessage.id.in_([row.id for row in cards])).execute()
         reports = Report.delete().where(Report.period == period).execute()
         month.delete_instance()
@@ -158,5 +160,14 @@ def unpublish(services, period: str, by: str) -> dict:
          .where(CycleStep.period == period, CycleStep.step == MonthStep.PUBLISH).execute())
         notices = notify_admins(services.config, f"unpublish:{period}:admins",
                                 messages.UNPUBLISHED_NOTICE.format(month=month_label(period), who=by), at)
-    services.outbox.kick([row for row in withdrawn if row] + notices)
+    services.outbox.kick([row for row in withdrawn + told if row] + notices)
     return {"reports": reports, "cards": len([row for row in withdrawn if row])}
+
+
+def _tell_withdrawn(period: str, sent: list[OutboxMessage], at) -> list:
+    """One line to each person who got a card of the month (a deputy of two orgs too: once). The
+    cards go in the same transaction, so a second run tells nobody twice; the key holds the moment,
+    so a month published and withdrawn again tells them again."""
+    note = Text(messages.WITHDRAWN_NOTE.format(month=month_label(period)))
+    return [outbound.enqueue(f"withdrawn:{period}:{at:%Y%m%d%H%M%S%f}:{userid}", "app", userid, note, at)
+            for userid in dict.fromkeys(row.recipient for row in sent)]

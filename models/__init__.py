@@ -1,5 +1,6 @@
 """Peewee models and the queries on them. No Flask, no wechatpy, no RQ here."""
 from models.audit import AuditEntry
+from models.confirmation import PendingCommand
 from models.cycle import CycleStep, PeriodSnapshot
 from models.db import BaseModel, bind, database, migrate
 from models.directory import Action, Department, Org, Period, Person, Task
@@ -9,12 +10,13 @@ from models.report import Conversation, Entry, EntryChange, Evidence, Feedback, 
 ALL_MODELS = [
     Department, Org, Person, Action, Task, Period, Report, Entry, EntryChange, Evidence, Feedback,
     Conversation, InboundMessage, OutboxMessage, CycleStep, PeriodSnapshot, AuditEntry, PendingReply,
-    DeferredMessage,
+    DeferredMessage, PendingCommand,
 ]
 
 __all__ = [
     "ALL_MODELS", "Action", "AuditEntry", "BaseModel", "Conversation", "CycleStep", "DeferredMessage", "Department",
     "Entry",
-    "EntryChange", "Evidence", "Feedback", "InboundMessage", "Org", "OutboxMessage", "PendingReply", "Period",
+    "EntryChange", "Evidence", "Feedback", "InboundMessage", "Org", "OutboxMessage", "PendingCommand", "PendingReply",
+    "Period",
     "PeriodSnapshot", "Person", "Report", "Task", "bind", "database", "migrate",
 ]

@@ -88,7 +88,7 @@ def outcome(reply: str) -> str:
         return "refused"
     if reply.startswith("“2026-13”不是月份") and "\n例：进度" in reply:
         return "usage"
-    return "did you mean" if reply == "没有“进渡”这个命令。您是不是要找：进度？" else "ok"
+    return "did you mean" if reply == "没有“进渡”这个命令。您是不是要找：进度？发“帮助”看可用命令。" else "ok"
 
 
 def test_who_may_run_what_in_the_group_and_the_robots_chat(published):
@@ -108,6 +108,14 @@ def test_in_the_apps_chat_admins_run_commands_and_secretaries_fill_in(published)
     assert published.chat("dept-zzb", "统计").startswith("“统计”仅限党委办公室管理员使用")
     assert published.chat("sec-xy01", "进度").startswith("已答 0/")                       # their report's progress
     assert published.chat("dangwei01", "填报") == "您好，陈静！月报由各组织书记或代填人填写。发“帮助”看管理命令。"
+
+
+def test_an_unknown_command_points_to_help_and_help_is_true_where_it_is_read(published):
+    assert published.group("dangwei01", "你好") == "没有“你好”这个命令。发“帮助”看可用命令。"
+    assert published.group("dept-zzb", "帮助").startswith("可用命令（在群里 @我 + 命令）：\n")
+    for send in (published.chat, published.robot_chat):
+        shown = send("dept-zzb", "帮助")
+        assert shown.startswith("可用命令（直接发给我）：\n") and "@我" not in shown, send.__name__
 
 
 def test_an_admin_named_only_in_the_config_is_an_admin(published, config, app):
@@ -147,23 +155,24 @@ def test_overdue_counts_each_reports_deadline_or_else_the_months(published, cloc
 def test_remind_now_goes_once_a_day_to_those_not_submitted(published, clock):
     Report.update(status=ReportStatus.SUBMITTED).where(Report.org != Org.get(Org.code == "XY01")).execute()
     assert published.group("dangwei01", "催办 XY01") == "已提醒 1 人（1 个组织）；今天已提醒过的 0 人不再重复。"
-    assert published.group("dangwei01", "催办 全部") == "已提醒 0 人（0 个组织）；今天已提醒过的 1 人不再重复。"
+    assert published.group("dangwei01", "催办 全部") == "未提交的 1 个组织今天都已提醒过（1 人），明天可再催办。"
     assert [t for t in published.inbox("sec-xy01") if "提醒" in t][0].endswith("| [继续填报]")
     clock.advance(datetime.timedelta(days=1))
     assert published.group("dangwei01", "催办").startswith("已提醒 1 人")
     assert published.group("dangwei01", "催办 NOPE").startswith("没有这些组织编号：NOPE。")
     clock.advance(datetime.timedelta(days=1))
     assert published.group("dangwei01", "催办 XY01，NOPE").startswith("没有这些组织编号：NOPE。")
-    assert published.group("dangwei01", "催办 XY01，XY02；XY03").startswith("已提醒 1 人（1 个组织）")
+    assert published.group("dangwei01", "催办 XY01，XY02；XY03").splitlines() == [
+        "已提醒 1 人（1 个组织）；今天已提醒过的 0 人不再重复。", "XY02 已提交，无需催办。", "XY03 已提交，无需催办。"]
 
 
 def test_publish_from_the_group_runs_in_the_background_and_reports_to_the_asker(desk, services):
-    assert desk.group("dangwei01", "发布 2030-05") == (
-        "只能发布本月（2026-12）或下月（2027-01），2030-05 需加“强制”。\n例：发布 2026-12")
-    assert desk.group("dangwei01", "发布") == "正在发布2026年12月月报，完成后私聊发给您。"
+    assert desk.group("dangwei01", "发布 2030-05") == "只能发布本月（2026-12）或下月（2027-01），2030-05 需加“强制”。"
+    assert desk.group("dangwei01", "发布").startswith("将发布2026年12月月报：73 个组织的 88 人各收到一张卡片")
+    assert desk.group("dangwei01", "确认") == "正在发布2026年12月月报，完成后私聊发给您。"
     assert desk.inbox("dangwei01")[-1] == "2026年12月发布完成：组织 73，新建月报 73，卡片 88。"
     assert sum("党建月报已发布" in t for t in desk.inbox("sec-xy01")) == 1
-    assert desk.group("dangwei01", "发布") == "正在发布2026年12月月报，完成后私聊发给您。"
+    assert desk.group("dangwei01", "发布") == "2026年12月已发布，每人都已收到卡片，无需再发布。"
     assert sum("党建月报已发布" in t for t in desk.inbox("sec-xy01")) == 1
 
 
@@ -174,7 +183,8 @@ def test_unpublish_only_while_nobody_has_answered(published, services):
     assert published.group("dangwei01", "撤回发布 2026-12").startswith("2026年12月已有 1 个组织开始填报")
     first.status = None
     first.save()
-    assert published.group("dangwei01", "撤回发布 2026-12") == "正在撤回2026年12月月报，完成后私聊发给您。"
+    assert published.group("dangwei01", "撤回发布 2026-12").startswith("将撤回2026年12月月报：删除 73 份月报")
+    assert published.group("dangwei01", "确认") == "正在撤回2026年12月月报，完成后私聊发给您。"
     assert "2026年12月月报已撤回：删除 73 份月报，88 张卡片标为已撤回。" in published.inbox("dangwei01")
     assert Report.select().count() == 0 and Period.select().count() == 0
     notice = next(m for m in published.phone.messages(userid="sec-xy01") if m["card"])

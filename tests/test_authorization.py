@@ -32,7 +32,8 @@ ROLES = {"config admin": "dangwei02", "role admin": "dangwei01", "department lia
 #   report    a secretary's or deputy's own report chat answers (their help, their progress); nothing
 #             changes; not audited, since the text is the report's own command (a slashed admin
 #             command that is not one of the report's is refused instead: see expected())
-#   unknown   "您还不在党建月报名单中"; nothing changes; audited "refused" when typed to the robot
+#   unknown   "您还不在党建月报名单中"; nothing changes; audited "refused" (the robot's chats and the app's)
+# A command that asks first (发布, 撤回发布) acts on the 确认 that follows it, audited "asked" then "ok".
 RULES = {   # admin group  another group  robot chat  app chat
     EVERYONE: {
         "config admin":       ("acts",    "not here", "acts",    "acts"),
@@ -91,7 +92,7 @@ class Acts:
 
 
 ACTS = {
-    "帮助": Acts(lambda n: "帮助", messages.GROUP_HELP_HEADER),
+    "帮助": Acts(lambda n: "帮助", "可用命令（"),        # the header says how to ask there (a group: @我)
     "进度": Acts(lambda n: "进度", {"admin": "2026年12月进度：已提交 0/73",
                                   "area liaison": "2026年12月进度（广州南校园）：已提交 0/",
                                   "department liaison": "组织部的月度任务（2026年12月）："}),
@@ -159,6 +160,9 @@ def attempt(places: Places, place: str, role: str, command: str, n: int) -> str:
     last_message = OutboxMessage.select(fn.MAX(OutboxMessage.id)).scalar() or 0
     before = places.footprint()
     reply = places.send(place, userid, "/" + acts.typed(n))
+    asked = reply.endswith(messages.CONFIRM_ASK.format(minutes=2))
+    if asked:
+        reply = places.send(place, userid, "确认")
     after = places.footprint()
     audited = [(a.userid, a.place, a.command, a.outcome)
                for a in AuditEntry.select().where(AuditEntry.id > last_audit)]
@@ -166,7 +170,7 @@ def attempt(places: Places, place: str, role: str, command: str, n: int) -> str:
         OutboxMessage.id > last_message, OutboxMessage.recipient == userid))
     refusal = [(userid, PLACES[place], command, "refused")]
     if reply == messages.UNKNOWN_USER:
-        seen, wanted, audit = "unknown", before, [] if place == "app chat" else refusal
+        seen, wanted, audit = "unknown", before, refusal
     elif reply == messages.NOT_ADMIN_GROUP:
         seen, wanted, audit = "not here", before, refusal
     elif reply == f"“{command}”仅限党委办公室管理员使用，如需要请联系：{ADMINS_NAMED}。":
@@ -175,7 +179,9 @@ def attempt(places: Places, place: str, role: str, command: str, n: int) -> str:
         seen, wanted, audit = "report", before, []
     elif (reply.startswith(acts.shown(role)) and (not acts.hides or (acts.hides in reply) == ("admin" in role))
           and (not acts.job or messages.RESULT_IN_CHAT in reply + later)):
-        seen, wanted, audit = "acts", acts.grown(before, after, userid), [(userid, PLACES[place], command, "ok")]
+        done = [(userid, PLACES[place], command, "ok")]
+        seen, wanted = "acts", acts.grown(before, after, userid)
+        audit = [(userid, PLACES[place], command, "asked"), *done] if asked else done
     else:
         return f"answered {reply[:60]!r}"
     if after != wanted:
@@ -221,7 +227,7 @@ def test_commands_act_in_the_configured_admin_group_only(db, clock):
     assert run("帮助", boss, "group:office").startswith(messages.GROUP_HELP_HEADER)
     assert run("帮助", liaison, "group:office").startswith(messages.GROUP_HELP_HEADER)
     assert run("帮助", boss, "group:test") == messages.NOT_ADMIN_GROUP
-    assert run("帮助", liaison, "robot").startswith(messages.GROUP_HELP_HEADER)
+    assert run("帮助", liaison, "robot").startswith(messages.CHAT_COMMANDS_HEADER)      # a 1:1 chat: no @我
     # Not set up yet: an admin is told the group's chatid to configure, anyone else a refusal.
     assert run("帮助", boss, "group:wrkA1", chat_id="") == messages.NO_ADMIN_GROUP_YET.format(chat_id="wrkA1")
     assert run("帮助", liaison, "group:wrkA1", chat_id="") == messages.NOT_ADMIN_GROUP
@@ -237,3 +243,10 @@ def test_a_secretary_typing_a_slashed_admin_command_is_refused_and_audited(month
     assert month.send("app chat", "sec-xy01", "/进度").startswith(REPORT_CHAT)      # the report's own command
     assert [(a.userid, a.place, a.command, a.outcome) for a in AuditEntry.select().order_by(AuditEntry.id)] == [
         ("sec-xy01", "app", "统计", "refused"), ("dep-zs01", "app", "导出", "refused")]
+
+
+def test_an_unknown_members_admin_commands_in_the_apps_chat_are_refused_and_audited(month):
+    typed = ("发布", "催办 全部", "导出", "审计", "撤回发布 2026-12", "你好")
+    assert {month.send("app chat", "visitor", text) for text in typed} == {messages.UNKNOWN_USER}
+    assert [(a.userid, a.place, a.command, a.outcome) for a in AuditEntry.select().order_by(AuditEntry.id)] == [
+        ("visitor", "app", name, "refused") for name in ("发布", "催办", "导出", "审计", "撤回发布")]

@@ -33,7 +33,8 @@ def test_init_db_creates_then_is_a_no_op(tmp_path):
     env = {"YUEBAO_CONFIG": str(ROOT / "config.demo.toml"), "YUEBAO_DATABASE_URL": f"sqlite:///{tmp_path / 'y.db'}"}
     first, second = run(["init-db"], env), run(["init-db"], env)
     assert (first.returncode, first.stdout.strip()) == (
-        0, "applied: 0001_initial, 0002_typed_conversation, 0003_cycle, 0004_admin, 0005_deferred")
+        0, "applied: 0001_initial, 0002_typed_conversation, 0003_cycle, 0004_admin, 0005_deferred, "
+           "0006_pending_command")
     assert (second.returncode, second.stdout.strip()) == (0, "database is up to date")
 
 
@@ -52,8 +53,8 @@ def test_publish_and_close_as_an_operator_types_them(app, services, people, cloc
     runner = app.test_cli_runner()
 
     def run_cli(*args):
-        result = runner.invoke(args=list(args))
-        return result.exit_code, result.output.strip()
+        result = runner.invoke(args=list(args), input="y\n")        # the operator says yes when asked
+        return result.exit_code, result.output.strip().splitlines()[-1]
     assert run_cli("publish", "2026-11") == (0, "2026-11 publish: ran · reports=0 new_reports=0 cards=0")
     assert run_cli("publish", "2026-13")[0] == 2
     assert run_cli("publish", "2030-05") == (

@@ -61,9 +61,9 @@ def test_every_command_is_audited_with_its_outcome(people):
 
 
 @pytest.mark.parametrize("typed, reply", [
-    ("帮主", "没有“帮主”这个命令。您是不是要找：帮助？"),
-    ("xyz", "没有“xyz”这个命令。"),
-    ("某" * 60_000, "没有“" + "某" * 19 + "…”这个命令。"),
+    ("帮主", "没有“帮主”这个命令。您是不是要找：帮助？发“帮助”看可用命令。"),
+    ("xyz", "没有“xyz”这个命令。发“帮助”看可用命令。"),
+    ("某" * 60_000, "没有“" + "某" * 19 + "…”这个命令。发“帮助”看可用命令。"),
 ])
 def test_unknown_commands(people, typed, reply):
     assert run(typed, people["clerk"]) == [reply]

@@ -237,7 +237,7 @@ def test_robot_answers_with_an_encrypted_stream(client, robot, people):
 
 def test_robot_unknown_command_suggests_one(client, robot, people):
     reply = robot.open_json_reply(post_robot(client, robot, robot_json("dangwei01", "帮主", msg_id="r2")).data)
-    assert reply["stream"]["content"] == "没有“帮主”这个命令。您是不是要找：帮助？"
+    assert reply["stream"]["content"] == "没有“帮主”这个命令。您是不是要找：帮助？发“帮助”看可用命令。"
 
 
 def test_robot_retry_acts_once(client, robot, people):

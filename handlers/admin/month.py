@@ -4,11 +4,11 @@ from __future__ import annotations
 import hashlib
 from collections import Counter, defaultdict
 
-from handlers import cycle_views, messages as m
+from handlers import cycle_views, messages as m, plans
 from handlers.admin import GROUP, Call
-from handlers.errors import UserError
+from handlers.errors import Refusal, UserError
 from handlers.registry import ADMINS, LIAISONS
-from handlers.replies import Outgoing
+from handlers.replies import Outgoing, Text
 from handlers.report_views import month_label
 from models import Entry, Feedback, Org, OutboxMessage, Period, Report, Task
 from models.checkin import deadline
@@ -97,36 +97,74 @@ def _department_tasks(period: str, department) -> str:
 
 @GROUP.command("催办", aliases=("remind",), who=ADMINS)
 def remind_command(call: Call):
-    """催办 [组织编号… 或 全部] — 现在提醒未提交的组织（每个组织每天至多一次）
+    """催办 [组织编号… 或 全部] — 现在提醒未提交的组织（每个组织每天至多一次；多个组织需确认）
     例：催办 XY01 XY02"""
     period = call.ctx.clock.period()
     month = Period.get_or_none(Period.key == period)
     if month is None or month.status != PeriodStatus.PUBLISHED:
-        raise UserError(m.NUDGE_NOT_OPEN.format(period=period))
-    codes = [w for w in split_words(call.args) if w not in ("全部", "all")]
-    reports = open_reports(period)
+        raise Refusal(m.NUDGE_NOT_OPEN.format(period=period))
+    codes = [w.upper() for w in split_words(call.args) if w not in ("全部", "all")]
     if codes:
         known = {code for (code,) in Org.select(Org.code).where(Org.code.in_(codes)).tuples()}
         if set(codes) - known:
             raise UserError(m.NO_SUCH_ORGS.format(codes="、".join(sorted(set(codes) - known))))
-        reports = [r for r in reports if r.org.code in codes]
+    cards, already = _reminders(call, period, month, codes)
+    orgs = len({org for org, _ in cards})
+    why = _why_not(period, codes, {org for org, _ in cards}) if codes else []
+    if not cards:
+        return call.answer("\n".join(why) if codes else _nobody_left(period, already))
+    if orgs > 1 and not call.confirmed:
+        return call.ask(m.REMIND_PLAN.format(month=month_label(period), orgs=orgs, people=len(cards),
+                                             already=already))
+    done = m.REMINDED.format(people=len(cards), orgs=orgs, already=already)
+    return call.answer("\n".join([done, *why])) + [card for _, card in cards]
+
+
+def _reminders(call: Call, period: str, month: Period, codes: list[str]) -> tuple[list[tuple[str, Outgoing]], int]:
+    """The cards to send now, each with its org's code, and how many people were reminded today already."""
+    reports = [r for r in open_reports(period) if not codes or r.org.code in codes]
     today = call.ctx.clock.today()
     people = fillers([r.org_id for r in reports])
     wanted = {f"remind-now:{period}:{today:%Y%m%d}:{p.userid}": (report, p)
               for report in reports for p in people.get(report.org_id, [])}
     done = {key for (key,) in OutboxMessage.select(OutboxMessage.key).where(OutboxMessage.key.in_(list(wanted)))
             .tuples()}
-    cards = [Outgoing(to=person.userid, key=key, reply=cycle_views.nudge_card(
+    cards = [(report.org.code, Outgoing(to=person.userid, key=key, reply=cycle_views.nudge_card(
         MonthStep.REMIND, period, report.left, deadline(report, month), month.close_on,
-        "remind-now-" + hashlib.sha1(key.encode()).hexdigest()[:20], call.ctx.page(f"report/{period}")))
+        "remind-now-" + hashlib.sha1(key.encode()).hexdigest()[:20], call.ctx.page(f"report/{period}"))))
         for key, (report, person) in wanted.items() if key not in done]
-    orgs = len({wanted[card.key][0].org_id for card in cards})
-    return call.answer(m.REMINDED.format(people=len(cards), orgs=orgs, already=len(done))) + cards
+    return cards, len(done)
+
+
+def _why_not(period: str, codes: list[str], reminded: set[str]) -> list[str]:
+    """For each org named that gets no reminder, why: submitted, no report, nobody to tell, or told today."""
+    reports = {r.org.code: r for r in Report.select(Report, Org).join(Org)
+               .where(Report.period == period, Org.code.in_(codes))}
+    people = fillers([r.org_id for r in reports.values()])
+    reasons = []
+    for code in dict.fromkeys(codes):
+        report = reports.get(code)
+        if code in reminded:
+            continue
+        if report is None:
+            reasons.append(m.NUDGE_NO_REPORT.format(code=code, month=month_label(period)))
+        elif report.status != ReportStatus.OPEN:
+            reasons.append(m.NUDGE_SUBMITTED.format(code=code))
+        else:
+            reasons.append((m.NUDGE_ALREADY if people.get(report.org_id) else m.NUDGE_NOBODY).format(code=code))
+    return reasons
+
+
+def _nobody_left(period: str, already: int) -> str:
+    left = open_reports(period)
+    if not left:
+        return m.NUDGE_ALL_SUBMITTED.format(month=month_label(period))
+    return m.NUDGE_ALL_ALREADY.format(orgs=len(left), people=already)
 
 
 @GROUP.command("发布", aliases=("publish",), who=ADMINS)
 def publish_command(call: Call):
-    """发布 [月份] [强制] — 现在发布（可重复，不会重复发卡片）；本月和下月以外需加“强制”
+    """发布 [月份] [强制] — 说明将发给谁，确认后发布（可重复，不会重复发卡片）；本月和下月以外需加“强制”
     例：发布 2026-12"""
     words = call.words
     force = any(w in ("强制", "force") for w in words)
@@ -134,30 +172,35 @@ def publish_command(call: Call):
     period = call.period(months[0] if months else None)
     this = call.ctx.clock.period()
     if not publishable(this, period) and not force:
-        raise UserError(m.PUBLISH_OUT_OF_RANGE.format(this=this, next=shift(this, 1), period=period))
+        raise Refusal(m.PUBLISH_OUT_OF_RANGE.format(this=this, next=shift(this, 1), period=period))
     month = Period.get_or_none(Period.key == period)
     if month is not None and month.status == PeriodStatus.CLOSED:
-        raise UserError(m.PUBLISH_CLOSED.format(period=period))
+        raise Refusal(m.PUBLISH_CLOSED.format(period=period))
+    if not call.confirmed:
+        plan = plans.publish(period)
+        return call.ask(plan) if plan else [Text(m.PUBLISH_NOTHING_LEFT.format(month=month_label(period)))]
     return call.background("jobs.admin.run_step", m.PUBLISHING.format(month=month_label(period)),
                            period=period, step=MonthStep.PUBLISH, force=force, by=call.person.userid)
 
 
 @GROUP.command("撤回发布", aliases=("unpublish",), who=ADMINS)
 def unpublish_command(call: Call):
-    """撤回发布 月份 — 撤回误发的月报（只在还没有人填报时）
+    """撤回发布 月份 — 撤回误发的月报（只在还没有人填报时；需确认），收到卡片的人会被告知
     例：撤回发布 2026-12"""
     if not call.words:
         raise UserError(m.NEED_MONTH)
     period = call.period(call.words[0])
     month = Period.get_or_none(Period.key == period)
     if month is None or month.status != PeriodStatus.PUBLISHED:
-        raise UserError(m.UNPUBLISH_NOT_PUBLISHED.format(month=month_label(period)))
+        raise Refusal(m.UNPUBLISH_NOT_PUBLISHED.format(month=month_label(period)))
     started = (Report.select().join(Entry).where(Report.period == period, Entry.status.is_null(False))
                .distinct().count())
     submitted = Report.select().where(Report.period == period, Report.status == ReportStatus.SUBMITTED).count()
     feedback = Feedback.select().join(Report).where(Report.period == period).count()
     if started or submitted or feedback:
-        raise UserError(m.UNPUBLISH_STARTED.format(month=month_label(period), orgs=max(started, submitted),
-                                                  feedback=feedback))
+        raise Refusal(m.UNPUBLISH_STARTED.format(month=month_label(period), orgs=max(started, submitted),
+                                                 feedback=feedback))
+    if not call.confirmed:
+        return call.ask(plans.unpublish(period))
     return call.background("jobs.admin.unpublish", m.UNPUBLISHING.format(month=month_label(period)),
                            period=period, by=call.person.userid)

@@ -8,7 +8,7 @@ from peewee import fn
 
 from handlers import messages as m
 from handlers.admin import GROUP, Call
-from handlers.errors import UserError
+from handlers.errors import Refusal, UserError
 from handlers.registry import ADMINS, LIAISONS
 from handlers.replies import Text
 from handlers.report_views import clip, day_label, item_title, month_label
@@ -135,7 +135,7 @@ def _task_line(task: Task) -> str:
 def _not_published(period: str) -> None:
     month = Period.get_or_none(Period.key == period)
     if month is not None and month.status != PeriodStatus.DRAFT:
-        raise UserError(m.TASKS_PUBLISHED.format(month=month_label(period)))
+        raise Refusal(m.TASKS_PUBLISHED.format(month=month_label(period)))
 
 
 def _add_task(period: str, text: str) -> str:

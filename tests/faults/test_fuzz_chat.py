@@ -380,4 +380,5 @@ def test_every_command_in_every_step(month):
 def test_the_robot_quotes_an_unknown_command_short(month):
     """Issue 12, point 10: a 60,000-character unknown command is not echoed whole."""
     for userid in ("sec01", "dangwei01"):
-        assert month.phones[userid].robot_send("x" * 60_000) == (200, [m.UNKNOWN_COMMAND.format(name="x" * 19 + "…")])
+        assert month.phones[userid].robot_send("x" * 60_000) == (
+            200, [m.UNKNOWN_COMMAND.format(name="x" * 19 + "…") + m.SEE_HELP])
