@@ -18,7 +18,7 @@ from handlers import messages as m
 from handlers.errors import UserError
 from handlers.registry import EVERYONE, LIAISONS, SLASHES, Registry
 from handlers.replies import Background, Outgoing, Text
-from handlers.report_views import clip, split_text
+from handlers.report_views import clip, plain, split_text
 from models import AuditEntry, Person
 from models.audit import APP_PLACE, GROUP_PLACE, OK, PAGE_PLACE, REFUSED, UNKNOWN, USAGE
 from models.directory import ROLE_LIAISON, admins
@@ -58,12 +58,12 @@ class Call:
         if not word:
             return self.ctx.clock.period()
         if not MONTH.match(word):
-            raise UserError(m.BAD_MONTH.format(word=clip(word, NAME_SHOWN)))
+            raise UserError(m.BAD_MONTH.format(word=plain(clip(word, NAME_SHOWN))))
         year, number = word.split("-")
         try:
             return check(f"{year}-{int(number):02d}")
         except ValueError:
-            raise UserError(m.BAD_MONTH.format(word=clip(word, NAME_SHOWN))) from None
+            raise UserError(m.BAD_MONTH.format(word=plain(clip(word, NAME_SHOWN)))) from None
 
     def answer(self, text: str, page: str = "") -> list:
         """A text answer, whole: in the group its first part, and all of it in the 1:1 chat. `page`
@@ -115,7 +115,7 @@ def run(text: str, person: Person, ctx, place: str) -> list:
     found = GROUP.find(text)
     name = found[0].name if found else ""
     if found is None:
-        typed = clip(text.split()[0], NAME_SHOWN)
+        typed = plain(clip(text.split()[0], NAME_SHOWN))
         close = GROUP.suggest(text.split()[0])
         replies = [Text(m.UNKNOWN_COMMAND.format(name=typed)
                         + (m.DID_YOU_MEAN.format(suggestion=close.name) if close else ""))]
@@ -154,7 +154,7 @@ def help_command(call: Call):
     if call.args:
         found = GROUP.find(call.words[0])
         if found is None:
-            raise UserError(m.UNKNOWN_COMMAND.format(name=clip(call.words[0], NAME_SHOWN)))
+            raise UserError(m.UNKNOWN_COMMAND.format(name=plain(clip(call.words[0], NAME_SHOWN))))
         return [Text(found[0].usage)]
     visible = GROUP.help_text(lambda command: allowed(command.who, call.person, call.ctx))
     return [Text(visible + "\n" + m.HELP_MORE)]
