@@ -24,13 +24,14 @@ from handlers.registry import EVERYONE
 from handlers.router import Context
 from models.checkin import sender
 from models.directory import ROLE_DEPUTY, ROLE_SECRETARY, Person, configured_admin
+from models.sessions import SignIn
 from pages import texts
 
 log = logging.getLogger(__name__)
 bp = Blueprint("pages", __name__, url_prefix="/h5", template_folder="templates")
 
 READY = "YUEBAO_PAGES_READY"            # app.config: [pages] has what signing in needs
-USERID, CSRF, PENDING = "userid", "csrf", "oauth"       # the session's keys
+USERID, CSRF, PENDING, GENERATION = "userid", "csrf", "oauth", "generation"       # the session's keys
 FILLERS = "fillers"         # who a page is for, besides EVERYONE, LIAISONS and ADMINS: an org's secretaries, deputies
 PENDING_LOGINS = 3          # sign-ins begun and not finished that are kept (two pages opened at once)
 LONGEST_TARGET = 512        # a longer page address is not kept in the cookie: the person lands on /h5/
@@ -87,6 +88,10 @@ def identify():
     if request.endpoint in ("pages.oauth", "pages.logout"):      # signing in, or out: whoever it was
         return None
     userid = session.get(USERID)
+    if userid is not None and session.get(GENERATION) != SignIn.generation_of(userid):
+        log.info("pages: a session %s logged out of was shown again", userid)
+        session.clear()         # logged out since (here or on another browser): sign in again
+        userid = None
     if userid is None:
         return redirect(_authorize_url(), 302)
     person = sender(userid) or configured_admin(userid, current_app.config["YUEBAO"].admins.userids)
@@ -140,13 +145,17 @@ def oauth():
     if userid is None:
         return message(403, texts.NOT_A_MEMBER)
     session.clear()             # a new session for whoever signs in: nothing carried over from before
-    session.update({USERID: userid, CSRF: secrets.token_urlsafe(32)})
+    session.update({USERID: userid, CSRF: secrets.token_urlsafe(32), GENERATION: SignIn.generation_of(userid)})
     log.info("pages: %s signed in", userid)
     return redirect(target, 302)
 
 
 @bp.post("/logout")
 def logout():
-    """Sign out of the pages (the chat is not concerned)."""
+    """Sign out of the pages on every browser, the cookie given to this one ended on the server too
+    (models.sessions); the chat is not concerned."""
+    if session.get(USERID) is not None:
+        SignIn.end(session[USERID])
+        log.info("pages: %s logged out", session[USERID])
     session.clear()
     return message(200, texts.LOGGED_OUT, link=url_for(".home"))
