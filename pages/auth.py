@@ -15,6 +15,7 @@ import secrets
 from urllib.parse import urlencode
 
 from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
+from redis.exceptions import RedisError
 
 from bot.dispatch import context
 from bot.wecom_client import WeComError
@@ -99,6 +100,13 @@ def identify():
         return message(403, m.UNKNOWN_USER)
     g.person = person
     return None
+
+
+@bp.errorhandler(RedisError)
+def _redis_unavailable(exc: RedisError):
+    """Redis is away (signing in needs the access token kept there): the pages' 503, never a raw 500."""
+    log.warning("pages: Redis unavailable for %s %s (%s)", request.method, request.path, type(exc).__name__)
+    return message(503, texts.TRY_AGAIN_LATER)
 
 
 @bp.after_request

@@ -82,7 +82,7 @@ class Call:
     def background(self, job: str, note: str, **kwargs) -> list:
         """Queue `job` with the asker as `to`; say so, and that the result comes to their 1:1 chat
         with the app (wherever they asked)."""
-        return [Text(note + m.RESULT_IN_CHAT), Background(job, {**kwargs, "to": self.person.userid})]
+        return [Background(job, {**kwargs, "to": self.person.userid}, note + m.RESULT_IN_CHAT)]
 
 
 def allowed(who: str, person: Person, ctx) -> bool:
