@@ -75,7 +75,14 @@ def message(status: int, text: str, link: str | None = None):
 
 @bp.context_processor
 def _csrf_field() -> dict:
-    return {"csrf_token": lambda: session.get(CSRF, "")}
+    return {"csrf_token": lambda: session.get(CSRF, ""), "csp_nonce": _csp_nonce}
+
+
+def _csp_nonce() -> str:
+    """This response's nonce: the pages' one <style> carries it, and nothing else may style or run."""
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(16)
+    return g.csp_nonce
 
 
 @bp.before_request
@@ -109,11 +116,20 @@ def _redis_unavailable(exc: RedisError):
     return message(503, texts.TRY_AGAIN_LATER)
 
 
-@bp.after_request
+@bp.after_app_request
 def _private(response):
-    """A person's page is theirs: never cached, never framed by another site."""
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["X-Frame-Options"] = "DENY"
+    """Every answer under /h5/ (a page, a refusal, a 404): a person's page is theirs, never cached,
+    never framed by another site, never read as another type than it says; it runs no script and
+    takes styles only from its own <style>, images and forms only from here; the address it was
+    opened from (an OAuth code in it) is never sent on."""
+    if request.path != bp.url_prefix and not request.path.startswith(bp.url_prefix + "/"):
+        return response
+    response.headers.update({
+        "Cache-Control": "no-store", "X-Frame-Options": "DENY", "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "no-referrer",
+        "Content-Security-Policy": f"default-src 'none'; style-src 'nonce-{_csp_nonce()}'; img-src 'self'; "
+                                   "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    })
     return response
 
 
