@@ -13,6 +13,9 @@ from gunicorn.config import Config as GunicornConfig
 from gunicorn.glogging import Logger
 
 from app import create_app
+from models import Department, Entry, Person
+from models.checkin import add_feedback
+from models.report import EntryStatus
 from tests.browser import csrf_token, pages_app, sign_in
 from tests.conversation import seed_month
 
@@ -47,6 +50,22 @@ def test_every_answer_under_h5_carries_the_headers_and_styles_only_with_its_nonc
             assert re.findall(r'<style nonce="([^"]+)">', page) == [policy["style-src"][len("'nonce-"):-1]]
     assert answers[2].headers["Content-Security-Policy"] != answers[3].headers["Content-Security-Policy"]
     assert client.get("/healthz").headers.get("Content-Security-Policy") is None      # the pages' own
+
+
+def test_what_people_wrote_is_escaped_on_the_pages(app, client, clock):
+    report = seed_month(clock.period())
+    written = '<script>alert(1)</script><a href="http://e.vil">点我</a>'
+    Entry.update(note=written, status=EntryStatus.DONE).where(Entry.report == report, Entry.position == 1).execute()
+    add_feedback(report, "difficulty", written, Person.get(Person.userid == "sec01"), clock.utcnow(),
+                 Department.get(name="组织部"))
+    sign_in(client, "sec01")
+    mine = client.get("/h5/report").get_data(as_text=True)
+    admin = app.test_client()
+    sign_in(admin, "dangwei01")
+    theirs = admin.get("/h5/feedback").get_data(as_text=True)
+    for page in (mine, theirs):
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script" not in page
+        assert 'href="http://e.vil' not in page
 
 
 def test_the_templates_style_and_run_nothing_the_policy_would_block():
