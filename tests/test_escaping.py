@@ -72,6 +72,9 @@ def test_what_was_typed_is_quoted_back_in_refusals_and_the_audit(month):
                         f"任务 add 标题|{LINK}", f"任务 add 标题||{LINK}", f"任务 remove {LINK}", f"统计 {LINK}",
                         f"导出 {LINK}", f"发布 {LINK}", f"清单 {LINK}", f"帮助 {LINK}"):
         assert "](http://e" not in answers(typed_words, month["admin"], "group:admin-group")
+    added = answers(f"任务 add {LINK}|组织部", month["admin"], "group:admin-group")      # an admin's own words too
+    listed = answers("任务", month["admin"], "group:admin-group")
+    assert "［点此查看" in added and "［点此查看" in listed and "](http://e" not in added + listed
     audit = answers("审计", month["admin"], "group:admin-group")
     assert "［点此查看" in audit and "](http://e" not in audit
 

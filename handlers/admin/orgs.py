@@ -129,7 +129,7 @@ def _task_line(task: Task) -> str:
     parts = [task.department.name if task.department_id else "",
              m.ITEM_DUE.format(day=day_label(task.due_date)) if task.due_date else "",
              m.APPLIES_TO + "、".join(task.applies_to) if task.applies_to else ""]
-    return f"{task.code} {task.title}" + "".join(f" · {p}" for p in parts if p)
+    return f"{task.code} {plain(task.title)}" + "".join(f" · {p}" for p in parts if p)
 
 
 def _not_published(period: str) -> None:
