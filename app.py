@@ -36,6 +36,9 @@ class HideSecrets(logging.Filter):
         return True
 
 
+# The web servers' access logs (gunicorn's under `./dev up` and in production, werkzeug's under
+# `flask run`) print each request line with its query string: /h5/oauth?code=… among them.
+ACCESS_LOGGERS = ("gunicorn.access", "werkzeug")
 DEVELOPMENT_COMMANDS = ("up", "standin", "phone")     # the local demo's: with no file named, the demo's
 FLASK_OPTIONS_WITH_VALUE = ("--app", "-A", "--env-file", "-e")
 
@@ -89,11 +92,12 @@ def create_app(config: settings.Config | None = None, clock: Clock | None = None
 
 
 def log_without_secrets(level: str) -> None:
-    """Log at `level` to stderr, every handler filtering secrets out (HideSecrets)."""
+    """Log at `level` to stderr, every handler filtering secrets out (HideSecrets), and the web
+    servers' access loggers too (gunicorn's has handlers of its own, which the root's filter misses)."""
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for handler in logging.getLogger().handlers:
-        if not any(isinstance(f, HideSecrets) for f in handler.filters):
-            handler.addFilter(HideSecrets())
+    for filtered in (*logging.getLogger().handlers, *map(logging.getLogger, ACCESS_LOGGERS)):
+        if not any(isinstance(f, HideSecrets) for f in filtered.filters):
+            filtered.addFilter(HideSecrets())
 
 
 def open_database() -> None:

@@ -107,7 +107,10 @@ def _record(services, inbound: Inbound, replies: list, passive: bool):
     the Background work to start once committed)."""
     clock = services.clock
     work = [r for r in replies if isinstance(r, Background)]
-    replies = [r for r in replies if not isinstance(r, Background)]
+    ready = bool(work) and _queue_ready(services)
+    replies = [(Text(r.note) if ready else Text(messages.JOB_NOT_STARTED)) if isinstance(r, Background) else r
+               for r in replies]
+    work = work if ready else []
     if inbound.source == "robot":
         head, queued = split_robot(inbound, replies, passive)
     else:
@@ -120,6 +123,17 @@ def _record(services, inbound: Inbound, replies: list, passive: bool):
     except IntegrityError:
         raise AlreadyHandled(None) from None    # a racing duplicate (no Redis lock) got here first
     return head, rows, work
+
+
+def _queue_ready(services) -> bool:
+    """Whether Redis answers now, asked before the person is told their work is being made: when it
+    does not, they are told at once that it cannot start (not 正在生成 now and 任务未能开始 later)."""
+    try:
+        services.redis.ping()
+    except RedisError as exc:
+        log.warning("background work refused at once: Redis unavailable (%s)", type(exc).__name__)
+        return False
+    return True
 
 
 def _person(inbound: Inbound) -> str:

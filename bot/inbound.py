@@ -9,15 +9,13 @@ from xml.parsers.expat import ExpatError
 import xmltodict
 
 from handlers.events import EVENT, IMAGE, OTHER, TEXT, VOICE, Inbound
+from models.fields import typed
 
 LEADING_MENTION = re.compile(r"^(?:\s*@\S+)+\s*")
 USERID_MAX = 64         # WeCom's limit for a userid, and the width of our userid columns
 ID_MAX = 255            # message ids, event keys, media ids, codes: WeCom's are far shorter; our columns hold 255
 URL_MAX = 512           # the robot's response_url, and the outbox's recipient column
 DEDUPE_MAX = 160        # outbox keys put "reply:" and a number around a dedupe key, within their 191
-# Control characters and lone surrogates: no keyboard types them, JSON can carry them (XML cannot),
-# and PostgreSQL refuses a NUL in text.
-UNTYPABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 class MalformedMessage(Exception):
@@ -63,7 +61,7 @@ def _optional(fields: dict, name: str, limit: int = ID_MAX) -> str:
 
 def _text(value) -> str:
     """What a person typed, without the characters no keyboard types."""
-    return UNTYPABLE.sub("", value).strip() if isinstance(value, str) else ""
+    return typed(value) if isinstance(value, str) else ""
 
 
 def _dedupe_key(key: str) -> str:

@@ -7,6 +7,7 @@ import xmltodict
 
 from handlers import messages as m
 from handlers.replies import Card, CardUpdate, FileReply, Markdown, Text
+from handlers.report_views import plain
 
 TEXT_LIMIT_BYTES = 2048       # message/send: text and markdown content
 GROUP_LIMIT_BYTES = 4096      # webhook/send: markdown content
@@ -41,9 +42,10 @@ def template_card(card: Card) -> dict:
 
 
 def card_as_markdown(card: Card) -> str:
-    lines = [f"**{card.title}**"]
-    lines += [text for text in (card.description, card.subtitle) if text]
-    lines += [f"{k}：{v}" for k, v in card.lines]
+    """A card's fields are plain text (a note, a feedback among them): quoted as such in markdown."""
+    lines = [f"**{plain(card.title)}**"]
+    lines += [plain(text) for text in (card.description, card.subtitle) if text]
+    lines += [f"{plain(k)}：{plain(v)}" for k, v in card.lines]
     lines += [f"[{m.PAGE_LINK}]({card.url})"] if card.url else []
     return "\n".join(lines)
 

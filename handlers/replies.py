@@ -61,7 +61,10 @@ class Outgoing:
 @dataclass(frozen=True)
 class Background:
     """Work too long for a callback (publishing, a chart, an Excel file): the edge queues the job
-    `job` (a dotted name under jobs/) with these keyword arguments once the message is recorded."""
+    `job` (a dotted name under jobs/) with these keyword arguments once the message is recorded, and
+    says `note` (what is being made, and where it will come); when the queue cannot take work now,
+    the edge says so instead, at once."""
 
     job: str
     kwargs: dict
+    note: str = ""

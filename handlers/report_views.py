@@ -13,6 +13,10 @@ from models.report import ANSWERS, EntryStatus, ReportStatus
 PRIMARY, SECONDARY = 1, 2
 BREAKS = ("、", "，", " ")         # where a too long line may be split
 SUMMARY_LINES = 8
+# What WeCom reads as markup in a markdown message (links, bold, code, headings, quotes, <font>) or in
+# a text message (<a href>): in what a person wrote, their full-width look-alikes, shown as typed.
+MARKUP = str.maketrans({"<": "＜", ">": "＞", "[": "［", "]": "］", "(": "（", ")": "）", "*": "＊", "`": "｀",
+                        "#": "＃", "&": "＆", "_": "＿", "~": "～", "|": "｜"})
 
 
 def month_label(period: str) -> str:
@@ -22,6 +26,12 @@ def month_label(period: str) -> str:
 
 def day_label(day: datetime.date | None) -> str:
     return m.DAY.format(month=day.month, day=day.day) if day else m.MONTH_END
+
+
+def plain(text: str) -> str:
+    """Someone's own words (a note, a reason, a feedback, an answer, what was typed) to quote in any
+    message: never a link, a colour or bold, whatever it holds."""
+    return text.translate(MARKUP)
 
 
 def clip(text: str, limit: int) -> str:

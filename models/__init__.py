@@ -6,11 +6,12 @@ from models.db import BaseModel, bind, database, migrate
 from models.directory import Action, Department, Org, Period, Person, Task
 from models.messaging import DeferredMessage, InboundMessage, OutboxMessage
 from models.report import Conversation, Entry, EntryChange, Evidence, Feedback, PendingReply, Report
+from models.sessions import SignIn
 
 ALL_MODELS = [
     Department, Org, Person, Action, Task, Period, Report, Entry, EntryChange, Evidence, Feedback,
     Conversation, InboundMessage, OutboxMessage, CycleStep, PeriodSnapshot, AuditEntry, PendingReply,
-    DeferredMessage, PendingCommand,
+    DeferredMessage, PendingCommand, SignIn,
 ]
 
 __all__ = [
@@ -18,5 +19,5 @@ __all__ = [
     "Entry",
     "EntryChange", "Evidence", "Feedback", "InboundMessage", "Org", "OutboxMessage", "PendingCommand", "PendingReply",
     "Period",
-    "PeriodSnapshot", "Person", "Report", "Task", "bind", "database", "migrate",
+    "PeriodSnapshot", "Person", "Report", "SignIn", "Task", "bind", "database", "migrate",
 ]

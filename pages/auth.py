@@ -15,6 +15,7 @@ import secrets
 from urllib.parse import urlencode
 
 from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
+from redis.exceptions import RedisError
 
 from bot.dispatch import context
 from bot.wecom_client import WeComError
@@ -24,13 +25,14 @@ from handlers.registry import EVERYONE
 from handlers.router import Context
 from models.checkin import sender
 from models.directory import ROLE_DEPUTY, ROLE_SECRETARY, Person, configured_admin
+from models.sessions import SignIn
 from pages import texts
 
 log = logging.getLogger(__name__)
 bp = Blueprint("pages", __name__, url_prefix="/h5", template_folder="templates")
 
 READY = "YUEBAO_PAGES_READY"            # app.config: [pages] has what signing in needs
-USERID, CSRF, PENDING = "userid", "csrf", "oauth"       # the session's keys
+USERID, CSRF, PENDING, GENERATION = "userid", "csrf", "oauth", "generation"       # the session's keys
 FILLERS = "fillers"         # who a page is for, besides EVERYONE, LIAISONS and ADMINS: an org's secretaries, deputies
 PENDING_LOGINS = 3          # sign-ins begun and not finished that are kept (two pages opened at once)
 LONGEST_TARGET = 512        # a longer page address is not kept in the cookie: the person lands on /h5/
@@ -73,7 +75,14 @@ def message(status: int, text: str, link: str | None = None):
 
 @bp.context_processor
 def _csrf_field() -> dict:
-    return {"csrf_token": lambda: session.get(CSRF, "")}
+    return {"csrf_token": lambda: session.get(CSRF, ""), "csp_nonce": _csp_nonce}
+
+
+def _csp_nonce() -> str:
+    """This response's nonce: the pages' one <style> carries it, and nothing else may style or run."""
+    if "csp_nonce" not in g:
+        g.csp_nonce = secrets.token_urlsafe(16)
+    return g.csp_nonce
 
 
 @bp.before_request
@@ -87,6 +96,10 @@ def identify():
     if request.endpoint in ("pages.oauth", "pages.logout"):      # signing in, or out: whoever it was
         return None
     userid = session.get(USERID)
+    if userid is not None and session.get(GENERATION) != SignIn.generation_of(userid):
+        log.info("pages: a session %s logged out of was shown again", userid)
+        session.clear()         # logged out since (here or on another browser): sign in again
+        userid = None
     if userid is None:
         return redirect(_authorize_url(), 302)
     person = sender(userid) or configured_admin(userid, current_app.config["YUEBAO"].admins.userids)
@@ -96,11 +109,27 @@ def identify():
     return None
 
 
-@bp.after_request
+@bp.errorhandler(RedisError)
+def _redis_unavailable(exc: RedisError):
+    """Redis is away (signing in needs the access token kept there): the pages' 503, never a raw 500."""
+    log.warning("pages: Redis unavailable for %s %s (%s)", request.method, request.path, type(exc).__name__)
+    return message(503, texts.TRY_AGAIN_LATER)
+
+
+@bp.after_app_request
 def _private(response):
-    """A person's page is theirs: never cached, never framed by another site."""
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["X-Frame-Options"] = "DENY"
+    """Every answer under /h5/ (a page, a refusal, a 404): a person's page is theirs, never cached,
+    never framed by another site, never read as another type than it says; it runs no script and
+    takes styles only from its own <style>, images and forms only from here; the address it was
+    opened from (an OAuth code in it) is never sent on."""
+    if request.path != bp.url_prefix and not request.path.startswith(bp.url_prefix + "/"):
+        return response
+    response.headers.update({
+        "Cache-Control": "no-store", "X-Frame-Options": "DENY", "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "no-referrer",
+        "Content-Security-Policy": f"default-src 'none'; style-src 'nonce-{_csp_nonce()}'; img-src 'self'; "
+                                   "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    })
     return response
 
 
@@ -140,13 +169,17 @@ def oauth():
     if userid is None:
         return message(403, texts.NOT_A_MEMBER)
     session.clear()             # a new session for whoever signs in: nothing carried over from before
-    session.update({USERID: userid, CSRF: secrets.token_urlsafe(32)})
+    session.update({USERID: userid, CSRF: secrets.token_urlsafe(32), GENERATION: SignIn.generation_of(userid)})
     log.info("pages: %s signed in", userid)
     return redirect(target, 302)
 
 
 @bp.post("/logout")
 def logout():
-    """Sign out of the pages (the chat is not concerned)."""
+    """Sign out of the pages on every browser, the cookie given to this one ended on the server too
+    (models.sessions); the chat is not concerned."""
+    if session.get(USERID) is not None:
+        SignIn.end(session[USERID])
+        log.info("pages: %s logged out", session[USERID])
     session.clear()
     return message(200, texts.LOGGED_OUT, link=url_for(".home"))

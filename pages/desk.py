@@ -107,7 +107,8 @@ def _run(command: str, period: str):
         replies = admin.run(command, current_person(), chat_context(), PAGE_PLACE)
         outgoing += [reply for reply in replies if isinstance(reply, Outgoing)]
     work = [reply for reply in replies if isinstance(reply, Background)]
-    notice = [reply.content for reply in replies if isinstance(reply, Text)]
+    notice = [reply.note if isinstance(reply, Background) else reply.content for reply in replies
+              if isinstance(reply, (Text, Background))]
     if work and not _start(work):
         notice = [m.JOB_NOT_STARTED]
     for line in notice:

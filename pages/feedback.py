@@ -18,6 +18,7 @@ from handlers.registry import LIAISONS
 from handlers.report_views import month_label
 from models import Feedback, Person
 from models.feedback import answered_for, find_for, open_for
+from models.fields import typed
 from pages import texts
 from pages.auth import bp, chat_context, current_person, message, page
 from pages.changes import change
@@ -37,7 +38,7 @@ def feedback_inbox():
 def feedback_reply(feedback_id: int):
     """The answer typed in place: stored, and sent to whoever wrote the feedback."""
     feedback = _open(feedback_id)
-    text = request.form.get("text", "").replace("\r\n", "\n").strip()
+    text = typed(request.form.get("text", "").replace("\r\n", "\n"))
     failure = m.HINT_EMPTY if not text else m.HINT_TOO_LONG.format(limit=MAX_TEXT) if len(text) > MAX_TEXT else None
     if failure:
         return show(failed=(feedback.id, failure))

@@ -35,6 +35,7 @@ from models.checkin import (
     submit as submit_report,
 )
 from models.directory import CATEGORIES, PeriodStatus
+from models.fields import typed
 from models.report import ANSWERS, FeedbackKind, ReportStatus
 from pages import texts
 from pages.auth import FILLERS, bp, chat_context, current_person, message, page
@@ -205,7 +206,7 @@ def _back(report: Report, anchor: str):
 
 def _text(name: str) -> str | None:
     value = request.form.get(name)
-    return None if value is None else value.replace("\r\n", "\n").strip()
+    return None if value is None else typed(value.replace("\r\n", "\n"))
 
 
 def _answer_form(entry: Entry) -> tuple[dict, str | None]:

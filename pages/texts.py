@@ -14,6 +14,7 @@ NOT_IDENTIFIED = "未能确认您的身份，请回到企业微信重新打开�
 NOT_A_MEMBER = "此页面仅对本单位企业微信成员开放。"
 NOT_FOR_YOU = "此页面不对您开放。如有疑问，请联系党委办公室。"
 WECOM_UNAVAILABLE = "暂时无法连接企业微信，请稍后重新打开。"
+TRY_AGAIN_LATER = "系统暂时繁忙，请稍后重新打开。"
 LOGGED_OUT = "您已退出。"
 PROGRESS = "已提交 {submitted}/{orgs}，填报中 {in_progress}，未开始 {not_started}"
 PROGRESS_MISSING = "，未报 {missing}"

@@ -146,6 +146,18 @@ def test_forms_need_the_session_csrf_token(client, people):
     assert client.post("/h5/logout", data={"csrf_token": token}).status_code == 400
 
 
+def test_a_logout_ends_the_session_on_the_server(app, client, people):
+    sign_in(client, "sec01")
+    other = app.test_client()           # the same person on another browser
+    sign_in(other, "sec01")
+    kept = client.get_cookie("yuebao_h5", path="/h5").value
+    assert client.post("/h5/logout", data={"csrf_token": csrf_token(client)}).status_code == 200
+    client.set_cookie("yuebao_h5", kept, path="/h5")       # the cookie as it was before, shown again
+    assert client.get("/h5/").status_code == 302 and client.get("/h5/report").status_code == 302
+    assert other.get("/h5/").status_code == 302             # logged out there too
+    assert sign_in(client, "sec01").status_code == 302 and client.get("/h5/").status_code == 200
+
+
 def test_pages_refuse_to_open_without_a_secret_key(config, redis_client, clock, caplog):
     with caplog.at_level(logging.ERROR, logger="pages"):
         client = create_app(config.replace(pages={"secret_key": ""}), clock).test_client()

@@ -63,7 +63,7 @@ def browse(chromium, request, tmp_path):
     and shoot(page, name): the page photographed, checked to fit the phone's width."""
     folder = Path(os.environ.get("YUEBAO_SCREENSHOTS") or tmp_path)
     folder.mkdir(parents=True, exist_ok=True)
-    contexts = []
+    contexts, refused = [], []
 
     def open_as(site: str, userid: str):
         context = chromium.new_context(viewport=PHONE, device_scale_factor=1, is_mobile=True, has_touch=True,
@@ -71,6 +71,7 @@ def browse(chromium, request, tmp_path):
         context.set_default_timeout(10_000)
         contexts.append(context)
         page = context.new_page()
+        page.on("console", lambda said: refused.append(said.text) if "Content Security Policy" in said.text else None)
         page.goto(site + "/h5/")
         expect(page.get_by_text("以谁的身份打开？")).to_be_visible()
         page.get_by_role("link", name=userid, exact=True).click()
@@ -81,6 +82,8 @@ def browse(chromium, request, tmp_path):
         path = folder / f"{re.sub(r'[^A-Za-z0-9]+', '-', request.node.name).strip('-')}-{name}.png"
         page.screenshot(path=path, full_page=True)
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], f"{name} is wider than a phone"
+        styled = page.evaluate("getComputedStyle(document.querySelector('header')).backgroundColor")
+        assert styled == "rgb(198, 47, 47)" and refused == [], name     # the page's <style> applies under its CSP
         with Image.open(path) as image:
             assert image.width == PHONE["width"] and image.height >= PHONE["height"]
         return path

@@ -9,7 +9,7 @@ from handlers.admin import GROUP, Call
 from handlers.errors import Refusal, UserError
 from handlers.registry import ADMINS, LIAISONS
 from handlers.replies import Outgoing, Text
-from handlers.report_views import month_label
+from handlers.report_views import month_label, plain
 from models import Entry, Feedback, Org, OutboxMessage, Period, Report, Task
 from models.checkin import deadline
 from models.cycle import fillers, open_reports
@@ -48,7 +48,7 @@ def status_command(call: Call):
     if wanted:
         rows = [r for r in rows if wanted in (r.org.area, r.org.type)]
         if not rows:
-            raise UserError(m.STATUS_NO_SUCH_GROUP.format(name=wanted))
+            raise UserError(m.STATUS_NO_SUCH_GROUP.format(name=plain(wanted)))
     text = _status_text(period, rows, wanted, call.ctx.clock.today())
     return call.answer(text, f"desk/{period}" if call.is_admin else "")       # 工作台 is the admins'
 
@@ -107,7 +107,7 @@ def remind_command(call: Call):
     if codes:
         known = {code for (code,) in Org.select(Org.code).where(Org.code.in_(codes)).tuples()}
         if set(codes) - known:
-            raise UserError(m.NO_SUCH_ORGS.format(codes="、".join(sorted(set(codes) - known))))
+            raise UserError(m.NO_SUCH_ORGS.format(codes=plain("、".join(sorted(set(codes) - known)))))
     cards, already = _reminders(call, period, month, codes)
     orgs = len({org for org, _ in cards})
     why = _why_not(period, codes, {org for org, _ in cards}) if codes else []

@@ -11,7 +11,7 @@ from handlers.admin import GROUP, Call
 from handlers.errors import Refusal, UserError
 from handlers.registry import ADMINS, LIAISONS
 from handlers.replies import Text
-from handlers.report_views import clip, day_label, item_title, month_label
+from handlers.report_views import clip, day_label, item_title, month_label, plain
 from models import Department, Entry, Evidence, Feedback, Org, Period, Report, Task
 from models.checkin import entries
 from models.directory import PeriodStatus, next_task_code
@@ -35,7 +35,7 @@ def find_org(words: list[str]) -> Org:
     if org is None:
         matches = list(Org.select().where(Org.name.contains(wanted)).limit(2))
         if len(matches) != 1:
-            raise UserError(m.NO_SUCH_ORG.format(name=clip(wanted, 20)))
+            raise UserError(m.NO_SUCH_ORG.format(name=plain(clip(wanted, 20))))
         org = matches[0]
     return org
 
@@ -84,8 +84,8 @@ def org_command(call: Call):
         state = m.STATE_SUBMITTED if report.status == ReportStatus.SUBMITTED else m.STATE_OPEN
         lines.append(m.ORG_MONTH.format(month=month_label(period), state=state))
         for entry in rows:
-            extra = [f"{m.NOTE}{clip(entry.note.replace(chr(10), ' '), 30)}" if entry.note else "",
-                     f"{m.REASON_LABEL}{clip(entry.reason, 30)}" if entry.reason else "",
+            extra = [f"{m.NOTE}{plain(clip(entry.note.replace(chr(10), ' '), 30))}" if entry.note else "",
+                     f"{m.REASON_LABEL}{plain(clip(entry.reason, 30))}" if entry.reason else "",
                      m.EVIDENCE.format(count=evidence[entry.id]) if evidence.get(entry.id) else ""]
             lines.append(f"{m.MARKS[entry.status]} {entry.position}. {clip(item_title(entry), 16)} · "
                          f"{m.STATUS_LABELS.get(entry.status, m.UNANSWERED)}"
@@ -122,14 +122,14 @@ def task_command(call: Call):
         return [Text(_add_task(nxt, rest))]
     if action in ("remove", "删除"):
         return [Text(_remove_task(nxt, rest.strip()))]
-    raise UserError(m.TASK_BAD_ACTION.format(action=clip(action, 10)))
+    raise UserError(m.TASK_BAD_ACTION.format(action=plain(clip(action, 10))))
 
 
 def _task_line(task: Task) -> str:
     parts = [task.department.name if task.department_id else "",
              m.ITEM_DUE.format(day=day_label(task.due_date)) if task.due_date else "",
              m.APPLIES_TO + "、".join(task.applies_to) if task.applies_to else ""]
-    return f"{task.code} {task.title}" + "".join(f" · {p}" for p in parts if p)
+    return f"{task.code} {plain(task.title)}" + "".join(f" · {p}" for p in parts if p)
 
 
 def _not_published(period: str) -> None:
@@ -146,11 +146,11 @@ def _add_task(period: str, text: str) -> str:
     _not_published(period)
     department = Department.get_or_none(Department.name == department_name) if department_name else None
     if department_name and department is None:
-        raise UserError(m.NO_SUCH_DEPARTMENT.format(name=clip(department_name, 20)))
+        raise UserError(m.NO_SUCH_DEPARTMENT.format(name=plain(clip(department_name, 20))))
     try:
         due_date = datetime.date.fromisoformat(due) if due else None
     except ValueError:
-        raise UserError(m.BAD_DATE.format(text=clip(due, 20))) from None
+        raise UserError(m.BAD_DATE.format(text=plain(clip(due, 20)))) from None
     task = Task.create(period=period, code=next_task_code(period), title=clip(title, 128), department=department,
                        due_date=due_date, applies_to=split_words(applies))
     return m.TASK_ADDED.format(month=month_label(period), line=_task_line(task))
@@ -161,7 +161,7 @@ def _remove_task(period: str, code: str) -> str:
         raise UserError(m.TASK_NEED_CODE)
     _not_published(period)
     if not Task.delete().where(Task.period == period, Task.code == code.upper()).execute():
-        raise UserError(m.NO_SUCH_TASK.format(code=clip(code, 10), month=month_label(period)))
+        raise UserError(m.NO_SUCH_TASK.format(code=plain(clip(code, 10)), month=month_label(period)))
     return m.TASK_REMOVED.format(code=code.upper(), month=month_label(period))
 
 
@@ -179,7 +179,7 @@ def feedback_command(call: Call):
     if words:
         department = Department.get_or_none(Department.name == words[0])
         if department is None:
-            raise UserError(m.NO_SUCH_DEPARTMENT.format(name=clip(words[0], 20)))
+            raise UserError(m.NO_SUCH_DEPARTMENT.format(name=plain(clip(words[0], 20))))
         query = query.where(Feedback.department == department)
     if not call.is_admin:
         query = query.where(theirs(call.person))
@@ -197,9 +197,9 @@ def _feedback_line(feedback: Feedback, clock, today) -> str:
     head = m.FEEDBACK_LINE.format(id=feedback.id, kind=m.FEEDBACK_KIND_LABELS[feedback.kind],
                                   org=feedback.report.org.name, to=feedback.department.name
                                   if feedback.department_id else m.NO_DEPARTMENT,
-                                  day=day_label(made), text=clip(feedback.text, 40))
+                                  day=day_label(made), text=plain(clip(feedback.text, 40)))
     if feedback.answer:
-        return head + "\n  " + m.FEEDBACK_ANSWERED.format(text=clip(feedback.answer, 40))
+        return head + "\n  " + m.FEEDBACK_ANSWERED.format(text=plain(clip(feedback.answer, 40)))
     if feedback.acknowledged_at:
         return head + "\n  " + m.FEEDBACK_ACKNOWLEDGED
     days = (today - made).days

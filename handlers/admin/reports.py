@@ -6,7 +6,7 @@ from handlers import messages as m, stats_views
 from handlers.admin import GROUP, YEAR, Call
 from handlers.errors import UserError
 from handlers.registry import ADMINS
-from handlers.report_views import month_label
+from handlers.report_views import month_label, plain
 from models import AuditEntry, Person
 from models.audit import GROUP_PLACE
 from models.stats import feedback_figures, month_figures, year_figures
@@ -61,7 +61,7 @@ def audit_command(call: Call):
     """审计 [条数] — 最近运行的管理命令：时间、谁、在哪、什么、结果
     例：审计 30"""
     count = min(int(call.args or AUDIT_SHOWN), AUDIT_MAX)
-    lines = [" · ".join(line) for line in audit_lines(call.ctx.clock, count)]
+    lines = [plain(" · ".join(line)) for line in audit_lines(call.ctx.clock, count)]
     return call.answer("\n".join([m.AUDIT_HEAD.format(count=len(lines)), *lines]) if lines else m.AUDIT_NONE)
 
 

@@ -2,7 +2,7 @@
 
 Excel in China saves CSV as GBK; we read GBK through its superset GB18030 and write CSV as UTF-8
 with a BOM, which Excel opens correctly. Cells come back as stripped text, whatever Excel made
-of them (numbers, dates), without control characters such as NUL.
+of them (numbers, dates), without control characters such as NUL nor invisible ones (models.fields.typed).
 
 Files come from anywhere, so reading is bounded: the file's size and, before anything is unpacked,
 the sizes the parts of an .xlsx declare (zipfile never unpacks a part beyond its declared size, a
@@ -31,6 +31,8 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
+from models.fields import typed
+
 SUFFIXES = (".xlsx", ".csv")
 MAX_FILE_BYTES = 20 * 2**20      # a list of 5,000 organisations is well under 1 MB
 MAX_UNPACKED_BYTES = 100 * 2**20  # the parts of an .xlsx together; 50,000 rows of ten columns take about 30 MB
@@ -43,7 +45,6 @@ READER_MEMORY_BYTES = 2**30       # what the .xlsx reader may add to its memory;
 Row = tuple[int, dict[str, str]]     # (row number as Excel shows it, header → cell text)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")    # what spreadsheet programs may take for a formula
 QUOTE = "'"
-CONTROL = dict.fromkeys([*(c for c in range(32) if chr(c) not in "\t\n\r"), 127])    # NUL and the like: dropped
 
 
 class TableError(Exception):
@@ -59,7 +60,7 @@ def cell_text(value) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).translate(CONTROL).strip()
+    return typed(str(value))
 
 
 def read_table(path: Path) -> tuple[list[str], list[Row]]:

@@ -1,5 +1,6 @@
 """Redis hangs (the process is stopped, its socket accepts and never answers): callbacks still
-answer inside WeCom's 5 s with their passive reply, act once, and /healthz says so; a publish
+answer inside WeCom's 5 s with their passive reply, act once, and /healthz says so; an export says
+in that reply that it cannot start now; a publish
 writes nothing when Redis hangs from the start, and finishes in the database when it hangs midway
 (its cards go out once Redis is back)."""
 import datetime
@@ -55,6 +56,13 @@ def test_a_group_command_is_answered_while_redis_hangs(live_app, stopped, phone)
     assert (result["status"], result["attempts"]) == (200, 1)
     [shown] = phone.messages(chatid="admin-group")
     assert messages.GROUP_HELP_HEADER in shown["content"]["stream"]["content"]
+
+
+def test_an_export_is_refused_in_the_passive_reply_while_redis_hangs(live_app, stopped, phone):
+    result = phone.say("dangwei01", "导出 2026-11")
+    assert (result["status"], result["attempts"]) == (200, 1)
+    [shown] = phone.messages(userid="dangwei01")
+    assert shown["via"] == "passive" and shown["content"]["text"]["content"] == messages.JOB_NOT_STARTED
 
 
 def test_healthz_says_redis_is_not_answering(client, stopped):
