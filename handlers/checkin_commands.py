@@ -184,7 +184,7 @@ def undo_answer(s: Session) -> Next:
     s.undoable()
     if not undo_change(entry, change.id, s.person, s.at):
         return s.say(m.UNDO_STALE.format(position=entry.position))
-    note = m.UNDONE_NOTE.format(text=views.clip(entry.note, 20)) if entry.note else ""
+    note = m.UNDONE_NOTE.format(text=views.plain(views.clip(entry.note, 20))) if entry.note else ""
     s.say(m.UNDONE_ENTRY.format(position=entry.position, note=note,
                                 label=m.STATUS_LABELS.get(entry.status, m.UNANSWERED)))
     if entry.status is None and s.conv.step == Step.ITEM and not s.conv.return_to:
@@ -200,7 +200,7 @@ def undo_feedback(s: Session) -> Next:
     s.undoable()
     if withdraw_feedback(feedback.id) is None:
         return s.say(m.UNDO_ANSWERED.format(kind=kind))
-    s.say(m.UNDONE_FEEDBACK.format(kind=kind, text=views.clip(feedback.text, 40)))
+    s.say(m.UNDONE_FEEDBACK.format(kind=kind, text=views.plain(views.clip(feedback.text, 40))))
     if s.conv.feedback_id == feedback.id:
         s.conv.feedback = None
         return Quietly(Step.FEEDBACK)

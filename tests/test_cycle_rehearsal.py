@@ -92,17 +92,18 @@ def test_a_notice_step_is_not_sent_by_hand_before_it_is_due_unless_forced(servic
         "Error: 2026-12 remind is due 2026-12-25 09:00, later than now: the schedule runs it then. Rehearse it "
         "with --dry-run (or cycle tick --at), or send it now with --force"]
     assert written() == before
-    code, lines = cli("cycle", "remind", "2026-12", "--force")
+    code, lines = cli("cycle", "remind", "2026-12", "--force", "--yes")
     assert code == 0 and lines[0] == (
         "--force: 2026-12 remind is due 2026-12-25 09:00; its messages go now (2026-12-07 10:00) with texts built "
         "now, and the schedule will not run it again when due")
-    assert lines[1].startswith("2026-12 remind: ran · orgs=13 messages=")
+    assert lines[1].startswith("将提醒2026年12月未提交的 13 个组织")                    # what --yes went ahead with
+    assert lines[2].startswith("2026-12 remind: ran · orgs=13 messages=")
     reminders = OutboxMessage.select().where(OutboxMessage.key.startswith("remind:2026-12:"))
     assert reminders.count() > 0 and {m.next_attempt_at for m in reminders} == {D(2026, 12, 7, 2, 0)}
     assert CycleStep.get(CycleStep.step == "remind").ran_by == "cli"
     clock.set(D(2026, 12, 29, 10, 0))                                       # urge is due: no --force needed
-    code, lines = cli("cycle", "urge", "2026-12")
-    assert code == 0 and lines[0].startswith("2026-12 urge: ran · orgs=13")
+    code, lines = cli("cycle", "urge", "2026-12", "--yes")
+    assert code == 0 and lines[-1].startswith("2026-12 urge: ran · orgs=13")
 
 
 @pytest.mark.parametrize("period, lines", [

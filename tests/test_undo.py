@@ -119,3 +119,11 @@ def test_part_three_ends_when_the_person_says_so_and_keeps_no_acknowledgement(se
     assert sec.send("a") == ["内容太短，请写具体一些；没有请发“无”。请填写本月履职亮点，可发多条；没有请发“无”。"]
     assert sec.send("没有了") == ["本月遇到哪些困难？可发多条；没有请发“无”。"]
     assert Feedback.select().count() == 0
+
+
+def test_what_is_echoed_is_the_persons_text_never_a_link(sec):
+    for text in ("开始", "1 1"):
+        sec.send(text)
+    note = "佐证见[点此查看](http://e.vil/x)"
+    assert sec.send(note) == ["已记为第 1 项的备注：「佐证见［点此查看］（http://e.vil/x）」。" + UNDO]
+    assert entry(1).note == note                                    # stored as typed
