@@ -22,7 +22,7 @@ def cli(app, services, phone, clock):
     return invoke
 
 
-def test_publish_remind_and_close_by_hand_say_what_they_will_do_and_ask(cli):
+def test_publish_remind_and_close_by_hand_say_what_they_will_do_and_ask(cli, clock):
     code, lines = cli("cycle", "publish", "2026-12", answer="n\n")
     assert code == 1 and lines[0].startswith("将发布2026年12月月报：73 个组织的 88 人各收到一张卡片（月度任务 ")
     assert lines[-2:] == ["Go ahead? [y/N]: n", "Aborted!"]
@@ -30,6 +30,7 @@ def test_publish_remind_and_close_by_hand_say_what_they_will_do_and_ask(cli):
     code, lines = cli("publish", "2026-12", answer="y\n")
     assert code == 0 and lines[-1] == "2026-12 publish: ran · reports=73 new_reports=73 cards=88"
 
+    clock.set(D(2026, 12, 25, 10, 0))                                       # the remind day
     code, lines = cli("cycle", "remind", "2026-12", answer="\n")
     assert code == 1 and lines[0] == "将提醒2026年12月未提交的 73 个组织：共 88 条消息，确认后立即发出。"
     assert not OutboxMessage.select().where(OutboxMessage.key.startswith("remind:")).exists()

@@ -98,5 +98,6 @@ def test_what_counts_as_a_chat_command(typed, command, args):
 def test_chat_help_is_generated_from_the_commands():
     assert checkin.CHAT.help_text().splitlines() == [
         "可用指令：", "继续 · 接着填", "进度 · 还剩哪些", "上一项 · 回到上一项", "跳过 · 先跳过本项",
-        "改 N · 修改第 N 项", "暂停 · 稍后再填", "提交 · 提交月报", "取消 · 取消当前操作", "我的月历 · 本月清单",
+        "改 N · 修改第 N 项", "暂停 · 稍后再填", "提交 · 提交月报", "取消 · 取消当前操作", "撤销 · 撤回上一次修改",
+        "我的月历 · 本月清单",
         "帮助 · 本说明"]

@@ -33,7 +33,9 @@ def test_the_conversations_json_state_moves_into_columns(tmp_path):
                 "VALUES (?, 1, ?, 3, 0, ?, '2026-11-06')", (number + 1, step, json.dumps(data)))
         assert runner.up("0002_typed_conversation") == ["0002_typed_conversation"]
         rows = [(c.step, c.pending_status, c.skipped, c.return_to, c.feedback_kind, c.feedback_id)
-                for c in Conversation.select().order_by(Conversation.id)]
+                for c in Conversation.select(Conversation.id, Conversation.step, Conversation.pending_status,
+                                             Conversation.skipped, Conversation.return_to, Conversation.feedback_kind,
+                                             Conversation.feedback).order_by(Conversation.id)]
     assert rows == [("amount", "in_progress", [2], "summary", None, None),
                     ("department", None, [], None, "difficulty", 1),
                     ("reason", "not_applicable", [], None, None, None)]
