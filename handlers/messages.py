@@ -248,12 +248,26 @@ STATS_NO_TASKS = "本月没有月度任务。"
 STATS_CATEGORIES = "按类别完成率："
 STATS_LEFT = "最常顺延或未完成："
 STATS_TARGET = "{title}：{reached}/{orgs} 个组织已达目标 {target}"
-STATS_FEEDBACK = "反馈 {entries} 条：{kinds}；部门已回复 {answered}，待回复 {open}。"
+STATS_CONTENTS = "根据{months}的月报情况统计，反馈的{contents}项内容中，{kinds}。"
+STATS_CONTENT_KIND = "{label}{count}项，占{share}"
+CONTENT_KIND_LABELS = {FeedbackKind.HIGHLIGHT: "履职亮点", FeedbackKind.DIFFICULTY: "反映困难",
+                       FeedbackKind.SUGGESTION: "意见建议"}
+STATS_NO_CONTENTS = "{months}的月报没有填写任何内容。"
+STATS_MONTHS_COUNT = "{count}个月"
+COUNT_WORDS = ("一", "两", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二")
+STATS_ANSWERS = "困难和建议：部门已回复 {answered}，待回复 {open}。"
 STATS_BY_DEPARTMENT = "按部门："
 STATS_DEPARTMENT = "{name} 已回复 {answered} · 待回复 {open}"
-STATS_YEAR = "{year}年统计（逐月）："
-STATS_YEAR_MONTH = ("{month}月 已提交 {submitted}/{orgs}（{share}）· 平均完成率 {average} · "
-                    "任务达标 {over}（共 {tasks} 项）")
+STATS_WINDOW = "{what}统计（逐月）："
+STATS_WINDOW_MONTH = ("{month} 已提交 {submitted}/{orgs}（{share}）· 平均完成率 {average} · "
+                      "任务达标 {over}（共 {tasks} 项）")
+WINDOW_YEAR = "{year}年"
+WINDOW_HALVES = ("{year}年上半年", "{year}年下半年")
+WINDOW_QUARTER = "{year}年第{number}季度"
+WINDOW_RANGE = "{first}至{last}"
+WINDOW_SAME_YEAR = "{month}月"
+WINDOW_RECENT = "近{count}个月"
+BAD_WINDOW = "“{word}”不是月份或时段，请写成 2026-12、2026-10..2026-12、2026Q4、2026H2、2026 或 近三个月。"
 STATS_TREND = "各组织走势（首月到末月完成率）："
 STATS_TREND_COUNTS = "上升 {up}，下降 {down}，持平 {same}"
 
