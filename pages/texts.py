@@ -46,6 +46,7 @@ DESK_BY_TYPE = "按类型"
 DESK_LEFT = "未提交的组织（{count}）"
 DESK_ALL_SUBMITTED = "全部组织均已提交。"
 DESK_STATS = "统计"
+DESK_WINDOWS = ("本月", "近三个月", "本季度", "本半年", "全年")
 DESK_CHART = "发送统计图"
 DESK_DOWNLOADS = "导出"
 DESK_EXPORT_MONTH = "导出本月"
