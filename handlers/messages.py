@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from models.report import EntryStatus, FeedbackKind, ReportStatus
 from models.schedule import MonthStep
+from models.stats import OrgState
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,9 @@ CALENDAR_TITLE = "{month}我的月历（{state}）"
 STATE_OPEN = "填报中"
 STATE_SUBMITTED = "已提交"
 STATE_MISSED = "已截止，未提交"
+STATE_NOT_STARTED = "未开始"
+ORG_STATES = {OrgState.SUBMITTED: STATE_SUBMITTED, OrgState.IN_PROGRESS: STATE_OPEN,
+              OrgState.NOT_STARTED: STATE_NOT_STARTED, OrgState.MISSING: "未报"}     # a report's state, everywhere
 
 # Reminders to those who have not submitted: remind (提醒), urge (催告), supervise (督办)
 NUDGE_TITLES = {
@@ -288,6 +292,9 @@ REPORT_CHANGED = "{name}修改了您已提交的{month}月报第 {position} 项�
 # Exports and charts
 EXPORT_ALL = "全部"
 EXPORT_SUMMARY = "汇总"
+EXPORT_PART_THREE = "亮点困难建议"
+EXPORT_PROGRESS = "进度"
+EXPORT_STATS = "统计"
 EXPORT_YES = "是"
 EXPORT_FILE_MONTH = "{month}月报{org}.xlsx"
 EXPORT_FILE_YEAR = "{year}年度工作一览表{org}.xlsx"

@@ -36,7 +36,6 @@ from pages.home import progress_line
 log = logging.getLogger(__name__)
 AUDIT_SHOWN = 30
 STATES = (OrgState.SUBMITTED, OrgState.IN_PROGRESS, OrgState.NOT_STARTED, OrgState.MISSING)
-LABELS = dict(zip(STATES, texts.DESK_STATES, strict=True))
 FILES = ("month", "year", "chart")     # what 工作台 offers once a job has made it: jobs.files.made_file's kinds
 
 
@@ -58,11 +57,12 @@ def desk(period: str | None):
     rows = progress(period)
     left = [row for row in rows if row.state != OrgState.SUBMITTED]
     return render_template(
-        "desk.html", texts=texts, month=month_label(period), period=period, this=this, states=texts.DESK_STATES,
+        "desk.html", texts=texts, month=month_label(period), period=period, this=this,
+        states=[m.ORG_STATES[state] for state in STATES],
         head=progress_line(rows) or texts.DESK_NOTHING.format(month=month_label(period)),
         tables=[(texts.DESK_BY_AREA, _tallies(rows, lambda row: row.org.area or m.NO_AREA)),
                 (texts.DESK_BY_TYPE, _tallies(rows, lambda row: row.org.type))] if rows else [],
-        left=left, labels=LABELS, remind=period == this, stats=_stats(period, request.args.get("stats", "")),
+        left=left, labels=m.ORG_STATES, remind=period == this, stats=_stats(period, request.args.get("stats", "")),
         windows=_windows(period, request.args.get("stats", "")), audit=_audit(), files=_made(period),
         earlier=shift(period, -1), later=shift(period, 1) if period < this else None)
 

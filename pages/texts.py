@@ -40,7 +40,6 @@ NO_SUCH_YEAR = "没有这一年的年度一览。"
 # 工作台
 DESK_TITLE = "{month}工作台"
 DESK_NOTHING = "{month}尚未发布，没有进度可看。"
-DESK_STATES = ("已提交", "填报中", "未开始", "未报")
 DESK_BY_AREA = "按片区"
 DESK_BY_TYPE = "按类型"
 DESK_LEFT = "未提交的组织（{count}）"
