@@ -40,11 +40,17 @@ class OrgProgress:
 
     @property
     def state(self) -> str:
-        if self.report.status == ReportStatus.SUBMITTED:
-            return OrgState.SUBMITTED
-        if self.report.status == ReportStatus.MISSING:
-            return OrgState.MISSING
-        return OrgState.IN_PROGRESS if self.answered else OrgState.NOT_STARTED
+        return org_state(self.report.status, self.answered)
+
+
+def org_state(status: str, answered: int) -> OrgState:
+    """A report's state from its status and how many items are answered: untouched is NOT_STARTED
+    wherever it is shown (进度, 工作台, 组织, the org's own pages)."""
+    if status == ReportStatus.SUBMITTED:
+        return OrgState.SUBMITTED
+    if status == ReportStatus.MISSING:
+        return OrgState.MISSING
+    return OrgState.IN_PROGRESS if answered else OrgState.NOT_STARTED
 
 
 def progress(period: str) -> list[OrgProgress]:

@@ -62,5 +62,4 @@ DESK_OTHER_MONTHS = "其他月份："
 # 反馈
 FEEDBACK_NOT_YOURS = "这条反馈不归您处理。"
 FEEDBACK_HANDLED = "这条反馈已回复或已知悉。"
-FEEDBACK_ACKNOWLEDGED = "已标记为已知悉，书记会收到通知。"
 FEEDBACK_WRITTEN = "{name} {when}"
