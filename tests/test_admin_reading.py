@@ -14,7 +14,7 @@ from models import Action, Department, Entry, Feedback, Org, Person, Report, ove
 from models.checkin import create_reports
 from models.clock import Clock
 from models.items import items_for_orgs
-from tests.conversation import PERIOD, seed_month
+from tests.conversation import PERIOD, Chat, seed_month
 
 AT = datetime.datetime(2026, 11, 6, 2, 0)
 
@@ -41,7 +41,10 @@ def lecture(report: Report) -> Entry:
 
 def test_items_count_this_months_answer_as_the_year_overview_does(report, ctx):
     assert "讲授党课（规定动作 每年；已完成 0/2 次）" in run("清单 ORG01", ctx)
-    Entry.update(status="done", amount=1).where(Entry.id == lecture(report).id).execute()
+    secretary = Chat("sec01", ctx)
+    secretary.send("开始")
+    assert secretary.send("1 1") == ["卡片：第 2/5 项 · 理论学习"]             # 讲授党课: 已完成, once
+    assert (lecture(report).status, lecture(report).amount) == ("done", 1)
     items = run("清单 ORG01", ctx)
     year = overview.cells(2026, [report.org_id])[report.org_id]
     tally = overview.items()[(lecture(report).action_id, None)].tally(year[(lecture(report).action_id, None)])

@@ -208,8 +208,9 @@ def _remove_task(period: str, code: str) -> str:
 
 @GROUP.command("反馈", aliases=("feedback",), who=LIAISONS)
 def feedback_command(call: Call):
-    """反馈 [月份] [部门] [未回复] | 回复 编号 内容 | 已知悉 编号 — 困难和意见建议及回复（未指定部门的由管理员回复）
-    例：反馈 组织部 未回复　或　反馈 回复 12 已协调解决（联络人看本部门或本片区）"""
+    """反馈 [月份] [部门] [未回复] — 困难和意见建议及回复；“反馈 回复 编号 内容”回复一条
+    例：反馈 组织部 未回复　或　反馈 回复 12 已协调解决　或　反馈 已知悉 12
+    （联络人看本部门或本片区；未指定部门的由管理员回复）"""
     words = call.words
     if words and words[0] in ANSWER_WORDS:
         return _answer(call, words[0], call.args.split(maxsplit=2)[1:])
