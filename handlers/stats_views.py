@@ -9,7 +9,7 @@ from handlers import messages as m
 from handlers.errors import UserError
 from handlers.report_views import clip, month_label
 from models.periods import check, make, shift, split
-from models.stats import FeedbackFigures, MonthFigures
+from models.stats import FeedbackFigures, MonthFigures, feedback_figures, month_figures, window_figures
 
 SHARE_DONE = 0.75           # an org "完成" its month at three quarters of its applicable items
 LONGEST_WINDOW = 36         # months: three years side by side is already more than a phone shows
@@ -107,6 +107,16 @@ def _count(word: str) -> int:
 
 def percent(part: float, whole: float) -> str:
     return f"{part / whole * 100:.1f}%" if whole else "—"
+
+
+def text_of(span: Window) -> str:
+    """统计's text over the window (统计, 工作台 and the month's export alike): a month's figures, or
+    each month's line and the window's; "" when no month of it has reports."""
+    if span.single:
+        figures = month_figures(span.first)
+        return month_text(figures, feedback_figures([span.first])) if figures.orgs else ""
+    months = window_figures(span.first, span.last)
+    return window_text(span, months, feedback_figures([f.period for f in months])) if months else ""
 
 
 def task_sentence(figures: MonthFigures) -> str:

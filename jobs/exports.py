@@ -16,7 +16,7 @@ from handlers import messages as m, stats_views
 from models import Action, Department, Entry, Feedback, Org, Person, Report, Task, overview
 from models.directory import CATEGORIES
 from models.report import EntryStatus
-from models.stats import feedback_figures, month_figures, progress, window_figures
+from models.stats import progress
 
 ORG_BATCH = 200
 HEADER_HEIGHT = 24
@@ -167,13 +167,7 @@ def _progress(book, formats, period: str, orgs: list[Org]) -> None:
 def _summary(book, formats, span) -> None:
     """统计's text over the window, a line a row."""
     sheet = Sheet(book, m.EXPORT_STATS, (span.label,), (120,), formats)
-    if span.single:
-        figures = month_figures(span.first)
-        text = stats_views.month_text(figures, feedback_figures([span.first])) if figures.orgs else ""
-    else:
-        months = window_figures(span.first, span.last)
-        text = stats_views.window_text(span, months, feedback_figures([f.period for f in months])) if months else ""
-    for line in text.splitlines() or [m.STATS_NOTHING.format(what=span.label)]:
+    for line in stats_views.text_of(span).splitlines() or [m.STATS_NOTHING.format(what=span.label)]:
         sheet.write([line])
 
 

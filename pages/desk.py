@@ -27,7 +27,7 @@ from jobs.files import made_file
 from models import Org
 from models.audit import PAGE_PLACE
 from models.periods import check, shift, split
-from models.stats import OrgProgress, OrgState, feedback_figures, month_figures, progress, window_figures
+from models.stats import OrgProgress, OrgState, progress
 from pages import texts
 from pages.auth import bp, chat_context, current_person, message, page
 from pages.changes import change
@@ -170,12 +170,7 @@ def _stats(period: str, word: str) -> list[str]:
         span = stats_views.window(word or period, period)
     except UserError as exc:
         abort(make_response(message(404, str(exc))))
-    if span.single:
-        figures = month_figures(span.first)
-        return stats_views.month_text(figures, feedback_figures([span.first])).splitlines() if figures.orgs else []
-    months = window_figures(span.first, span.last)
-    return stats_views.window_text(span, months, feedback_figures([f.period for f in months])).splitlines() \
-        if months else []
+    return stats_views.text_of(span).splitlines()
 
 
 def _windows(period: str, word: str) -> list[tuple[str, str, bool]]:

@@ -9,7 +9,6 @@ from handlers.registry import ADMINS
 from handlers.report_views import month_label
 from models import AuditEntry, Person
 from models.audit import GROUP_PLACE
-from models.stats import feedback_figures, month_figures, window_figures
 
 AUDIT_SHOWN = 20
 AUDIT_MAX = 100
@@ -30,18 +29,13 @@ def stats_command(call: Call):
     """统计 [月份 或 时段] — 提交、完成率、月度任务达标、类别、目标、反馈内容；随后发图表（月、年）
     例：统计 2026-12　或　统计 近三个月、统计 2026Q4、统计 2026H2、统计 2026、统计 2026-10..2026-12"""
     span = stats_views.window(call.args.strip(), call.ctx.clock.period())
+    text = stats_views.text_of(span)
+    if not text:
+        raise UserError(m.STATS_NOTHING.format(what=span.label))
     if span.single:
-        figures = month_figures(span.first)
-        if not figures.orgs:
-            raise UserError(m.STATS_NOTHING.format(what=month_label(span.first)))
-        text = stats_views.month_text(figures, feedback_figures([span.first]))
         return call.answer(text, f"desk/{span.first}") + call.background("jobs.admin.chart", m.CHART_COMING,
                                                                           period=span.first)
-    months = window_figures(span.first, span.last)
-    if not months:
-        raise UserError(m.STATS_NOTHING.format(what=span.label))
-    text = stats_views.window_text(span, months, feedback_figures([f.period for f in months]))
-    replies = call.answer(text, f"desk/{months[-1].period}?stats={span.word}")
+    replies = call.answer(text, f"desk/{span.last}?stats={span.word}")
     if span.year:                                   # the chart is drawn for a month or a year
         replies += call.background("jobs.admin.chart", m.CHART_COMING, year=span.year)
     return replies
