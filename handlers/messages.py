@@ -279,7 +279,6 @@ WINDOW_HALVES = ("{year}年上半年", "{year}年下半年")
 WINDOW_QUARTER = "{year}年第{number}季度"
 WINDOW_RANGE = "{first}至{last}"
 WINDOW_SAME_YEAR = "{month}月"
-WINDOW_RECENT = "近{count}个月"
 BAD_WINDOW = "“{word}”不是月份或时段，请写成 2026-12、2026-10..2026-12、2026Q4、2026H2、2026 或 近三个月。"
 STATS_TREND = "各组织走势（首月到末月完成率）："
 STATS_TREND_COUNTS = "上升 {up}，下降 {down}，持平 {same}"
