@@ -8,7 +8,7 @@ resumes exactly there.
 """
 from __future__ import annotations
 
-from handlers import messages as m, report_views as views
+from handlers import messages as m, own_items, report_views as views
 from handlers.card_keys import CardKey, Tap, parse_card_key
 from handlers.checkin_commands import CHAT
 from handlers.checkin_moves import Hint, Quietly, Step, answer, begin_edit
@@ -27,6 +27,9 @@ def handle(inbound, person, ctx) -> list:
     """The replies to one message or event of a secretary or deputy (inside the caller's transaction)."""
     if not (person.has_role(ROLE_SECRETARY) or person.has_role(ROLE_DEPUTY)) or person.org_id is None:
         return [Text(m.NOT_A_SECRETARY.format(name=person.name))]
+    command = CHAT.find(inbound.text) if inbound.kind == TEXT else None
+    if command and command[0].name == own_items.NAME:
+        return command[0].func(person, command[1], ctx)
     found = current_report(person, ctx.clock.period(), ctx.clock.utcnow())
     if found is None:
         return [Text(m.NO_REPORT)]

@@ -5,7 +5,7 @@ does one thing in one step and another in the next (跳过, 取消, 继续, 上�
 for each. Each returns where the person goes next (handlers/checkin_moves.py)."""
 from __future__ import annotations
 
-from handlers import messages as m, phrases, report_views as views
+from handlers import messages as m, own_items, phrases, report_views as views
 from handlers.checkin_moves import (
     Hint,
     Next,
@@ -211,6 +211,10 @@ def undo_feedback(s: Session) -> Next:
 def calendar(s: Session, args: str) -> Next:
     """我的月历 · 本月清单"""
     return s.say(views.calendar_text(s.report, s.entries, s.closed))
+
+
+# 自选 reads no report: the check-in runs it before it looks the month up (handlers/own_items.py)
+CHAT.command(own_items.NAME, args=own_items.ARGS)(own_items.chat)
 
 
 @CHAT.command("帮助", aliases=("help", "?", "？"))
