@@ -33,15 +33,18 @@ def own_items_command(call: Call):
 
 
 def waiting_text() -> str:
-    items = own_items.waiting()
-    if not items:
+    lines = waiting_lines()
+    if not lines:
         return m.OWN_WAITING_NONE
-    lines = [m.OWN_WAITING_HEAD.format(count=len(items))]
-    lines += [m.OWN_WAITING_LINE.format(number=item.id, org=item.org.name, code=item.org.code, title=plain(item.title),
-                                        category=item.category, frequency=chat.frequency_label(item),
-                                        why=f" · {plain(clip(item.why, 30))}" if item.why else "")
-              for item in items]
-    return "\n".join([*lines, m.OWN_DECIDE_HOW])
+    return "\n".join([m.OWN_WAITING_HEAD.format(count=len(lines)), *(text for _, text in lines), m.OWN_DECIDE_HOW])
+
+
+def waiting_lines() -> list[tuple[int, str]]:
+    """(number, its line) of each proposal waiting, oldest first: the chat's list and 工作台's."""
+    return [(item.id, m.OWN_WAITING_LINE.format(
+        number=item.id, org=item.org.name, code=item.org.code, title=plain(item.title), category=item.category,
+        frequency=chat.frequency_label(item), why=f" · {plain(clip(item.why, 30))}" if item.why else ""))
+        for item in own_items.waiting()]
 
 
 def decide(verb: str, number: int, reason: str, reviewer: str, at) -> tuple[str, list]:
