@@ -11,7 +11,9 @@ from handlers.router import Context
 from jobs import exports
 from models import Action, Entry, Org, OwnItem, Person, Report
 from models.clock import Clock
+from models.demo import load_demo_data
 from models.items import items_for_orgs
+from models.lists_io import actions
 from models.stats import month_figures
 from tests.conversation import Chat, seed_lists, seed_month, show
 
@@ -152,3 +154,21 @@ def test_an_approved_item_is_its_orgs_alone_from_the_next_publish_marked_and_cou
     exports.month("2026-12", tmp_path / "m.xlsx", "ORG01")
     titles = [row[6] for row in openpyxl.load_workbook(tmp_path / "m.xlsx")["全部"].iter_rows(values_only=True)]
     assert titles[1:] == ["讲授党课", "中心组集体学习", "【个性】红色研学", "安全检查"]
+
+
+def test_the_responsibility_lists_export_keeps_the_common_items_only(sec, ctx):
+    sec.send(PROPOSAL)
+    office(ctx, "自选 通过 1")
+    assert [row[2] for row in actions.dump()] == ["讲授党课", "中心组集体学习", "安全检查"]
+
+
+def test_the_demo_has_one_approved_own_item_loaded_once(db, config):
+    load_demo_data("2026-12", config.directory)
+    load_demo_data("2026-12", config.directory)
+    assert [(i.org.code, i.title, i.status, i.reviewed_by) for i in OwnItem.select()] == [
+        ("XY02", "红色经典外译研学", "approved", "dangwei01")]
+    titles = {org.code: [i.source.title for i in items] for org, items in zip(
+        Org.select().where(Org.code.in_(["XY01", "XY02"])).order_by(Org.code),
+        items_for_orgs(Org.select().where(Org.code.in_(["XY01", "XY02"])).order_by(Org.code), "2026-12").values(),
+        strict=True)}
+    assert "红色经典外译研学" in titles["XY02"] and "红色经典外译研学" not in titles["XY01"]
