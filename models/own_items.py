@@ -142,23 +142,27 @@ def _waiting_one(number: int) -> OwnItem:
 
 def approve(number: int, reviewer: str, at: datetime.datetime) -> OwnItem:
     """The proposal becomes an action of its org; Refused if unknown or decided already."""
-    item = _waiting_one(number)
+    item = _decide(number, OwnItemStatus.APPROVED, reviewer, at)
     item.action = Action.create(code=f"Z{item.id}-{item.org.code}"[:32], category=item.category, title=item.title,
                                 requirement=item.why, frequency=item.frequency, target=item.target, unit=item.unit,
                                 org=item.org_id)
-    return _decided(item, OwnItemStatus.APPROVED, reviewer, at)
+    item.save()
+    return item
 
 
 def send_back(number: int, reviewer: str, reason: str, at: datetime.datetime) -> OwnItem:
     """The proposal returned with the reason; Refused if unknown, decided already, or without a reason."""
-    item = _waiting_one(number)
     if not reason.strip():
-        raise Refused(Problem.NO_REASON, item)
-    item.answer = reason.strip()
-    return _decided(item, OwnItemStatus.RETURNED, reviewer, at)
+        raise Refused(Problem.NO_REASON, _waiting_one(number))
+    return _decide(number, OwnItemStatus.RETURNED, reviewer, at, answer=reason.strip())
 
 
-def _decided(item: OwnItem, status: OwnItemStatus, reviewer: str, at: datetime.datetime) -> OwnItem:
-    item.status, item.reviewed_by, item.reviewed_at = status, reviewer, at
-    item.save()
-    return item
+def _decide(number: int, status: OwnItemStatus, reviewer: str, at: datetime.datetime, answer: str = "") -> OwnItem:
+    """Decide a proposal still waiting: one conditional update, so that two admins deciding at once
+    decide it once (the second is told it was decided)."""
+    _waiting_one(number)
+    decided = (OwnItem.update(status=status, reviewed_by=reviewer, reviewed_at=at, answer=answer)
+               .where(OwnItem.id == number, OwnItem.status == OwnItemStatus.PROPOSED).execute())
+    if not decided:
+        raise Refused(Problem.NOT_WAITING, OwnItem.get_by_id(number))
+    return OwnItem.get_by_id(number)
