@@ -83,3 +83,4 @@ def test_proposed_on_the_page_approved_on_the_desk_then_in_next_months_report(ap
     client = app.test_client()
     sign_in(client, "sec01")
     assert "3. 【个性】红色研学" in text(client.get("/h5/report/2026-12"))
+    assert "【个性】红色研学" in text(client.get("/h5/year/2026"))
