@@ -27,11 +27,11 @@ def handle(inbound, person, ctx) -> list:
     """The replies to one message or event of a secretary or deputy (inside the caller's transaction)."""
     if not (person.has_role(ROLE_SECRETARY) or person.has_role(ROLE_DEPUTY)) or person.org_id is None:
         return [Text(m.NOT_A_SECRETARY.format(name=person.name))]
-    command = CHAT.find(inbound.text) if inbound.kind == TEXT else None
-    if command and command[0].name == own_items.NAME:
-        return command[0].func(person, command[1], ctx)
     found = current_report(person, ctx.clock.period(), ctx.clock.utcnow())
     if found is None:
+        command = CHAT.find(inbound.text) if inbound.kind == TEXT else None
+        if command and command[0].name == own_items.NAME:       # the org's own items need no report
+            return own_items.chat(person, command[1], ctx)
         return [Text(m.NO_REPORT)]
     s = Session(inbound, person, *found, ctx, STEPS)
     if s.submitted and s.conv.step not in (Step.SUBMITTED, Step.PICK) and s.conv.return_to is None:

@@ -213,8 +213,10 @@ def calendar(s: Session, args: str) -> Next:
     return s.say(views.calendar_text(s.report, s.entries, s.closed))
 
 
-# 自选 reads no report: the check-in runs it before it looks the month up (handlers/own_items.py)
-CHAT.command(own_items.NAME, args=own_items.ARGS)(own_items.chat)
+@CHAT.command(own_items.NAME, args=own_items.ARGS)
+def own(s: Session, args: str) -> Next:
+    """自选 · 本组织的个性指标"""
+    s.replies += own_items.chat(s.person, args, s.ctx)      # the org's, not the report's: the person stays
 
 
 @CHAT.command("帮助", aliases=("help", "?", "？"))

@@ -1,7 +1,8 @@
 """自选 in a secretary's (or deputy's) chat: the org's own items (个性指标), one in detail, and a new
-proposal. It reads and writes no report, so the check-in runs it before it looks the month up: it
-works in every step of the conversation, in a closed month, and when no report is open, and leaves
-the person where they were. The office decides in the admins' 自选 (handlers/admin/own_items.py)."""
+proposal. It reads and writes no report: every step of the check-in runs it (a row's READING
+commands, handlers/checkin_steps.py), in a closed month too, leaving the person where they were;
+and with no report open the check-in runs it all the same. The office decides in the admins' 自选
+(handlers/admin/own_items.py)."""
 from __future__ import annotations
 
 import logging
@@ -41,7 +42,7 @@ def problem_text(refused: Refused, number: int | str = "") -> str:
 
 
 def chat(person, args: str, ctx) -> list:
-    """自选 · 本组织的个性指标"""
+    """The answer to 自选 and what follows it."""
     if args.startswith("添加"):
         return [Text(propose(person, args[2:], ctx))]
     if args.startswith(REVIEW_WORDS):

@@ -7,15 +7,17 @@ import openpyxl
 import pytest
 
 from handlers import admin, messages as m
+from handlers.checkin_steps import STEPS
 from handlers.router import Context
 from jobs import exports
-from models import Action, Entry, Org, OwnItem, Person, Report
+from models import Action, Conversation, Entry, Org, OwnItem, Period, Person, Report
 from models.clock import Clock
 from models.demo import load_demo_data
+from models.directory import PeriodStatus
 from models.items import items_for_orgs
 from models.lists_io import actions
 from models.stats import month_figures
-from tests.conversation import Chat, seed_lists, seed_month, show
+from tests.conversation import Chat, seed_lists, seed_month, show, walk_to
 
 PROPOSAL = "自选 添加 红色研学|党员发展与教育|每季度1次|结合本院红色资源"
 PROPOSED = ("已提出个性指标 1：红色研学（党员发展与教育 · 每季度1次），待党委办公室审核，结果会通知您。")
@@ -172,3 +174,17 @@ def test_the_demo_has_one_approved_own_item_loaded_once(db, config):
         items_for_orgs(Org.select().where(Org.code.in_(["XY01", "XY02"])).order_by(Org.code), "2026-12").values(),
         strict=True)}
     assert "红色经典外译研学" in titles["XY02"] and "红色经典外译研学" not in titles["XY01"]
+
+
+@pytest.mark.parametrize("step", list(STEPS))
+def test_own_items_answer_in_every_step_and_leave_the_person_there(sec, step):
+    walk_to(step, sec.send, lambda: Conversation.get().step)
+    assert sec.send("自选") == ["个性指标（哲学学院）：暂无。\n" + m.OWN_HOW]
+    assert Conversation.get().step == step
+
+
+def test_own_items_answer_in_a_closed_month(sec):
+    Period.update(status=PeriodStatus.CLOSED).execute()
+    assert sec.send(PROPOSAL) == [PROPOSED]
+    assert sec.send("进度")[0].startswith("已答 0/5")
+    assert sec.send("开始") == [m.MONTH_CLOSED.format(month="2026年11月")]
