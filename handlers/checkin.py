@@ -8,7 +8,7 @@ resumes exactly there.
 """
 from __future__ import annotations
 
-from handlers import messages as m, report_views as views
+from handlers import messages as m, own_items, report_views as views
 from handlers.card_keys import CardKey, Tap, parse_card_key
 from handlers.checkin_commands import CHAT
 from handlers.checkin_moves import Hint, Quietly, Step, answer, begin_edit
@@ -29,6 +29,9 @@ def handle(inbound, person, ctx) -> list:
         return [Text(m.NOT_A_SECRETARY.format(name=person.name))]
     found = current_report(person, ctx.clock.period(), ctx.clock.utcnow())
     if found is None:
+        command = CHAT.find(inbound.text) if inbound.kind == TEXT else None
+        if command and command[0].name == own_items.NAME:       # the org's own items need no report
+            return own_items.chat(person, command[1], ctx)
         return [Text(m.NO_REPORT)]
     s = Session(inbound, person, *found, ctx, STEPS)
     if s.submitted and s.conv.step not in (Step.SUBMITTED, Step.PICK) and s.conv.return_to is None:

@@ -5,7 +5,7 @@ does one thing in one step and another in the next (跳过, 取消, 继续, 上�
 for each. Each returns where the person goes next (handlers/checkin_moves.py)."""
 from __future__ import annotations
 
-from handlers import messages as m, phrases, report_views as views
+from handlers import messages as m, own_items, phrases, report_views as views
 from handlers.checkin_moves import (
     Hint,
     Next,
@@ -211,6 +211,12 @@ def undo_feedback(s: Session) -> Next:
 def calendar(s: Session, args: str) -> Next:
     """我的月历 · 本月清单"""
     return s.say(views.calendar_text(s.report, s.entries, s.closed))
+
+
+@CHAT.command(own_items.NAME, args=own_items.ARGS)
+def own(s: Session, args: str) -> Next:
+    """自选 · 本组织的个性指标"""
+    s.replies += own_items.chat(s.person, args, s.ctx)      # the org's, not the report's: the person stays
 
 
 @CHAT.command("帮助", aliases=("help", "?", "？"))

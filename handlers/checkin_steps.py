@@ -34,7 +34,8 @@ class Input(StrEnum):
 
 
 Handler = Callable[[Session, str], Next]     # (the session, what was typed or a command's words)
-READING = {"帮助": c.help_, "进度": c.progress, "我的月历": c.calendar}     # these work in a closed month too
+# these work in a closed month too (自选 reads and writes the org's own items, not the report)
+READING = {"帮助": c.help_, "进度": c.progress, "我的月历": c.calendar, "自选": c.own}
 
 
 @dataclass(frozen=True)

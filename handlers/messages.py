@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from models.directory import CATEGORIES
 from models.report import EntryStatus, FeedbackKind, ReportStatus
 from models.schedule import MonthStep
 from models.stats import OrgState
@@ -374,3 +375,37 @@ AUDIT_OUTCOMES = {"ok": "完成", "refused": "拒绝", "unknown": "未知命令"
                   "asked": "待确认", "cancelled": "已取消", "expired": "确认超时"}
 AUDIT_PLACES = {"robot": "机器人私聊", "app": "应用私聊", "h5": "工作台"}
 AUDIT_GROUP_PLACE = "群聊"
+
+# 个性指标 (自选): an organisation's own items, proposed by it, approved by the office
+OWN_KIND = "个性 · {category}"                 # an own item's kind on its card and page (the others are 共性)
+OWN_MARK = "【个性】"                           # before an own item's name in the exports and the year overview
+OWN_STATES = {"proposed": "待审核", "approved": "已通过", "returned": "已退回"}
+OWN_HEAD = "个性指标（{org}）："
+OWN_NONE = "个性指标（{org}）：暂无。"
+OWN_LINE = "{number}. {title}（{category} · {frequency}）{state}"
+OWN_HOW = ("提出：自选 添加 名称|类别|频次或年度目标|理由\n"
+           "例：自选 添加 红色研学|党员发展与教育|每季度1次|结合本院红色资源")
+OWN_DETAIL = "个性指标 {number}：{title}\n{category} · {frequency} · {state}{answer}\n理由：{why}"
+OWN_ANSWER = "（{reason}）"
+OWN_PROPOSED = "已提出个性指标 {number}：{title}（{category} · {frequency}），待党委办公室审核，结果会通知您。"
+OWN_ONLY_ADMINS = "个性指标由党委办公室审核。" + "本组织可以提出：自选 添加 …"
+OWN_NOT_YOURS = "个性指标 {number} 不是本组织的。"
+OWN_PROBLEMS = {
+    "no title": "请写上指标名称。" + OWN_HOW,
+    "title too long": "名称请不超过 40 字。",
+    "bad category": "类别请写：" + "、".join(CATEGORIES) + "。",
+    "no frequency": "请写明频次或年度目标：每月、每季度、每半年、每年，或如“每年4次”。",
+    "why too long": "理由请不超过 200 字。",
+    "duplicate": "本组织已有同名的个性指标 {number}（{state}）。",
+    "unknown number": "没有编号为 {number} 的个性指标。",
+    "not waiting": "个性指标 {number} {state}，不能再审核。",
+    "no reason": "请写明退回原因：自选 退回 {number} 原因",
+}
+OWN_WAITING_HEAD = "待审核的个性指标 {count} 条："
+OWN_WAITING_NONE = "待审核的个性指标：无。"
+OWN_WAITING_LINE = "{number}. {org}（{code}）：{title} · {category} · {frequency}{why}"
+OWN_DECIDE_HOW = "通过：自选 通过 编号；退回：自选 退回 编号 原因"
+OWN_APPROVED = "已通过个性指标 {number}：{org} · {title}，从下次发布的月报起列入该组织的事项。"
+OWN_RETURNED = "已退回个性指标 {number}：{org} · {title}，已通知提出人。"
+OWN_TOLD_APPROVED = "您提出的个性指标“{title}”已通过，从下次发布的月报起列入本组织的事项。"
+OWN_TOLD_RETURNED = "您提出的个性指标“{title}”被退回：{reason}。修改后可重新提出。"

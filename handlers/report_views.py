@@ -74,7 +74,8 @@ def item_title(entry) -> str:
 
 def item_kind(entry) -> str:
     if entry.action_id:
-        return m.SHORT_CATEGORY.get(entry.action.category, entry.action.category)
+        category = m.SHORT_CATEGORY.get(entry.action.category, entry.action.category)
+        return m.OWN_KIND.format(category=category) if entry.action.own else category
     department = entry.task.department
     return m.TASK_KIND_OF.format(department=department.name) if department else m.TASK_KIND
 

@@ -107,19 +107,21 @@ def _answers(book, formats, period: str, orgs: list[Org], local) -> int:
     answered_by = Person.alias()
     for start in range(0, len(orgs), ORG_BATCH):
         batch = {org.id: org for org in orgs[start:start + ORG_BATCH]}
-        rows = (Entry.select(Report.org, Entry.position, Entry.action, Action.category, Action.title, Task.title,
+        rows = (Entry.select(Report.org, Entry.position, Entry.action, Action.category, Action.org, Action.title,
+                             Task.title,
                              Entry.status, Entry.amount, Entry.note, Entry.reason, answered_by.name,
                              Entry.answered_at, Report.late)
                 .join(Report).switch(Entry).join(Action, JOIN.LEFT_OUTER).switch(Entry)
                 .join(Task, JOIN.LEFT_OUTER).switch(Entry)
                 .join(answered_by, JOIN.LEFT_OUTER, on=(Entry.answered_by == answered_by.id))
                 .where(Report.period == period, Report.org.in_(list(batch))).tuples())
-        for (org_id, position, action_id, category, action_title, task_title, status, amount, note, reason, who,
+        for (org_id, position, action_id, category, own, action_title, task_title, status, amount, note, reason, who,
              answered_at, late) in sorted(rows, key=lambda row: (batch[row[0]].code, row[1])):
             org = batch[org_id]
             category = category if action_id else m.TASK_KIND
-            values = [org.code, org.name, org.area, org.type, position, category,
-                      action_title if action_id else task_title, m.STATUS_LABELS.get(status, m.UNANSWERED), amount,
+            title = (m.OWN_MARK if own else "") + action_title if action_id else task_title
+            values = [org.code, org.name, org.area, org.type, position, category, title,
+                      m.STATUS_LABELS.get(status, m.UNANSWERED), amount,
                       note, reason, who or "", _when(answered_at, local), m.EXPORT_YES if late else ""]
             styles = {7: formats[status]} if status in STATUS_COLOURS else {}
             everything.write(values, styles=styles)
@@ -202,7 +204,7 @@ def _org_sheet(book, formats, org: Org, items: dict, cells: dict) -> None:
     for key in sorted(cells.keys() & items.keys(), key=lambda key: items[key].order):
         item, months, row, notes = items[key], cells[key], sheet.row, []
         write(row, 0, item.category or m.TASK_KIND)
-        write(row, 1, item.title)
+        write(row, 1, (m.OWN_MARK if item.own else "") + item.title)
         for month_number, (status, amount, note, reason) in months.items():
             write(row, 1 + month_number, m.STATUS_LABELS.get(status, m.UNANSWERED) + (f" {amount}" if amount else ""),
                   formats.get(status))

@@ -5,19 +5,20 @@ from models.cycle import CycleStep, PeriodSnapshot
 from models.db import BaseModel, bind, database, migrate
 from models.directory import Action, Department, Org, Period, Person, Task
 from models.messaging import DeferredMessage, InboundMessage, OutboxMessage
+from models.own_items import OwnItem
 from models.report import Conversation, Entry, EntryChange, Evidence, Feedback, PendingReply, Report
 from models.sessions import SignIn
 
 ALL_MODELS = [
     Department, Org, Person, Action, Task, Period, Report, Entry, EntryChange, Evidence, Feedback,
     Conversation, InboundMessage, OutboxMessage, CycleStep, PeriodSnapshot, AuditEntry, PendingReply,
-    DeferredMessage, PendingCommand, SignIn,
+    DeferredMessage, PendingCommand, SignIn, OwnItem,
 ]
 
 __all__ = [
     "ALL_MODELS", "Action", "AuditEntry", "BaseModel", "Conversation", "CycleStep", "DeferredMessage", "Department",
     "Entry",
-    "EntryChange", "Evidence", "Feedback", "InboundMessage", "Org", "OutboxMessage", "PendingCommand", "PendingReply",
-    "Period",
+    "EntryChange", "Evidence", "Feedback", "InboundMessage", "Org", "OutboxMessage", "OwnItem", "PendingCommand",
+    "PendingReply", "Period",
     "PeriodSnapshot", "Person", "Report", "SignIn", "Task", "bind", "database", "migrate",
 ]

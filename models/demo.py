@@ -10,11 +10,12 @@ The examples under examples/ are exported from this data:
 from __future__ import annotations
 
 import calendar
+import datetime
 import sys
 from pathlib import Path
 
 import settings
-from models import periods
+from models import Org, OwnItem, Person, own_items, periods
 from models.clock import Clock
 from models.db import bind, database, migrate
 from models.demo_data import (
@@ -26,6 +27,7 @@ from models.demo_data import (
     DEPUTY_EVERY,
     GIVEN_NAMES,
     ORG_GROUPS,
+    OWN_ITEMS,
     SURNAMES,
     TASKS,
 )
@@ -106,7 +108,21 @@ def load_demo_data(period: str, directory=None) -> dict[str, ImportResult]:
             if not result.ok:
                 raise DemoDataError("; ".join(str(error) for error in result.errors))
             results[kind] = result
+        _approve_own_items(periods.check(period))
     return results
+
+
+def _approve_own_items(period: str) -> None:
+    """OWN_ITEMS, proposed by each org's secretary and approved on the month's first day (once)."""
+    year, month = periods.split(period)
+    at = datetime.datetime(year, month, 1)
+    for code, title, category, frequency, why, admin in OWN_ITEMS:
+        org = Org.get(Org.code == code)
+        if OwnItem.select().where(OwnItem.org == org, OwnItem.title == title).exists():
+            continue
+        secretary = Person.get(Person.userid == f"sec-{code.lower()}")
+        item = own_items.propose(org, secretary, own_items.proposal(title, category, frequency, why), at)
+        own_items.approve(item.id, admin, at)
 
 
 def write_examples(folder: Path) -> None:

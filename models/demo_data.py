@@ -119,6 +119,11 @@ TASKS = (
     ("T12", "重阳节走访慰问", "走访慰问离退休老同志,报送慰问情况", "离退休处", 15, ""),
 )
 
+# 个性指标 the office approved: (org code, name, category, frequency or target, why, the admin who approved it)
+OWN_ITEMS = (
+    ("XY02", "红色经典外译研学", "党员发展与教育", "每季度1次", "结合外语专业开展党员研学", "dangwei01"),
+)
+
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高"
 GIVEN_NAMES = (
     "建华", "志强", "丽娟", "海燕", "文军", "晓东", "秀英", "国平", "振宇", "雪梅", "立新", "红霞",

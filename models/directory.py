@@ -67,6 +67,12 @@ class Action(BaseModel):
     applies_to = ListField(default=list)             # org types, size classes or tags; empty = all
     excludes = ListField(default=list)               # org types, size classes or tags it never applies to
     active = BooleanField(default=True)
+    org = ForeignKeyField(Org, null=True, backref="own_actions", on_delete="CASCADE")   # 个性指标: this org's only
+
+    @property
+    def own(self) -> bool:
+        """An organisation's own item (个性), approved from its proposal (models.own_items); else 共性."""
+        return self.org_id is not None
 
 
 class Task(BaseModel):

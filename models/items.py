@@ -99,7 +99,7 @@ def items_for_orgs(orgs: Iterable[Org], period: str) -> dict[int, list[Item]]:
 def _items_of(org, period, actions, tasks, tallies, deferred) -> list[Item]:
     carried, due = [], []
     for action in actions:
-        if not applies(action, org):
+        if not applies(action, org) or action.org_id not in (None, org.id):     # another org's own item
             continue
         tally = tallies.get((org.id, action.id), _Tally())
         is_carried = ("action", action.id) in deferred

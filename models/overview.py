@@ -24,6 +24,7 @@ class YearItem(NamedTuple):
     title: str
     target: int | None = None       # yearly actions with a target get a tally
     unit: str = ""
+    own: bool = False               # an organisation's own item (个性指标), marked where it is shown
 
     def tally(self, months: dict) -> str | None:
         """"3/2 次" against a yearly target, from its cells by month (the numbers given, else one a
@@ -38,9 +39,9 @@ class YearItem(NamedTuple):
 def items() -> dict:
     """(action id, task id) → its YearItem, for every action and task."""
     found = {(a.id, None): YearItem((0, *action_order(a)), a.category, a.title,
-                                    a.target if a.frequency == "yearly" else None, a.unit)
+                                    a.target if a.frequency == "yearly" else None, a.unit, a.own)
              for a in Action.select(Action.id, Action.code, Action.category, Action.title, Action.frequency,
-                                    Action.target, Action.unit)}
+                                    Action.target, Action.unit, Action.org)}
     tasks = Task.select(Task.id, Task.code, Task.period, Task.title).tuples()
     found.update({(None, task_id): YearItem((1, natural_key(code), period), None, title)
                   for task_id, code, period, title in tasks})

@@ -18,7 +18,8 @@ from redis.exceptions import RedisError
 
 from bot.dispatch import queue_background
 from handlers import admin, messages as m, stats_views
-from handlers.admin import reports
+from handlers.admin import own_items as admin_own_items, reports
+from handlers.checkin import MAX_TEXT
 from handlers.errors import UserError
 from handlers.registry import ADMINS
 from handlers.replies import Background, Outgoing, Text
@@ -64,6 +65,7 @@ def desk(period: str | None):
                 (texts.DESK_BY_TYPE, _tallies(rows, lambda row: row.org.type))] if rows else [],
         left=left, labels=m.ORG_STATES, remind=period == this, stats=_stats(period, request.args.get("stats", "")),
         windows=_windows(period, request.args.get("stats", "")), audit=_audit(), files=_made(period),
+        own_items=admin_own_items.waiting_lines(),
         earlier=shift(period, -1), later=shift(period, 1) if period < this else None)
 
 
@@ -101,6 +103,17 @@ def chart(period: str):
     """统计 the month: its answer, and the chart it sends to the chat."""
     period = _period(period)
     return _run(f"统计 {period}", period)
+
+
+@bp.post("/desk/own-items/<int:number>/<verb>")
+@page(who=ADMINS)
+def own_item_decide(number: int, verb: str):
+    """自选 通过 N or 自选 退回 N 原因 (verb approve or return): the group's command, the proposer told."""
+    words = {"approve": admin_own_items.APPROVE, "return": admin_own_items.SEND_BACK}
+    if verb not in words:
+        abort(404)
+    reason = " ".join(request.form.get("reason", "").split())[:MAX_TEXT]
+    return _run(f"自选 {words[verb]} {number} {reason}".strip(), chat_context().clock.period())
 
 
 def _run(command: str, period: str):

@@ -13,14 +13,14 @@ from dataclasses import dataclass
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from peewee import JOIN, fn
 
-from handlers import messages as m, phrases, report_views as views
+from handlers import messages as m, own_items as own_chat, phrases, report_views as views
 from handlers.checkin import MAX_TEXT
 from handlers.checkin_commands import submitted_cards
 from handlers.checkin_moves import report_changed
 from handlers.checkin_questions import departments
 from handlers.feedback import route
 from handlers.registry import ADMINS
-from models import Department, Entry, Evidence, Feedback, Org, Report
+from models import Department, Entry, Evidence, Feedback, Org, Report, own_items
 from models.checkin import (
     NEEDS_REASON,
     Refused,
@@ -34,7 +34,7 @@ from models.checkin import (
     report_of,
     submit as submit_report,
 )
-from models.directory import CATEGORIES, PeriodStatus
+from models.directory import CATEGORIES, FREQUENCIES, PeriodStatus
 from models.fields import typed
 from models.report import ANSWERS, FeedbackKind, ReportStatus
 from pages import texts
@@ -45,6 +45,7 @@ log = logging.getLogger(__name__)
 AMOUNT_DIGITS = 6       # a longer number is no amount any item takes
 NOT_A_NUMBER = -1       # typed as an amount but not one: counted items refuse it, the others drop it
 FEEDBACK = "feedback"   # the anchor of part three, and where its form's error is shown
+OWN = "own"             # the anchor of the org's own items (个性指标), and where their form's error is shown
 CATEGORY_ORDER = {**{category: i for i, category in enumerate(CATEGORIES)}, m.TASK_KIND: len(CATEGORIES) + 1}
 
 
@@ -140,6 +141,25 @@ def feedback(period: str):
     return _back(report, FEEDBACK)
 
 
+@bp.post("/report/<period>/own-items")
+@page(who=FILLERS)
+def own_item(period: str):
+    """自选 添加 on the page: a proposal of the org's own item (any month, closed ones too)."""
+    report, form = _report(period), request.form
+    target = form.get("target", "").strip()
+    frequency = form.get("frequency", "") + (target + form.get("unit", "").strip() if target else "")
+    person = current_person()
+    try:
+        given = own_items.proposal(form.get("title", ""), form.get("category", ""), frequency, _text("why") or "")
+        with change():
+            added = own_items.propose(person.org, person, given, chat_context().clock.utcnow())
+    except own_items.Refused as refused:
+        log.info("pages: own item proposal by %s not taken: %s", person.userid, refused.problem)
+        return show(report, failed=(OWN, own_chat.problem_text(refused)))
+    flash(own_chat.proposed_text(added))
+    return _back(report, OWN)
+
+
 @bp.post("/report/<period>/submit")
 @page(who=FILLERS)
 def submit(period: str):
@@ -179,7 +199,9 @@ def show(report: Report, failed: tuple | None = None, confirm: str = "", readonl
         closed=texts.MONTH_CLOSED.format(month=month_) if closed else "",
         groups=_groups([_item(entry, photos.get(entry.id, 0), due) for entry in items]), feedback=notes,
         departments=departments(), answers=m.CHOICES, kinds=m.FEEDBACK_KIND_LABELS, carried=m.CARRIED_OVER,
-        submitted=_submitted_line(report), failed=failed, form=request.form, confirm=confirm, longest=MAX_TEXT)
+        submitted=_submitted_line(report), failed=failed, form=request.form, confirm=confirm, longest=MAX_TEXT,
+        own_items=[own_chat.line(item) for item in own_items.of_org(report.org_id)], categories=CATEGORIES,
+        frequencies=FREQUENCIES)
 
 
 def _report(period: str, org_id: int | None = None) -> Report:
@@ -234,7 +256,8 @@ def _item(entry: Entry, photos: int, due) -> Item:
         category, detail, unit = m.TASK_KIND, [task.details, task.department.name if task.department_id else ""], ""
         due = task.due_date or due
     detail.append(m.ITEM_DUE.format(day=views.day_label(due)))
-    return Item(entry, category, views.item_title(entry), " · ".join(filter(None, detail)), views.tally_line(entry),
+    title = (m.OWN_MARK if entry.action_id and entry.action.own else "") + views.item_title(entry)
+    return Item(entry, category, title, " · ".join(filter(None, detail)), views.tally_line(entry),
                 photos, counted(entry), amount_limit(entry), unit or m.DEFAULT_UNIT)
 
 

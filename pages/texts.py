@@ -59,6 +59,11 @@ DESK_AUDIT = "最近的操作记录"
 DESK_NO_AUDIT = "暂无记录。"
 DESK_NO_ORG = "请选择一个组织。"
 DESK_OTHER_MONTHS = "其他月份："
+DESK_OWN_ITEMS = "待审核的个性指标"
+DESK_NO_OWN_ITEMS = "没有待审核的个性指标。"
+DESK_APPROVE = "通过"
+DESK_RETURN = "退回"
+DESK_RETURN_REASON = "退回原因"
 
 # 反馈
 FEEDBACK_NOT_YOURS = "这条反馈不归您处理。"

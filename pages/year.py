@@ -59,7 +59,8 @@ def _groups(items: dict, cells: dict, states: dict) -> list[tuple[str, list[Row]
     groups: dict[str, list[Row]] = {}
     for key in sorted(cells.keys() & items.keys(), key=lambda key: items[key].order):
         item, months = items[key], cells[key]
-        row = Row(item.title, item.tally(months), [_cell(n, months.get(n), states.get(n)) for n in MONTHS])
+        title = (m.OWN_MARK if item.own else "") + item.title
+        row = Row(title, item.tally(months), [_cell(n, months.get(n), states.get(n)) for n in MONTHS])
         groups.setdefault(item.category or m.TASK_KIND, []).append(row)
     return list(groups.items())
 

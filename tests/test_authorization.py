@@ -64,7 +64,7 @@ RULES = {   # admin group  another group  robot chat  app chat
     },
 }
 ADMINS_NAMED = "陈静（dangwei01）、dangwei02（dangwei02）"
-REPORT_CHAT = ("可用指令：", "已答 0/", "请回复 1-4：")
+REPORT_CHAT = ("可用指令：", "已答 0/", "请回复 1-4：", "个性指标（")      # 个性指标（…）: the org's own 自选
 D = datetime.datetime
 _ids = itertools.count(1)
 
@@ -107,6 +107,7 @@ ACTS = {
     "统计": Acts(lambda n: "统计", "2026年12月：73 个组织", job="jobs.admin.chart"),
     "导出": Acts(lambda n: "导出", "正在生成2026年12月月报", job="jobs.admin.export_month"),
     "审计": Acts(lambda n: "审计 5", "最近 "),
+    "自选": Acts(lambda n: "自选", "待审核的个性指标"),
 }
 
 

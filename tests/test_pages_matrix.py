@@ -3,7 +3,8 @@ published on the 8th: an admin; the secretary and the deputy of 中国语言文�
 the secretary of another org, 环境科学与工程学院 (XY20, 广州东校园); the area liaison of 广州南校园;
 the department liaison of 宣传部; someone in the corp the directory does not know. Four
 difficulties wait for an answer: two from ZS01 for 组织部, two from XY20 for 宣传部, so that each
-liaison has feedback of their own and feedback of others'. A refused request changes nothing."""
+liaison has feedback of their own and feedback of others'; two 个性指标 of XY20 wait for the office.
+A refused request changes nothing."""
 from __future__ import annotations
 
 import datetime
@@ -13,8 +14,9 @@ import pytest
 
 from handlers import messages as m
 from jobs.files import made_file
-from models import ALL_MODELS, Department, Entry, Feedback, Org, Person, Report
+from models import ALL_MODELS, Department, Entry, Feedback, Org, OwnItem, Person, Report, own_items
 from models.checkin import add_feedback
+from models.own_items import OwnItemStatus
 from models.report import EntryStatus, ReportStatus
 from pages import texts
 from pages.auth import CSRF
@@ -44,6 +46,8 @@ PAGE, ENTRY, NOTE, NOBODY = ((403, said) for said in (texts.NOT_FOR_YOU, texts.N
 SOUTH_ANSWER = {"entry": "{south}", "status": EntryStatus.DONE, "amount": "1"}     # a number stays only where counted
 EAST_ANSWER = {**SOUTH_ANSWER, "entry": "{east}"}
 HIGHLIGHT, REPLY = {"kind": "highlight", "text": "主题党日"}, {"text": "已协调"}
+OWN_ITEM = {"title": "红色研学", "category": "党员发展与教育", "frequency": "每季度", "target": "1", "unit": "次"}
+OWN_DESK = "/h5/desk/own-items/{own1}"      # two proposals of XY20's wait: own1 is approved, own2 returned
 
 # Each person walks the rows in this order (logout last). A {name} in a path or form is the id of
 # NOTES' feedback or of the first entry of ZS01's ("south") or XY20's ("east") report.
@@ -69,11 +73,16 @@ MATRIX = [  # endpoint, method, path, form, then the outcome for each of ROLES
     ("feedback_reply", "POST", INBOX + "/{east1}/reply", REPLY, DONE, PAGE, PAGE, PAGE, NOTE, DONE, NOBODY),
     ("feedback_acknowledge", "POST", INBOX + "/{south2}/acknowledge", {}, DONE, PAGE, PAGE, PAGE, DONE, NOTE, NOBODY),
     ("feedback_acknowledge", "POST", INBOX + "/{east2}/acknowledge", {}, DONE, PAGE, PAGE, PAGE, NOTE, DONE, NOBODY),
+    ("own_item", "POST", f"{REPORT}/own-items", OWN_ITEM, PAGE, DONE, DONE, DONE, PAGE, PAGE, NOBODY),
+    ("own_item_decide", "POST", OWN_DESK + "/approve", {}, DONE, PAGE, PAGE, PAGE, PAGE, PAGE, NOBODY),
+    ("own_item_decide", "POST", "/h5/desk/own-items/{own2}/return", {"reason": "与规定动作重复"},
+     DONE, PAGE, PAGE, PAGE, PAGE, PAGE, NOBODY),
     ("logout", "POST", "/h5/logout", {}, BYE, BYE, BYE, BYE, BYE, BYE, BYE),
 ]
 CHANGED = {"answer": "EntryChange", "feedback": "Feedback", "submit": "submitted", "remind": "AuditEntry",
            "export": "AuditEntry", "chart": "AuditEntry", "feedback_reply": "replied",
-           "feedback_acknowledge": "acknowledged",      # what a form that went through (303) changes: a snapshot's key
+           "feedback_acknowledge": "acknowledged", "own_item": "OwnItem", "own_item_decide": "decided",
+           # what a form that went through (303) changes: a snapshot's key
            "logout": "SignIn"}                          # and the logout (200): the person's sign-ins, ended
 
 
@@ -96,6 +105,10 @@ def ids(client, services, phone, clock) -> dict[str, int]:
         author = Person.get(Person.userid == f"sec-{org.lower()}")
         found[name] = add_feedback(reports[org], "difficulty", said, author, clock.utcnow(),
                                    Department.get(Department.name == department)).id
+    east = Person.get(Person.userid == "sec-xy20")
+    for name, title in (("own1", "校友讲坛"), ("own2", "环保宣讲")):
+        found[name] = own_items.propose(east.org, east, own_items.proposal(title, "思想政治建设", "每半年"),
+                                        clock.utcnow()).id
     made = made_file(services.config, "month", PERIOD)      # where the export job leaves it; what it holds is no matter
     made.parent.mkdir(parents=True, exist_ok=True)
     made.write_text("2026年12月月报", encoding="utf-8")
@@ -109,6 +122,7 @@ def snapshot(services) -> dict[str, int]:
             "submitted": Report.select().where(Report.status == ReportStatus.SUBMITTED).count(),
             "replied": Feedback.select().where(Feedback.answered_at.is_null(False)).count(),
             "acknowledged": Feedback.select().where(Feedback.acknowledged_at.is_null(False)).count(),
+            "decided": OwnItem.select().where(OwnItem.status != OwnItemStatus.PROPOSED).count(),
             "jobs": len(services.queue.job_ids)}
 
 

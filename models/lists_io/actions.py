@@ -59,7 +59,7 @@ def apply(action_rows: list[ActionRow], advance) -> dict:
 
 
 def dump() -> list[list]:
-    actions = sorted(Action.select().where(Action.active), key=action_order)
+    actions = sorted(Action.select().where(Action.active, Action.org.is_null()), key=action_order)  # 共性 only
     return [
         [action.code, action.category, action.title, action.requirement,
          FREQUENCY_LABELS.get(action.frequency, action.frequency), action.target, action.unit,
