@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from models.directory import TaskStatus
 from models.report import EntryStatus, FeedbackKind, ReportStatus
 from models.schedule import MonthStep
 
@@ -114,6 +115,7 @@ ORGS_MORE = "… 共 {count} 个"
 PREVIEW = "发布预告：{month}月报将于 {day} 发给 {orgs} 个组织。\n{types}\n本月任务 {count} 项：{tasks}"
 PREVIEW_TYPE = "{type} {orgs} 个，每个 {items} 项"
 PREVIEW_NO_TASKS = "⚠ 本月还没有月度任务，请在发布前导入。"
+PREVIEW_PENDING = "⚠ 部门提交待审核 {count} 项（通过后才会发布，发“任务 通过 编号”）：{tasks}"
 PUBLISHED_NOTICE = "{month}月报已发布：{orgs} 个组织，{cards} 张卡片，截止 {deadline}。"
 CLOSED_NOTICE = "{month}月报已截止：已提交 {submitted} 个（其中逾期 {late} 个），未报 {missing} 个。"
 PUBLISH_CLOSED = "{period} 已截止，不能再发布。"
@@ -193,6 +195,7 @@ UNDO_ANSWERED = "这条{kind}部门已处理，不能撤销。"
 # Admin commands
 HELP_MORE = "发“帮助 命令”看用法和例子。"
 NOT_ALLOWED = "“{command}”仅限党委办公室管理员使用，如需要请联系：{admins}。"
+NOT_ALLOWED_DEPARTMENTS = "“{command}”仅限党委办公室管理员和部门联络人使用，如需要请联系：{admins}。"
 NO_ADMINS = "党委办公室"
 BAD_MONTH = "“{word}”不是月份，请写成 2026-12 这样。"
 NEED_MONTH = "请写明月份，如 2026-12。"
@@ -264,7 +267,23 @@ TASK_ADDED = "已添加{month}任务：{line}"
 TASK_REMOVED = "已删除{month}任务 {code}。"
 TASK_NEED_TITLE = "请写任务标题：任务 add 标题|部门|截止日期|适用类型"
 TASK_NEED_CODE = "请写要删除的任务编号，如 T3。"
-TASK_BAD_ACTION = "“{action}”不是 list / add / remove。"
+TASK_BAD_ACTION = "“{action}”不是 list / add / 修改 / 删除 / 通过 / 退回。"
+TASK_NEED_FIELDS = "请写要改的内容：任务 修改 T3 标题|部门|截止日期|适用类型（空着的不变）"
+TASK_NEED_REASON = "请写退回的原因：任务 退回 T3 原因"
+TASK_EDITED = "已修改{month}任务：{line}"
+TASK_RAISED = "已提交{month}任务，待党委办公室审核：{line}"
+TASK_APPROVED = "已通过{month}任务：{line}"
+TASK_REJECTED = "已退回{month}任务：{line}"
+TASK_STATUS_LABELS = {TaskStatus.PENDING: "待审核", TaskStatus.APPROVED: "已通过", TaskStatus.REJECTED: "已退回"}
+TASK_REVIEW_ADMINS = "任务由党委办公室管理员审核。"
+TASK_NOT_YOURS = "{code} 不是本部门的任务。"
+TASK_OWN_DEPARTMENT = "只能提交本部门（{department}）的任务。"
+TASK_NOT_PENDING = "{code} 不是待审核的任务（现为{status}）。"
+TASKS_PREVIEWED = "{month}的发布预告已发出，任务不能再改，请联系党委办公室。"
+TASK_TOLD_APPROVED = "您提交的{month}任务 {code} {title} 已审核通过，将随月报发布。"
+TASK_TOLD_REJECTED = "您提交的{month}任务 {code} {title} 被退回：{reason}。可修改后重新提交。"
+TASK_TOLD_EDITED = "党委办公室修改了您提交的{month}任务：{line}"
+TASK_TOLD_REMOVED = "党委办公室删除了您提交的{month}任务 {code} {title}。"
 NO_SUCH_TASK = "{month}没有任务 {code}。"
 NO_SUCH_DEPARTMENT = "没有部门“{name}”。"
 BAD_DATE = "“{text}”不是日期，请写成 2027-01-20 这样。"

@@ -7,7 +7,7 @@ from handlers import messages as m
 from handlers.report_views import month_label
 from models import Org, OutboxMessage, Period, Report, Task
 from models.cycle import fillers
-from models.directory import PeriodStatus
+from models.directory import PeriodStatus, TaskStatus
 from models.report import ReportStatus
 
 
@@ -21,7 +21,7 @@ def publish(period: str) -> str:
     due = [org.id for org in orgs for person in people.get(org.id, [])
            if f"notice:{period}:{org.code}:{person.userid}" not in sent]
     month = Period.get_or_none(Period.key == period)
-    tasks = Task.select().where(Task.period == period).count()
+    tasks = Task.select().where(Task.period == period, Task.status == TaskStatus.APPROVED).count()
     label = month_label(period)
     if month is not None and month.status == PeriodStatus.PUBLISHED:
         if not due:

@@ -65,7 +65,7 @@ ROLES = {"admin": "dangwei01", "area liaison": "pq-gznan", "department liaison":
 ALLOWED = {
     "admin": {"进度": "ok", "反馈": "ok", "统计": "ok", "任务": "ok"},
     "area liaison": {"进度": "ok", "反馈": "ok", "统计": "refused", "任务": "refused"},
-    "department liaison": {"进度": "ok", "反馈": "ok", "统计": "refused", "任务": "refused"},
+    "department liaison": {"进度": "ok", "反馈": "ok", "统计": "refused", "任务": "ok"},
     "secretary": {"进度": "refused", "反馈": "refused", "统计": "refused", "任务": "refused"},
     "stranger": {"进度": "unknown", "反馈": "unknown", "统计": "unknown", "任务": "unknown"},
 }
@@ -84,7 +84,7 @@ WRONG = {
 def outcome(reply: str) -> str:
     if reply == messages.UNKNOWN_USER:
         return "unknown"
-    if "仅限党委办公室管理员使用" in reply:
+    if "仅限党委办公室管理员" in reply:
         return "refused"
     if reply.startswith("“2026-13”不是月份") and "\n例：进度" in reply:
         return "usage"
