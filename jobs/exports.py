@@ -16,6 +16,7 @@ from handlers import messages as m
 from models import Action, Entry, Org, Person, Report, Task, overview
 from models.directory import CATEGORIES
 from models.report import EntryStatus
+from models.tasks import answers as task_answers
 
 ORG_BATCH = 200
 HEADER_HEIGHT = 24
@@ -26,6 +27,9 @@ STATUS_COLOURS = {EntryStatus.DONE: "#C6EFCE", EntryStatus.IN_PROGRESS: "#FFEB9C
 MONTH_HEADERS = ("组织编号", "组织", "片区", "类型", "序号", "类别", "事项", "状态", "数量", "备注", "不涉及原因",
                  "回答人", "回答时间", "逾期提交")
 MONTH_WIDTHS = (10, 24, 12, 10, 6, 14, 36, 10, 6, 36, 24, 10, 18, 8)
+TASK_HEADERS = ("任务编号", "任务", "组织编号", "组织", "片区", "类型", "状态", "数量", "备注", "不涉及原因", "回答人",
+                "回答时间")
+TASK_WIDTHS = (8, 30, 10, 24, 12, 10, 10, 6, 36, 24, 10, 18)
 YEAR_HEADERS = ("类别", "事项", *MONTH_COLUMNS, "全年", "备注")
 YEAR_WIDTHS = (14, 36, *[8] * 12, 14, 60)
 
@@ -114,6 +118,22 @@ def month(period: str, path: Path, org_code: str | None = None, local=None) -> i
         sheet.close()
     book.close()
     return everything.row - 1
+
+
+def tasks(period: str, codes: list[str], path: Path, local) -> int:
+    """One row per task × org that has it in the month's report (what 进度 T3 shows). Returns the rows."""
+    book, formats = _book(path, 1)
+    sheet = Sheet(book, m.TASK_KIND, TASK_HEADERS, TASK_WIDTHS, formats)
+    for task in Task.select().where(Task.period == period, Task.code.in_(codes)).order_by(Task.id):
+        for row in task_answers(task, period):
+            org = row.org
+            sheet.write([task.code, task.title, org.code, org.name, org.area, org.type,
+                         m.STATUS_LABELS.get(row.status, m.UNANSWERED), row.amount, row.note, row.reason, row.by,
+                         f"{local(row.at):%Y-%m-%d %H:%M}" if row.at else ""],
+                        styles={6: formats[row.status]} if row.status in STATUS_COLOURS else {})
+    sheet.close()
+    book.close()
+    return sheet.row - 1
 
 
 def year(year: int, path: Path, org_code: str | None = None) -> int:

@@ -1,5 +1,5 @@
-"""A month's tasks as the departments follow them: whether they may still change next month's, and
-what each organisation answered to one of their tasks."""
+"""A month's tasks as the departments follow them: which month is being gathered, whether they may
+still change its tasks, and what each organisation answered to one of their tasks."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -7,9 +7,17 @@ from dataclasses import dataclass
 from peewee import JOIN
 
 from models.cycle import CycleStep, RunStatus
-from models.directory import Org, Person, Task, TaskStatus
+from models.directory import Org, Period, PeriodStatus, Person, Task, TaskStatus
+from models.periods import shift
 from models.report import Entry, Report
 from models.schedule import MonthStep
+
+
+def gathering(this: str) -> str:
+    """The month whose tasks are being gathered: this month until it is published (the office
+    updates the list before publish day), then the next."""
+    month = Period.get_or_none(Period.key == this)
+    return this if month is None or month.status == PeriodStatus.DRAFT else shift(this, 1)
 
 
 def open_to_departments(period: str) -> bool:

@@ -1,4 +1,5 @@
-"""Next month's tasks from the group and the chat: 任务. Admins add, edit and remove any; a
+"""The tasks of the month being gathered (this month until it is published, then the next; see
+models.tasks.gathering) from the group and the chat: 任务. Admins add, edit and remove any; a
 department liaison raises, edits and withdraws their own department's until the preview is sent
 (models.tasks.open_to_departments). A department's task waits as 待审核 until an admin approves
 it (通过) or returns it with a reason (退回); the liaison who raised it is told either way, and
@@ -17,9 +18,8 @@ from handlers.report_views import clip, day_label, month_label, plain
 from models import Department, Period, Task
 from models.directory import PeriodStatus, TaskStatus, next_task_code
 from models.items import natural_key
-from models.periods import shift
 from models.separators import split_words
-from models.tasks import open_to_departments
+from models.tasks import gathering, open_to_departments
 
 FIELDS = re.compile(r"\s*[|｜]\s*")
 ACTIONS = {"list": "list", "列表": "list", "add": "add", "添加": "add", "edit": "edit", "修改": "edit",
@@ -30,8 +30,9 @@ REVIEWS = ("approve", "reject")
 
 @GROUP.command("任务", aliases=("task", "tasks"), who=DEPARTMENTS)
 def task_command(call: Call):
-    """任务 [list 月份 | add … | 修改 编号 … | 删除 编号 | 通过 编号 | 退回 编号 原因] — 下月任务，部门提交的待审核
-    add 和 修改 写：标题|部门|截止日期|适用类型（修改时空着的不变）
+    """任务 [list | add | 修改 | 删除 | 通过 | 退回] — 待发布月份的月度任务（部门联络人提交本部门的，待审核）
+    list 月份；add 标题|部门|截止日期|适用类型；修改 编号 标题|部门|截止日期|适用类型（空着的不变）；
+    删除 编号；通过 编号；退回 编号 原因（通过、退回仅限管理员）
     例：任务 add 报送党建工作总结|组织部|2027-01-20|学院"""
     word, _, rest = call.args.partition(" ")
     action = ACTIONS.get(word.lower() or "list")
@@ -39,13 +40,13 @@ def task_command(call: Call):
         raise UserError(m.TASK_BAD_ACTION.format(action=plain(clip(word, 10))))
     if action in REVIEWS and not call.is_admin:
         raise Refusal(m.TASK_REVIEW_ADMINS)
-    nxt = shift(call.ctx.clock.period(), 1)
+    month = gathering(call.ctx.clock.period())
     if action == "list":
-        return call.answer(_list(call, call.period(rest.strip() or nxt)))
+        return call.answer(_list(call, call.period(rest.strip() or month)))
     if action == "add":
-        return [Text(_add(call, nxt, rest))]
+        return [Text(_add(call, month, rest))]
     code, _, rest = rest.strip().partition(" ")
-    task = _own_task(call, nxt, code)
+    task = department_task(call, month, code)
     return {"edit": _edit, "remove": _remove, "approve": _approve, "reject": _reject}[action](call, task, rest.strip())
 
 
@@ -80,13 +81,15 @@ def _check_open(call: Call, period: str) -> None:
         raise Refusal(m.TASKS_PREVIEWED.format(month=month_label(period)))
 
 
-def _own_task(call: Call, period: str, code: str) -> Task:
-    """Next month's task by its code; a liaison's only if it is their department's."""
+def department_task(call: Call, period: str, code: str) -> Task:
+    """A month's task by its code; for anyone but an admin, only their own department's."""
     if not code:
         raise UserError(m.TASK_NEED_CODE)
     task = Task.get_or_none(Task.period == period, Task.code == code.upper())
     if task is None:
         raise UserError(m.NO_SUCH_TASK.format(code=plain(clip(code, 10)), month=month_label(period)))
+    if not call.is_admin and call.person.department_id is None:
+        raise Refusal(m.TASK_DEPARTMENTS_ONLY)
     if not call.is_admin and task.department_id != call.person.department_id:
         raise Refusal(m.TASK_NOT_YOURS.format(code=task.code))
     return task
