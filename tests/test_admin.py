@@ -137,7 +137,8 @@ def test_progress_by_area_and_type_and_the_orgs_not_submitted(published):
     assert published.group("dangwei01", "进度 2026-12 学院").splitlines()[0].startswith(
         f"2026年12月进度（学院）：已提交 {colleges}/{colleges}（100.0%")
     assert published.group("dangwei01", "进度 南极") == (
-        "没有片区或类型“南极”。\n例：进度 2026-12 学院（片区联络员看本片区，部门联络人看本部门的月度任务）")
+        "没有片区或类型“南极”。\n例：进度 2026-12 学院（片区联络员看本片区，部门联络人看本部门的月度任务）\n"
+        "进度 T3 [月份]：一项月度任务各组织的完成情况（部门联络人：本部门的任务）")
     area = published.group("pq-zhuhai", "进度").splitlines()[0]
     assert area.startswith("2026年12月进度（珠海校区）：")
     assert published.group("dept-zzb", "进度").startswith("组织部的月度任务（2026年12月）：")
