@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from handlers import messages as m
 from handlers.admin import Call
-from handlers.admin.tasks import department_task
-from handlers.errors import Refusal
+from handlers.errors import Refusal, UserError
 from handlers.report_views import clip, month_label, plain
 from models import Task
 from models.directory import TASK_CODE, TaskStatus
@@ -25,6 +24,20 @@ def _code_and_month(call: Call) -> tuple[str, str]:
     """(the task's code, the month: this one unless a month follows the code)."""
     words = call.words
     return words[0], call.period(words[1] if len(words) > 1 else None)
+
+
+def department_task(call: Call, period: str, code: str) -> Task:
+    """A month's task by its code; for anyone but an admin, only their own department's."""
+    if not code:
+        raise UserError(m.TASK_NEED_CODE)
+    task = Task.get_or_none(Task.period == period, Task.code == code.upper())
+    if task is None:
+        raise UserError(m.NO_SUCH_TASK.format(code=plain(clip(code, 10)), month=month_label(period)))
+    if not call.is_admin and call.person.department_id is None:
+        raise Refusal(m.TASK_DEPARTMENTS_ONLY)
+    if not call.is_admin and task.department_id != call.person.department_id:
+        raise Refusal(m.TASK_NOT_YOURS.format(code=task.code))
+    return task
 
 
 def progress(call: Call) -> list:

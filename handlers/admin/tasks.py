@@ -11,6 +11,7 @@ import re
 
 from handlers import messages as m
 from handlers.admin import GROUP, Call
+from handlers.admin.task_progress import department_task
 from handlers.errors import Refusal, UserError
 from handlers.registry import DEPARTMENTS
 from handlers.replies import Outgoing, Text
@@ -79,20 +80,6 @@ def _check_open(call: Call, period: str) -> None:
     _not_published(period)
     if not call.is_admin and not open_to_departments(period):
         raise Refusal(m.TASKS_PREVIEWED.format(month=month_label(period)))
-
-
-def department_task(call: Call, period: str, code: str) -> Task:
-    """A month's task by its code; for anyone but an admin, only their own department's."""
-    if not code:
-        raise UserError(m.TASK_NEED_CODE)
-    task = Task.get_or_none(Task.period == period, Task.code == code.upper())
-    if task is None:
-        raise UserError(m.NO_SUCH_TASK.format(code=plain(clip(code, 10)), month=month_label(period)))
-    if not call.is_admin and call.person.department_id is None:
-        raise Refusal(m.TASK_DEPARTMENTS_ONLY)
-    if not call.is_admin and task.department_id != call.person.department_id:
-        raise Refusal(m.TASK_NOT_YOURS.format(code=task.code))
-    return task
 
 
 def _fields(call: Call, text: str) -> dict:
