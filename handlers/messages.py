@@ -232,6 +232,7 @@ PUBLISH_PLAN = "将发布{month}月报：{orgs} 个组织的 {people} 人各收�
 PUBLISH_AGAIN_PLAN = "{month}已发布：将补发 {people} 人的卡片（{orgs} 个组织），确认后立即发出。"
 PUBLISH_NOTHING_LEFT = "{month}已发布，每人都已收到卡片，无需再发布。"
 PUBLISH_NO_TASKS = "⚠️ {month}还没有月度任务（月度任务 0 项），各组织只会收到基础固定动作。"
+PUBLISH_PENDING_TASKS = "⚠️ 部门提交的 {count} 项任务还待审核，不会发布（发“任务”查看，“任务 通过 编号”通过）。"
 UNPUBLISH_PLAN = ("将撤回{month}月报：删除 {reports} 份月报；{people} 人已收到的卡片标为“已撤回”，"
                   "并各收到一条撤回通知，确认后立即发出。")
 CLOSE_PLAN = "将截止{month}：{orgs} 个未提交的组织记为未报，月报变为只读；管理员收到截止通知，不发消息给组织。"

@@ -9,11 +9,13 @@ from models import Org, OutboxMessage, Period, Report, Task
 from models.cycle import fillers
 from models.directory import PeriodStatus, TaskStatus
 from models.report import ReportStatus
+from models.tasks import pending
 
 
 def publish(period: str) -> str:
     """Publishing `period`: the cards still to go (a second publish only finishes the first), with a
-    warning first when the month has no tasks; "" when everyone has their card already."""
+    warning first when the month has no tasks, and one when departments' tasks still wait for review
+    (they would not go out); "" when everyone has their card already."""
     orgs = list(Org.select().where(Org.active))
     people = fillers([org.id for org in orgs])
     sent = {key for (key,) in OutboxMessage.select(OutboxMessage.key)
@@ -29,7 +31,10 @@ def publish(period: str) -> str:
         text = m.PUBLISH_AGAIN_PLAN.format(month=label, people=len(due), orgs=len(set(due)))
     else:
         text = m.PUBLISH_PLAN.format(month=label, orgs=len(orgs), people=len(due), tasks=tasks)
-    return (m.PUBLISH_NO_TASKS.format(month=label) + "\n" + text) if tasks == 0 else text
+    waiting = len(pending(period))
+    warnings = ([m.PUBLISH_NO_TASKS.format(month=label)] if tasks == 0 else []) + (
+        [m.PUBLISH_PENDING_TASKS.format(count=waiting)] if waiting else [])
+    return "\n".join([*warnings, text])
 
 
 def unpublish(period: str) -> str:

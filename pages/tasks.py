@@ -7,6 +7,7 @@ are the chat's own.
 """
 from __future__ import annotations
 
+import logging
 import re
 
 from flask import abort, make_response, render_template, request, url_for
@@ -25,6 +26,7 @@ from pages import texts
 from pages.auth import bp, chat_context, current_person, message, page
 from pages.desk import run_command
 
+log = logging.getLogger(__name__)
 SEPARATORS = re.compile(r"[|｜\s]+")       # a form's field is one field of the command: no separators
 
 
@@ -115,6 +117,7 @@ def _task(period: str, code: str) -> Task:
         abort(make_response(message(404, m.NO_SUCH_TASK.format(code=code[:10], month=month_label(period)))))
     person = current_person()
     if not chat_context().is_admin(person) and task.department_id != person.department_id:
+        log.warning("pages: %s asked for task %s %s, another department's", person.userid, period, task.code)
         abort(make_response(message(403, m.TASK_NOT_YOURS.format(code=task.code))))
     return task
 

@@ -124,6 +124,8 @@ def test_before_publish_day_the_month_is_gathered_until_its_preview_which_lists_
     for typed in ("任务 add 又一项", "任务 修改 T01 新标题", "任务 撤回 T01"):
         assert run(clock, "zzb", typed)[0] == "2026年12月的发布预告已发出，任务不能再改，请联系党委办公室。"
     assert tasks() == before
+    assert run(clock, "dangwei01", "发布 2026-12")[0].startswith(
+        "⚠️ 部门提交的 1 项任务还待审核，不会发布（发“任务”查看，“任务 通过 编号”通过）。\n将发布2026年12月月报")
     assert run(clock, "dangwei01", "任务 通过 T01")[1] == [
         ("zzb", "您提交的2026年12月任务 T01 报送学习总结 已审核通过，将随月报发布。")]
     assert CycleStep.select().where(CycleStep.period == NEXT).count() == 1
