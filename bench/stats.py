@@ -37,7 +37,7 @@ from models.db import in_schema  # noqa: E402
 from models.demo import load_demo_data  # noqa: E402
 from models.directory import ROLE_SECRETARY  # noqa: E402
 from models.report import Entry, EntryStatus, Feedback, Report, ReportStatus  # noqa: E402
-from models.stats import feedback_figures, month_figures, year_figures  # noqa: E402
+from models.stats import feedback_figures, month_figures, window_figures  # noqa: E402
 
 YEAR, ORGS, ACTIONS, RUNS = 2026, 5000, 38, 3
 MONTH = f"{YEAR}-12"
@@ -129,8 +129,9 @@ def month_stats() -> str:
 
 
 def year_stats() -> str:
-    months = year_figures(YEAR)
-    return stats_views.year_text(YEAR, months, feedback_figures([f.period for f in months]))
+    year = stats_views.window(str(YEAR), MONTH)
+    months = window_figures(year.first, year.last)
+    return stats_views.window_text(year, months, feedback_figures([f.period for f in months]))
 
 
 PLAIN = ("SELECT e.report_id, e.status, e.amount, e.prior_amount, e.action_id, e.task_id "

@@ -7,6 +7,8 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from handlers import stats_views
+from handlers.errors import UserError
 from models import AuditEntry, database
 from models.periods import check
 
@@ -21,18 +23,25 @@ def _services():
 @click.argument("period")
 @click.argument("file", type=FILE)
 @click.option("--org", help="One organisation's code.")
+@click.option("--window", help="The summary's months, as 统计 reads them: 近三个月, 2026Q4, 2026H2, 2026, "
+                               "2026-10..2026-12 (default: PERIOD).")
 @with_appcontext
-def export_month_command(period: str, file: Path, org: str | None):
-    """The answers of PERIOD (e.g. 2026-12), one row per org and item, as an .xlsx FILE."""
+def export_month_command(period: str, file: Path, org: str | None, window: str | None):
+    """The answers of PERIOD (e.g. 2026-12), one row per org and item, part three, each org's progress
+    and a summary (统计's figures), as an .xlsx FILE."""
     try:
         check(period)
     except ValueError:
         raise click.BadParameter(f"{period!r} is not a month like 2026-12") from None
+    try:
+        span = stats_views.window(window or period, period)
+    except UserError as exc:
+        raise click.BadParameter(str(exc), param_hint="--window") from None
     from jobs import exports  # xlsxwriter: imported by the export commands only
 
     with database.connection_context():
-        rows = exports.month(period, file, org, _services().clock.local)
-    click.echo(f"{file}: {rows} rows")
+        rows = exports.month(period, file, org, _services().clock.local, span)
+    click.echo(f"{file}: {rows} rows; summary: {span.label}")
 
 
 @click.command("export-year")

@@ -28,10 +28,12 @@ def route(feedback: Feedback, org_name: str, period: str, ctx) -> list[Outgoing]
     """The feedback's card to each liaison of its department, linked to their 反馈 page."""
     title = m.FEEDBACK_CARD_TITLE.format(kind=m.FEEDBACK_KIND_LABELS[feedback.kind], org=clip(org_name, 12),
                                          month=month_label(period))
+    writer = feedback.created_by
+    written = m.FEEDBACK_CARD_WRITER.format(name=writer.name) if writer is not None else ""
     cards = []
     for liaison in liaisons_of(feedback.department_id):
         task_id = f"fb-{feedback.id}-{hashlib.sha1(liaison.userid.encode()).hexdigest()[:12]}"
-        card = Card(title=title, description=clip(feedback.text, 60), subtitle=clip(feedback.text, 300),
+        card = Card(title=title, description=written, subtitle=clip(feedback.text, 300),
                     buttons=(Button(m.FEEDBACK_REPLY, card_key(Tap.REPLY, feedback.id)),
                              Button(m.FEEDBACK_ACK, card_key(Tap.ACKNOWLEDGE, feedback.id), SECONDARY)),
                     task_id=task_id, url=ctx.page("feedback"))
@@ -74,14 +76,19 @@ def reply(feedback: Feedback, person: Person, text: str, at: datetime.datetime) 
     who and when, and sent to whoever wrote the feedback."""
     record_answer(feedback, person, text.strip(), at)
     return _tell_author(feedback, m.FEEDBACK_TOLD_REPLY.format(
-        department=feedback.department.name, text=plain(clip(feedback.text, 20)), answer=plain(feedback.answer)))
+        department=_answering(feedback), text=plain(clip(feedback.text, 20)), answer=plain(feedback.answer)))
 
 
 def acknowledge(feedback: Feedback, at: datetime.datetime) -> list[Outgoing]:
     """已知悉 (on the card or the page): marked seen, and whoever wrote the feedback is told so."""
     record_acknowledgement(feedback, at)
-    return _tell_author(feedback, m.FEEDBACK_TOLD_ACK.format(department=feedback.department.name,
+    return _tell_author(feedback, m.FEEDBACK_TOLD_ACK.format(department=_answering(feedback),
                                                              text=plain(clip(feedback.text, 20))))
+
+
+def _answering(feedback: Feedback) -> str:
+    """Who answers, as the secretary reads it: the department, or the office for unrouted feedback."""
+    return feedback.department.name if feedback.department_id else m.OFFICE
 
 
 def _tell_author(feedback: Feedback, text: str) -> list[Outgoing]:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from models.directory import TaskStatus
 from models.report import EntryStatus, FeedbackKind, ReportStatus
 from models.schedule import MonthStep
+from models.stats import OrgState
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,9 @@ CALENDAR_TITLE = "{month}我的月历（{state}）"
 STATE_OPEN = "填报中"
 STATE_SUBMITTED = "已提交"
 STATE_MISSED = "已截止，未提交"
+STATE_NOT_STARTED = "未开始"
+ORG_STATES = {OrgState.SUBMITTED: STATE_SUBMITTED, OrgState.IN_PROGRESS: STATE_OPEN,
+              OrgState.NOT_STARTED: STATE_NOT_STARTED, OrgState.MISSING: "未报"}     # a report's state, everywhere
 
 # Reminders to those who have not submitted: remind (提醒), urge (催告), supervise (督办)
 NUDGE_TITLES = {
@@ -213,6 +217,7 @@ STATUS_BY_AREA = "按片区："
 STATUS_BY_TYPE = "按类型："
 STATUS_GROUP = "{name} {submitted}/{orgs}"
 STATUS_LEFT = "未提交（{count}）：{names}"
+STATUS_LEFT_MORE = " 等，另有 {count} 个（全部名单见工作台或导出）"
 STATUS_TASKS_HEAD = "{department}的月度任务（{month}）："
 STATUS_NO_TASKS = "{month}没有{department}的月度任务。"
 STATUS_NOT_YET = "尚无回答"
@@ -260,6 +265,14 @@ NOTE = "备注："
 REASON_LABEL = "原因："
 EVIDENCE = "照片 {count}"
 ORG_YEAR = "全年："
+ORG_PART_THREE = "亮点、困难和建议 {count} 条："
+ORG_NO_PART_THREE = "亮点、困难和建议：无"
+ORG_WRITTEN = "【{kind}】{text}"
+FEEDBACK_WAITING = "待回复"
+FEEDBACK_NEED_ID = "请写反馈的编号（#后的数字）：反馈 回复 12 内容，或 反馈 已知悉 12。"
+FEEDBACK_NOT_FOUND = "没有您可回复的反馈 #{id}。"
+FEEDBACK_ALREADY = "反馈 #{id} 已经回复或已知悉。"
+FEEDBACK_ACKNOWLEDGED_NOW = "已标记为已知悉，书记会收到通知。"
 YEAR_MARKS = {ReportStatus.OPEN: "…", ReportStatus.SUBMITTED: "✅", ReportStatus.MISSING: "❌", "late": "⏰"}
 TASKS_HEAD = "{month}月度任务 {count} 项："
 TASKS_NONE = "（还没有）"
@@ -310,18 +323,33 @@ STATS_NO_TASKS = "本月没有月度任务。"
 STATS_CATEGORIES = "按类别完成率："
 STATS_LEFT = "最常顺延或未完成："
 STATS_TARGET = "{title}：{reached}/{orgs} 个组织已达目标 {target}"
-STATS_FEEDBACK = "反馈 {entries} 条：{kinds}；部门已回复 {answered}，待回复 {open}。"
+STATS_CONTENTS = "根据{months}的月报情况统计，反馈的{contents}项内容中，{kinds}。"
+STATS_CONTENT_KIND = "{label}{count}项，占{share}"
+CONTENT_KIND_LABELS = {FeedbackKind.HIGHLIGHT: "履职亮点", FeedbackKind.DIFFICULTY: "反映困难",
+                       FeedbackKind.SUGGESTION: "意见建议"}
+STATS_NO_CONTENTS = "{months}的月报没有填写任何内容。"
+STATS_MONTHS_COUNT = "{count}个月"
+COUNT_WORDS = ("一", "两", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二")
+STATS_ANSWERS = "困难和建议：部门已回复 {answered}，待回复 {open}。"
 STATS_BY_DEPARTMENT = "按部门："
 STATS_DEPARTMENT = "{name} 已回复 {answered} · 待回复 {open}"
-STATS_YEAR = "{year}年统计（逐月）："
-STATS_YEAR_MONTH = ("{month}月 已提交 {submitted}/{orgs}（{share}）· 平均完成率 {average} · "
-                    "任务达标 {over}（共 {tasks} 项）")
+STATS_WINDOW = "{what}统计（逐月）："
+STATS_WINDOW_MONTH = ("{month} 已提交 {submitted}/{orgs}（{share}）· 平均完成率 {average} · "
+                      "任务达标 {over}（共 {tasks} 项）")
+WINDOW_YEAR = "{year}年"
+WINDOW_HALVES = ("{year}年上半年", "{year}年下半年")
+WINDOW_QUARTER = "{year}年第{number}季度"
+WINDOW_RANGE = "{first}至{last}"
+WINDOW_SAME_YEAR = "{month}月"
+BAD_WINDOW = "“{word}”不是月份或时段，请写成 2026-12、2026-10..2026-12、2026Q4、2026H2、2026 或 近三个月。"
 STATS_TREND = "各组织走势（首月到末月完成率）："
 STATS_TREND_COUNTS = "上升 {up}，下降 {down}，持平 {same}"
 
 # Feedback to departments
 FEEDBACK_CARD_TITLE = "【{kind}】{org} · {month}"
 FEEDBACK_REPLY = "回复"
+FEEDBACK_CARD_WRITER = "{name} 填写"
+OFFICE = "党委办公室"
 FEEDBACK_ACK = "已知悉"
 FEEDBACK_ACK_DONE = "已知悉"
 FEEDBACK_ASK_REPLY = "请写回复（发“取消”放弃）：{text}"
@@ -336,6 +364,9 @@ REPORT_CHANGED = "{name}修改了您已提交的{month}月报第 {position} 项�
 # Exports and charts
 EXPORT_ALL = "全部"
 EXPORT_SUMMARY = "汇总"
+EXPORT_PART_THREE = "亮点困难建议"
+EXPORT_PROGRESS = "进度"
+EXPORT_STATS = "统计"
 EXPORT_YES = "是"
 EXPORT_FILE_MONTH = "{month}月报{org}.xlsx"
 EXPORT_FILE_YEAR = "{year}年度工作一览表{org}.xlsx"

@@ -8,7 +8,8 @@ from handlers.card_keys import Tap, card_key
 from handlers.replies import Button, Card
 from models.checkin import counted
 from models.periods import split
-from models.report import ANSWERS, EntryStatus, ReportStatus
+from models.report import ANSWERS, EntryStatus
+from models.stats import OrgState, org_state
 
 PRIMARY, SECONDARY = 1, 2
 BREAKS = ("、", "，", " ")         # where a too long line may be split
@@ -146,14 +147,16 @@ def summary_text(report, entries, feedback_count: int) -> str:
     return "\n".join(lines)
 
 
-def report_state(report, closed: bool) -> str:
-    if report.status == ReportStatus.SUBMITTED:
-        return m.STATE_SUBMITTED
-    return m.STATE_MISSED if closed else m.STATE_OPEN
+def report_state(report, entries, closed: bool) -> str:
+    """已提交, 填报中 or 未开始 (nothing answered yet), as 进度 and 工作台 name it; 已截止，未提交 once closed."""
+    state = org_state(report.status, sum(1 for entry in entries if entry.status))
+    if state != OrgState.SUBMITTED and (closed or state == OrgState.MISSING):
+        return m.STATE_MISSED
+    return m.ORG_STATES[state]
 
 
 def calendar_text(report, entries, closed: bool) -> str:
-    lines = [m.CALENDAR_TITLE.format(month=month_label(report.period), state=report_state(report, closed))]
+    lines = [m.CALENDAR_TITLE.format(month=month_label(report.period), state=report_state(report, entries, closed))]
     for entry in entries:
         label = m.STATUS_LABELS.get(entry.status, m.UNANSWERED)
         carried = m.CARRIED_OVER if entry.carried_over else ""

@@ -16,7 +16,7 @@ from handlers.report_views import month_label
 from jobs import cycle, publish, runtime
 from jobs.files import made_file
 from models import Org, database
-from models.stats import OrgState, month_figures, progress, year_figures
+from models.stats import OrgState, month_figures, progress, window_figures
 
 
 def _send(services, to: str, *replies) -> None:
@@ -71,7 +71,7 @@ def chart(to: str, period: str | None = None, year: int | None = None) -> str:
     services = runtime.services()
     with database.connection_context():
         if year is not None:
-            months = year_figures(year)
+            months = window_figures(f"{year}-01", f"{year}-12")
             what, title = f"{year}年", m.CHART_TITLE_YEAR.format(year=year)
             labels = [f"{int(f.period[5:])}月" for f in months]
             orgs, submitted = [f.orgs for f in months], [f.submitted for f in months]

@@ -12,10 +12,11 @@ from pathlib import Path
 import xlsxwriter
 from peewee import JOIN
 
-from handlers import messages as m
-from models import Action, Entry, Org, Person, Report, Task, overview
+from handlers import messages as m, stats_views
+from models import Action, Department, Entry, Feedback, Org, Person, Report, Task, overview
 from models.directory import CATEGORIES
 from models.report import EntryStatus
+from models.stats import progress
 from models.tasks import answers as task_answers
 
 ORG_BATCH = 200
@@ -27,6 +28,10 @@ STATUS_COLOURS = {EntryStatus.DONE: "#C6EFCE", EntryStatus.IN_PROGRESS: "#FFEB9C
 MONTH_HEADERS = ("组织编号", "组织", "片区", "类型", "序号", "类别", "事项", "状态", "数量", "备注", "不涉及原因",
                  "回答人", "回答时间", "逾期提交")
 MONTH_WIDTHS = (10, 24, 12, 10, 6, 14, 36, 10, 6, 36, 24, 10, 18, 8)
+FEEDBACK_HEADERS = ("组织编号", "组织", "类别", "内容", "部门", "填写人", "填写时间", "回复", "回复人", "回复时间")
+FEEDBACK_WIDTHS = (10, 24, 6, 60, 12, 10, 18, 60, 10, 18)
+PROGRESS_HEADERS = ("组织编号", "组织", "片区", "类型", "状态", "已答", "事项", "逾期提交")
+PROGRESS_WIDTHS = (10, 24, 12, 10, 8, 6, 6, 8)
 TASK_HEADERS = ("任务编号", "任务", "组织编号", "组织", "片区", "类型", "状态", "数量", "备注", "不涉及原因", "回答人",
                 "回答时间")
 TASK_WIDTHS = (8, 30, 10, 24, 12, 10, 10, 6, 36, 24, 10, 18)
@@ -85,10 +90,21 @@ def _orgs(org_code: str | None) -> list[Org]:
     return list(query.where(Org.code == org_code) if org_code else query)
 
 
-def month(period: str, path: Path, org_code: str | None = None, local=None) -> int:
-    """One row per org × item; a sheet for all and one per category. Returns the rows written."""
+def month(period: str, path: Path, org_code: str | None = None, local=None, window=None) -> int:
+    """One row per org × item, on a sheet for all and one per category; then part three, each
+    org's progress, and 统计's figures of the month or of `window` (a stats_views.Window).
+    Returns the item rows written."""
     orgs = _orgs(org_code)
-    book, formats = _book(path, len(CATEGORIES) + 2)
+    book, formats = _book(path, len(CATEGORIES) + 5)
+    rows = _answers(book, formats, period, orgs, local)
+    _part_three(book, formats, period, orgs, local)
+    _progress(book, formats, period, orgs)
+    _summary(book, formats, window or stats_views.window(period, period))
+    book.close()
+    return rows
+
+
+def _answers(book, formats, period: str, orgs: list[Org], local) -> int:
     everything = Sheet(book, m.EXPORT_ALL, MONTH_HEADERS, MONTH_WIDTHS, formats)
     by_category = {c: Sheet(book, m.SHORT_CATEGORY.get(c, c), MONTH_HEADERS, MONTH_WIDTHS, formats)
                    for c in (*CATEGORIES, m.TASK_KIND)}
@@ -108,16 +124,55 @@ def month(period: str, path: Path, org_code: str | None = None, local=None) -> i
             category = category if action_id else m.TASK_KIND
             values = [org.code, org.name, org.area, org.type, position, category,
                       action_title if action_id else task_title, m.STATUS_LABELS.get(status, m.UNANSWERED), amount,
-                      note, reason, who or "", f"{local(answered_at):%Y-%m-%d %H:%M}" if answered_at and local else "",
-                      m.EXPORT_YES if late else ""]
+                      note, reason, who or "", _when(answered_at, local), m.EXPORT_YES if late else ""]
             styles = {7: formats[status]} if status in STATUS_COLOURS else {}
             everything.write(values, styles=styles)
             if category in by_category:
                 by_category[category].write(values, styles=styles)
     for sheet in (everything, *by_category.values()):
         sheet.close()
-    book.close()
     return everything.row - 1
+
+
+def _when(moment, local) -> str:
+    return f"{local(moment):%Y-%m-%d %H:%M}" if moment and local else ""
+
+
+def _part_three(book, formats, period: str, orgs: list[Org], local) -> None:
+    """Highlights, difficulties and suggestions: who wrote what when, where it went, what came back."""
+    sheet = Sheet(book, m.EXPORT_PART_THREE, FEEDBACK_HEADERS, FEEDBACK_WIDTHS, formats)
+    author, answerer = Person.alias(), Person.alias()
+    rows = (Feedback.select(Org.code, Org.name, Feedback.kind, Feedback.text, Department.name, author.name,
+                            Feedback.created_at, Feedback.answer, answerer.name, Feedback.answered_at,
+                            Feedback.acknowledged_at)
+            .join(Report).join(Org).switch(Feedback).join(Department, JOIN.LEFT_OUTER).switch(Feedback)
+            .join(author, JOIN.LEFT_OUTER, on=(Feedback.created_by == author.id)).switch(Feedback)
+            .join(answerer, JOIN.LEFT_OUTER, on=(Feedback.answered_by == answerer.id))
+            .where(Report.period == period, Report.org.in_([org.id for org in orgs]))
+            .order_by(Org.code, Feedback.id).tuples())
+    for code, name, kind, text, department, wrote, written, answer, answered, answered_at, seen in rows:
+        shown = answer or (m.FEEDBACK_ACK_DONE if seen else "")
+        sheet.write([code, name, m.FEEDBACK_KIND_LABELS.get(kind, kind), text, department or "", wrote or "",
+                     _when(written, local), shown, answered or "", _when(answered_at or seen, local)], formats["wrap"])
+    sheet.close()
+
+
+def _progress(book, formats, period: str, orgs: list[Org]) -> None:
+    """Every org's state this month (the full list behind 进度's summary)."""
+    sheet = Sheet(book, m.EXPORT_PROGRESS, PROGRESS_HEADERS, PROGRESS_WIDTHS, formats)
+    wanted = {org.id for org in orgs}
+    for row in sorted(progress(period), key=lambda row: row.org.code):
+        if row.org.id in wanted:
+            sheet.write([row.org.code, row.org.name, row.org.area, row.org.type, m.ORG_STATES[row.state],
+                         row.answered, row.items, m.EXPORT_YES if row.report.late else ""])
+    sheet.close()
+
+
+def _summary(book, formats, span) -> None:
+    """统计's text over the window, a line a row."""
+    sheet = Sheet(book, m.EXPORT_STATS, (span.label,), (120,), formats)
+    for line in stats_views.text_of(span).splitlines() or [m.STATS_NOTHING.format(what=span.label)]:
+        sheet.write([line])
 
 
 def tasks(period: str, codes: list[str], path: Path, local) -> int:
@@ -129,7 +184,7 @@ def tasks(period: str, codes: list[str], path: Path, local) -> int:
             org = row.org
             sheet.write([task.code, task.title, org.code, org.name, org.area, org.type,
                          m.STATUS_LABELS.get(row.status, m.UNANSWERED), row.amount, row.note, row.reason, row.by,
-                         f"{local(row.at):%Y-%m-%d %H:%M}" if row.at else ""],
+                         _when(row.at, local)],
                         styles={6: formats[row.status]} if row.status in STATUS_COLOURS else {})
     sheet.close()
     book.close()

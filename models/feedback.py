@@ -1,6 +1,7 @@
 """The departments' side of part three: which difficulties and suggestions a liaison or an admin
 may see and answer, and the writes of an answer and of 已知悉 (the chat's cards and the 反馈 page
-alike). Only feedback routed to a department is anyone's to answer.
+alike). Feedback routed to a department is its liaisons' and the admins' to answer; feedback sent
+to no department (the secretary picked 0) is the admins' alone.
 """
 from __future__ import annotations
 
@@ -22,15 +23,15 @@ def theirs(person: Person):
 
 
 def answerable(person: Person, is_admin: bool):
-    """The routed feedback `person` answers, with its report, org, department and people: an admin
-    all of it, a liaison `theirs`."""
+    """The difficulties and suggestions `person` answers, with their report, org, department (None
+    when unrouted) and people: an admin all of them, a liaison `theirs` that went to a department."""
     query = (Feedback.select(Feedback, Report, Org, Department, Author, Answerer)
-             .join(Report).join(Org).switch(Feedback).join(Department)
+             .join(Report).join(Org).switch(Feedback).join(Department, JOIN.LEFT_OUTER)
              .switch(Feedback).join(Author, JOIN.LEFT_OUTER, on=Feedback.created_by == Author.id, attr="created_by")
              .switch(Feedback).join(Answerer, JOIN.LEFT_OUTER, on=Feedback.answered_by == Answerer.id,
                                     attr="answered_by")
              .where(Feedback.kind.in_(ROUTED_KINDS)))
-    return query if is_admin else query.where(theirs(person))
+    return query if is_admin else query.where(theirs(person), Feedback.department.is_null(False))
 
 
 def open_for(person: Person, is_admin: bool) -> list[Feedback]:

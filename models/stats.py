@@ -3,8 +3,9 @@
     progress(period)        org | state (submitted, in progress, not started, missing) | answered/items | late
     month_figures(period)   submitted / late / missing; each org's share of applicable items done;
                             the monthly-task distribution; by category; items most often left; targets
-    feedback_figures(...)   highlights / difficulties / suggestions, by department, answered or open
-    year_figures(year)      each month's organisation figures, and each org's share month by month
+    feedback_figures(...)   all written content (notes on items, highlights, difficulties, suggestions);
+                            the difficulties and suggestions by department (None: unrouted), answered or open
+    window_figures(a, b)    each month's organisation figures from month a to b, each org's share month by month
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from enum import StrEnum
 from peewee import JOIN, Case, fn
 
 from models.directory import CATEGORIES, Action, Department, Org, Task, TaskStatus
-from models.report import Entry, EntryStatus, Feedback, Report, ReportStatus
+from models.report import ROUTED_KINDS, Entry, EntryStatus, Feedback, Report, ReportStatus
 
 
 class OrgState(StrEnum):
@@ -39,11 +40,17 @@ class OrgProgress:
 
     @property
     def state(self) -> str:
-        if self.report.status == ReportStatus.SUBMITTED:
-            return OrgState.SUBMITTED
-        if self.report.status == ReportStatus.MISSING:
-            return OrgState.MISSING
-        return OrgState.IN_PROGRESS if self.answered else OrgState.NOT_STARTED
+        return org_state(self.report.status, self.answered)
+
+
+def org_state(status: str, answered: int) -> OrgState:
+    """A report's state from its status and how many items are answered: untouched is NOT_STARTED
+    wherever it is shown (进度, 工作台, 组织, the org's own pages)."""
+    if status == ReportStatus.SUBMITTED:
+        return OrgState.SUBMITTED
+    if status == ReportStatus.MISSING:
+        return OrgState.MISSING
+    return OrgState.IN_PROGRESS if answered else OrgState.NOT_STARTED
 
 
 def progress(period: str) -> list[OrgProgress]:
@@ -166,30 +173,46 @@ def _count_items(which, months: dict[str, MonthFigures]) -> None:
 
 @dataclass
 class FeedbackFigures:
+    """What was written in some months, counted as the source document counts it: every note on an item
+    of parts one and two, and every highlight, difficulty and suggestion, is one piece of content."""
+
     kinds: dict[str, int]                                # kind → count
-    entries: int                                         # all feedback entries
-    by_department: dict[str, tuple[int, int]]            # department → (answered or acknowledged, open)
+    entries: int                                         # all feedback entries (part three)
+    notes: int                                           # items of parts one and two with a note
+    by_department: dict[str | None, tuple[int, int]]     # department (None: unrouted) → (handled, open)
+
+    @property
+    def contents(self) -> int:
+        return self.notes + self.entries
+
+    @property
+    def waiting(self) -> int:
+        """Difficulties and suggestions not yet answered nor acknowledged, routed or not."""
+        return sum(still_open for _, still_open in self.by_department.values())
 
 
-def feedback_figures(periods: list[str], department: int | None = None) -> FeedbackFigures:
+def feedback_figures(periods: list[str]) -> FeedbackFigures:
     still_open = fn.SUM(_when(Feedback.open_in_sql()))
     query = (Feedback.select(Feedback.kind, Department.name, fn.COUNT(Feedback.id), still_open)
              .join(Report).switch(Feedback).join(Department, JOIN.LEFT_OUTER)
              .where(Report.period.in_(periods)).group_by(Feedback.kind, Department.name))
-    if department is not None:
-        query = query.where(Feedback.department == department)
     kinds, by_department = Counter(), defaultdict(lambda: [0, 0])
     for kind, name, count, open_count in query.tuples():
         kinds[kind] += count
-        if name is not None:
+        if kind in ROUTED_KINDS:
             by_department[name][0] += count - open_count
             by_department[name][1] += open_count
-    return FeedbackFigures(dict(kinds), sum(kinds.values()),
-                           {name: tuple(v) for name, v in sorted(by_department.items())})
+    notes = Entry.select().join(Report).where(Report.period.in_(periods), Entry.note != "").count()
+    return FeedbackFigures(dict(kinds), sum(kinds.values()), notes,
+                           {name: tuple(v) for name, v in sorted(by_department.items(), key=_named_first)})
 
 
-def year_figures(year: int) -> list[MonthFigures]:
-    """Each month of the year that has reports, in order: its organisations' figures (submitted, late,
-    missing, shares, deferred, tasks); the figures by item are month_figures' alone."""
-    months = _figures(Report.period.startswith(f"{year:04d}-"), by_item=False)
+def _named_first(item) -> tuple:
+    return item[0] is None, item[0] or ""
+
+
+def window_figures(first: str, last: str) -> list[MonthFigures]:
+    """Each month from `first` to `last` that has reports, in order: its organisations' figures
+    (submitted, late, missing, shares, deferred, tasks); the figures by item are month_figures' alone."""
+    months = _figures(Report.period.between(first, last), by_item=False)
     return [months[period] for period in sorted(months)]

@@ -19,6 +19,7 @@ from redis.exceptions import RedisError
 from bot.dispatch import queue_background
 from handlers import admin, messages as m, stats_views
 from handlers.admin import reports
+from handlers.errors import UserError
 from handlers.registry import ADMINS
 from handlers.replies import Background, Outgoing, Text
 from handlers.report_views import month_label
@@ -26,7 +27,7 @@ from jobs.files import made_file
 from models import Org
 from models.audit import PAGE_PLACE
 from models.periods import check, shift, split
-from models.stats import OrgProgress, OrgState, feedback_figures, month_figures, progress
+from models.stats import OrgProgress, OrgState, progress
 from pages import texts
 from pages.auth import bp, chat_context, current_person, message, page
 from pages.changes import change
@@ -35,7 +36,6 @@ from pages.home import progress_line
 log = logging.getLogger(__name__)
 AUDIT_SHOWN = 30
 STATES = (OrgState.SUBMITTED, OrgState.IN_PROGRESS, OrgState.NOT_STARTED, OrgState.MISSING)
-LABELS = dict(zip(STATES, texts.DESK_STATES, strict=True))
 FILES = ("month", "year", "chart")     # what 工作台 offers once a job has made it: jobs.files.made_file's kinds
 
 
@@ -57,11 +57,13 @@ def desk(period: str | None):
     rows = progress(period)
     left = [row for row in rows if row.state != OrgState.SUBMITTED]
     return render_template(
-        "desk.html", texts=texts, month=month_label(period), period=period, this=this, states=texts.DESK_STATES,
+        "desk.html", texts=texts, month=month_label(period), period=period, this=this,
+        states=[m.ORG_STATES[state] for state in STATES],
         head=progress_line(rows) or texts.DESK_NOTHING.format(month=month_label(period)),
         tables=[(texts.DESK_BY_AREA, _tallies(rows, lambda row: row.org.area or m.NO_AREA)),
                 (texts.DESK_BY_TYPE, _tallies(rows, lambda row: row.org.type))] if rows else [],
-        left=left, labels=LABELS, remind=period == this, stats=_stats(period), audit=_audit(), files=_made(period),
+        left=left, labels=m.ORG_STATES, remind=period == this, stats=_stats(period, request.args.get("stats", "")),
+        windows=_windows(period, request.args.get("stats", "")), audit=_audit(), files=_made(period),
         earlier=shift(period, -1), later=shift(period, 1) if period < this else None)
 
 
@@ -167,10 +169,21 @@ def _tallies(rows: list[OrgProgress], key) -> list[Tally]:
             for name, counts in sorted(groups.items())]
 
 
-def _stats(period: str) -> list[str]:
-    """统计's text for the month, line by line (none before the month is published)."""
-    figures = month_figures(period)
-    return stats_views.month_text(figures, feedback_figures([period])).splitlines() if figures.orgs else []
+def _stats(period: str, word: str) -> list[str]:
+    """统计's text for the month, or for the window `word` names (as 统计 reads it, 近三个月 ending
+    with the month shown), line by line; none before anything is published."""
+    try:
+        span = stats_views.window(word or period, period)
+    except UserError as exc:
+        abort(make_response(message(404, str(exc))))
+    return stats_views.text_of(span).splitlines()
+
+
+def _windows(period: str, word: str) -> list[tuple[str, str, bool]]:
+    """The windows 统计 can be read over from this month: (name, the word in the address, shown now)."""
+    year, month = split(period)
+    words = (period, "近三个月", f"{year}Q{(month - 1) // 3 + 1}", f"{year}H{(month - 1) // 6 + 1}", str(year))
+    return [(name, typed, typed == (word or period)) for name, typed in zip(texts.DESK_WINDOWS, words, strict=True)]
 
 
 def _audit() -> list[tuple[str, str, str, str, str]]:

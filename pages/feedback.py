@@ -1,8 +1,8 @@
 """反馈 (/h5/feedback): the difficulties and suggestions waiting for a liaison's answer (their
-department's, or their area's orgs'; an admin's: all), newest first, each with a reply form and
-已知悉; below, the last ones answered. An answer goes through the chat's own code (handlers.feedback's
-`reply` and `acknowledge`): the same writes, and the same message to the secretary, queued in the
-page's transaction and sent once it commits.
+department's, or their area's orgs'; an admin's: all, those sent to no department too), newest
+first, each with a reply form and 已知悉; below, the last ones answered. An answer goes through the
+chat's own code (handlers.feedback's `reply` and `acknowledge`): the same writes, and the same
+message to the secretary, queued in the page's transaction and sent once it commits.
 """
 from __future__ import annotations
 
@@ -55,7 +55,7 @@ def feedback_acknowledge(feedback_id: int):
     feedback = _open(feedback_id)
     with change() as outgoing:
         outgoing += acknowledge(feedback, chat_context().clock.utcnow())
-    flash(texts.FEEDBACK_ACKNOWLEDGED)
+    flash(m.FEEDBACK_ACKNOWLEDGED_NOW)
     return _back()
 
 
@@ -88,6 +88,7 @@ def _shown(feedback: Feedback) -> dict:
     clock = chat_context().clock
     handled = feedback.answered_at or feedback.acknowledged_at
     return {"feedback": feedback, "org": feedback.report.org.name, "month": month_label(feedback.report.period),
+            "to": feedback.department.name if feedback.department_id else m.NO_DEPARTMENT,
             "written": _by(feedback.created_by, clock.local(feedback.created_at)),
             "handled": _by(feedback.answered_by, clock.local(handled)) if handled else ""}
 

@@ -37,7 +37,8 @@ def _report(person: Person, period: str) -> dict:
     report = report_of(person.org_id, period, period)
     if report is None:
         return {"org": person.org.name, "lines": [m.STATUS_NONE.format(month=month_label(period))]}
-    lines = [report_state(report, closed=report.status == ReportStatus.MISSING), progress_text(entries(report))]
+    items = entries(report)
+    lines = [report_state(report, items, closed=report.status == ReportStatus.MISSING), progress_text(items)]
     if report.status == ReportStatus.OPEN:
         lines.append(texts.DEADLINE.format(day=day_label(deadline(report, report.period_row))))
     return {"org": person.org.name, "lines": lines}

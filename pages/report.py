@@ -174,7 +174,7 @@ def show(report: Report, failed: tuple | None = None, confirm: str = "", readonl
     return render_template(
         "report.html", report=report, org=report.org, month=month_, readonly=readonly,
         editable=not (closed or readonly),
-        state=views.report_state(report, closed), progress=views.progress_text(items).splitlines(),
+        state=views.report_state(report, items, closed), progress=views.progress_text(items).splitlines(),
         due=texts.DEADLINE.format(day=views.day_label(due)),
         closed=texts.MONTH_CLOSED.format(month=month_) if closed else "",
         groups=_groups([_item(entry, photos.get(entry.id, 0), due) for entry in items]), feedback=notes,

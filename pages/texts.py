@@ -41,12 +41,12 @@ NO_SUCH_YEAR = "没有这一年的年度一览。"
 # 工作台
 DESK_TITLE = "{month}工作台"
 DESK_NOTHING = "{month}尚未发布，没有进度可看。"
-DESK_STATES = ("已提交", "填报中", "未开始", "未报")
 DESK_BY_AREA = "按片区"
 DESK_BY_TYPE = "按类型"
 DESK_LEFT = "未提交的组织（{count}）"
 DESK_ALL_SUBMITTED = "全部组织均已提交。"
 DESK_STATS = "统计"
+DESK_WINDOWS = ("本月", "近三个月", "本季度", "本半年", "全年")
 DESK_CHART = "发送统计图"
 DESK_DOWNLOADS = "导出"
 DESK_EXPORT_MONTH = "导出本月"
@@ -63,7 +63,6 @@ DESK_OTHER_MONTHS = "其他月份："
 # 反馈
 FEEDBACK_NOT_YOURS = "这条反馈不归您处理。"
 FEEDBACK_HANDLED = "这条反馈已回复或已知悉。"
-FEEDBACK_ACKNOWLEDGED = "已标记为已知悉，书记会收到通知。"
 FEEDBACK_WRITTEN = "{name} {when}"
 
 # 月度任务

@@ -308,7 +308,7 @@ def test_a_deferred_item_comes_back_next_month_marked_carried_over(sec, ctx, clo
     clock.set(datetime.datetime(2026, 12, 7, 9, 0))
     seed_month("2026-12")
     lines = sec.send("我的月历")[0].splitlines()
-    assert lines[0] == "2026年12月我的月历（填报中）"
+    assert lines[0] == "2026年12月我的月历（未开始）"
     assert "⬜ 1. 【顺延】中心组集体学习 · 未答" in lines
 
 
@@ -325,7 +325,7 @@ def test_across_new_year_a_december_deferral_opens_january(sec, ctx, clock):
     seed_month(clock.period())
     assert sec.enter()[0].startswith("您好，张书记！2027年1月月报：已答 0/")
     assert sec.send("开始")[0] == "卡片：第 1/3 项 · 理论学习"
-    assert sec.send("我的月历")[0].splitlines()[:2] == ["2027年1月我的月历（填报中）", "⬜ 1. 【顺延】中心组集体学习 · 未答"]
+    assert sec.send("我的月历")[0].splitlines()[:2] == ["2027年1月我的月历（未开始）", "⬜ 1. 【顺延】中心组集体学习 · 未答"]
 
 
 def test_messages_go_to_the_month_it_is_not_to_the_newest_published(sec, clock, month):

@@ -59,7 +59,7 @@ def answers(text: str, person: Person, place: str) -> str:
 @pytest.mark.parametrize("place", ["group:admin-group", "app"])
 def test_admin_answers_quote_notes_reasons_feedback_and_answers(month, place):
     org = answers("组织 ORG01", month["admin"], place)
-    assert org.count("［点此查看佐证］") == 2 and quoted(org)          # the note and the reason
+    assert org.count("［点此查看佐证］") == 3 and quoted(org)          # the note, the reason and the difficulty
     routing.reply(month["feedback"], month["liaison"], WRITTEN, AT)
     listed = answers("反馈", month["admin"], place)
     assert listed.count("［点此查看佐证］") == 2 and quoted(listed)    # the feedback and its answer
@@ -82,7 +82,7 @@ def test_what_was_typed_is_quoted_back_in_refusals_and_the_audit(month):
 def test_the_department_and_the_secretary_read_the_feedback_as_written(month):
     [outgoing] = routing.route(month["feedback"], "哲学学院", PERIOD, CTX)
     card = outgoing.reply
-    assert card.description.startswith(LINK)         # a template card's fields are text: shown as they are
+    assert card.subtitle.startswith(LINK)            # a template card's fields are text: shown as they are
     assert quoted(render.card_as_markdown(card))     # the same card as markdown (the robot's, a card without buttons)
     assert quoted(render.card_as_markdown(Card(title=WRITTEN, description=WRITTEN, lines=(("备注", WRITTEN),))))
     inbound = Inbound(source="app", user="zzb01", dedupe_key="k", kind="event", response_code="rc")

@@ -194,3 +194,17 @@ def test_an_admin_reads_an_orgs_month_from_the_desk(client, services, published)
     for missing in (f"/h5/orgs/NOPE/{PERIOD}", "/h5/orgs/XY01/2026-10", "/h5/orgs/XY01/2026-13"):
         refused = client.get(missing)
         assert refused.status_code == 404 and "没有这个月的月报。" in text(refused)
+
+
+def test_the_statistics_over_the_windows_of_the_group_command(client, published):
+    Entry.update(note="已开展").where(Entry.position == 1).execute()
+    sign_in(client, "dangwei01")
+    month = text(client.get("/h5/desk"))
+    assert "本月 · 近三个月 · 本季度 · 本半年 · 全年" in month
+    assert "根据2026年12月的月报情况统计，反馈的73项内容中，履职亮点0项，占0.0%；" in month
+    quarter = text(client.get(f"/h5/desk/{PERIOD}?stats=近三个月"))
+    assert "2026年第四季度统计（逐月）：" in quarter and "12月 已提交 0/73（0.0%）" in quarter
+    assert "2026年下半年统计（逐月）：" in text(client.get(f"/h5/desk/{PERIOD}?stats=2026H2"))
+    assert "2026年统计（逐月）：" in text(client.get(f"/h5/desk/{PERIOD}?stats=2026"))
+    wrong = client.get(f"/h5/desk/{PERIOD}?stats=2026Q9")
+    assert wrong.status_code == 404 and "不是月份或时段" in text(wrong)

@@ -9,6 +9,8 @@ import datetime
 import pytest
 
 from bot.dispatch import context
+from handlers.admin import run
+from handlers.feedback import route
 from models import Department, Feedback, Org, Person, Report
 from models.checkin import add_feedback
 from tests.browser import csrf_token, pages_app, sign_in, text
@@ -155,3 +157,42 @@ def test_a_liaison_of_an_area_and_a_department_answers_both_in_chat_as_on_the_pa
     assert chat.send("已安排更换")[0] == "已回复，书记会收到。"
     answered = Feedback.get_by_id(feedback["board"].id)
     assert (answered.answer, answered.answered_by.userid) == ("已安排更换", "both01")
+
+
+def test_feedback_sent_to_no_department_is_the_admins_to_answer_with_one_count_everywhere(client, services, phone,
+                                                                                          feedback):
+    lost = add_feedback(Report.get(Report.org == Org.get(Org.code == "ORG02")), "difficulty", "场地紧张",
+                        Person.get(Person.userid == "sec02"), datetime.datetime(2026, 11, 8, 2), None)
+    sign_in(client, "dangwei01")
+    shown = text(client.get("/h5/feedback"))
+    assert "待回复 4 条" in shown and "【困难】历史学院 · 2026年11月 → 未指定部门 场地紧张" in shown
+    admin = Chat("dangwei01", context(services))
+    assert "困难和建议 4 条，待回复 4 条：" in admin.send("反馈")[0]
+    stats = run("统计 2026-11", Person.get(Person.userid == "dangwei01"), context(services), "app")[0].content
+    assert "困难和建议：部门已回复 0，待回复 4。" in stats
+    assert "按部门：宣传部 已回复 0 · 待回复 1 · 组织部 已回复 0 · 待回复 2 · 未指定部门 已回复 0 · 待回复 1" in stats
+    assert admin.send(f"反馈 回复 {lost.id} 已协调学院会议室")[:2] == [
+        "已回复，书记会收到。", "→sec02 党委办公室回复了您反映的“场地紧张”：已协调学院会议室"]
+    assert "困难和建议 4 条，待回复 3 条：" in admin.send("反馈")[0]
+    assert "待回复 3 条" in text(client.get("/h5/feedback"))
+    assert admin.send(f"反馈 已知悉 {lost.id}")[0] == f"反馈 #{lost.id} 已经回复或已知悉。"
+    for userid in ("zzb01", "pq01"):
+        liaison = Chat(userid, context(services))
+        assert "场地紧张" not in liaison.send("反馈")[0]
+        assert liaison.send(f"反馈 回复 {lost.id} 我来答")[0].startswith(f"没有您可回复的反馈 #{lost.id}。")
+    assert Feedback.get_by_id(lost.id).answered_by.userid == "dangwei01"
+
+
+def test_an_admin_acknowledges_from_the_chat_and_the_page_lists_it_handled(client, services, phone, feedback):
+    admin = Chat("dangwei01", context(services))
+    assert admin.send(f"反馈 已知悉 #{feedback['board'].id}")[:2] == [
+        "已标记为已知悉，书记会收到通知。", "→sec01 宣传部已知悉您反映的“宣传栏需要更新”。"]
+    assert admin.send("反馈 回复 12")[0].startswith("请写反馈的编号")
+    sign_in(client, "xcb01")
+    assert "没有待回复的困难和建议。" in text(client.get("/h5/feedback"))
+
+
+def test_a_departments_card_names_the_org_and_the_writer_once(services, feedback):
+    card = route(feedback["funds"], "哲学学院", PERIOD, context(services))[0].reply
+    assert (card.title, card.description, card.subtitle) == (
+        "【困难】哲学学院 · 2026年11月", "张书记 填写", "缺少活动经费")

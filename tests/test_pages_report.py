@@ -143,14 +143,15 @@ def test_a_difficulty_reaches_the_department_it_is_for(client, services, phone, 
     follow(client, post(client, FEEDBACK, kind="highlight", text="主题党日", department=organisation.id))
     assert [(f.kind, f.department_id) for f in Feedback.select().order_by(Feedback.id)] == [
         ("difficulty", organisation.id), ("highlight", None)]
-    assert Phone(phone, services, "zzb01").read()[0].startswith("【困难】哲学学院 · 2026年11月 | 缺少活动经费")
+    card = Phone(phone, services, "zzb01").read()[0]
+    assert card.startswith("【困难】哲学学院 · 2026年11月 | 张书记 填写 | 缺少活动经费")
     refused = post(client, FEEDBACK, kind="suggestion", text="无")
     assert refused.status_code == 200 and "没有收到内容。" in text(refused) and Feedback.select().count() == 2
 
 
 def test_a_report_is_seen_and_changed_by_its_own_orgs_fillers_only(app, client, month):
     sign_in(client, "sec02")
-    assert "历史学院 · 填报中" in text(client.get(f"/h5/report/{PERIOD}"))
+    assert "历史学院 · 未开始" in text(client.get(f"/h5/report/{PERIOD}"))
     for form in ({"status": EntryStatus.DONE}, {"status": EntryStatus.NOT_APPLICABLE, "reason": "伪造"}):
         refused = post(client, ANSWER, entry=entry(2).id, **form)
         assert refused.status_code == 403 and "只能修改本组织的月报。" in text(refused)

@@ -16,7 +16,7 @@ from models.clock import Clock
 from models.directory import PeriodStatus
 from models.items import items_for_orgs
 from models.report import ReportStatus
-from models.stats import feedback_figures, month_figures, year_figures
+from models.stats import feedback_figures, month_figures, window_figures
 
 AT = datetime.datetime(2026, 11, 5, 1, 0)
 
@@ -68,13 +68,16 @@ def test_the_month_in_figures(month):
     assert text[3] == "按类别完成率：主体责任 41.1% · 理论学习 100.0% · 月度任务 74.0%"
     assert text[4].startswith("最常顺延或未完成：任务12 ")
     assert text[5] == "书记讲党课：30/73 个组织已达目标 2"
-    assert text[6] == "反馈 8 条：亮点 2（25.0%），困难 4（50.0%），建议 2（25.0%）；部门已回复 1，待回复 5。"
-    assert text[7] == "按部门：组织部 已回复 1 · 待回复 5"
+    assert text[6] == ("根据2026年11月的月报情况统计，反馈的8项内容中，履职亮点2项，占25.0%；反映困难4项，占50.0%；"
+                       "意见建议2项，占25.0%。")
+    assert text[7] == "困难和建议：部门已回复 1，待回复 5。"
+    assert text[8] == "按部门：组织部 已回复 1 · 待回复 5"
 
 
 def test_the_year_by_month(month):
-    months = year_figures(2026)
-    text = stats_views.year_text(2026, months, feedback_figures(["2026-11"])).splitlines()
+    months = window_figures("2026-01", "2026-12")
+    text = stats_views.window_text(stats_views.window("2026", "2026-11"), months,
+                                   feedback_figures(["2026-11"])).splitlines()
     assert text[:2] == ["2026年统计（逐月）：",
                         "11月 已提交 70/73（95.9%）· 平均完成率 73.3% · 任务达标 55（共 12 项）"]
 

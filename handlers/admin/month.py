@@ -20,7 +20,7 @@ from models.schedule import MonthStep
 from models.separators import split_words
 from models.stats import OrgState, progress
 
-NAMES_SHOWN = 200           # unsubmitted orgs named in one answer (the rest are counted)
+NAMES_SHOWN = 10            # unsubmitted orgs named in 进度, furthest behind first (all: 工作台, the export)
 
 
 def percent(part: int, whole: int) -> str:
@@ -77,10 +77,11 @@ def _status_text(period: str, rows: list, wanted: str, today) -> str:
             lines.append(what + " · ".join(
                 m.STATUS_GROUP.format(name=name, submitted=sum(1 for r in group if r.state == OrgState.SUBMITTED),
                                       orgs=len(group)) for name, group in sorted(groups.items())))
-    left = [r for r in rows if r.state != OrgState.SUBMITTED]
+    left = sorted((r for r in rows if r.state != OrgState.SUBMITTED),
+                  key=lambda r: (r.answered / r.items if r.items else 0, r.org.code))
     if left:
         names = "、".join(f"{r.org.name}（{r.answered}/{r.items}）" for r in left[:NAMES_SHOWN])
-        more = m.ORGS_MORE.format(count=len(left)) if len(left) > NAMES_SHOWN else ""
+        more = m.STATUS_LEFT_MORE.format(count=len(left) - NAMES_SHOWN) if len(left) > NAMES_SHOWN else ""
         lines.append(m.STATUS_LEFT.format(count=len(left), names=names + more))
     return "\n".join(lines)
 

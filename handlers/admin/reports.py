@@ -9,7 +9,6 @@ from handlers.registry import ADMINS, DEPARTMENTS
 from handlers.report_views import month_label, plain
 from models import AuditEntry, Person
 from models.audit import GROUP_PLACE
-from models.stats import feedback_figures, month_figures, year_figures
 
 AUDIT_SHOWN = 20
 AUDIT_MAX = 100
@@ -27,20 +26,19 @@ def _month_or_year(call: Call) -> tuple[str | None, int | None, list[str]]:
 
 @GROUP.command("统计", aliases=("stats",), who=ADMINS)
 def stats_command(call: Call):
-    """统计 [月份 或 年份] — 提交、完成率、月度任务达标、类别、目标、反馈；随后发图表
-    例：统计 2026-12　或　统计 2026"""
-    period, year, _ = _month_or_year(call)
-    if year is not None:
-        months = year_figures(year)
-        if not months:
-            raise UserError(m.STATS_NOTHING.format(what=f"{year}年"))
-        text = stats_views.year_text(year, months, feedback_figures([f.period for f in months]))
-        return call.answer(text, "desk") + call.background("jobs.admin.chart", m.CHART_COMING, year=year)
-    figures = month_figures(period)
-    if not figures.orgs:
-        raise UserError(m.STATS_NOTHING.format(what=month_label(period)))
-    text = stats_views.month_text(figures, feedback_figures([period]))
-    return call.answer(text, f"desk/{period}") + call.background("jobs.admin.chart", m.CHART_COMING, period=period)
+    """统计 [月份 或 时段] — 提交、完成率、月度任务达标、类别、目标、反馈内容；随后发图表（月、年）
+    例：统计 2026-12　或　统计 近三个月、统计 2026Q4、统计 2026H2、统计 2026、统计 2026-10..2026-12"""
+    span = stats_views.window(call.args.strip(), call.ctx.clock.period())
+    text = stats_views.text_of(span)
+    if not text:
+        raise UserError(m.STATS_NOTHING.format(what=span.label))
+    if span.single:
+        return call.answer(text, f"desk/{span.first}") + call.background("jobs.admin.chart", m.CHART_COMING,
+                                                                          period=span.first)
+    replies = call.answer(text, f"desk/{span.last}?stats={span.word}")
+    if span.year:                                   # the chart is drawn for a month or a year
+        replies += call.background("jobs.admin.chart", m.CHART_COMING, year=span.year)
+    return replies
 
 
 @GROUP.command("导出", aliases=("export",), who=DEPARTMENTS)
