@@ -67,13 +67,16 @@ def supervise(period: str, deadline, close, reports: list, stale_feedback: dict[
     return text
 
 
-def preview(period: str, day: datetime.date, orgs: int, per_type: dict, tasks: list[str]) -> str:
-    """per_type: org type → (orgs, fewest items, most items)."""
+def preview(period: str, day: datetime.date, orgs: int, per_type: dict, tasks: list[str], pending: list[str]) -> str:
+    """per_type: org type → (orgs, fewest items, most items); pending: the tasks waiting for review."""
     types = "；".join(m.PREVIEW_TYPE.format(type=t, orgs=n, items=f"{low}-{high}" if low != high else low)
                      for t, (n, low, high) in sorted(per_type.items()))
     text = m.PREVIEW.format(month=month_label(period), day=day_label(day), orgs=orgs, types=types,
                             count=len(tasks), tasks="、".join(clip(t, 16) for t in tasks))
-    return text if tasks else text + "\n" + m.PREVIEW_NO_TASKS
+    text = text if tasks else text + "\n" + m.PREVIEW_NO_TASKS
+    if pending:
+        text += "\n" + m.PREVIEW_PENDING.format(count=len(pending), tasks="、".join(clip(t, 20) for t in pending))
+    return text
 
 
 def published(period: str, orgs: int, cards: int, deadline) -> str:

@@ -7,13 +7,15 @@ from handlers import messages as m
 from handlers.report_views import month_label
 from models import Org, OutboxMessage, Period, Report, Task
 from models.cycle import fillers
-from models.directory import PeriodStatus
+from models.directory import PeriodStatus, TaskStatus
 from models.report import ReportStatus
+from models.tasks import pending
 
 
 def publish(period: str) -> str:
     """Publishing `period`: the cards still to go (a second publish only finishes the first), with a
-    warning first when the month has no tasks; "" when everyone has their card already."""
+    warning first when the month has no tasks, and one when departments' tasks still wait for review
+    (they would not go out); "" when everyone has their card already."""
     orgs = list(Org.select().where(Org.active))
     people = fillers([org.id for org in orgs])
     sent = {key for (key,) in OutboxMessage.select(OutboxMessage.key)
@@ -21,7 +23,7 @@ def publish(period: str) -> str:
     due = [org.id for org in orgs for person in people.get(org.id, [])
            if f"notice:{period}:{org.code}:{person.userid}" not in sent]
     month = Period.get_or_none(Period.key == period)
-    tasks = Task.select().where(Task.period == period).count()
+    tasks = Task.select().where(Task.period == period, Task.status == TaskStatus.APPROVED).count()
     label = month_label(period)
     if month is not None and month.status == PeriodStatus.PUBLISHED:
         if not due:
@@ -29,7 +31,10 @@ def publish(period: str) -> str:
         text = m.PUBLISH_AGAIN_PLAN.format(month=label, people=len(due), orgs=len(set(due)))
     else:
         text = m.PUBLISH_PLAN.format(month=label, orgs=len(orgs), people=len(due), tasks=tasks)
-    return (m.PUBLISH_NO_TASKS.format(month=label) + "\n" + text) if tasks == 0 else text
+    waiting = len(pending(period))
+    warnings = ([m.PUBLISH_NO_TASKS.format(month=label)] if tasks == 0 else []) + (
+        [m.PUBLISH_PENDING_TASKS.format(count=waiting)] if waiting else [])
+    return "\n".join([*warnings, text])
 
 
 def unpublish(period: str) -> str:

@@ -9,6 +9,7 @@ from typing import Callable
 
 SLASHES = "/／"
 EVERYONE, LIAISONS, ADMINS = "everyone", "liaisons", "admins"      # who may run a command (liaisons: and admins)
+DEPARTMENTS = "departments"         # admins and the departments' liaisons (not the areas')
 
 
 @dataclass(frozen=True)

@@ -121,3 +121,15 @@ def export_year(year: int, to: str, org: str | None = None) -> str:
         rows = _write(path, lambda part: exports.year(year, part, org))
         _send(services, to, Text(m.EXPORT_READY.format(name=path.name, rows=rows)), FileReply(str(path)))
     return str(path)
+
+
+def export_tasks(period: str, codes: list[str], name: str, to: str) -> str:
+    """The month's answers to these tasks (a department's, checked by the command that queued it)."""
+    from jobs import exports  # xlsxwriter: imported by the export jobs only
+
+    services = runtime.services()
+    with database.connection_context():
+        path = made_file(services.config, "tasks", period, name)
+        rows = _write(path, lambda part: exports.tasks(period, codes, part, services.clock.local))
+        _send(services, to, Text(m.EXPORT_READY.format(name=path.name, rows=rows)), FileReply(str(path)))
+    return str(path)

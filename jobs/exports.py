@@ -17,6 +17,7 @@ from models import Action, Department, Entry, Feedback, Org, Person, Report, Tas
 from models.directory import CATEGORIES
 from models.report import EntryStatus
 from models.stats import progress
+from models.tasks import answers as task_answers
 
 ORG_BATCH = 200
 HEADER_HEIGHT = 24
@@ -31,6 +32,9 @@ FEEDBACK_HEADERS = ("组织编号", "组织", "类别", "内容", "部门", "填
 FEEDBACK_WIDTHS = (10, 24, 6, 60, 12, 10, 18, 60, 10, 18)
 PROGRESS_HEADERS = ("组织编号", "组织", "片区", "类型", "状态", "已答", "事项", "逾期提交")
 PROGRESS_WIDTHS = (10, 24, 12, 10, 8, 6, 6, 8)
+TASK_HEADERS = ("任务编号", "任务", "组织编号", "组织", "片区", "类型", "状态", "数量", "备注", "不涉及原因", "回答人",
+                "回答时间")
+TASK_WIDTHS = (8, 30, 10, 24, 12, 10, 10, 6, 36, 24, 10, 18)
 YEAR_HEADERS = ("类别", "事项", *MONTH_COLUMNS, "全年", "备注")
 YEAR_WIDTHS = (14, 36, *[8] * 12, 14, 60)
 
@@ -171,6 +175,22 @@ def _summary(book, formats, span) -> None:
     sheet = Sheet(book, m.EXPORT_STATS, (span.label,), (120,), formats)
     for line in stats_views.text_of(span).splitlines() or [m.STATS_NOTHING.format(what=span.label)]:
         sheet.write([line])
+
+
+def tasks(period: str, codes: list[str], path: Path, local) -> int:
+    """One row per task × org that has it in the month's report (what 进度 T3 shows). Returns the rows."""
+    book, formats = _book(path, 1)
+    sheet = Sheet(book, m.TASK_KIND, TASK_HEADERS, TASK_WIDTHS, formats)
+    for task in Task.select().where(Task.period == period, Task.code.in_(codes)).order_by(Task.id):
+        for row in task_answers(task, period):
+            org = row.org
+            sheet.write([task.code, task.title, org.code, org.name, org.area, org.type,
+                         m.STATUS_LABELS.get(row.status, m.UNANSWERED), row.amount, row.note, row.reason, row.by,
+                         _when(row.at, local)],
+                        styles={6: formats[row.status]} if row.status in STATUS_COLOURS else {})
+    sheet.close()
+    book.close()
+    return sheet.row - 1
 
 
 def year(year: int, path: Path, org_code: str | None = None) -> int:

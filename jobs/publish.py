@@ -23,10 +23,11 @@ from handlers.report_views import month_label
 from models import CycleStep, Entry, Org, OutboxMessage, Period, Report, Task, database
 from models.checkin import create_reports, deadline
 from models.cycle import RunStatus, fillers, item_counts
-from models.directory import PeriodStatus
+from models.directory import PeriodStatus, TaskStatus
 from models.items import items_for_orgs
 from models.periods import check, publishable, shift, split
 from models.schedule import MonthStep
+from models.tasks import pending
 
 BATCH = 200         # orgs per transaction
 
@@ -56,16 +57,19 @@ def _batches(orgs: list[Org]):
 
 
 def preview(services, period: str, dry_run: bool = False) -> dict:
-    """What publishing will send: the orgs, how many items each type of org gets, the month's tasks."""
+    """What publishing will send: the orgs, how many items each type of org gets, the month's tasks;
+    and the tasks departments raised that still wait for an admin's review (they go out only once approved)."""
     orgs = _active_orgs()
     per_type = defaultdict(list)
     for batch in _batches(orgs):
         for org_id, items in items_for_orgs(batch, period).items():
             per_type[next(o.type for o in batch if o.id == org_id)].append(len(items))
-    tasks = [t.title for t in Task.select(Task.title).where(Task.period == period).order_by(Task.code)]
+    tasks = [t.title for t in Task.select(Task.title).where(Task.period == period, Task.status == TaskStatus.APPROVED)
+             .order_by(Task.code)]
     publish_day = services.schedule.plan_of(period, MonthStep.PUBLISH).at.date()
     text = cycle_views.preview(period, publish_day, len(orgs),
-                               {t: (len(n), min(n), max(n)) for t, n in per_type.items()}, tasks)
+                               {t: (len(n), min(n), max(n)) for t, n in per_type.items()}, tasks,
+                               [f"{t.code} {t.title}" for t in pending(period)])
     if dry_run:
         return {"orgs": len(orgs), "tasks": len(tasks), "notices": 0,
                 "to": {"admins": admin_recipients(services.config)}}

@@ -28,9 +28,11 @@ from models.demo_data import (
     GIVEN_NAMES,
     ORG_GROUPS,
     OWN_ITEMS,
+    RAISED_TASKS,
     SURNAMES,
     TASKS,
 )
+from models.directory import Department, Task, TaskStatus
 from models.lists_io import IMPORT_ORDER, ImportResult, export_file, import_rows
 from models.lists_io.cells import join_list
 
@@ -123,6 +125,15 @@ def _approve_own_items(period: str) -> None:
         secretary = Person.get(Person.userid == f"sec-{code.lower()}")
         item = own_items.propose(org, secretary, own_items.proposal(title, category, frequency, why), at)
         own_items.approve(item.id, admin, at)
+
+
+def raise_demo_tasks(period: str) -> None:
+    """RAISED_TASKS in `period` (the month after the demo's: the one being gathered once the demo's is
+    published), unless it has tasks of those codes already."""
+    for code, title, department, liaison, approved in RAISED_TASKS:
+        if Task.get_or_none(Task.period == period, Task.code == code) is None:
+            Task.create(period=period, code=code, title=title, department=Department.get(Department.name == department),
+                        raised_by=liaison, status=TaskStatus.APPROVED if approved else TaskStatus.PENDING)
 
 
 def write_examples(folder: Path) -> None:

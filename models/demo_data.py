@@ -131,3 +131,11 @@ GIVEN_NAMES = (
     "明辉", "彩霞", "思远", "凤英", "子健", "美玲", "宏伟", "晓红", "学军", "丹丹", "伟民", "燕萍",
     "鸿飞",
 )
+
+# Next month's tasks as two department liaisons raised them (code, title, department, liaison, approved):
+# one the office approved, one waiting for its review. Their codes follow the twelve of TASKS, so that
+# the demo loaded for that month too never overwrites them.
+RAISED_TASKS = (
+    ("T13", "报送党员发展对象培训名单", "组织部", "dept-zzb", True),
+    ("T14", "开展网络意识形态安全自查", "宣传部", "dept-xcb", False),
+)

@@ -75,6 +75,14 @@ class Action(BaseModel):
         return self.org_id is not None
 
 
+class TaskStatus(StrEnum):
+    """Whether a task goes out with its month: an admin's own at once, a department's once reviewed."""
+
+    PENDING = "pending"         # raised by a department liaison, waiting for an admin (待审核)
+    APPROVED = "approved"       # published with its month
+    REJECTED = "rejected"       # returned with a reason (退回); kept, never published
+
+
 class Task(BaseModel):
     """A monthly task raised by a department (月度工作任务)."""
 
@@ -86,6 +94,9 @@ class Task(BaseModel):
     due_date = DateField(null=True)
     applies_to = ListField(default=list)
     excludes = ListField(default=list)
+    status = CharField(max_length=16, default=TaskStatus.APPROVED)     # a TaskStatus
+    raised_by = CharField(max_length=64, default="")    # the liaison's userid, told of the review; "" for admins
+    review_note = CharField(max_length=255, default="")     # why it was returned
 
     class Meta:
         indexes = ((("period", "code"), True),)

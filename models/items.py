@@ -1,6 +1,7 @@
 """Which items an organisation gets in a period: the one rule behind every monthly report.
 
-- A monthly task appears in its own period when it applies to the org.
+- A monthly task appears in its own period when it applies to the org and is approved (a task a
+  department raised waits for an admin's review; see models.directory.TaskStatus).
 - A baseline action appears in every month of its window (see models.periods) until the window
   is fulfilled by the org's answers in the earlier months of that window:
   * an answer `not_applicable` closes the window (the org said it does not concern them);
@@ -28,7 +29,7 @@ from typing import Iterable
 from peewee import JOIN, Case, fn
 
 from models import periods
-from models.directory import CATEGORIES, Action, Department, Org, Task
+from models.directory import CATEGORIES, Action, Department, Org, Task, TaskStatus
 from models.report import Entry, EntryStatus, Report
 
 # Above this many orgs the queries read every org's rows instead of binding one parameter per org.
@@ -87,7 +88,8 @@ def items_for_orgs(orgs: Iterable[Org], period: str) -> dict[int, list[Item]]:
     deferred = _deferred(org_ids, periods.previous(period))
     deferred_tasks = {key for pairs in deferred.values() for kind, key in pairs if kind == "task"}
     tasks = list(Task.select(Task, Department).join(Department, JOIN.LEFT_OUTER)
-                 .where((Task.period == period) | Task.id.in_(sorted(deferred_tasks))))
+                 .where(((Task.period == period) & (Task.status == TaskStatus.APPROVED))
+                        | Task.id.in_(sorted(deferred_tasks))))
     tasks.sort(key=lambda task: natural_key(task.code))
     tallies = _window_tallies(org_ids, period)
     return {

@@ -16,7 +16,7 @@ from enum import StrEnum
 
 from peewee import JOIN, Case, fn
 
-from models.directory import CATEGORIES, Action, Department, Org, Task
+from models.directory import CATEGORIES, Action, Department, Org, Task, TaskStatus
 from models.report import ROUTED_KINDS, Entry, EntryStatus, Feedback, Report, ReportStatus
 
 
@@ -112,7 +112,8 @@ def _when(condition) -> Case:
 
 
 def _count_tasks(months: dict[str, MonthFigures]) -> None:
-    tasks = dict(Task.select(Task.period, fn.COUNT(Task.id)).where(Task.period.in_(list(months)))
+    tasks = dict(Task.select(Task.period, fn.COUNT(Task.id))
+                 .where(Task.period.in_(list(months)), Task.status == TaskStatus.APPROVED)
                  .group_by(Task.period).tuples())
     for period, figures in months.items():
         figures.tasks = tasks.get(period, 0)

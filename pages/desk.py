@@ -118,6 +118,11 @@ def own_item_decide(number: int, verb: str):
 
 def _run(command: str, period: str):
     """Run an admin command as the person, from the page; its answer is flashed, the desk shown again."""
+    return run_command(command, url_for(".desk", period=period) + "#notice")
+
+
+def run_command(command: str, back: str):
+    """Run an admin command as the person, from a page; its answer is flashed, `back` shown again."""
     with change() as outgoing:
         replies = admin.run(command, current_person(), chat_context(), PAGE_PLACE)
         outgoing += [reply for reply in replies if isinstance(reply, Outgoing)]
@@ -128,7 +133,7 @@ def _run(command: str, period: str):
         notice = [m.JOB_NOT_STARTED]
     for line in notice:
         flash(line)
-    return redirect(url_for(".desk", period=period) + "#notice", 303)
+    return redirect(back, 303)
 
 
 def _start(work: list[Background]) -> bool:

@@ -6,6 +6,7 @@ from collections import Counter
 from flask import render_template
 
 from handlers import admin, checkin, messages as m
+from handlers.registry import DEPARTMENTS
 from handlers.report_views import day_label, month_label, progress_text, report_state
 from handlers.router import Context
 from models import stats
@@ -27,7 +28,8 @@ def home():
         report=_report(person, period) if fills else None,
         progress=_progress(period) if ctx.is_admin(person) else None,
         chat=[command.help for command in checkin.CHAT.commands] if fills else [],
-        commands=_commands(person, ctx), nothing=texts.NOTHING_TO_DO)
+        commands=_commands(person, ctx), nothing=texts.NOTHING_TO_DO,
+        tasks=admin.allowed(DEPARTMENTS, person, ctx))
 
 
 def _report(person: Person, period: str) -> dict:

@@ -69,3 +69,6 @@ DESK_RETURN_REASON = "退回原因"
 FEEDBACK_NOT_YOURS = "这条反馈不归您处理。"
 FEEDBACK_HANDLED = "这条反馈已回复或已知悉。"
 FEEDBACK_WRITTEN = "{name} {when}"
+
+# 月度任务
+TASK_EXPORT_IN_CHAT = "Excel 文件由后台生成，完成后由月报助手私聊发给您。"

@@ -25,7 +25,8 @@ from bot.services import Services
 from jobs import cycle
 from models import Person, bind, database, migrate
 from models.clock import Clock
-from models.demo import DEMO_SECRETARY, load_demo_data
+from models.demo import DEMO_SECRETARY, load_demo_data, raise_demo_tasks
+from models.periods import shift
 from settings import Config, StandinSection
 from stack import ports, redis_server
 
@@ -33,7 +34,8 @@ BIN = Path(sys.executable).parent
 
 
 def _prepare_database(config: Config, demo: bool) -> tuple[list[str], bool]:
-    """Migrate and, when the directory is empty, load the demo data.
+    """Migrate and, when the directory is empty, load the demo data (and next month's two
+    department-raised tasks).
 
     Returns every known userid, and whether the demo data was loaded just now.
     """
@@ -43,7 +45,9 @@ def _prepare_database(config: Config, demo: bool) -> tuple[list[str], bool]:
         loaded = demo and not Person.select().exists()
         if loaded:
             click.echo("loading demo data …")
-            load_demo_data(Clock(config.app.timezone).period())
+            period = Clock(config.app.timezone).period()
+            load_demo_data(period)
+            raise_demo_tasks(shift(period, 1))
         return [p.userid for p in Person.select(Person.userid)], loaded
 
 

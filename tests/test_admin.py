@@ -65,7 +65,7 @@ ROLES = {"admin": "dangwei01", "area liaison": "pq-gznan", "department liaison":
 ALLOWED = {
     "admin": {"进度": "ok", "反馈": "ok", "统计": "ok", "任务": "ok"},
     "area liaison": {"进度": "ok", "反馈": "ok", "统计": "refused", "任务": "refused"},
-    "department liaison": {"进度": "ok", "反馈": "ok", "统计": "refused", "任务": "refused"},
+    "department liaison": {"进度": "ok", "反馈": "ok", "统计": "refused", "任务": "ok"},
     "secretary": {"进度": "refused", "反馈": "refused", "统计": "refused", "任务": "refused"},
     "stranger": {"进度": "unknown", "反馈": "unknown", "统计": "unknown", "任务": "unknown"},
 }
@@ -84,7 +84,7 @@ WRONG = {
 def outcome(reply: str) -> str:
     if reply == messages.UNKNOWN_USER:
         return "unknown"
-    if "仅限党委办公室管理员使用" in reply:
+    if "仅限党委办公室管理员" in reply:
         return "refused"
     if reply.startswith("“2026-13”不是月份") and "\n例：进度" in reply:
         return "usage"
@@ -137,7 +137,8 @@ def test_progress_by_area_and_type_and_the_orgs_not_submitted(published):
     assert published.group("dangwei01", "进度 2026-12 学院").splitlines()[0].startswith(
         f"2026年12月进度（学院）：已提交 {colleges}/{colleges}（100.0%")
     assert published.group("dangwei01", "进度 南极") == (
-        "没有片区或类型“南极”。\n例：进度 2026-12 学院（片区联络员看本片区，部门联络人看本部门的月度任务）")
+        "没有片区或类型“南极”。\n例：进度 2026-12 学院（片区联络员看本片区，部门联络人看本部门的月度任务）\n"
+        "进度 T3 [月份]：一项月度任务各组织的完成情况（部门联络人：本部门的任务）")
     area = published.group("pq-zhuhai", "进度").splitlines()[0]
     assert area.startswith("2026年12月进度（珠海校区）：")
     assert published.group("dept-zzb", "进度").startswith("组织部的月度任务（2026年12月）：")

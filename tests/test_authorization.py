@@ -10,7 +10,7 @@ import pytest
 from peewee import fn
 
 from handlers import admin, checkin, messages
-from handlers.registry import ADMINS, EVERYONE, LIAISONS
+from handlers.registry import ADMINS, DEPARTMENTS, EVERYONE, LIAISONS
 from handlers.router import Context
 from jobs.publish import publish_period
 from models import AuditEntry, Department, Entry, Feedback, Org, OutboxMessage, Person, Report, Task
@@ -53,6 +53,15 @@ RULES = {   # admin group  another group  robot chat  app chat
         "deputy":             ("refused", "refused",  "refused", "report"),
         "unknown user":       ("unknown", "unknown",  "unknown", "unknown"),
     },
+    DEPARTMENTS: {
+        "config admin":       ("acts",    "not here", "acts",    "acts"),
+        "role admin":         ("acts",    "not here", "acts",    "acts"),
+        "department liaison": ("acts",    "not here", "acts",    "acts"),
+        "area liaison":       ("refused", "refused",  "refused", "refused"),
+        "secretary":          ("refused", "refused",  "refused", "report"),
+        "deputy":             ("refused", "refused",  "refused", "report"),
+        "unknown user":       ("unknown", "unknown",  "unknown", "unknown"),
+    },
     ADMINS: {
         "config admin":       ("acts",    "not here", "acts",    "acts"),
         "role admin":         ("acts",    "not here", "acts",    "acts"),
@@ -76,16 +85,20 @@ class Acts:
 
     typed: Callable[[int], str]
     shows: dict[str, str] | str             # what the answer starts with: for all, or by role ("admin": admins)
-    job: str = ""                           # the background job it queues for the asker, saying so
+    job: dict[str, str] | str = ""          # the background job it queues for the asker, saying so: for all, or by role
     effect: str = ""                        # the one count of the footprint that grows
     hides: str = ""                         # what only admins see
 
     def shown(self, role: str) -> str:
         return self.shows if isinstance(self.shows, str) else self.shows.get(role, self.shows["admin"])
 
-    def grown(self, before: dict, after: dict, userid: str) -> dict:
+    def job_of(self, role: str) -> str:
+        return self.job if isinstance(self.job, str) else self.job.get(role, self.job["admin"])
+
+    def grown(self, before: dict, after: dict, userid: str, role: str) -> dict:
         """The footprint after acting: its job queued for the asker, its count grown."""
-        wanted = {**before, "jobs": (before["jobs"] + [(self.job, userid)]) if self.job else before["jobs"]}
+        job = self.job_of(role)
+        wanted = {**before, "jobs": (before["jobs"] + [(job, userid)]) if job else before["jobs"]}
         if self.effect and after[self.effect] > before[self.effect]:
             wanted[self.effect] = after[self.effect]
         return wanted
@@ -101,11 +114,15 @@ ACTS = {
     "撤回发布": Acts(lambda n: "撤回发布 2026-12", "正在撤回2026年12月月报", job="jobs.admin.unpublish"),
     "清单": Acts(lambda n: "清单 XY01", "岭南学院（XY01）2026年12月的事项"),
     "组织": Acts(lambda n: "组织 XY01", "岭南学院（XY01 · 学院 · 广州南校园）"),
-    "任务": Acts(lambda n: f"任务 add 自查{n}|组织部", "已添加2027年1月任务：", effect="tasks"),
+    "任务": Acts(lambda n: f"任务 add 自查{n}|组织部", {"admin": "已添加2027年1月任务：",
+                                                   "department liaison": "已提交2027年1月任务，待党委办公室审核："},
+                effect="tasks"),
     "反馈": Acts(lambda n: "反馈", {"admin": "困难和建议 2 条", "area liaison": "困难和建议 1 条",
                                   "department liaison": "困难和建议 1 条"}, hides="场地不足"),
     "统计": Acts(lambda n: "统计", "2026年12月：73 个组织", job="jobs.admin.chart"),
-    "导出": Acts(lambda n: "导出", "正在生成2026年12月月报", job="jobs.admin.export_month"),
+    "导出": Acts(lambda n: "导出", {"admin": "正在生成2026年12月月报",
+                                  "department liaison": "正在生成2026年12月组织部任务进度"},
+                job={"admin": "jobs.admin.export_month", "department liaison": "jobs.admin.export_tasks"}),
     "审计": Acts(lambda n: "审计 5", "最近 "),
     "自选": Acts(lambda n: "自选", "待审核的个性指标"),
 }
@@ -174,14 +191,15 @@ def attempt(places: Places, place: str, role: str, command: str, n: int) -> str:
         seen, wanted, audit = "unknown", before, refusal
     elif reply == messages.NOT_ADMIN_GROUP:
         seen, wanted, audit = "not here", before, refusal
-    elif reply == f"“{command}”仅限党委办公室管理员使用，如需要请联系：{ADMINS_NAMED}。":
+    elif reply in (f"“{command}”仅限党委办公室管理员使用，如需要请联系：{ADMINS_NAMED}。",
+                   f"“{command}”仅限党委办公室管理员和部门联络人使用，如需要请联系：{ADMINS_NAMED}。"):
         seen, wanted, audit = "refused", before, refusal
     elif reply.startswith(REPORT_CHAT):
         seen, wanted, audit = "report", before, []
     elif (reply.startswith(acts.shown(role)) and (not acts.hides or (acts.hides in reply) == ("admin" in role))
-          and (not acts.job or messages.RESULT_IN_CHAT in reply + later)):
+          and (not acts.job_of(role) or messages.RESULT_IN_CHAT in reply + later)):
         done = [(userid, PLACES[place], command, "ok")]
-        seen, wanted = "acts", acts.grown(before, after, userid)
+        seen, wanted = "acts", acts.grown(before, after, userid, role)
         audit = [(userid, PLACES[place], command, "asked"), *done] if asked else done
     else:
         return f"answered {reply[:60]!r}"

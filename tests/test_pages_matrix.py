@@ -16,6 +16,7 @@ from handlers import messages as m
 from jobs.files import made_file
 from models import ALL_MODELS, Department, Entry, Feedback, Org, OwnItem, Person, Report, own_items
 from models.checkin import add_feedback
+from models.demo import raise_demo_tasks
 from models.own_items import OwnItemStatus
 from models.report import EntryStatus, ReportStatus
 from pages import texts
@@ -35,7 +36,8 @@ NOTES = {   # the difficulties waiting, name → (org, department, text): the 1s
 SOUTH = ("中国语言文学系", *(said for org, _, said in NOTES.values() if org == "ZS01"))
 EAST = ("环境科学与工程学院", *(said for org, _, said in NOTES.values() if org == "XY20"))
 UNSEEN = {"admin": (), "secretary": EAST, "deputy": EAST, "east_secretary": SOUTH, "area_liaison": EAST,
-          "dept_liaison": SOUTH, "unknown": SOUTH + EAST}       # what no page may show them
+          "dept_liaison": SOUTH[1:], "unknown": SOUTH + EAST}   # what no page may show them (a department
+#                                                                 sees which orgs answered its own tasks)
 
 # What a person gets: (status, what the page says). SEE a page, DONE a change then the page again,
 # BYE signed out; refused: PAGE not their page, ENTRY another org's item, NOTE feedback not theirs,
@@ -43,6 +45,7 @@ UNSEEN = {"admin": (), "secretary": EAST, "deputy": EAST, "east_secretary": SOUT
 SEE, DONE, BYE = (200, None), (303, None), (200, texts.LOGGED_OUT)
 PAGE, ENTRY, NOTE, NOBODY = ((403, said) for said in (texts.NOT_FOR_YOU, texts.NOT_YOURS, texts.FEEDBACK_NOT_YOURS,
                                                       m.UNKNOWN_USER))
+TASK = {code: (403, m.TASK_NOT_YOURS.format(code=code)) for code in ("T02", "T13")}     # another department's
 SOUTH_ANSWER = {"entry": "{south}", "status": EntryStatus.DONE, "amount": "1"}     # a number stays only where counted
 EAST_ANSWER = {**SOUTH_ANSWER, "entry": "{east}"}
 HIGHLIGHT, REPLY = {"kind": "highlight", "text": "主题党日"}, {"text": "已协调"}
@@ -77,11 +80,26 @@ MATRIX = [  # endpoint, method, path, form, then the outcome for each of ROLES
     ("own_item_decide", "POST", OWN_DESK + "/approve", {}, DONE, PAGE, PAGE, PAGE, PAGE, PAGE, NOBODY),
     ("own_item_decide", "POST", "/h5/desk/own-items/{own2}/return", {"reason": "与规定动作重复"},
      DONE, PAGE, PAGE, PAGE, PAGE, PAGE, NOBODY),
+    # December's T01 is 宣传部's, T02 组织部's; January's T13 组织部's (approved), T14 宣传部's (waiting)
+    ("tasks", "GET", "/h5/tasks", {}, SEE, PAGE, PAGE, PAGE, PAGE, SEE, NOBODY),
+    ("task_progress", "GET", f"/h5/tasks/{PERIOD}/T01", {}, SEE, PAGE, PAGE, PAGE, PAGE, SEE, NOBODY),
+    ("task_progress", "GET", f"/h5/tasks/{PERIOD}/T02", {}, SEE, PAGE, PAGE, PAGE, PAGE, TASK["T02"], NOBODY),
+    ("task_export", "POST", f"/h5/tasks/{PERIOD}/T01/export", {}, DONE, PAGE, PAGE, PAGE, PAGE, DONE, NOBODY),
+    ("task_export", "POST", f"/h5/tasks/{PERIOD}/T02/export", {}, DONE, PAGE, PAGE, PAGE, PAGE, TASK["T02"], NOBODY),
+    ("task_add", "POST", "/h5/tasks/add", {"title": "新任务"}, DONE, PAGE, PAGE, PAGE, PAGE, DONE, NOBODY),
+    ("task_edit", "POST", "/h5/tasks/T14/edit", {"title": "改过"}, DONE, PAGE, PAGE, PAGE, PAGE, DONE, NOBODY),
+    ("task_edit", "POST", "/h5/tasks/T13/edit", {"title": "改过"}, DONE, PAGE, PAGE, PAGE, PAGE, TASK["T13"], NOBODY),
+    ("task_approve", "POST", "/h5/tasks/T14/approve", {}, DONE, PAGE, PAGE, PAGE, PAGE, PAGE, NOBODY),
+    ("task_reject", "POST", "/h5/tasks/T14/reject", {"reason": "重复"}, DONE, PAGE, PAGE, PAGE, PAGE, PAGE, NOBODY),
+    ("task_remove", "POST", "/h5/tasks/T14/remove", {}, DONE, PAGE, PAGE, PAGE, PAGE, DONE, NOBODY),
+    ("task_remove", "POST", "/h5/tasks/T13/remove", {}, DONE, PAGE, PAGE, PAGE, PAGE, TASK["T13"], NOBODY),
     ("logout", "POST", "/h5/logout", {}, BYE, BYE, BYE, BYE, BYE, BYE, BYE),
 ]
 CHANGED = {"answer": "EntryChange", "feedback": "Feedback", "submit": "submitted", "remind": "AuditEntry",
            "export": "AuditEntry", "chart": "AuditEntry", "feedback_reply": "replied",
            "feedback_acknowledge": "acknowledged", "own_item": "OwnItem", "own_item_decide": "decided",
+           **dict.fromkeys(("task_export", "task_add", "task_edit", "task_approve", "task_reject", "task_remove"),
+                           "AuditEntry"),       # the chat's 任务 and 导出, run and audited (the command may refuse)
            # what a form that went through (303) changes: a snapshot's key
            "logout": "SignIn"}                          # and the logout (200): the person's sign-ins, ended
 
@@ -97,6 +115,7 @@ def ids(client, services, phone, clock) -> dict[str, int]:
     """December published, NOTES written, the month's export made; the ids MATRIX's {name}s stand for."""
     phone.add_members([WHO["unknown"]])
     demo_month(services, phone, PERIOD)
+    raise_demo_tasks("2027-01")
     reports = {code: Report.select().join(Org).where(Org.code == code, Report.period == PERIOD).get()
                for code in ("ZS01", "XY20")}
     found = {area: Entry.get(Entry.report == reports[code], Entry.position == 1).id

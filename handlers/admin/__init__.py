@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from handlers import messages as m
 from handlers.errors import Refusal, UserError
-from handlers.registry import EVERYONE, LIAISONS, SLASHES, Registry
+from handlers.registry import DEPARTMENTS, EVERYONE, LIAISONS, SLASHES, Registry
 from handlers.replies import Background, Outgoing, Text
 from handlers.report_views import clip, plain, split_text
 from models import AuditEntry, Person, confirmation
@@ -104,6 +104,8 @@ class Call:
 def allowed(who: str, person: Person, ctx) -> bool:
     if who == EVERYONE or ctx.is_admin(person):
         return True
+    if who == DEPARTMENTS:      # a department's liaison, not an area's
+        return person.has_role(ROLE_LIAISON) and person.department_id is not None
     return who == LIAISONS and person.has_role(ROLE_LIAISON)
 
 
@@ -120,9 +122,10 @@ def not_here(place: str, person: Person, ctx) -> str:
     return m.NOT_ADMIN_GROUP
 
 
-def refusal(name: str, ctx) -> str:
+def refusal(name: str, ctx, who: str = "") -> str:
     people = "、".join(f"{name_}（{userid}）" for userid, name_ in admins(sorted(ctx.admin_userids)))
-    return m.NOT_ALLOWED.format(command=name, admins=people or m.NO_ADMINS)
+    told = m.NOT_ALLOWED_DEPARTMENTS if who == DEPARTMENTS else m.NOT_ALLOWED
+    return told.format(command=name, admins=people or m.NO_ADMINS)
 
 
 def run(text: str, person: Person, ctx, place: str) -> list:
@@ -184,7 +187,7 @@ def _run(text: str, person: Person, ctx, place: str, confirmed: bool = False) ->
                         + (m.DID_YOU_MEAN.format(suggestion=close.name) if close else "") + m.SEE_HELP)]
         outcome = UNKNOWN
     elif not allowed(found[0].who, person, ctx):
-        replies, outcome = [Text(refusal(name, ctx))], REFUSED
+        replies, outcome = [Text(refusal(name, ctx, found[0].who))], REFUSED
     elif not here(place, ctx):
         replies, outcome = [Text(not_here(place, person, ctx))], REFUSED
     else:
@@ -233,4 +236,4 @@ def help_command(call: Call):
     return [Text(visible + "\n" + m.HELP_MORE)]
 
 
-from handlers.admin import month, orgs, own_items, reports  # noqa: E402,F401  (they register their commands)
+from handlers.admin import month, orgs, own_items, reports, tasks  # noqa: E402,F401  (they register their commands)

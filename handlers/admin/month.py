@@ -5,7 +5,7 @@ import hashlib
 from collections import Counter, defaultdict
 
 from handlers import cycle_views, messages as m, plans
-from handlers.admin import GROUP, Call
+from handlers.admin import GROUP, Call, task_progress
 from handlers.errors import Refusal, UserError
 from handlers.registry import ADMINS, LIAISONS
 from handlers.replies import Outgoing, Text
@@ -36,7 +36,10 @@ def _month_and_filter(call: Call) -> tuple[str, str]:
 @GROUP.command("进度", aliases=("status",), who=LIAISONS)
 def status_command(call: Call):
     """进度 [月份] [片区或类型] — 已提交、填报中、未开始、逾期，按片区和类型；未提交的组织
-    例：进度 2026-12 学院（片区联络员看本片区，部门联络人看本部门的月度任务）"""
+    例：进度 2026-12 学院（片区联络员看本片区，部门联络人看本部门的月度任务）
+    进度 T3 [月份]：一项月度任务各组织的完成情况（部门联络人：本部门的任务）"""
+    if call.words and task_progress.is_task_code(call.words[0]):
+        return task_progress.progress(call)
     period, wanted = _month_and_filter(call)
     if not call.is_admin and call.person.department_id and not call.person.area:
         return call.answer(_department_tasks(period, call.person.department))

@@ -1,30 +1,25 @@
-"""Organisations and lists from the group: 清单, 组织, 任务, 反馈."""
+"""Organisations and lists from the group: 清单, 组织, 反馈 (任务 is in handlers/admin/tasks.py)."""
 from __future__ import annotations
-
-import datetime
-import re
 
 from peewee import JOIN, fn
 
 from handlers import messages as m
 from handlers.admin import GROUP, Call
 from handlers.checkin import MAX_TEXT
-from handlers.errors import Refusal, UserError
+from handlers.errors import UserError
 from handlers.feedback import acknowledge, reply
 from handlers.registry import ADMINS, LIAISONS
 from handlers.replies import Text
 from handlers.report_views import clip, day_label, item_title, month_label, plain
-from models import Department, Entry, Evidence, Feedback, Org, Period, Report, Task
+from models import Department, Entry, Evidence, Feedback, Org, Report, Task
 from models.checkin import entries
-from models.directory import PeriodStatus, next_task_code
+from models.directory import TaskStatus
 from models.feedback import answerable, find_for
-from models.items import items_for, natural_key
-from models.periods import previous, shift, split
+from models.items import items_for
+from models.periods import previous, split
 from models.report import ROUTED_KINDS, EntryStatus
-from models.separators import split_words
 from models.stats import org_state
 
-FIELDS = re.compile(r"\s*[|｜]\s*")
 FEEDBACK_SHOWN = 30
 REPLY_WORDS = ("回复", "reply")
 ANSWER_WORDS = (*REPLY_WORDS, "已知悉", "ack")
@@ -51,7 +46,7 @@ def items_command(call: Call):
     例：清单 XY01"""
     period = call.ctx.clock.period()
     if not call.words:
-        tasks = list(Task.select().where(Task.period == period).order_by(Task.code))
+        tasks = list(Task.select().where(Task.period == period, Task.status == TaskStatus.APPROVED).order_by(Task.code))
         lines = [m.ITEMS_TASKS.format(month=month_label(period), count=len(tasks))]
         lines += [f"{t.code} {t.title}" + (f"（{m.APPLIES_TO}{'、'.join(t.applies_to)}）" if t.applies_to else "")
                   for t in tasks]
@@ -142,66 +137,6 @@ def _year_line(org: Org, year: int) -> str:
         mark = "·" if report is None else m.YEAR_MARKS["late" if report.late else report.status]
         marks.append(f"{month}{mark}")
     return " ".join(marks)
-
-
-@GROUP.command("任务", aliases=("task", "tasks"), who=ADMINS)
-def task_command(call: Call):
-    """任务 [list 月份 | add 标题|部门|截止日期|适用类型 | remove 编号] — 下月的月度任务
-    例：任务 add 报送党建工作总结|组织部|2027-01-20|学院"""
-    action, _, rest = call.args.partition(" ")
-    action = action.lower() or "list"
-    nxt = shift(call.ctx.clock.period(), 1)
-    if action in ("list", "列表"):
-        period = call.period(rest.strip() or nxt)
-        tasks = sorted(Task.select().where(Task.period == period), key=lambda t: natural_key(t.code))
-        lines = [m.TASKS_HEAD.format(month=month_label(period), count=len(tasks))]
-        lines += [_task_line(t) for t in tasks] or [m.TASKS_NONE]
-        return call.answer("\n".join(lines))
-    if action in ("add", "添加"):
-        return [Text(_add_task(nxt, rest))]
-    if action in ("remove", "删除"):
-        return [Text(_remove_task(nxt, rest.strip()))]
-    raise UserError(m.TASK_BAD_ACTION.format(action=plain(clip(action, 10))))
-
-
-def _task_line(task: Task) -> str:
-    parts = [task.department.name if task.department_id else "",
-             m.ITEM_DUE.format(day=day_label(task.due_date)) if task.due_date else "",
-             m.APPLIES_TO + "、".join(task.applies_to) if task.applies_to else ""]
-    return f"{task.code} {plain(task.title)}" + "".join(f" · {p}" for p in parts if p)
-
-
-def _not_published(period: str) -> None:
-    month = Period.get_or_none(Period.key == period)
-    if month is not None and month.status != PeriodStatus.DRAFT:
-        raise Refusal(m.TASKS_PUBLISHED.format(month=month_label(period)))
-
-
-def _add_task(period: str, text: str) -> str:
-    fields = FIELDS.split(text.strip()) + ["", "", ""]
-    title, department_name, due, applies = (f.strip() for f in fields[:4])
-    if not title:
-        raise UserError(m.TASK_NEED_TITLE)
-    _not_published(period)
-    department = Department.get_or_none(Department.name == department_name) if department_name else None
-    if department_name and department is None:
-        raise UserError(m.NO_SUCH_DEPARTMENT.format(name=plain(clip(department_name, 20))))
-    try:
-        due_date = datetime.date.fromisoformat(due) if due else None
-    except ValueError:
-        raise UserError(m.BAD_DATE.format(text=plain(clip(due, 20)))) from None
-    task = Task.create(period=period, code=next_task_code(period), title=clip(title, 128), department=department,
-                       due_date=due_date, applies_to=split_words(applies))
-    return m.TASK_ADDED.format(month=month_label(period), line=_task_line(task))
-
-
-def _remove_task(period: str, code: str) -> str:
-    if not code:
-        raise UserError(m.TASK_NEED_CODE)
-    _not_published(period)
-    if not Task.delete().where(Task.period == period, Task.code == code.upper()).execute():
-        raise UserError(m.NO_SUCH_TASK.format(code=plain(clip(code, 10)), month=month_label(period)))
-    return m.TASK_REMOVED.format(code=code.upper(), month=month_label(period))
 
 
 @GROUP.command("反馈", aliases=("feedback",), who=LIAISONS)

@@ -3,9 +3,9 @@ and 审计, the admin commands run lately (工作台 shows the same lines)."""
 from __future__ import annotations
 
 from handlers import messages as m, stats_views
-from handlers.admin import GROUP, YEAR, Call
+from handlers.admin import GROUP, YEAR, Call, task_progress
 from handlers.errors import UserError
-from handlers.registry import ADMINS
+from handlers.registry import ADMINS, DEPARTMENTS
 from handlers.report_views import month_label, plain
 from models import AuditEntry, Person
 from models.audit import GROUP_PLACE
@@ -41,10 +41,13 @@ def stats_command(call: Call):
     return replies
 
 
-@GROUP.command("导出", aliases=("export",), who=ADMINS)
+@GROUP.command("导出", aliases=("export",), who=DEPARTMENTS)
 def export_command(call: Call):
     """导出 [月份 或 年份] [组织编号] — 本月的回答，或年度工作一览表，作为 Excel 文件发给您
-    例：导出 2026-12　或　导出 2026 XY01"""
+    例：导出 2026-12　或　导出 2026 XY01
+    导出 T3 [月份]：一项月度任务各组织的完成情况（部门联络人发“导出”：本部门本月的任务）"""
+    if not call.is_admin or (call.words and task_progress.is_task_code(call.words[0])):
+        return task_progress.export(call)
     period, year, rest = _month_or_year(call)
     org = rest[0].upper() if rest else None
     if year is not None:
