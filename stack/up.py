@@ -209,7 +209,6 @@ def run(config: Config, demo: bool = True, web_port: int | None = None, standin_
             "web": [str(BIN / "gunicorn"), *gunicorn_options(config.web.workers, config.web.threads),
                     "--bind", f"{config.web.host}:{config.web.port}", "--access-logfile", "-", "app:create_app()"],
             "worker": _flask("worker"),
-            "cron": _flask("cron"),
         }
         for name, command in commands.items():
             pieces.append(Piece(name, lambda command=command: _spawn(command, env)))
@@ -219,6 +218,10 @@ def run(config: Config, demo: bool = True, web_port: int | None = None, standin_
         requests.post(standin_url + "/_standin/members", json={"userids": userids}, timeout=10)
         if fresh_demo:
             _publish_demo_month(config)
+        # The cron last: a tick before the members are on the stand-in would publish a month that is
+        # due to people WeCom does not know yet (each card then fails for good).
+        pieces.append(Piece("cron", lambda: _spawn(_flask("cron"), env)))
+        pieces[-1].launch()
         _announce(config, web_url, standin_url, userids)
         while True:
             for piece in pieces:
