@@ -20,9 +20,9 @@ from handlers.checkin_moves import (
     next_item,
 )
 from handlers.registry import Registry
-from handlers.replies import CardUpdate, Outgoing
+from handlers.replies import CardUpdate, Outgoing, Text
 from handlers.session import Session
-from models import EntryChange, Feedback
+from models import EntryChange, Feedback, OutboxMessage
 from models.checkin import notice_cards, submit as submit_report, undo_change, withdraw_feedback
 
 CHAT = Registry(m.CHAT_HELP_HEADER, free_args=False)
@@ -201,10 +201,27 @@ def undo_feedback(s: Session) -> Next:
     if withdraw_feedback(feedback.id) is None:
         return s.say(m.UNDO_ANSWERED.format(kind=kind))
     s.say(m.UNDONE_FEEDBACK.format(kind=kind, text=views.plain(views.clip(feedback.text, 40))))
+    s.replies += withdrawn_cards(feedback, s.person)
     if s.conv.feedback_id == feedback.id:
         s.conv.feedback = None
         return Quietly(Step.FEEDBACK)
     return Quietly(s.conv.step)
+
+
+def withdrawn_cards(feedback, person) -> list[Outgoing]:
+    """A department's liaisons who got the feedback's card: the card greyed out as 已撤回, and a line
+    saying who took it back."""
+    told = []
+    for row in OutboxMessage.select().where(OutboxMessage.key.startswith(f"feedback:{feedback.id}:"),
+                                            OutboxMessage.status == "sent"):
+        line = m.FEEDBACK_WITHDRAWN.format(org=person.org.name, name=person.name,
+                                           kind=m.FEEDBACK_KIND_LABELS[feedback.kind],
+                                           text=views.plain(views.clip(feedback.text, 40)))
+        told.append(Outgoing(to=row.recipient, reply=Text(line), key=f"withdrawn:{row.key}"))
+        if row.response_code:
+            told.append(Outgoing(to=row.recipient, reply=CardUpdate(row.response_code, m.CARD_WITHDRAWN,
+                                                                    (row.recipient,)), key=f"withdrawn-card:{row.key}"))
+    return told
 
 
 @CHAT.command("我的月历", aliases=("月历", "查看清单"))

@@ -195,6 +195,7 @@ UNDONE_FEEDBACK = "已撤销{kind}：「{text}」。"
 NOTHING_TO_UNDO = "没有可撤销的修改。"
 UNDO_STALE = "第 {position} 项之后又被修改过，不能撤销；可发“改 {position}”修改。"
 UNDO_ANSWERED = "这条{kind}部门已处理，不能撤销。"
+FEEDBACK_WITHDRAWN = "{org}{name}撤回了一条{kind}：「{text}」，无需再处理。"
 
 # Admin commands
 HELP_MORE = "发“帮助 命令”看用法和例子。"

@@ -9,7 +9,7 @@ from werkzeug.serving import make_server
 
 from app import create_app
 from jobs.publish import publish_period
-from models import Entry, Evidence, Period, Report
+from models import Department, Entry, Evidence, Feedback, Period, Person, Report
 from tests.chat import Phone, show
 from tests.conftest import run_worker
 from tests.conversation import seed_lists
@@ -100,3 +100,20 @@ def test_a_new_app_process_resumes_where_the_person_was(sec, config, clock, stan
         assert sec.send("继续") == [ITEM_2]
     finally:
         second.shutdown()
+
+
+def test_a_suggestion_taken_back_is_withdrawn_from_its_department_too(sec, phone, services):
+    department = Department.get(Department.name == "组织部")
+    Person.create(userid="dept-zzb", name="王芳", roles=["liaison"], department=department)
+    phone.add_members(["dept-zzb"])
+    liaison = Phone(phone, services, "dept-zzb")
+    for text in ("开始", "1 1", "1", "1 1", "1", "1", "无", "无"):
+        sec.send(text)
+    sec.send("建议增加培训经费")
+    assert sec.send("组织部")[0].startswith("已转给组织部。")
+    [card] = liaison.read()
+    assert card.startswith("【建议】哲学学院 · 2026年11月")
+    assert sec.send("撤销") == ["已撤销建议：「建议增加培训经费」。"]
+    assert liaison.read() == ["哲学学院张书记撤回了一条建议：「建议增加培训经费」，无需再处理。"]
+    [delivered] = phone.messages(userid="dept-zzb")[:1]
+    assert delivered["card"]["replaced_name"] == "已撤回" and Feedback.select().count() == 0
