@@ -113,6 +113,16 @@ def next_task_code(period: str) -> str:
     return f"T{max(numbers, default=0) + 1:02d}"
 
 
+def task_by_code(period: str, code: str) -> Task | None:
+    """The month's task of `code`, as typed: T2, t2 and T02 name the same task."""
+    code = code.strip().upper()
+    found = TASK_CODE.fullmatch(code)
+    if found is None:
+        return Task.get_or_none(Task.period == period, Task.code == code)
+    return next((task for task in Task.select().where(Task.period == period, Task.code.startswith("T"))
+                 if (own := TASK_CODE.fullmatch(task.code)) and int(own.group(1)) == int(found.group(1))), None)
+
+
 class PeriodStatus(StrEnum):
     DRAFT = "draft"             # its tasks are being gathered
     PUBLISHED = "published"     # the reports are out: people fill them in

@@ -179,3 +179,11 @@ def test_export_sends_the_same_as_a_file_and_never_another_departments(answered,
         ["T1", "报送主题教育总结", "ORG01", "哲学学院", "", "学院", "已完成", None, "", ""],
         ["T1", "报送主题教育总结", "ORG02", "附属医院", "", "附属医院", "不涉及", None, "", "医院无此项工作"],
         ["T1", "报送主题教育总结", "ORG03", "化学学院", "", "学院", "未答", None, "", ""]]
+
+
+def test_a_task_is_named_as_typed_t2_or_t02(lists, clock):
+    run(clock, "dangwei01", "任务 add 安全检查|宣传部")
+    Task.create(period="2026-12", code="T2", title="旧编号的任务", department=Department.get(name="宣传部"))
+    assert run(clock, "dangwei01", "任务 修改 t1 安全大检查")[0].startswith("已修改")
+    assert run(clock, "dangwei01", "任务 删除 T02")[0] == "已删除2026年12月任务 T2。"
+    assert [(code, title) for code, title, *_ in tasks()] == [("T01", "安全大检查")]

@@ -8,7 +8,7 @@ from handlers.admin import Call
 from handlers.errors import Refusal, UserError
 from handlers.report_views import clip, month_label, plain
 from models import Task
-from models.directory import TASK_CODE, TaskStatus
+from models.directory import TASK_CODE, TaskStatus, task_by_code
 from models.report import EntryStatus
 from models.tasks import Answer, answers
 
@@ -30,7 +30,7 @@ def department_task(call: Call, period: str, code: str) -> Task:
     """A month's task by its code; for anyone but an admin, only their own department's."""
     if not code:
         raise UserError(m.TASK_NEED_CODE)
-    task = Task.get_or_none(Task.period == period, Task.code == code.upper())
+    task = task_by_code(period, code)
     if task is None:
         raise UserError(m.NO_SUCH_TASK.format(code=plain(clip(code, 10)), month=month_label(period)))
     if not call.is_admin and call.person.department_id is None:
