@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 import settings
-from models import Org, OwnItem, Person, own_items, periods
+from models import Org, OwnItem, Person, Rectification, own_items, periods, rectifications
 from models.clock import Clock
 from models.db import bind, database, migrate
 from models.demo_data import (
@@ -29,6 +29,7 @@ from models.demo_data import (
     ORG_GROUPS,
     OWN_ITEMS,
     RAISED_TASKS,
+    RECTIFICATIONS,
     SURNAMES,
     TASKS,
 )
@@ -111,6 +112,7 @@ def load_demo_data(period: str, directory=None) -> dict[str, ImportResult]:
                 raise DemoDataError("; ".join(str(error) for error in result.errors))
             results[kind] = result
         _approve_own_items(periods.check(period))
+        _rectifications(periods.check(period))
     return results
 
 
@@ -125,6 +127,22 @@ def _approve_own_items(period: str) -> None:
         secretary = Person.get(Person.userid == f"sec-{code.lower()}")
         item = own_items.propose(org, secretary, own_items.proposal(title, category, frequency, why), at)
         own_items.approve(item.id, admin, at)
+
+
+def _rectifications(period: str) -> None:
+    """RECTIFICATIONS, found two months before the month's first day and moved on that day (once)."""
+    year, month = periods.split(period)
+    first = datetime.date(year, month, 1)
+    at = datetime.datetime(year, month, 1)
+    for code, org, source, problem, measures, responsible, days, moves in RECTIFICATIONS:
+        if Rectification.select().where(Rectification.code == code).exists():
+            continue
+        fields = {"code": code, "source": source, "problem": problem, "measures": measures,
+                  "responsible": responsible, "found_on": first - datetime.timedelta(days=60),
+                  "deadline": first + datetime.timedelta(days=days)}
+        rectifications.create(Org.get(Org.code == org), fields, "dangwei01", at)
+        for step, userid, text in moves:
+            rectifications.move(code, rectifications.Move(step), userid, at, first, text)
 
 
 def raise_demo_tasks(period: str) -> None:
