@@ -11,6 +11,7 @@ from handlers.checkin_steps import STEPS
 from handlers.router import Context
 from models import Conversation, Org, Period, Person, Rectification, RectificationEvent
 from models.clock import Clock
+from models.demo import load_demo_data
 from models.directory import PeriodStatus
 from models.rectifications import MOVES, Move, Problem, RectificationState, Refused, create, figures, move
 from tests.conversation import Chat, seed_lists, seed_month, show, walk_to
@@ -244,3 +245,17 @@ def test_figures_count_open_overdue_on_time_and_late_by_area_and_type(sec, ctx):
     assert office(ctx, "整改 统计")[0].splitlines()[:3] == [
         "整改情况（2026-11-10）：未销号 2 条，其中逾期 0 条；已销号 2 条，按期 1 条、逾期销号 1 条",
         "按片区：", "未分片区：未销号 2 · 逾期 0 · 按期销号 0 · 逾期销号 0"]
+
+
+def test_the_demo_has_a_dozen_in_every_state_two_overdue_loaded_once(db, config):
+    load_demo_data("2026-12", config.directory)
+    load_demo_data("2026-12", config.directory)
+    rows = list(Rectification.select())
+    assert len(rows) == 12 and RectificationEvent.select().count() == 12 + 13
+    assert {r.state for r in rows} == set(RectificationState)
+    assert RectificationEvent.select().where(RectificationEvent.move == Move.SEND_BACK).count() == 1
+    assert RectificationEvent.select().where(RectificationEvent.move == Move.REOPEN).count() == 1
+    total, _, by_type = figures(D(2026, 12, 8))
+    assert vars(total) == {"open": 10, "overdue": 2, "on_time": 1, "late": 1}        # counted by hand
+    assert sorted(r.code for r in rows if r.overdue(D(2026, 12, 8))) == ["ZG01", "ZG02"]
+    assert vars(by_type["附属医院"]) == {"open": 1, "overdue": 1, "on_time": 0, "late": 0}
