@@ -97,7 +97,8 @@ def demo_rows(period: str) -> dict[str, list[dict]]:
     """The demo data as import rows (header → cell text) of each list kind."""
     orgs = _orgs()
     return {"departments": _departments(), "orgs": orgs, "people": _people(orgs),
-            "actions": _actions(), "tasks": _tasks(periods.check(period))}
+            "actions": _actions(), "tasks": _tasks(periods.check(period)),
+            "rectifications": _rectifications(periods.check(period))}
 
 
 def load_demo_data(period: str, directory=None) -> dict[str, ImportResult]:
@@ -105,14 +106,16 @@ def load_demo_data(period: str, directory=None) -> dict[str, ImportResult]:
     directory = directory or settings.DirectorySection()
     rows = demo_rows(period)
     results = {}
+    listed = Clock(at=datetime.datetime(*periods.split(periods.check(period)), 1))     # the month's first day
     with database.atomic():
+        listed_before = set(Rectification.select(Rectification.code).tuples())
         for kind in IMPORT_ORDER:
-            result = import_rows(kind, list(enumerate(rows[kind], start=2)), directory)
+            result = import_rows(kind, list(enumerate(rows[kind], start=2)), directory, clock=listed)
             if not result.ok:
                 raise DemoDataError("; ".join(str(error) for error in result.errors))
             results[kind] = result
         _approve_own_items(periods.check(period))
-        _rectifications(periods.check(period))
+        _move_rectifications(periods.check(period), {code for (code,) in listed_before})
     return results
 
 
@@ -129,18 +132,22 @@ def _approve_own_items(period: str) -> None:
         own_items.approve(item.id, admin, at)
 
 
-def _rectifications(period: str) -> None:
-    """RECTIFICATIONS, found two months before the month's first day and moved on that day (once)."""
-    year, month = periods.split(period)
-    first = datetime.date(year, month, 1)
-    at = datetime.datetime(year, month, 1)
-    for code, org, source, problem, measures, responsible, days, moves in RECTIFICATIONS:
-        if Rectification.select().where(Rectification.code == code).exists():
+def _rectifications(period: str) -> list[dict]:
+    """RECTIFICATIONS as import rows: found two months before the month's first day."""
+    first = datetime.date(*periods.split(period), 1)
+    return [{"编号": code, "组织编号": org, "来源": source, "问题": problem, "整改措施": measures,
+             "责任人": responsible, "整改时限": (first + datetime.timedelta(days=days)).isoformat(),
+             "发现日期": (first - datetime.timedelta(days=60)).isoformat()}
+            for code, org, source, problem, measures, responsible, days, _ in RECTIFICATIONS]
+
+
+def _move_rectifications(period: str, listed_before: set[str]) -> None:
+    """The moves of RECTIFICATIONS, made on the month's first day, on those this load listed."""
+    first = datetime.date(*periods.split(period), 1)
+    at = datetime.datetime.combine(first, datetime.time())
+    for code, *_, moves in RECTIFICATIONS:
+        if code in listed_before:
             continue
-        fields = {"code": code, "source": source, "problem": problem, "measures": measures,
-                  "responsible": responsible, "found_on": first - datetime.timedelta(days=60),
-                  "deadline": first + datetime.timedelta(days=days)}
-        rectifications.create(Org.get(Org.code == org), fields, "dangwei01", at)
         for step, userid, text in moves:
             rectifications.move(code, rectifications.Move(step), userid, at, first, text)
 
