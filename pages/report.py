@@ -13,7 +13,13 @@ from dataclasses import dataclass
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from peewee import JOIN, fn
 
-from handlers import messages as m, own_items as own_chat, phrases, report_views as views
+from handlers import (
+    messages as m,
+    own_items as own_chat,
+    phrases,
+    rectifications as rectification_views,
+    report_views as views,
+)
 from handlers.checkin import MAX_TEXT
 from handlers.checkin_commands import submitted_cards
 from handlers.checkin_moves import report_changed
@@ -36,6 +42,7 @@ from models.checkin import (
 )
 from models.directory import CATEGORIES, FREQUENCIES, PeriodStatus
 from models.fields import typed
+from models.rectifications import RectificationState, listed
 from models.report import ANSWERS, FeedbackKind, ReportStatus
 from pages import texts
 from pages.auth import FILLERS, bp, chat_context, current_person, message, page
@@ -201,7 +208,16 @@ def show(report: Report, failed: tuple | None = None, confirm: str = "", readonl
         departments=departments(), answers=m.CHOICES, kinds=m.FEEDBACK_KIND_LABELS, carried=m.CARRIED_OVER,
         submitted=_submitted_line(report), failed=failed, form=request.form, confirm=confirm, longest=MAX_TEXT,
         own_items=[own_chat.line(item) for item in own_items.of_org(report.org_id)], categories=CATEGORIES,
-        frequencies=FREQUENCIES)
+        frequencies=FREQUENCIES, rectifications=_rectifications(report.org_id), texts=texts,
+        rectifications_how=m.RECT_ORG_HOW)
+
+
+def _rectifications(org_id: int) -> list[str]:
+    """The org's rectifications not closed, as the chat's 整改 lists them."""
+    today = chat_context().clock.today()
+    return [rectification_views.line(r, today, with_org=False)
+            for r in listed(orgs=[org_id], states=(RectificationState.OPEN, RectificationState.SUBMITTED),
+                            today=today)]
 
 
 def _report(period: str, org_id: int | None = None) -> Report:

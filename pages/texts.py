@@ -72,3 +72,8 @@ FEEDBACK_WRITTEN = "{name} {when}"
 
 # 月度任务
 TASK_EXPORT_IN_CHAT = "Excel 文件由后台生成，完成后由月报助手私聊发给您。"
+DESK_RECTIFICATIONS = "整改清单（未销号，逾期的在前）"
+DESK_NO_RECTIFICATIONS = "没有未销号的整改事项。"
+DESK_RECTIFICATIONS_HOW = "销号、退回、重开：在群里发 整改 销号 编号 等（帮助 整改）。"
+REPORT_RECTIFICATIONS = "整改事项"
+REPORT_NO_RECTIFICATIONS = "没有未销号的整改事项。"

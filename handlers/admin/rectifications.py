@@ -110,6 +110,12 @@ def office_move(call: Call, code: str, step: Move, reason: str) -> list:
             *views.told(r, step, reason, call.ctx.admin_userids)]
 
 
+def figures_head(today, orgs=None) -> str:
+    """整改 统计's first line (工作台 shows it too)."""
+    total, _, _ = figures(today, orgs)
+    return m.RECT_FIGURES_HEAD.format(day=today.isoformat(), closed=total.closed, **vars(total))
+
+
 def figures_text(call: Call) -> str:
     today = call.ctx.clock.today()
     total, by_area, by_type = figures(today, area_orgs(call))
