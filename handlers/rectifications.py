@@ -73,7 +73,7 @@ def told(r: Rectification, step: Move, text: str, configured_admins) -> list:
                       if p.has_role(ROLE_SECRETARY) or p.has_role(ROLE_DEPUTY)]
     said = m.RECT_TOLD[step].format(org=r.org.name, code=r.code, problem=plain(clip(r.problem, 30)),
                                     text=plain(clip(text, 200)))
-    event = r.events.order_by(-r.events.model.id).first()
+    event = history(r)[-1]          # the move just made
     return [Outgoing(to=userid, reply=Text(said), key=f"rectification:{event.id}:{userid}") for userid in recipients]
 
 
@@ -89,6 +89,7 @@ def chat(person, args: str, ctx) -> list:
     try:
         r = find(code, person.org_id)
     except Refused as refused:
+        log.info("rectification %s asked by %s: %s", clip(code, 32), person.userid, refused.problem)
         return [Text(problem_text(refused, code))]
     return [Text(detail(r, ctx))]
 

@@ -68,6 +68,7 @@ def detail_text(call: Call, code: str) -> str:
     try:
         r = find(code)
     except Refused as refused:
+        log.info("rectification %s asked by %s: %s", clip(code, 32), call.person.userid, refused.problem)
         return views.problem_text(refused, code)
     orgs = area_orgs(call)
     if orgs is not None and r.org_id not in orgs:
