@@ -110,4 +110,8 @@ def org_move(person, code: str, step: Move, text: str, ctx) -> list:
     except Refused as refused:
         log.info("rectification %s: %s by %s not taken: %s", clip(code, 32), step, person.userid, refused.problem)
         return [Text(problem_text(refused, code, step))]
-    return [Text(m.RECT_MOVED[step].format(code=r.code, org=r.org.name)), *told(r, step, text, ctx.admin_userids)]
+    return [Text(moved_text(r, step)), *told(r, step, text, ctx.admin_userids)]
+
+
+def moved_text(r: Rectification, step: Move) -> str:
+    return m.RECT_MOVED[step].format(code=r.code, org=r.org.name)

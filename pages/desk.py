@@ -71,11 +71,13 @@ def desk(period: str | None):
         earlier=shift(period, -1), later=shift(period, 1) if period < this else None)
 
 
-def _rectifications() -> tuple[str, list[str]]:
-    """整改 统计's first line, and the lines of the rectifications not closed, the overdue first."""
+def _rectifications() -> tuple[str, list[tuple[str, str, bool]]]:
+    """整改 统计's first line, and (code, line, whether it waits for acceptance) of the rectifications
+    not closed, the overdue first."""
     today = chat_context().clock.today()
     open_ones = listed(states=(RectificationState.OPEN, RectificationState.SUBMITTED), today=today)
-    return rectification_figures(today), [rectification_views.line(r, today) for r in open_ones]
+    return rectification_figures(today), [(r.code, rectification_views.line(r, today),
+                                           r.state == RectificationState.SUBMITTED) for r in open_ones]
 
 
 @bp.get("/desk/<period>/files/<kind>")

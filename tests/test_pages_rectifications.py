@@ -1,6 +1,6 @@
 """整改清单 on the pages: 工作台 shows the figures' line and the rectifications not closed, the overdue
 first; 我的月报 shows the org's not closed, as the chat's 整改 lists them. tests/conversation.py's
-lists, November published; read-only (the moves are the chat's)."""
+lists, November published; the org's moves on its report, the office's on 工作台, by the chat's rules."""
 from __future__ import annotations
 
 import datetime
@@ -8,13 +8,21 @@ import datetime
 import pytest
 
 from jobs.publish import publish_period
-from models import Org
+from models import AuditEntry, Org, OutboxMessage, Rectification, RectificationEvent
 from models.rectifications import Move, create, move
-from tests.browser import pages_app, sign_in, text
+from tests.browser import csrf_token, pages_app, sign_in, text
 from tests.conftest import run_worker
 from tests.conversation import seed_lists
 
 PERIOD = "2026-11"
+
+
+def post(client, path: str, **form):
+    return client.post(path, data={"csrf_token": csrf_token(client), **form})
+
+
+def told(userid: str) -> str:
+    return "".join(row.payload for row in OutboxMessage.select().where(OutboxMessage.recipient == userid))
 
 
 @pytest.fixture
@@ -55,3 +63,34 @@ def test_my_report_shows_the_orgs_rectifications_not_closed_and_no_other_orgs(cl
     assert "整改事项" in page and "【逾期】ZG02 巡察 · 学习不深入 · 整改中 · 时限2026-11-15" in page
     assert "ZG01 巡察 · 台账不全" in page
     assert "ZG03" not in page and "ZG04" not in page and "安全检查缺失" not in page
+
+
+def test_the_org_reports_progress_and_done_on_its_report_and_the_admins_are_told(client, month):
+    sign_in(client, "dep01")
+    done = post(client, f"/h5/report/{PERIOD}/rectifications/ZG01/done", text="台账已补齐")
+    assert done.status_code == 303
+    page = text(client.get(done.headers["Location"]))
+    assert "整改 ZG01 已报请验收（待验收）" in page and "ZG01 巡察 · 台账不全 · 待验收" in page
+    assert "哲学学院 报请验收整改 ZG01（台账不全）：台账已补齐" in told("dangwei01")
+    refused = post(client, f"/h5/report/{PERIOD}/rectifications/ZG01/progress", text="再说一次")
+    assert refused.status_code == 200 and "整改 ZG01 待验收，不能进展。" in text(refused)
+    empty = post(client, f"/h5/report/{PERIOD}/rectifications/ZG02/progress", text=" ")
+    assert "请写明内容，例：整改 ZG02 进展 已制定学习计划" in text(empty)
+    assert post(client, f"/h5/report/{PERIOD}/rectifications/ZG04/progress", text="开会").status_code == 403
+    assert [(e.rectification.code, e.move, e.by) for e in RectificationEvent.select().where(
+        RectificationEvent.by == "dep01")] == [("ZG01", "submit", "dep01")]
+
+
+def test_an_admin_accepts_and_returns_on_the_desk_as_the_groups_command(client, month):
+    move("ZG01", Move.SUBMIT, "sec01", datetime.datetime(2026, 11, 3), datetime.date(2026, 11, 3), "台账已补齐")
+    move("ZG02", Move.SUBMIT, "sec01", datetime.datetime(2026, 11, 3), datetime.date(2026, 11, 3), "已学习")
+    sign_in(client, "dangwei01")
+    assert "销号" in text(client.get(f"/h5/desk/{PERIOD}"))
+    accepted = post(client, "/h5/desk/rectifications/ZG01/accept")
+    assert accepted.status_code == 303
+    assert "整改 ZG01（哲学学院）已销号。" in text(client.get(accepted.headers["Location"]))
+    post(client, "/h5/desk/rectifications/ZG02/return", reason="缺少学习记录")
+    assert [(r.code, r.state) for r in Rectification.select().order_by(Rectification.code)][:2] == [
+        ("ZG01", "closed"), ("ZG02", "open")]
+    assert "整改 ZG02（学习不深入）被退回：缺少学习记录" in told("sec01")
+    assert [(a.command, a.place, a.outcome) for a in AuditEntry.select()] == [("整改", "h5", "ok")] * 2
