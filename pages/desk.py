@@ -29,7 +29,7 @@ from jobs.files import made_file
 from models import Org
 from models.audit import PAGE_PLACE
 from models.periods import check, shift, split
-from models.rectifications import RectificationState, listed
+from models.rectifications import SOURCES, RectificationState, listed
 from models.stats import OrgProgress, OrgState, progress
 from pages import texts
 from pages.auth import bp, chat_context, current_person, message, page
@@ -67,7 +67,7 @@ def desk(period: str | None):
                 (texts.DESK_BY_TYPE, _tallies(rows, lambda row: row.org.type))] if rows else [],
         left=left, labels=m.ORG_STATES, remind=period == this, stats=_stats(period, request.args.get("stats", "")),
         windows=_windows(period, request.args.get("stats", "")), audit=_audit(), files=_made(period),
-        own_items=admin_own_items.waiting_lines(), rectifications=_rectifications(),
+        own_items=admin_own_items.waiting_lines(), rectifications=_rectifications(), sources=SOURCES,
         earlier=shift(period, -1), later=shift(period, 1) if period < this else None)
 
 

@@ -1,10 +1,12 @@
 """整改 on the pages: on 我的月报 the org's secretary or deputy records progress on a rectification or
 says it is done (the chat's 整改 编号 进展 / 已完成, by the same rules, the admins told); on 工作台 an
 admin accepts or returns one waiting (the group's 整改 销号 / 退回, run and audited as h5).
-The lists themselves are drawn by pages/report.py and pages/desk.py."""
+工作台 also lists a new one (整改 添加). The lists themselves are drawn by pages/report.py and
+pages/desk.py."""
 from __future__ import annotations
 
 import logging
+import re
 
 from flask import abort, flash, request, url_for
 
@@ -21,6 +23,7 @@ from pages.report import back_to, form_text, own_report, show
 log = logging.getLogger(__name__)
 ANCHOR = "rectifications"       # 我的月报's section, and where its form's error is shown
 ORG_VERBS = {"progress": "进展", "done": "已完成"}
+FIELD_SEPARATORS = re.compile(r"[|｜]")
 OFFICE_VERBS = {"accept": "销号", "return": "退回"}      # on those waiting (待验收); 重开 is the chat's
 
 
@@ -44,6 +47,19 @@ def rectification_move(period: str, code: str, verb: str):
         return show(report, failed=(ANCHOR, chat.problem_text(refused, code, step)))
     flash(chat.moved_text(r, step))
     return back_to(report, ANCHOR)
+
+
+@bp.post("/desk/rectifications/add")
+@page(who=ADMINS)
+def rectification_add():
+    """整改 添加 组织编号 来源|问题|整改措施|责任人|整改时限 from 工作台's form: the group's command."""
+    fields = "|".join(_field(name) for name in ("source", "problem", "measures", "responsible", "deadline"))
+    return run_command(f"整改 添加 {_field('org').replace(' ', '')[:32]} {fields}", url_for(".desk") + "#notice")
+
+
+def _field(name: str) -> str:
+    """A form's field as one field of the command: no separator inside, on one line."""
+    return " ".join(FIELD_SEPARATORS.sub(" ", request.form.get(name, "")).split())[:MAX_TEXT]
 
 
 @bp.post("/desk/rectifications/<code>/<verb>")

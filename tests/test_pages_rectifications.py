@@ -94,3 +94,16 @@ def test_an_admin_accepts_and_returns_on_the_desk_as_the_groups_command(client, 
         ("ZG01", "closed"), ("ZG02", "open")]
     assert "整改 ZG02（学习不深入）被退回：缺少学习记录" in told("sec01")
     assert [(a.command, a.place, a.outcome) for a in AuditEntry.select()] == [("整改", "h5", "ok")] * 2
+
+
+def test_an_admin_lists_a_new_one_on_the_desk_and_a_wrong_date_is_said(client, month):
+    sign_in(client, "dangwei01")
+    form = {"org": "ORG02", "source": "点评", "problem": "会议记录|不全", "measures": "补齐", "responsible": "赵书记",
+            "deadline": "2026-12-20"}
+    added = post(client, "/h5/desk/rectifications/add", **form)
+    assert added.status_code == 303
+    shown = text(client.get(added.headers["Location"]))
+    assert "已列入整改 ZG05：化学学院 · 点评 · 会议记录 不全，时限 2026-12-20。" in shown
+    early = post(client, "/h5/desk/rectifications/add", **{**form, "deadline": "2026-11-19"})
+    assert "整改时限不能早于发现问题的日期（2026-11-20）。" in text(client.get(early.headers["Location"]))
+    assert Rectification.select().count() == 5
