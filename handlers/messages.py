@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from models.directory import CATEGORIES, TaskStatus
+from models.rectifications import SOURCES
 from models.report import EntryStatus, FeedbackKind, ReportStatus
 from models.schedule import MonthStep
 from models.stats import OrgState
@@ -472,12 +473,14 @@ RECT_PROBLEMS = {
     "not allowed": "整改 {code} {state}，不能{move}。",
     "no text": "请写明内容，例：{example}",
     "too long": "内容请不超过 500 字。",
-    "bad source": "来源请写：" + "、".join(("巡视", "巡察", "督查", "述职评议", "点评", "自查")) + "。",
+    "bad source": "来源请写：" + "、".join(SOURCES) + "。",
     "no problem": "请写明问题。",
     "no responsible": "请写明责任人（不超过 64 字）。",
     "bad date": "整改时限“{text}”不是日期，请写成 2027-01-20 这样。",
     "deadline before": "整改时限不能早于发现问题的日期（{found_on}）。",
 }
+RECT_EXAMPLES = {"progress": "整改 {code} 进展 已制定学习计划", "submit": "整改 {code} 已完成 学习计划和记录已报送",
+                 "send_back": "整改 退回 {code} 佐证材料不全", "reopen": "整改 重开 {code} 复查发现问题反弹"}
 RECT_NOT_YOURS_ORG = "本组织"
 RECT_NOT_YOURS_AREA = "本片区组织"
 RECT_ADD_HOW = ("整改 添加 组织编号 来源|问题|整改措施|责任人|整改时限\n"

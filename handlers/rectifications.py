@@ -23,8 +23,6 @@ ORG_WORDS = {"进展": Move.PROGRESS, "已完成": Move.SUBMIT}
 ADMIN_WORDS = ("添加", "销号", "退回", "重开", "统计")
 ORG_ARGS = re.compile(r"(?s)([A-Za-z0-9_-]{1,32})(?:\s*(进展|已完成)\s*(.*))?")
 ARGS = "(?s)(?:" + "|".join(ADMIN_WORDS) + ").*|" + ORG_ARGS.pattern.removeprefix("(?s)")    # else a note
-EXAMPLES = {Move.PROGRESS: "整改 {code} 进展 已制定学习计划", Move.SUBMIT: "整改 {code} 已完成 学习计划和记录已报送",
-            Move.SEND_BACK: "整改 退回 {code} 佐证材料不全", Move.REOPEN: "整改 重开 {code} 复查发现问题反弹"}
 
 
 def day(date) -> str:
@@ -57,7 +55,7 @@ def problem_text(refused: Refused, code: str, step: Move | None = None, whose: s
     code = r.code if r else plain(clip(code, 32))
     return m.RECT_PROBLEMS[refused.problem].format(
         code=code, whose=whose, state=m.RECT_STATES[r.state] if r else "", move=m.RECT_MOVES.get(step, ""),
-        example=EXAMPLES.get(step, "").format(code=code), **fields)
+        example=m.RECT_EXAMPLES.get(step, "").format(code=code), **fields)
 
 
 def told(r: Rectification, step: Move, text: str, configured_admins) -> list:

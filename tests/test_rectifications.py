@@ -178,11 +178,14 @@ def test_an_orgs_move_that_cannot_be_taken_is_one_line_and_changes_nothing(sec, 
     assert states() == before and moves() == history
 
 
-def test_a_submitted_one_cannot_be_submitted_again(sec, ctx):
+def test_a_submitted_one_cannot_be_submitted_again_nor_returned_without_a_reason(sec, ctx):
     office(ctx, ADD)
     sec.send("整改 ZG01 已完成 材料已报送")
     assert sec.send("整改 ZG01 已完成 再报一次") == ["整改 ZG01 待验收，不能报请验收。"]
-    assert len(moves()) == 2
+    assert office(ctx, "整改 退回 ZG01") == ["请写明内容，例：整改 退回 ZG01 佐证材料不全"]
+    assert office(ctx, "整改 退回") == [m.RECT_ADMIN_HOW + "\n" + "\n".join(
+        admin.GROUP.find("整改")[0].usage.splitlines()[1:])]
+    assert len(moves()) == 2 and states()[0][2] == "submitted"
 
 
 def test_with_no_report_open_the_org_still_sees_and_moves_its_rectifications(ctx):
