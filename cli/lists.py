@@ -36,15 +36,16 @@ def _fail(lines: list[str]) -> None:
 @click.argument("file", type=FILE)
 @with_appcontext
 def import_command(kind: str, file: Path):
-    """Import KIND (orgs, people, departments, actions, tasks) from a .xlsx or .csv FILE.
+    """Import KIND (orgs, people, departments, actions, tasks, rectifications) from a .xlsx or .csv FILE.
 
     Nothing is changed unless every row is right; each problem is printed with its row and
-    column. Fresh lists go in this order: departments, orgs, people, actions, tasks.
+    column. Fresh lists go in this order: departments, orgs, people, actions, tasks, rectifications.
     """
     with database.connection_context():
         try:
-            result = import_file(kind, file, _settings().directory,
-                                 deadline=current_app.extensions["yuebao"].schedule.deadline)
+            services = current_app.extensions["yuebao"]
+            result = import_file(kind, file, _settings().directory, deadline=services.schedule.deadline,
+                                 clock=services.clock)
         except TableError as exc:
             _fail([str(exc)])
     if not result.ok:

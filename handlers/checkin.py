@@ -8,7 +8,7 @@ resumes exactly there.
 """
 from __future__ import annotations
 
-from handlers import messages as m, own_items, report_views as views
+from handlers import messages as m, own_items, rectifications, report_views as views
 from handlers.card_keys import CardKey, Tap, parse_card_key
 from handlers.checkin_commands import CHAT
 from handlers.checkin_moves import Hint, Quietly, Step, answer, begin_edit
@@ -21,6 +21,7 @@ from models.checkin import add_evidence, current_report
 from models.directory import ROLE_DEPUTY, ROLE_SECRETARY
 
 MAX_TEXT = 500
+ORG_COMMANDS = {own_items.NAME: own_items.chat, rectifications.NAME: rectifications.chat}
 
 
 def handle(inbound, person, ctx) -> list:
@@ -30,8 +31,8 @@ def handle(inbound, person, ctx) -> list:
     found = current_report(person, ctx.clock.period(), ctx.clock.utcnow())
     if found is None:
         command = CHAT.find(inbound.text) if inbound.kind == TEXT else None
-        if command and command[0].name == own_items.NAME:       # the org's own items need no report
-            return own_items.chat(person, command[1], ctx)
+        if command and command[0].name in ORG_COMMANDS:         # the org's, not a report's: no report needed
+            return ORG_COMMANDS[command[0].name](person, command[1], ctx)
         return [Text(m.NO_REPORT)]
     s = Session(inbound, person, *found, ctx, STEPS)
     if s.submitted and s.conv.step not in (Step.SUBMITTED, Step.PICK) and s.conv.return_to is None:

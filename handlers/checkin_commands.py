@@ -5,7 +5,7 @@ does one thing in one step and another in the next (跳过, 取消, 继续, 上�
 for each. Each returns where the person goes next (handlers/checkin_moves.py)."""
 from __future__ import annotations
 
-from handlers import messages as m, own_items, phrases, report_views as views
+from handlers import messages as m, own_items, phrases, rectifications, report_views as views
 from handlers.checkin_moves import (
     Hint,
     Next,
@@ -234,6 +234,12 @@ def calendar(s: Session, args: str) -> Next:
 def own(s: Session, args: str) -> Next:
     """自选 · 本组织的个性指标"""
     s.replies += own_items.chat(s.person, args, s.ctx)      # the org's, not the report's: the person stays
+
+
+@CHAT.command(rectifications.NAME, args=rectifications.ARGS)
+def rectify(s: Session, args: str) -> Next:
+    """整改 · 本组织的整改事项，报告进展、完成情况"""
+    s.replies += rectifications.chat(s.person, args, s.ctx)     # the org's, not the report's: the person stays
 
 
 @CHAT.command("帮助", aliases=("help", "?", "？"))

@@ -34,8 +34,9 @@ class Input(StrEnum):
 
 
 Handler = Callable[[Session, str], Next]     # (the session, what was typed or a command's words)
-# these work in a closed month too (自选 reads and writes the org's own items, not the report)
-READING = {"帮助": c.help_, "进度": c.progress, "我的月历": c.calendar, "自选": c.own}
+# these work in a closed month too (自选 and 整改 read and write the org's own items and
+# rectifications, not the report)
+READING = {"帮助": c.help_, "进度": c.progress, "我的月历": c.calendar, "自选": c.own, "整改": c.rectify}
 
 
 @dataclass(frozen=True)

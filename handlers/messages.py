@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from models.directory import CATEGORIES, TaskStatus
+from models.rectifications import SOURCES
 from models.report import EntryStatus, FeedbackKind, ReportStatus
 from models.schedule import MonthStep
 from models.stats import OrgState
@@ -434,3 +435,62 @@ OWN_APPROVED = "已通过个性指标 {number}：{org} · {title}，从下次发
 OWN_RETURNED = "已退回个性指标 {number}：{org} · {title}，已通知提出人。"
 OWN_TOLD_APPROVED = "您提出的个性指标“{title}”已通过，从下次发布的月报起列入本组织的事项。"
 OWN_TOLD_RETURNED = "您提出的个性指标“{title}”被退回：{reason}。修改后可重新提出。"
+
+# 整改清单 (整改): problems found in an organisation, rectified, checked and closed
+RECT_STATES = {"open": "整改中", "submitted": "待验收", "closed": "已销号"}
+RECT_MOVES = {"create": "列入整改", "progress": "进展", "submit": "报请验收", "accept": "销号",
+              "send_back": "退回", "reopen": "重开"}
+RECT_OVERDUE = "【逾期】"
+RECT_LINE = "{overdue}{code} {org} · {source} · {problem} · {state} · 时限{deadline}"
+RECT_ORG_LINE = "{overdue}{code} {source} · {problem} · {state} · 时限{deadline}"
+RECT_HEAD = "整改清单 {count} 条（逾期 {overdue} 条）："
+RECT_AREA_HEAD = "整改清单 · {area} {count} 条（逾期 {overdue} 条）："
+RECT_NONE = "整改清单：暂无。"
+RECT_ORG_HEAD = "整改清单（{org}）："
+RECT_ORG_NONE = "整改清单（{org}）：暂无未销号的整改事项。"
+RECT_ORG_HOW = "报告进展：整改 编号 进展 内容；完成后：整改 编号 已完成 佐证材料说明"
+RECT_ADMIN_HOW = "查看：整改 编号；销号：整改 销号 编号；退回、重开：整改 退回|重开 编号 原因；统计：整改 统计"
+RECT_DETAIL = ("整改 {code}：{org}（{org_code}）· {source} · {state}{closed}\n问题：{problem}\n措施：{measures}\n"
+               "责任人：{responsible} · 发现 {found_on} · 时限 {deadline}{overdue}\n记录：")
+RECT_CLOSED_ON = "（{day} 销号）"
+RECT_EVENT = "{at} {move} · {by}{text}"
+RECT_ADDED = "已列入整改 {code}：{org} · {source} · {problem}，时限 {deadline}。"
+RECT_MOVED = {
+    "progress": "已记录整改 {code} 的进展。",
+    "submit": "整改 {code} 已报请验收（待验收），党委办公室验收后会通知您。",
+    "accept": "整改 {code}（{org}）已销号。",
+    "send_back": "整改 {code}（{org}）已退回整改，已通知该组织。",
+    "reopen": "整改 {code}（{org}）已重开，已通知该组织。",
+}
+RECT_TOLD = {
+    "submit": "{org} 报请验收整改 {code}（{problem}）：{text}\n销号：整改 销号 {code}；退回：整改 退回 {code} 原因",
+    "accept": "整改 {code}（{problem}）已验收销号。",
+    "send_back": "整改 {code}（{problem}）被退回：{text}。请继续整改，完成后再报：整改 {code} 已完成 …",
+    "reopen": "已销号的整改 {code}（{problem}）重新打开：{text}。请继续整改。",
+}
+RECT_PROBLEMS = {
+    "unknown": "没有编号为 {code} 的整改事项。",
+    "not yours": "整改 {code} 不是{whose}的。",
+    "not allowed": "整改 {code} {state}，不能{move}。",
+    "no text": "请写明内容，例：{example}",
+    "too long": "内容请不超过 500 字。",
+    "bad source": "来源请写：" + "、".join(SOURCES) + "。",
+    "no problem": "请写明问题。",
+    "no responsible": "请写明责任人（不超过 64 字）。",
+    "bad date": "整改时限“{text}”不是日期，请写成 2027-01-20 这样。",
+    "deadline before": "整改时限不能早于发现问题的日期（{found_on}）。",
+}
+RECT_EXAMPLES = {"progress": "整改 {code} 进展 已制定学习计划", "submit": "整改 {code} 已完成 学习计划和记录已报送",
+                 "send_back": "整改 退回 {code} 佐证材料不全", "reopen": "整改 重开 {code} 复查发现问题反弹"}
+RECT_NOT_YOURS_ORG = "本组织"
+RECT_NOT_YOURS_AREA = "本片区组织"
+RECT_ADD_HOW = ("整改 添加 组织编号 来源|问题|整改措施|责任人|整改时限\n"
+                "例：整改 添加 XY01 巡察|理论学习不深入|制定学习计划|张三|2027-03-31")
+RECT_ADMINS_ONLY = "添加、销号、退回、重开整改仅限党委办公室管理员。"
+RECT_ORG_ONLY = "整改进展和完成情况由该组织书记报告。"
+RECT_FIGURES_HEAD = ("整改情况（{day}）：未销号 {open} 条，其中逾期 {overdue} 条；"
+                     "已销号 {closed} 条，按期 {on_time} 条、逾期销号 {late} 条")
+RECT_FIGURES_LINE = "{name}：未销号 {open} · 逾期 {overdue} · 按期销号 {on_time} · 逾期销号 {late}"
+RECT_FIGURES_BY_AREA = "按片区："
+RECT_FIGURES_BY_TYPE = "按类型："
+NOT_ALLOWED_AREAS = "“{command}”仅限党委办公室管理员和片区联络员使用，如需要请联系：{admins}。"

@@ -10,6 +10,7 @@ from typing import Callable
 SLASHES = "/／"
 EVERYONE, LIAISONS, ADMINS = "everyone", "liaisons", "admins"      # who may run a command (liaisons: and admins)
 DEPARTMENTS = "departments"         # admins and the departments' liaisons (not the areas')
+AREAS = "areas"                     # admins and the areas' liaisons (not the departments')
 
 
 @dataclass(frozen=True)

@@ -6,13 +6,14 @@ from models.db import BaseModel, bind, database, migrate
 from models.directory import Action, Department, Org, Period, Person, Task
 from models.messaging import DeferredMessage, InboundMessage, OutboxMessage
 from models.own_items import OwnItem
+from models.rectifications import Rectification, RectificationEvent
 from models.report import Conversation, Entry, EntryChange, Evidence, Feedback, PendingReply, Report
 from models.sessions import SignIn
 
 ALL_MODELS = [
     Department, Org, Person, Action, Task, Period, Report, Entry, EntryChange, Evidence, Feedback,
     Conversation, InboundMessage, OutboxMessage, CycleStep, PeriodSnapshot, AuditEntry, PendingReply,
-    DeferredMessage, PendingCommand, SignIn, OwnItem,
+    DeferredMessage, PendingCommand, SignIn, OwnItem, Rectification, RectificationEvent,
 ]
 
 __all__ = [
@@ -20,5 +21,6 @@ __all__ = [
     "Entry",
     "EntryChange", "Evidence", "Feedback", "InboundMessage", "Org", "OutboxMessage", "OwnItem", "PendingCommand",
     "PendingReply", "Period",
-    "PeriodSnapshot", "Person", "Report", "SignIn", "Task", "bind", "database", "migrate",
+    "PeriodSnapshot", "Person", "Rectification", "RectificationEvent", "Report", "SignIn",
+    "Task", "bind", "database", "migrate",
 ]

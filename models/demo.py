@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 import settings
-from models import Org, OwnItem, Person, own_items, periods
+from models import Org, OwnItem, Person, Rectification, own_items, periods, rectifications
 from models.clock import Clock
 from models.db import bind, database, migrate
 from models.demo_data import (
@@ -29,6 +29,7 @@ from models.demo_data import (
     ORG_GROUPS,
     OWN_ITEMS,
     RAISED_TASKS,
+    RECTIFICATIONS,
     SURNAMES,
     TASKS,
 )
@@ -96,7 +97,8 @@ def demo_rows(period: str) -> dict[str, list[dict]]:
     """The demo data as import rows (header → cell text) of each list kind."""
     orgs = _orgs()
     return {"departments": _departments(), "orgs": orgs, "people": _people(orgs),
-            "actions": _actions(), "tasks": _tasks(periods.check(period))}
+            "actions": _actions(), "tasks": _tasks(periods.check(period)),
+            "rectifications": _rectifications(periods.check(period))}
 
 
 def load_demo_data(period: str, directory=None) -> dict[str, ImportResult]:
@@ -104,13 +106,16 @@ def load_demo_data(period: str, directory=None) -> dict[str, ImportResult]:
     directory = directory or settings.DirectorySection()
     rows = demo_rows(period)
     results = {}
+    listed = Clock(at=datetime.datetime(*periods.split(periods.check(period)), 1))     # the month's first day
     with database.atomic():
+        listed_before = set(Rectification.select(Rectification.code).tuples())
         for kind in IMPORT_ORDER:
-            result = import_rows(kind, list(enumerate(rows[kind], start=2)), directory)
+            result = import_rows(kind, list(enumerate(rows[kind], start=2)), directory, clock=listed)
             if not result.ok:
                 raise DemoDataError("; ".join(str(error) for error in result.errors))
             results[kind] = result
         _approve_own_items(periods.check(period))
+        _move_rectifications(periods.check(period), {code for (code,) in listed_before})
     return results
 
 
@@ -125,6 +130,26 @@ def _approve_own_items(period: str) -> None:
         secretary = Person.get(Person.userid == f"sec-{code.lower()}")
         item = own_items.propose(org, secretary, own_items.proposal(title, category, frequency, why), at)
         own_items.approve(item.id, admin, at)
+
+
+def _rectifications(period: str) -> list[dict]:
+    """RECTIFICATIONS as import rows: found two months before the month's first day."""
+    first = datetime.date(*periods.split(period), 1)
+    return [{"编号": code, "组织编号": org, "来源": source, "问题": problem, "整改措施": measures,
+             "责任人": responsible, "整改时限": (first + datetime.timedelta(days=days)).isoformat(),
+             "发现日期": (first - datetime.timedelta(days=60)).isoformat()}
+            for code, org, source, problem, measures, responsible, days, _ in RECTIFICATIONS]
+
+
+def _move_rectifications(period: str, listed_before: set[str]) -> None:
+    """The moves of RECTIFICATIONS, made on the month's first day, on those this load listed."""
+    first = datetime.date(*periods.split(period), 1)
+    at = datetime.datetime.combine(first, datetime.time())
+    for code, *_, moves in RECTIFICATIONS:
+        if code in listed_before:
+            continue
+        for step, userid, text in moves:
+            rectifications.move(code, rectifications.Move(step), userid, at, first, text)
 
 
 def raise_demo_tasks(period: str) -> None:

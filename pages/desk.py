@@ -17,8 +17,9 @@ from flask import abort, current_app, flash, make_response, redirect, render_tem
 from redis.exceptions import RedisError
 
 from bot.dispatch import queue_background
-from handlers import admin, messages as m, stats_views
+from handlers import admin, messages as m, rectifications as rectification_views, stats_views
 from handlers.admin import own_items as admin_own_items, reports
+from handlers.admin.rectifications import figures_head as rectification_figures
 from handlers.checkin import MAX_TEXT
 from handlers.errors import UserError
 from handlers.registry import ADMINS
@@ -28,6 +29,7 @@ from jobs.files import made_file
 from models import Org
 from models.audit import PAGE_PLACE
 from models.periods import check, shift, split
+from models.rectifications import SOURCES, RectificationState, listed
 from models.stats import OrgProgress, OrgState, progress
 from pages import texts
 from pages.auth import bp, chat_context, current_person, message, page
@@ -65,8 +67,17 @@ def desk(period: str | None):
                 (texts.DESK_BY_TYPE, _tallies(rows, lambda row: row.org.type))] if rows else [],
         left=left, labels=m.ORG_STATES, remind=period == this, stats=_stats(period, request.args.get("stats", "")),
         windows=_windows(period, request.args.get("stats", "")), audit=_audit(), files=_made(period),
-        own_items=admin_own_items.waiting_lines(),
+        own_items=admin_own_items.waiting_lines(), rectifications=_rectifications(), sources=SOURCES,
         earlier=shift(period, -1), later=shift(period, 1) if period < this else None)
+
+
+def _rectifications() -> tuple[str, list[tuple[str, str, bool]]]:
+    """整改 统计's first line, and (code, line, whether it waits for acceptance) of the rectifications
+    not closed, the overdue first."""
+    today = chat_context().clock.today()
+    open_ones = listed(states=(RectificationState.OPEN, RectificationState.SUBMITTED), today=today)
+    return rectification_figures(today), [(r.code, rectification_views.line(r, today),
+                                           r.state == RectificationState.SUBMITTED) for r in open_ones]
 
 
 @bp.get("/desk/<period>/files/<kind>")

@@ -13,7 +13,13 @@ from dataclasses import dataclass
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from peewee import JOIN, fn
 
-from handlers import messages as m, own_items as own_chat, phrases, report_views as views
+from handlers import (
+    messages as m,
+    own_items as own_chat,
+    phrases,
+    rectifications as rectification_views,
+    report_views as views,
+)
 from handlers.checkin import MAX_TEXT
 from handlers.checkin_commands import submitted_cards
 from handlers.checkin_moves import report_changed
@@ -36,6 +42,7 @@ from models.checkin import (
 )
 from models.directory import CATEGORIES, FREQUENCIES, PeriodStatus
 from models.fields import typed
+from models.rectifications import RectificationState, listed
 from models.report import ANSWERS, FeedbackKind, ReportStatus
 from pages import texts
 from pages.auth import FILLERS, bp, chat_context, current_person, message, page
@@ -79,7 +86,7 @@ def this_month():
 @bp.get("/report/<period>")
 @page(who=FILLERS)
 def month(period: str):
-    return show(_report(period))
+    return show(own_report(period))
 
 
 @bp.get("/orgs/<code>/<period>")
@@ -87,7 +94,7 @@ def month(period: str):
 def org_month(code: str, period: str):
     """An org's month as its secretary sees it, without the forms: an admin's look from 工作台."""
     org = Org.get_or_none(Org.code == code[:32])
-    return show(_report(period, org.id), readonly=True) if org else message(404, texts.NO_SUCH_REPORT)
+    return show(own_report(period, org.id), readonly=True) if org else message(404, texts.NO_SUCH_REPORT)
 
 
 @bp.post("/report/<period>/answer")
@@ -112,7 +119,7 @@ def answer(period: str):
             m.HINT_AMOUNT.format(limit=refused.limit))
         return show(report, failed=(entry.id, text))
     flash(m.CHANGED.format(position=entry.position, label=m.STATUS_LABELS[entry.status]))
-    return _back(report, f"e{entry.id}")
+    return back_to(report, f"e{entry.id}")
 
 
 @bp.post("/report/<period>/feedback")
@@ -122,7 +129,7 @@ def feedback(period: str):
     report = _editable(period)
     if report.status == ReportStatus.SUBMITTED:
         return message(403, texts.FEEDBACK_AFTER_SUBMIT)
-    kind, text = request.form.get("kind", ""), _text("text") or ""
+    kind, text = request.form.get("kind", ""), form_text("text") or ""
     failure = (texts.CHOOSE_KIND if kind not in tuple(FeedbackKind)
                else m.HINT_TOO_LONG.format(limit=MAX_TEXT) if len(text) > MAX_TEXT else None)
     if failure:
@@ -138,26 +145,26 @@ def feedback(period: str):
         return show(report, failed=(FEEDBACK, m.HINT_EMPTY))
     flash(texts.FEEDBACK_SENT.format(department=added.department.name) if added.department_id
           else texts.FEEDBACK_ADDED)
-    return _back(report, FEEDBACK)
+    return back_to(report, FEEDBACK)
 
 
 @bp.post("/report/<period>/own-items")
 @page(who=FILLERS)
 def own_item(period: str):
     """自选 添加 on the page: a proposal of the org's own item (any month, closed ones too)."""
-    report, form = _report(period), request.form
+    report, form = own_report(period), request.form
     target = form.get("target", "").strip()
     frequency = form.get("frequency", "") + (target + form.get("unit", "").strip() if target else "")
     person = current_person()
     try:
-        given = own_items.proposal(form.get("title", ""), form.get("category", ""), frequency, _text("why") or "")
+        given = own_items.proposal(form.get("title", ""), form.get("category", ""), frequency, form_text("why") or "")
         with change():
             added = own_items.propose(person.org, person, given, chat_context().clock.utcnow())
     except own_items.Refused as refused:
         log.info("pages: own item proposal by %s not taken: %s", person.userid, refused.problem)
         return show(report, failed=(OWN, own_chat.problem_text(refused)))
     flash(own_chat.proposed_text(added))
-    return _back(report, OWN)
+    return back_to(report, OWN)
 
 
 @bp.post("/report/<period>/submit")
@@ -168,7 +175,7 @@ def submit(period: str):
     month_, until = views.month_label(report.period), views.day_label(report.period_row.close_on)
     if report.status == ReportStatus.SUBMITTED:
         flash(texts.ALREADY_SUBMITTED.format(month=month_, until=until))
-        return _back(report, "submit")
+        return back_to(report, "submit")
     items = entries(report)
     left = [e.position for e in items if e.status is None]
     if left and not request.form.get("confirm"):
@@ -178,7 +185,7 @@ def submit(period: str):
         submit_report(report, report.period_row, items, current_person(), clock.utcnow(), clock.today())
         outgoing += submitted_cards(report)
     flash(texts.JUST_SUBMITTED.format(month=month_, late=m.LATE if report.late else "", until=until))
-    return _back(report, "submit")
+    return back_to(report, "submit")
 
 
 def show(report: Report, failed: tuple | None = None, confirm: str = "", readonly: bool = False):
@@ -201,10 +208,19 @@ def show(report: Report, failed: tuple | None = None, confirm: str = "", readonl
         departments=departments(), answers=m.CHOICES, kinds=m.FEEDBACK_KIND_LABELS, carried=m.CARRIED_OVER,
         submitted=_submitted_line(report), failed=failed, form=request.form, confirm=confirm, longest=MAX_TEXT,
         own_items=[own_chat.line(item) for item in own_items.of_org(report.org_id)], categories=CATEGORIES,
-        frequencies=FREQUENCIES)
+        frequencies=FREQUENCIES, rectifications=_rectifications(report.org_id), texts=texts)
 
 
-def _report(period: str, org_id: int | None = None) -> Report:
+def _rectifications(org_id: int) -> list[tuple[str, str, bool]]:
+    """(code, line, whether the org may move it now) of the org's rectifications not closed, as the
+    chat's 整改 lists them."""
+    today = chat_context().clock.today()
+    return [(r.code, rectification_views.line(r, today, with_org=False), r.state == RectificationState.OPEN)
+            for r in listed(orgs=[org_id], states=(RectificationState.OPEN, RectificationState.SUBMITTED),
+                            today=today)]
+
+
+def own_report(period: str, org_id: int | None = None) -> Report:
     """The report of `period` of the person's org (or of `org_id`), a month published and started
     (404 otherwise)."""
     found = report_of(org_id or current_person().org_id, chat_context().clock.period(), period)
@@ -215,25 +231,25 @@ def _report(period: str, org_id: int | None = None) -> Report:
 
 def _editable(period: str) -> Report:
     """The report, while its month is open: a closed month is read-only (403), as in the chat."""
-    report = _report(period)
+    report = own_report(period)
     if report.period_row.status == PeriodStatus.CLOSED:
         abort(make_response(message(403, texts.MONTH_CLOSED.format(month=views.month_label(report.period)))))
     return report
 
 
-def _back(report: Report, anchor: str):
+def back_to(report: Report, anchor: str):
     """After a change, the report again (a reload does not post the form twice)."""
     return redirect(url_for(".month", period=report.period) + "#" + anchor, 303)
 
 
-def _text(name: str) -> str | None:
+def form_text(name: str) -> str | None:
     value = request.form.get(name)
     return None if value is None else typed(value.replace("\r\n", "\n"))
 
 
 def _answer_form(entry: Entry) -> tuple[dict, str | None]:
     """The answer the form gives (for models.checkin.answer), or why it is none."""
-    status, reason, note = request.form.get("status", ""), _text("reason") or "", _text("note")
+    status, reason, note = request.form.get("status", ""), form_text("reason") or "", form_text("note")
     typed = request.form.get("amount", "").strip()
     amount = None if not typed else int(typed) if typed.isdecimal() and len(typed) <= AMOUNT_DIGITS else NOT_A_NUMBER
     given = {"status": status, "amount": amount, "reason": reason, "note": note}

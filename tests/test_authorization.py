@@ -10,7 +10,7 @@ import pytest
 from peewee import fn
 
 from handlers import admin, checkin, messages
-from handlers.registry import ADMINS, DEPARTMENTS, EVERYONE, LIAISONS
+from handlers.registry import ADMINS, AREAS, DEPARTMENTS, EVERYONE, LIAISONS
 from handlers.router import Context
 from jobs.publish import publish_period
 from models import AuditEntry, Department, Entry, Feedback, Org, OutboxMessage, Person, Report, Task
@@ -62,6 +62,15 @@ RULES = {   # admin group  another group  robot chat  app chat
         "deputy":             ("refused", "refused",  "refused", "report"),
         "unknown user":       ("unknown", "unknown",  "unknown", "unknown"),
     },
+    AREAS: {
+        "config admin":       ("acts",    "not here", "acts",    "acts"),
+        "role admin":         ("acts",    "not here", "acts",    "acts"),
+        "department liaison": ("refused", "refused",  "refused", "refused"),
+        "area liaison":       ("acts",    "not here", "acts",    "acts"),
+        "secretary":          ("refused", "refused",  "refused", "report"),
+        "deputy":             ("refused", "refused",  "refused", "report"),
+        "unknown user":       ("unknown", "unknown",  "unknown", "unknown"),
+    },
     ADMINS: {
         "config admin":       ("acts",    "not here", "acts",    "acts"),
         "role admin":         ("acts",    "not here", "acts",    "acts"),
@@ -73,7 +82,7 @@ RULES = {   # admin group  another group  robot chat  app chat
     },
 }
 ADMINS_NAMED = "陈静（dangwei01）、dangwei02（dangwei02）"
-REPORT_CHAT = ("可用指令：", "已答 0/", "请回复 1-4：", "个性指标（")      # 个性指标（…）: the org's own 自选
+REPORT_CHAT = ("可用指令：", "已答 0/", "请回复 1-4：", "个性指标（", "整改清单（")   # the org's own 自选, 整改
 D = datetime.datetime
 _ids = itertools.count(1)
 
@@ -125,6 +134,7 @@ ACTS = {
                 job={"admin": "jobs.admin.export_month", "department liaison": "jobs.admin.export_tasks"}),
     "审计": Acts(lambda n: "审计 5", "最近 "),
     "自选": Acts(lambda n: "自选", "待审核的个性指标"),
+    "整改": Acts(lambda n: "整改", {"admin": "整改清单 ", "area liaison": "整改清单 · 广州南校园 "}),
 }
 
 
@@ -192,7 +202,8 @@ def attempt(places: Places, place: str, role: str, command: str, n: int) -> str:
     elif reply == messages.NOT_ADMIN_GROUP:
         seen, wanted, audit = "not here", before, refusal
     elif reply in (f"“{command}”仅限党委办公室管理员使用，如需要请联系：{ADMINS_NAMED}。",
-                   f"“{command}”仅限党委办公室管理员和部门联络人使用，如需要请联系：{ADMINS_NAMED}。"):
+                   f"“{command}”仅限党委办公室管理员和部门联络人使用，如需要请联系：{ADMINS_NAMED}。",
+                   f"“{command}”仅限党委办公室管理员和片区联络员使用，如需要请联系：{ADMINS_NAMED}。"):
         seen, wanted, audit = "refused", before, refusal
     elif reply.startswith(REPORT_CHAT):
         seen, wanted, audit = "report", before, []

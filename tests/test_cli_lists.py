@@ -7,7 +7,8 @@ import pytest
 
 import settings
 from app import create_app
-from models import Org, Task
+from models import Org, Rectification, Task
+from models.lists_io.tables import read_table
 
 
 @pytest.fixture
@@ -95,3 +96,37 @@ def test_a_task_due_after_the_months_deadline_is_imported_with_a_warning(cli, tm
         "提醒：第 2 行「截止日期」:12-30 晚于该月月报截止日 12-25，月报只能报告届时的进展",
         "月度任务:新增 2,更新 0,未变 0"]
     assert [task.code for task in Task.select().order_by(Task.code)] == ["T01", "T02"]
+
+
+def test_rectifications_import_all_or_nothing_and_export_with_their_state(cli, tmp_path, clock):
+    clock.set(datetime.datetime(2026, 11, 10, 9, 0))
+    cli("demo-data", "--period", "2026-11")
+    path = tmp_path / "rectifications.csv"
+    head = "编号,组织编号,来源,问题,整改措施,责任人,整改时限\n"
+    path.write_text(head + "ZG20,XY01,巡察,问题一,措施,张三,2026-12-31\n"
+                    "ZG21,ZZ99,检查,问题二,措施,张三,12月20日\nZG22,XY02,自查,问题三,措施,张三,2026-11-09\n",
+                    encoding="utf-8")
+    result = cli("import", "rectifications", str(path))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "第 3 行「组织编号」:未知组织“ZZ99”",
+        "第 3 行「来源」:未知来源“检查”,可选:巡视、巡察、督查、述职评议、点评、自查",
+        "第 3 行「整改时限」:日期“12月20日”无法识别,请写成 2026-11-20",
+        "第 4 行「整改时限」:2026-11-09 早于发现问题的日期 2026-11-10", "整改清单:3 行中发现 4 处错误,未做任何更改"]
+    assert not Rectification.select().where(Rectification.code == "ZG20").exists()
+    path.write_text(head + "ZG20,XY01,巡察,问题一,措施,张三,2026-12-31\n", encoding="utf-8")
+    assert cli("import", "rectifications", str(path)).stdout.strip() == "整改清单:新增 1,更新 0,未变 0"
+    listed = Rectification.get(Rectification.code == "ZG20")
+    assert (listed.found_on, listed.state, [e.by for e in listed.events]) == (datetime.date(2026, 11, 10), "open",
+                                                                              ["import"])
+    exported = tmp_path / "out.xlsx"
+    assert cli("export", "rectifications", str(exported)).exit_code == 0
+    headers, rows = read_table(exported)
+    assert headers == ["编号", "组织编号", "来源", "问题", "整改措施", "责任人", "整改时限", "状态", "销号日期",
+                       "发现日期"]
+    by_code = {cells["编号"]: cells for _, cells in rows}
+    assert (by_code["ZG07"]["状态"], by_code["ZG07"]["销号日期"]) == ("已销号", "2026-11-01")
+    assert (by_code["ZG05"]["状态"], by_code["ZG20"]["状态"], by_code["ZG20"]["销号日期"]) == ("待验收", "整改中", "")
+    again = cli("import", "rectifications", str(exported))
+    assert again.stdout.strip() == "整改清单:新增 0,更新 0,未变 13"
+    assert Rectification.get(Rectification.code == "ZG07").state == "closed"

@@ -33,10 +33,11 @@ def test_help_lists_what_each_may_run_from_the_docstrings(people):
     everything = run("帮助", people["admin"])[0].splitlines()
     assert everything[0] == "可用命令（在群里 @我 + 命令）："
     assert [line.split(" ")[0] for line in everything[1:-1]] == [
-        "帮助", "进度", "催办", "发布", "撤回发布", "清单", "组织", "反馈", "自选", "统计", "导出", "审计", "任务"]
+        "帮助", "进度", "催办", "发布", "撤回发布", "清单", "组织", "反馈", "自选", "整改", "统计", "导出", "审计",
+        "任务"]
     assert everything[-1] == "发“帮助 命令”看用法和例子。"
     liaison = run("help", people["liaison"])[0].splitlines()
-    assert [line.split(" ")[0] for line in liaison[1:-1]] == ["帮助", "进度", "反馈"]
+    assert [line.split(" ")[0] for line in liaison[1:-1]] == ["帮助", "进度", "反馈", "整改"]
     assert run("帮助 进度", people["clerk"]) == [
         "进度 [月份] [片区或类型] — 已提交、填报中、未开始、逾期，按片区和类型；未提交的组织\n"
         "例：进度 2026-12 学院（片区联络员看本片区，部门联络人看本部门的月度任务）\n"
@@ -90,6 +91,9 @@ def test_a_long_answer_goes_whole_to_the_1_1_chat_in_pieces(people):
     ("改3", "改", "3"), ("改", "改", ""), ("我的月历", "我的月历", ""),
     ("继续努力", None, None), ("提交 材料已报送", None, None), ("改天再报送", None, None),
     ("改 第三项", None, None), ("", None, None),
+    ("整改", "整改", ""), ("整改 ZG01 已完成 材料已报送", "整改", "ZG01 已完成 材料已报送"),
+    ("整改ZG01进展", "整改", "ZG01进展"), ("整改 销号 ZG01", "整改", "销号 ZG01"),
+    ("整改工作已经完成", None, None), ("整改 ZG01 差不多了", None, None),
 ])
 def test_what_counts_as_a_chat_command(typed, command, args):
     found = checkin.CHAT.find(typed)
@@ -100,5 +104,5 @@ def test_chat_help_is_generated_from_the_commands():
     assert checkin.CHAT.help_text().splitlines() == [
         "可用指令：", "继续 · 接着填", "进度 · 还剩哪些", "上一项 · 回到上一项", "跳过 · 先跳过本项",
         "改 N · 修改第 N 项", "暂停 · 稍后再填", "提交 · 提交月报", "取消 · 取消当前操作", "撤销 · 撤回上一次修改",
-        "我的月历 · 本月清单", "自选 · 本组织的个性指标",
+        "我的月历 · 本月清单", "自选 · 本组织的个性指标", "整改 · 本组织的整改事项，报告进展、完成情况",
         "帮助 · 本说明"]

@@ -37,7 +37,14 @@ TASKS = [
     {"月份": datetime.datetime(2026, 11, 1), "编号": "T02", "标题": "推进毕业生就业", "来源部门": "学工部",
      "截止日期": datetime.datetime(2026, 11, 25), "适用类型": "学院、非无毕业年级"},
 ]
-BASE = {"departments": DEPARTMENTS, "orgs": ORGS, "people": PEOPLE, "actions": ACTIONS, "tasks": TASKS}
+RECTIFICATIONS = [
+    {"编号": "ZG01", "组织编号": "XY01", "来源": "巡察", "问题": "学习制度执行不严", "整改措施": "制定学习计划",
+     "责任人": "王建华", "整改时限": "2026-12-31", "发现日期": "2026-10-20"},
+    {"编号": "zg02", "组织编号": "YY01", "来源": "督查", "问题": "台账不全", "责任人": "党委副书记",
+     "整改时限": datetime.datetime(2027, 1, 15), "发现日期": "2026-11-02"},
+]
+BASE = {"departments": DEPARTMENTS, "orgs": ORGS, "people": PEOPLE, "actions": ACTIONS, "tasks": TASKS,
+        "rectifications": RECTIFICATIONS}
 
 
 @pytest.fixture
@@ -47,7 +54,7 @@ def directory():
 
 def write(path, kind, rows, encoding="utf-8"):
     """Write rows the way an admin's Excel would: every header, cells as typed."""
-    headers = KINDS[kind].HEADERS
+    headers = getattr(KINDS[kind], "EXPORT_HEADERS", KINDS[kind].HEADERS)
     if path.suffix == ".xlsx":
         workbook = Workbook()
         workbook.active.append(headers)

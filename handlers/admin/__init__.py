@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from handlers import messages as m
 from handlers.errors import Refusal, UserError
-from handlers.registry import DEPARTMENTS, EVERYONE, LIAISONS, SLASHES, Registry
+from handlers.registry import AREAS, DEPARTMENTS, EVERYONE, LIAISONS, SLASHES, Registry
 from handlers.replies import Background, Outgoing, Text
 from handlers.report_views import clip, plain, split_text
 from models import AuditEntry, Person, confirmation
@@ -106,6 +106,8 @@ def allowed(who: str, person: Person, ctx) -> bool:
         return True
     if who == DEPARTMENTS:      # a department's liaison, not an area's
         return person.has_role(ROLE_LIAISON) and person.department_id is not None
+    if who == AREAS:            # an area's liaison, not a department's
+        return person.has_role(ROLE_LIAISON) and bool(person.area)
     return who == LIAISONS and person.has_role(ROLE_LIAISON)
 
 
@@ -124,7 +126,7 @@ def not_here(place: str, person: Person, ctx) -> str:
 
 def refusal(name: str, ctx, who: str = "") -> str:
     people = "、".join(f"{name_}（{userid}）" for userid, name_ in admins(sorted(ctx.admin_userids)))
-    told = m.NOT_ALLOWED_DEPARTMENTS if who == DEPARTMENTS else m.NOT_ALLOWED
+    told = {DEPARTMENTS: m.NOT_ALLOWED_DEPARTMENTS, AREAS: m.NOT_ALLOWED_AREAS}.get(who, m.NOT_ALLOWED)
     return told.format(command=name, admins=people or m.NO_ADMINS)
 
 
@@ -236,4 +238,4 @@ def help_command(call: Call):
     return [Text(visible + "\n" + m.HELP_MORE)]
 
 
-from handlers.admin import month, orgs, own_items, reports, tasks  # noqa: E402,F401  (they register their commands)
+from handlers.admin import month, orgs, own_items, rectifications, reports, tasks  # noqa: E402,F401  (they register their commands)

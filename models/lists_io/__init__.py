@@ -1,4 +1,5 @@
-"""Import and export of the lists admins keep in Excel: orgs, people, departments, actions, tasks.
+"""Import and export of the lists admins keep in Excel: orgs, people, departments, actions, tasks,
+rectifications.
 
 An import reads every row first and reports every problem (row as the admin sees it, column,
 reason in Chinese); only a file without any problem is written, in one transaction, with bulk
@@ -16,14 +17,16 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from models.clock import Clock
 from models.db import database
-from models.lists_io import actions, departments, orgs, people, tasks
+from models.lists_io import actions, departments, orgs, people, rectifications, tasks
 from models.lists_io.bulk import Counts
 from models.lists_io.cells import RowError
 from models.lists_io.tables import Row, TableError, read_table, write_table
 
-KINDS = {"orgs": orgs, "people": people, "departments": departments, "actions": actions, "tasks": tasks}
-IMPORT_ORDER = ("departments", "orgs", "people", "actions", "tasks")
+KINDS = {"orgs": orgs, "people": people, "departments": departments, "actions": actions, "tasks": tasks,
+         "rectifications": rectifications}
+IMPORT_ORDER = ("departments", "orgs", "people", "actions", "tasks", "rectifications")
 
 __all__ = ["IMPORT_ORDER", "KINDS", "Counts", "ImportResult", "RowError", "TableError",
            "export_file", "export_rows", "import_file", "import_rows"]
@@ -65,10 +68,13 @@ def _bar(total: int, description: str, progress: bool | None) -> tqdm:
 
 
 def import_rows(kind: str, rows: list[Row], directory, progress: bool | None = False,
-                headers: list[str] | None = None, deadline=None) -> ImportResult:
+                headers: list[str] | None = None, deadline=None, clock: Clock | None = None) -> ImportResult:
     """Check and, when nothing is wrong, write these rows. `directory` is the settings'
     directory section (org types, size classes); `deadline(period)`, the month's deadline, if
-    tasks due after it should be warned about."""
+    tasks due after it should be warned about; `clock`, the day a rectification without its
+    发现日期 was found and when it was listed (the services' clock)."""
+    clock = clock or Clock()
+    dated = {"today": clock.today()} if kind == "rectifications" else {}
     module = _module(kind)
     result = ImportResult(kind, len(rows))
     if headers is not None:
@@ -76,14 +82,14 @@ def import_rows(kind: str, rows: list[Row], directory, progress: bool | None = F
         if result.errors:
             return result
     with _bar(len(rows), "检查", progress) as bar:
-        plan = module.check(list(_counting(rows, bar)), directory, result.errors)
+        plan = module.check(list(_counting(rows, bar)), directory, result.errors, **dated)
     if result.errors:
         result.errors.sort(key=lambda error: error.row)
         return result
     if kind == "tasks" and deadline is not None:
         result.warnings = tasks.late(plan, deadline)
     with _bar(len(rows), "写入", progress) as bar, database.atomic():
-        result.counts = module.apply(plan, bar.update)
+        result.counts = module.apply(plan, bar.update, *([clock.utcnow()] if dated else []))
     return result
 
 
@@ -93,11 +99,12 @@ def _counting(rows, bar):
         bar.update(1)
 
 
-def import_file(kind: str, path: Path, directory, progress: bool | None = None, deadline=None) -> ImportResult:
+def import_file(kind: str, path: Path, directory, progress: bool | None = None, deadline=None,
+                clock: Clock | None = None) -> ImportResult:
     """Import a .xlsx or .csv file; TableError when it cannot be read at all."""
     _module(kind)
     headers, rows = read_table(path)
-    return import_rows(kind, rows, directory, progress, headers, deadline)
+    return import_rows(kind, rows, directory, progress, headers, deadline, clock)
 
 
 def export_rows(kind: str) -> list[list]:
@@ -105,7 +112,9 @@ def export_rows(kind: str) -> list[list]:
 
 
 def export_file(kind: str, path: Path) -> int:
-    """Write the list to .xlsx or .csv with the import headers; returns the number of rows."""
+    """Write the list to .xlsx or .csv with the import headers (and what only an export shows, as a
+    rectification's state); returns the number of rows."""
     rows = export_rows(kind)
-    write_table(path, _module(kind).HEADERS, rows)
+    module = _module(kind)
+    write_table(path, getattr(module, "EXPORT_HEADERS", module.HEADERS), rows)
     return len(rows)

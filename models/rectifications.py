@@ -1,0 +1,237 @@
+"""整改清单: one problem found in one organisation, its measures, who answers for it and by when, and
+each move it made until it was closed (销号). The allowed moves are one table, MOVES:
+
+    open (整改中) ─submit─→ submitted (待验收) ─accept─→ closed (已销号) ─reopen─→ open
+      ↻ progress                 └──────────send back─→ open (退回, with the reason)
+
+Each move is a RectificationEvent row saying who, when, what was said and the evidence; nothing is
+deleted. A move that is not allowed, another org's rectification, a deadline before the problem's
+date: Refused, nothing written.
+"""
+from __future__ import annotations
+
+import datetime
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from enum import StrEnum
+
+from peewee import CharField, DateField, DateTimeField, ForeignKeyField, TextField
+
+from models.db import BaseModel
+from models.directory import Org
+from models.fields import ListField
+from models.items import natural_key
+
+SOURCES = ("巡视", "巡察", "督查", "述职评议", "点评", "自查")
+TEXT_LIMIT = 500                # what a person writes with a move, and a problem or its measures
+RESPONSIBLE_LIMIT = 64
+CODE = re.compile(r"ZG(\d+)")
+
+
+class RectificationState(StrEnum):
+    OPEN = "open"               # 整改中
+    SUBMITTED = "submitted"     # 待验收: the org says it is done, with its evidence
+    CLOSED = "closed"           # 已销号: an admin accepted it
+
+
+class Move(StrEnum):
+    CREATE = "create"           # the first row of every history
+    PROGRESS = "progress"       # the org says how it goes
+    SUBMIT = "submit"           # the org says it is done
+    ACCEPT = "accept"           # an admin closes it
+    SEND_BACK = "send_back"     # an admin returns it with the reason
+    REOPEN = "reopen"           # an admin opens a closed one again, with the reason
+
+
+MOVES = {
+    (RectificationState.OPEN, Move.PROGRESS): RectificationState.OPEN,
+    (RectificationState.OPEN, Move.SUBMIT): RectificationState.SUBMITTED,
+    (RectificationState.SUBMITTED, Move.ACCEPT): RectificationState.CLOSED,
+    (RectificationState.SUBMITTED, Move.SEND_BACK): RectificationState.OPEN,
+    (RectificationState.CLOSED, Move.REOPEN): RectificationState.OPEN,
+}
+SAYING_NEEDED = frozenset({Move.PROGRESS, Move.SUBMIT, Move.SEND_BACK, Move.REOPEN})
+ORG_MOVES = frozenset({Move.PROGRESS, Move.SUBMIT})     # the org's; the others are the admins'
+
+
+class Problem(StrEnum):
+    """Why a rectification or a move was not taken (nothing was written)."""
+
+    UNKNOWN = "unknown"
+    NOT_YOURS = "not yours"
+    NOT_ALLOWED = "not allowed"
+    NO_TEXT = "no text"
+    TOO_LONG = "too long"
+    BAD_SOURCE = "bad source"
+    NO_PROBLEM = "no problem"
+    NO_RESPONSIBLE = "no responsible"
+    BAD_DATE = "bad date"
+    DEADLINE_BEFORE = "deadline before"
+
+
+class Refused(ValueError):
+    def __init__(self, problem: Problem, rectification: Rectification | None = None):
+        super().__init__(problem)
+        self.problem, self.rectification = problem, rectification
+
+
+class Rectification(BaseModel):
+    """One problem found in one organisation, and where its rectification stands."""
+
+    code = CharField(max_length=32, unique=True)        # ZG01 …, or the imported 编号
+    org = ForeignKeyField(Org, backref="rectifications", on_delete="CASCADE")
+    source = CharField(max_length=16)                   # one of SOURCES
+    problem = TextField()
+    measures = TextField(default="")
+    responsible = CharField(max_length=RESPONSIBLE_LIMIT, default="")
+    found_on = DateField()                              # the problem's date: the deadline is not before it
+    deadline = DateField()
+    state = CharField(max_length=16, default=RectificationState.OPEN)      # a RectificationState
+    closed_on = DateField(null=True)
+
+    def overdue(self, today: datetime.date) -> bool:
+        return self.state != RectificationState.CLOSED and self.deadline < today
+
+
+class RectificationEvent(BaseModel):
+    """One move of a rectification: who, when, from which state to which, what was said, the evidence."""
+
+    rectification = ForeignKeyField(Rectification, backref="events", on_delete="CASCADE")
+    move = CharField(max_length=16)                     # a Move
+    before = CharField(max_length=16, default="")       # the state before ("" for CREATE)
+    after = CharField(max_length=16)
+    by = CharField(max_length=64)                       # the userid (configured admins have no row)
+    at = DateTimeField()
+    text = TextField(default="")                        # the progress, the evidence, the reason
+    media_ids = ListField(default=list)                 # photos and files given as evidence
+
+
+def parse_date(text: str) -> datetime.date:
+    """2027-01-20 as a date, or Refused (BAD_DATE)."""
+    try:
+        return datetime.date.fromisoformat(text.strip())
+    except ValueError:
+        raise Refused(Problem.BAD_DATE) from None
+
+
+def checked(source: str, problem: str, responsible: str, found_on: datetime.date,
+            deadline: datetime.date) -> None:
+    """Refused saying the first thing wrong with a rectification's fields."""
+    if source not in SOURCES:
+        raise Refused(Problem.BAD_SOURCE)
+    if not problem.strip():
+        raise Refused(Problem.NO_PROBLEM)
+    if len(problem) > TEXT_LIMIT:
+        raise Refused(Problem.TOO_LONG)
+    if not responsible.strip() or len(responsible) > RESPONSIBLE_LIMIT:
+        raise Refused(Problem.NO_RESPONSIBLE)
+    if deadline < found_on:
+        raise Refused(Problem.DEADLINE_BEFORE)
+
+
+def next_code() -> str:
+    """ZG01, ZG02 …: after the highest ZG-number stored (imported codes of another shape are left be)."""
+    numbers = [int(found.group(1)) for (code,) in Rectification.select(Rectification.code).tuples()
+               if (found := CODE.fullmatch(code))]
+    return f"ZG{max(numbers, default=0) + 1:02d}"
+
+
+def create(org: Org, fields: dict, by: str, at: datetime.datetime) -> Rectification:
+    """A new rectification (fields: source, problem, measures, responsible, found_on, deadline; code
+    optional), checked, with its first event."""
+    checked(fields["source"], fields["problem"], fields["responsible"], fields["found_on"], fields["deadline"])
+    rectification = Rectification.create(org=org, **{"code": next_code(), **fields})
+    RectificationEvent.create(rectification=rectification, move=Move.CREATE, after=RectificationState.OPEN,
+                              by=by, at=at)
+    return rectification
+
+
+def find(code: str, org_id: int | None = None) -> Rectification:
+    """The rectification of that code (any case); Refused when unknown, or another org's when `org_id`
+    is given."""
+    found = Rectification.get_or_none(Rectification.code == code.strip().upper())
+    if found is None:
+        raise Refused(Problem.UNKNOWN)
+    if org_id is not None and found.org_id != org_id:
+        raise Refused(Problem.NOT_YOURS, found)
+    return found
+
+
+def move(code: str, step: Move, by: str, at: datetime.datetime, today: datetime.date, text: str = "",
+         media_ids: tuple[str, ...] = (), org_id: int | None = None) -> Rectification:
+    """Apply one move of MOVES: one conditional update, so two people moving it at once move it once
+    (the second is told it is not allowed from where it now is); its event written beside it."""
+    rectification = find(code, org_id)
+    text = text.strip()
+    after = MOVES.get((RectificationState(rectification.state), step))
+    if after is None:
+        raise Refused(Problem.NOT_ALLOWED, rectification)
+    if step in SAYING_NEEDED and not text:
+        raise Refused(Problem.NO_TEXT, rectification)
+    if len(text) > TEXT_LIMIT:
+        raise Refused(Problem.TOO_LONG, rectification)
+    closed_on = today if after == RectificationState.CLOSED else None
+    moved = (Rectification.update(state=after, closed_on=closed_on)
+             .where(Rectification.id == rectification.id, Rectification.state == rectification.state).execute())
+    if not moved:
+        raise Refused(Problem.NOT_ALLOWED, Rectification.get_by_id(rectification.id))
+    RectificationEvent.create(rectification=rectification, move=step, before=rectification.state, after=after,
+                              by=by, at=at, text=text, media_ids=list(media_ids))
+    return Rectification.get_by_id(rectification.id)
+
+
+def history(rectification: Rectification) -> list[RectificationEvent]:
+    return list(rectification.events.order_by(RectificationEvent.at, RectificationEvent.id))
+
+
+def listed(orgs=None, states=None, today: datetime.date | None = None) -> list[Rectification]:
+    """Rectifications (of these org ids, in these states), the overdue first, then by org and code."""
+    query = Rectification.select(Rectification, Org).join(Org)
+    if orgs is not None:
+        query = query.where(Rectification.org.in_(orgs))
+    if states is not None:
+        query = query.where(Rectification.state.in_(list(states)))
+    order = list(RectificationState)
+    return sorted(query, key=lambda r: (not (today and r.overdue(today)), r.org.code,
+                                        order.index(RectificationState(r.state)), natural_key(r.code)))
+
+
+@dataclass
+class Tally:
+    """Rectifications counted as the office reports them: not closed (of which overdue), closed on
+    time or late (closed after the deadline; a reopened one counts by its last close)."""
+
+    open: int = 0
+    overdue: int = 0
+    on_time: int = 0
+    late: int = 0
+
+    @property
+    def closed(self) -> int:
+        return self.on_time + self.late
+
+    def add(self, r: Rectification, today: datetime.date) -> None:
+        if r.state != RectificationState.CLOSED:
+            self.open += 1
+            self.overdue += r.overdue(today)
+        elif r.closed_on <= r.deadline:
+            self.on_time += 1
+        else:
+            self.late += 1
+
+
+def figures(today: datetime.date, orgs=None) -> tuple[Tally, dict[str, Tally], dict[str, Tally]]:
+    """All, by area and by org type (of these org ids, or all), as of `today`:
+
+        area        open  overdue  on_time  late
+        广州南校园     3        1        2     1
+    """
+    total, by_area, by_type = Tally(), defaultdict(Tally), defaultdict(Tally)
+    query = Rectification.select(Rectification, Org).join(Org)
+    if orgs is not None:
+        query = query.where(Rectification.org.in_(orgs))
+    for r in query:
+        for tally in (total, by_area[r.org.area], by_type[r.org.type]):
+            tally.add(r, today)
+    return total, dict(sorted(by_area.items())), dict(sorted(by_type.items()))
