@@ -2,6 +2,7 @@
 a private real Redis, and the configuration that points the app at them."""
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import shutil
@@ -16,6 +17,7 @@ from werkzeug.serving import make_server
 import settings
 from app import create_app
 from handlers import router
+from handlers.router import Context
 from jobs import runtime
 from jobs.publish import publish_period
 from models import ALL_MODELS, Org, Person, database
@@ -25,6 +27,7 @@ from models.demo import load_demo_data
 from stack import redis_server
 from standin.client import StandinClient
 from standin.server import start_in_thread
+from tests.conversation import Chat, seed_month
 
 PG_URL = os.environ.get("YUEBAO_TEST_PG_URL", "")
 # Every test that does not set the clock itself runs at this moment when it is given (CI runs the
@@ -204,6 +207,21 @@ def people(db):
         "admin": Person.create(userid="dangwei01", name="王老师", roles=["admin"]),
         "org": org,
     }
+
+
+@pytest.fixture
+def ctx(db) -> Context:
+    """The handlers' context, for tests that talk to them directly (tests/conversation.py): 10 November
+    2026, 09:30 in Shanghai; dangwei01 an admin."""
+    return Context(clock=Clock(TIMEZONE, at=datetime.datetime(2026, 11, 10, 9, 30)),
+                   admin_userids=frozenset({"dangwei01"}))
+
+
+@pytest.fixture
+def sec(ctx) -> Chat:
+    """sec01's chat, November published (tests/conversation.py seed_month)."""
+    seed_month()
+    return Chat("sec01", ctx)
 
 
 @pytest.fixture

@@ -23,18 +23,6 @@ PROPOSAL = "自选 添加 红色研学|党员发展与教育|每季度1次|结�
 PROPOSED = ("已提出个性指标 1：红色研学（党员发展与教育 · 每季度1次），待党委办公室审核，结果会通知您。")
 
 
-@pytest.fixture
-def ctx(db):
-    return Context(clock=Clock("Asia/Shanghai", at=datetime.datetime(2026, 11, 10, 9, 30)),
-                   admin_userids=frozenset({"dangwei01"}))
-
-
-@pytest.fixture
-def sec(ctx):
-    seed_month()
-    return Chat("sec01", ctx)
-
-
 def office(ctx, text: str) -> list[str]:
     """What an admin reads back in the robot's chat (texts, and → whom a message goes to)."""
     return [show(reply) for reply in admin.run(text, Person.get(Person.userid == "dangwei01"), ctx, "robot")]

@@ -10,14 +10,12 @@ import pytest
 
 import settings
 from handlers import phrases
-from handlers.router import Context
 from models import Department, Entry, Feedback, Org, Period, Person, Report, database
 from models.checkin import counted, create_reports, entries
-from models.clock import Clock
 from models.demo import DEMO_SECRETARY, load_demo_data
 from models.directory import PeriodStatus
 from models.items import items_for_orgs
-from tests.conversation import Chat, seed_month
+from tests.conversation import Chat
 
 PARTS = ("开始", "1 1", "1", "1 1", "1", "1")      # every item answered: 1 and 3 done once, the rest done
 START = {
@@ -156,18 +154,6 @@ submitted  | 第2项备注：补充说明材料 | note 2 补充说明材料
 submitted  | 谢谢                    | ask
 """
 ROWS = [tuple(cell.strip() for cell in line.split("|")) for line in PHRASES.strip().splitlines()]
-
-
-@pytest.fixture
-def ctx(db):
-    return Context(clock=Clock("Asia/Shanghai", at=datetime.datetime(2026, 11, 10, 9, 30)),
-                   admin_userids=frozenset({"dangwei01"}))
-
-
-@pytest.fixture
-def sec(ctx):
-    seed_month()
-    return Chat("sec01", ctx)
 
 
 def held():

@@ -8,28 +8,14 @@ import pytest
 
 from handlers import admin, messages as m
 from handlers.checkin_steps import STEPS
-from handlers.router import Context
 from models import Conversation, Org, Period, Person, Rectification, RectificationEvent
-from models.clock import Clock
 from models.demo import load_demo_data
 from models.directory import PeriodStatus
 from models.rectifications import MOVES, Move, Problem, RectificationState, Refused, create, figures, move
-from tests.conversation import Chat, seed_lists, seed_month, show, walk_to
+from tests.conversation import Chat, seed_lists, show, walk_to
 
 ADD = "整改 添加 ORG01 巡察|理论学习不深入|制定学习计划|张书记|2026-12-31"
 D = datetime.date
-
-
-@pytest.fixture
-def ctx(db):
-    return Context(clock=Clock("Asia/Shanghai", at=datetime.datetime(2026, 11, 10, 9, 30)),
-                   admin_userids=frozenset({"dangwei01"}))
-
-
-@pytest.fixture
-def sec(ctx):
-    seed_month()
-    return Chat("sec01", ctx)
 
 
 def office(ctx, text: str, userid: str = "dangwei01") -> list[str]:

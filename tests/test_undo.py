@@ -3,27 +3,11 @@ difficulty or suggestion) is put back as it was, once, while the month is open; 
 when it is made."""
 import datetime
 
-import pytest
-
-from handlers.router import Context
 from models import Department, Entry, EntryChange, Feedback, Period, Person
 from models.checkin import record_answer
-from models.clock import Clock
-from tests.conversation import Chat, seed_month
+from tests.conversation import Chat
 
 UNDO = "发“撤销”可撤回。"
-
-
-@pytest.fixture
-def ctx(db):
-    return Context(clock=Clock("Asia/Shanghai", at=datetime.datetime(2026, 11, 10, 9, 30)),
-                   admin_userids=frozenset({"dangwei01"}))
-
-
-@pytest.fixture
-def sec(ctx):
-    seed_month()
-    return Chat("sec01", ctx)
 
 
 def entry(position):
