@@ -144,6 +144,8 @@ def test_an_approved_item_is_its_orgs_alone_from_the_next_publish_marked_and_cou
     exports.month("2026-12", tmp_path / "m.xlsx", "ORG01")
     titles = [row[6] for row in openpyxl.load_workbook(tmp_path / "m.xlsx")["全部"].iter_rows(values_only=True)]
     assert titles[1:] == ["讲授党课", "中心组集体学习", "【个性】红色研学", "安全检查"]
+    listed = office(december.ctx, "清单 ORG01")[0].splitlines()
+    assert listed[3].startswith("3. 【个性】红色研学（") and not any("【个性】" in line for line in listed[4:])
 
 
 def test_the_responsibility_lists_export_keeps_the_common_items_only(sec, ctx):

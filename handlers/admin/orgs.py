@@ -65,7 +65,8 @@ def items_command(call: Call):
         if item.target is not None:
             done = item.tally + answered.get(source.id, 0)
             why.append(m.ITEM_WHY_TALLY.format(done=done, target=item.target, unit=source.unit))
-        lines.append(f"{number}. {clip(source.title, 20)}（{'；'.join(why)}）")
+        own = m.OWN_MARK if item.kind != "task" and source.org_id else ""
+        lines.append(f"{number}. {own}{clip(source.title, 20)}（{'；'.join(why)}）")
     return call.answer("\n".join(lines))
 
 
