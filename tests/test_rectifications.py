@@ -234,6 +234,10 @@ def test_figures_count_open_overdue_on_time_and_late_by_area_and_type(sec, ctx):
     assert office(ctx, "整改 统计")[0].splitlines()[:3] == [
         "整改情况（2026-11-10）：未销号 2 条，其中逾期 0 条；已销号 2 条，按期 1 条、逾期销号 1 条",
         "按片区：", "未分片区：未销号 2 · 逾期 0 · 按期销号 0 · 逾期销号 0"]
+    answer = admin.run("统计", Person.get(Person.userid == "dangwei01"), ctx, "robot")[0]   # then the chart's job
+    stats = answer.content.splitlines()                     # the month's figures, then the rectifications
+    assert stats[0].startswith("2026年11月") and stats[-1] == (
+        "整改情况（2026-11-10）：未销号 2 条，其中逾期 0 条；已销号 2 条，按期 1 条、逾期销号 1 条")
 
 
 def test_the_demo_has_a_dozen_in_every_state_two_overdue_loaded_once(db, config):

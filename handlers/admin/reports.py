@@ -3,11 +3,11 @@ and 审计, the admin commands run lately (工作台 shows the same lines)."""
 from __future__ import annotations
 
 from handlers import messages as m, stats_views
-from handlers.admin import GROUP, YEAR, Call, task_progress
+from handlers.admin import GROUP, YEAR, Call, rectifications, task_progress
 from handlers.errors import UserError
 from handlers.registry import ADMINS, DEPARTMENTS
 from handlers.report_views import month_label, plain
-from models import AuditEntry, Person
+from models import AuditEntry, Person, Rectification
 from models.audit import GROUP_PLACE
 
 AUDIT_SHOWN = 20
@@ -32,6 +32,8 @@ def stats_command(call: Call):
     text = stats_views.text_of(span)
     if not text:
         raise UserError(m.STATS_NOTHING.format(what=span.label))
+    if Rectification.select().exists():                 # the rectifications as of today, whatever the window
+        text += "\n" + rectifications.figures_head(call.ctx.clock.today())
     if span.single:
         return call.answer(text, f"desk/{span.first}") + call.background("jobs.admin.chart", m.CHART_COMING,
                                                                           period=span.first)
