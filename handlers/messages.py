@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from models.directory import CATEGORIES, TaskStatus
-from models.rectifications import SOURCES
+from models.rectifications import SOURCES, STATE_LABELS as RECT_STATE_LABELS
 from models.report import EntryStatus, FeedbackKind, ReportStatus
 from models.schedule import MonthStep
 from models.stats import OrgState
@@ -437,7 +437,7 @@ OWN_TOLD_APPROVED = "您提出的个性指标“{title}”已通过，从下次�
 OWN_TOLD_RETURNED = "您提出的个性指标“{title}”被退回：{reason}。修改后可重新提出。"
 
 # 整改清单 (整改): problems found in an organisation, rectified, checked and closed
-RECT_STATES = {"open": "整改中", "submitted": "待验收", "closed": "已销号"}
+RECT_STATES = RECT_STATE_LABELS
 RECT_MOVES = {"create": "列入整改", "progress": "进展", "submit": "报请验收", "accept": "销号",
               "send_back": "退回", "reopen": "重开"}
 RECT_OVERDUE = "【逾期】"

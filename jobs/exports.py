@@ -15,6 +15,8 @@ from peewee import JOIN
 from handlers import messages as m, stats_views
 from models import Action, Department, Entry, Feedback, Org, Person, Report, Task, overview
 from models.directory import CATEGORIES
+from models.lists_io import rectifications as rectification_rows
+from models.rectifications import live_in
 from models.report import EntryStatus
 from models.stats import progress
 from models.tasks import answers as task_answers
@@ -194,13 +196,14 @@ def tasks(period: str, codes: list[str], path: Path, local) -> int:
 
 
 def year(year: int, path: Path, org_code: str | None = None) -> int:
-    """A summary sheet of all orgs (each month's report state), then a sheet per org: its items
+    """A summary sheet of all orgs (each month's report state), their rectifications of the year (整改清单,
+    when there are any), then a sheet per org: its items
     by category × 12 months, cells coloured by status, targets tallied, each month's notes in a last column.
 
     The notes are text, not cell comments: xlsxwriter keeps every comment in memory until the file
     is closed and writes a VML shape for each; 5,000 orgs' half a million notes took 40 s and 470 MB."""
     orgs = _orgs(org_code)
-    book, formats = _book(path, len(orgs) + 1)
+    book, formats = _book(path, len(orgs) + 2)
     states = overview.report_states(year)
     summary = Sheet(book, m.EXPORT_SUMMARY, ("组织编号", "组织", "片区", "类型", *MONTH_COLUMNS),
                     (10, 24, 12, 10, *[6] * 12), formats)
@@ -208,6 +211,7 @@ def year(year: int, path: Path, org_code: str | None = None) -> int:
         marks = {n: m.YEAR_MARKS["late" if late else status] for n, (status, late) in states[org.id].items()}
         summary.write([org.code, org.name, org.area, org.type, *[marks.get(n, "") for n in range(1, 13)]])
     summary.close()
+    _rectifications(book, formats, year, [org.id for org in orgs])
     items = overview.items()
     for start in range(0, len(orgs), ORG_BATCH):
         batch = orgs[start:start + ORG_BATCH]
@@ -216,6 +220,19 @@ def year(year: int, path: Path, org_code: str | None = None) -> int:
             _org_sheet(book, formats, org, items, cells.get(org.id, {}))
     book.close()
     return len(orgs)
+
+
+def _rectifications(book, formats, year: int, orgs: list[int]) -> None:
+    """整改清单: the orgs' rectifications open at some time in the year, as `export rectifications`
+    writes them (none: no sheet)."""
+    live = live_in(year, orgs)
+    if not live:
+        return
+    sheet = Sheet(book, rectification_rows.LABEL, rectification_rows.EXPORT_HEADERS,
+                  (8, 10, 8, 40, 40, 10, 11, 8, 11, 11), formats)
+    for row in rectification_rows.dump(live):
+        sheet.write(row)
+    sheet.close()
 
 
 def _org_sheet(book, formats, org: Org, items: dict, cells: dict) -> None:

@@ -35,6 +35,10 @@ class RectificationState(StrEnum):
     CLOSED = "closed"           # 已销号: an admin accepted it
 
 
+STATE_LABELS = {RectificationState.OPEN: "整改中", RectificationState.SUBMITTED: "待验收",
+                RectificationState.CLOSED: "已销号"}     # as the source documents, the chat and the lists say
+
+
 class Move(StrEnum):
     CREATE = "create"           # the first row of every history
     PROGRESS = "progress"       # the org says how it goes
@@ -235,3 +239,14 @@ def figures(today: datetime.date, orgs=None) -> tuple[Tally, dict[str, Tally], d
         for tally in (total, by_area[r.org.area], by_type[r.org.type]):
             tally.add(r, today)
     return total, dict(sorted(by_area.items())), dict(sorted(by_type.items()))
+
+
+def live_in(year: int, orgs=None) -> list[Rectification]:
+    """The rectifications open at some time in `year` (found by its end, not closed before it began), of
+    these org ids or all, by code."""
+    query = Rectification.select().where(Rectification.found_on <= datetime.date(year, 12, 31),
+                                         Rectification.closed_on.is_null() |
+                                         (Rectification.closed_on >= datetime.date(year, 1, 1)))
+    if orgs is not None:
+        query = query.where(Rectification.org.in_(orgs))
+    return sorted(query, key=lambda r: natural_key(r.code))

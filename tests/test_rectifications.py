@@ -4,10 +4,12 @@ returns it or reopens it; every move is kept with who, when and what was said, a
 concerned are told."""
 import datetime
 
+import openpyxl
 import pytest
 
 from handlers import admin, messages as m
 from handlers.checkin_steps import STEPS
+from jobs import exports
 from models import Conversation, Org, Period, Person, Rectification, RectificationEvent
 from models.demo import load_demo_data
 from models.directory import PeriodStatus
@@ -252,3 +254,26 @@ def test_the_demo_has_a_dozen_in_every_state_two_overdue_loaded_once(db, config)
     assert vars(total) == {"open": 10, "overdue": 2, "on_time": 1, "late": 1}        # counted by hand
     assert sorted(r.code for r in rows if r.overdue(D(2026, 12, 8))) == ["ZG01", "ZG02"]
     assert vars(by_type["附属医院"]) == {"open": 1, "overdue": 1, "on_time": 0, "late": 0}
+
+
+def test_the_year_overview_has_a_sheet_of_the_years_rectifications(sec, tmp_path):
+    other = other_org()
+    college = Org.get(Org.code == "ORG01")
+    done_last_year = _one(college, deadline=D(2025, 12, 20), found_on=D(2025, 11, 1))
+    move(done_last_year.code, Move.SUBMIT, "sec", datetime.datetime(2025, 12, 1), D(2025, 12, 1), "完成")
+    move(done_last_year.code, Move.ACCEPT, "dangwei01", datetime.datetime(2025, 12, 2), D(2025, 12, 2))
+    still_open = _one(college, deadline=D(2026, 1, 31), found_on=D(2025, 12, 1))
+    this_year = _one(college)
+    elsewhere = _one(other)
+    exports.year(2026, tmp_path / "all.xlsx")
+    book = openpyxl.load_workbook(tmp_path / "all.xlsx")
+    assert book.sheetnames[:3] == ["汇总", "整改清单", "ORG01"]
+    rows = list(book["整改清单"].iter_rows(values_only=True))
+    assert rows[0][:9] == ("编号", "组织编号", "来源", "问题", "整改措施", "责任人", "整改时限", "状态", "销号日期")
+    assert [(row[0], row[1], row[7]) for row in rows[1:]] == [
+        (still_open.code, "ORG01", "整改中"), (this_year.code, "ORG01", "整改中"), (elsewhere.code, "ORG02", "整改中")]
+    exports.year(2026, tmp_path / "one.xlsx", "ORG01")
+    mine = openpyxl.load_workbook(tmp_path / "one.xlsx")["整改清单"]
+    assert [row[0] for row in mine.iter_rows(min_row=2, values_only=True)] == [still_open.code, this_year.code]
+    exports.year(2024, tmp_path / "before.xlsx")
+    assert "整改清单" not in openpyxl.load_workbook(tmp_path / "before.xlsx").sheetnames

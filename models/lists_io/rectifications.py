@@ -17,6 +17,7 @@ from models.lists_io.cells import RowError, RowReader, check_unique
 from models.rectifications import (
     RESPONSIBLE_LIMIT,
     SOURCES,
+    STATE_LABELS,
     TEXT_LIMIT,
     Move,
     Rectification,
@@ -28,7 +29,6 @@ LABEL = "整改清单"
 HEADERS = ("编号", "组织编号", "来源", "问题", "整改措施", "责任人", "整改时限")
 FOUND_ON = "发现日期"
 EXPORT_HEADERS = (*HEADERS, "状态", "销号日期", FOUND_ON)
-STATE_LABELS = {"open": "整改中", "submitted": "待验收", "closed": "已销号"}
 IMPORTED_BY = "import"          # the history's `by` of a rectification listed by an import
 
 
@@ -80,9 +80,10 @@ def apply(plan: list[RectificationRow], advance, at) -> dict:
     return {LABEL: counts}
 
 
-def dump() -> list[list]:
+def dump(rows: list[Rectification] | None = None) -> list[list]:
+    """EXPORT_HEADERS' values for each rectification (of `rows`, or all, by code)."""
     codes = dict(Org.select(Org.id, Org.code).tuples())
-    rows = sorted(Rectification.select(), key=lambda r: natural_key(r.code))
+    rows = sorted(Rectification.select(), key=lambda r: natural_key(r.code)) if rows is None else rows
     return [[r.code, codes[r.org_id], r.source, r.problem, r.measures, r.responsible, r.deadline.isoformat(),
              STATE_LABELS[r.state], r.closed_on.isoformat() if r.closed_on else "", r.found_on.isoformat()]
             for r in rows]
