@@ -22,8 +22,8 @@ from handlers.checkin_moves import (
 from handlers.registry import Registry
 from handlers.replies import CardUpdate, Outgoing, Text
 from handlers.session import Session
-from models import EntryChange, Feedback, OutboxMessage
-from models.checkin import notice_cards, submit as submit_report, undo_change, withdraw_feedback
+from models import EntryChange, Feedback
+from models.checkin import notice_cards, sent_under, submit as submit_report, undo_change, withdraw_feedback
 
 CHAT = Registry(m.CHAT_HELP_HEADER, free_args=False)
 
@@ -212,11 +212,10 @@ def withdrawn_cards(feedback, person) -> list[Outgoing]:
     """A department's liaisons who got the feedback's card: the card greyed out as 已撤回, and a line
     saying who took it back."""
     told = []
-    for row in OutboxMessage.select().where(OutboxMessage.key.startswith(f"feedback:{feedback.id}:"),
-                                            OutboxMessage.status == "sent"):
-        line = m.FEEDBACK_WITHDRAWN.format(org=person.org.name, name=person.name,
-                                           kind=m.FEEDBACK_KIND_LABELS[feedback.kind],
-                                           text=views.plain(views.clip(feedback.text, 40)))
+    line = m.FEEDBACK_WITHDRAWN.format(org=person.org.name, name=person.name,
+                                       kind=m.FEEDBACK_KIND_LABELS[feedback.kind],
+                                       text=views.plain(views.clip(feedback.text, 40)))
+    for row in sent_under(f"feedback:{feedback.id}:"):
         told.append(Outgoing(to=row.recipient, reply=Text(line), key=f"withdrawn:{row.key}"))
         if row.response_code:
             told.append(Outgoing(to=row.recipient, reply=CardUpdate(row.response_code, m.CARD_WITHDRAWN,

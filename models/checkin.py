@@ -220,9 +220,12 @@ def submit(report: Report, period: Period, entries_: list[Entry], person: Person
     return unanswered
 
 
+def sent_under(prefix: str) -> list[OutboxMessage]:
+    """The messages sent whose keys start with `prefix` (the cards to update later)."""
+    return list(OutboxMessage.select().where(OutboxMessage.key.startswith(prefix), OutboxMessage.status == "sent"))
+
+
 def notice_cards(report: Report) -> list[OutboxMessage]:
     """The month's cards sent to this org's people (for updating them once submitted)."""
     org = Org.get_by_id(report.org_id)
-    prefix = f"notice:{report.period}:{org.code}:"
-    return list(OutboxMessage.select().where(OutboxMessage.key.startswith(prefix),
-                                             OutboxMessage.status == "sent"))
+    return sent_under(f"notice:{report.period}:{org.code}:")
