@@ -8,7 +8,7 @@ resumes exactly there.
 """
 from __future__ import annotations
 
-from handlers import messages as m, own_items, rectifications, report_views as views
+from handlers import checkin_rectifications, messages as m, own_items, rectifications, report_views as views
 from handlers.card_keys import CardKey, Tap, parse_card_key
 from handlers.checkin_commands import CHAT
 from handlers.checkin_moves import Hint, Quietly, Step, answer, begin_edit
@@ -75,8 +75,13 @@ def run(s: Session, command: Command, args: str) -> None:
 
 
 def on_photo(s: Session) -> None:
+    """A photo: evidence of the rectification being asked about (or last moved on), else of the item
+    answered last."""
     if s.closed:
         return s.say(m.MONTH_CLOSED.format(month=views.month_label(s.report.period)))
+    rectification = checkin_rectifications.photo_target(s)
+    if rectification is not None:
+        return checkin_rectifications.photo(s, rectification)
     entry = s.entry_at(s.conv.last_answered)
     if entry is None or Input.PHOTO not in s.here.accepts:
         return go(s, Hint(m.HINT_PHOTO_FIRST))

@@ -5,7 +5,7 @@ does one thing in one step and another in the next (跳过, 取消, 继续, 上�
 for each. Each returns where the person goes next (handlers/checkin_moves.py)."""
 from __future__ import annotations
 
-from handlers import messages as m, own_items, phrases, rectifications, report_views as views
+from handlers import checkin_rectifications, messages as m, own_items, phrases, rectifications, report_views as views
 from handlers.checkin_moves import (
     Hint,
     Next,
@@ -169,6 +169,8 @@ def cancel_pick(s: Session, args: str) -> Next:
 @CHAT.command("撤销", aliases=("撤回", "撤消"))
 def undo(s: Session, args: str) -> Next:
     """撤销 · 撤回上一次修改"""
+    if s.conv.undo_rectification_id:
+        return checkin_rectifications.undo(s)
     if s.conv.undo_feedback_id:
         return undo_feedback(s)
     if s.conv.undo_change_id:
@@ -238,7 +240,10 @@ def own(s: Session, args: str) -> Next:
 @CHAT.command(rectifications.NAME, args=rectifications.ARGS)
 def rectify(s: Session, args: str) -> Next:
     """整改 · 本组织的整改事项，报告进展、完成情况"""
-    s.replies += rectifications.chat(s.person, args, s.ctx)     # the org's, not the report's: the person stays
+    replies, event = rectifications.answer(s.person, args, s.ctx, undoable=True)   # the person stays
+    s.replies += replies
+    if event is not None:
+        s.undoable(rectification=event)
 
 
 @CHAT.command("帮助", aliases=("help", "?", "？"))

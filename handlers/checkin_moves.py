@@ -12,13 +12,17 @@ set) and asks that step's question:
 """
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from enum import StrEnum
 
 from handlers import messages as m, phrases, report_views as views
 from handlers.replies import Outgoing, Text
 from handlers.session import Session
+from models import periods
 from models.checkin import NEEDS_REASON, Refused, answer as answer_entry
+from models.items import natural_key
+from models.rectifications import to_ask
 from models.report import FeedbackKind, ReportStatus
 
 NUMBER_SHOWN = 12           # a typed number is quoted back at most this long
@@ -36,6 +40,7 @@ class Step(StrEnum):
     CONFIRM = "confirm"
     SUBMITTED = "submitted"
     PICK = "pick"
+    RECTIFY = "rectify"
 
 
 @dataclass(frozen=True)
@@ -107,13 +112,36 @@ def next_item(s: Session, after: int) -> Step:
 
 
 def next_feedback_kind(s: Session) -> Step:
-    """Part three asks for highlights, difficulties, suggestions in turn, then shows the summary."""
+    """Part three asks for highlights, difficulties, suggestions in turn, then about the org's
+    rectifications, then shows the summary."""
     kinds = list(FeedbackKind)
     index = kinds.index(s.conv.feedback_kind) + 1
     if index == len(kinds):
-        return Step.SUMMARY
+        return next_rectification(s)
     s.conv.feedback_kind = kinds[index]
     return Step.FEEDBACK
+
+
+def rectifications_to_ask(s: Session) -> list:
+    """The org's rectifications 整改中 that nobody of the org has reported on this month."""
+    year, month = periods.split(s.report.period)
+    since = datetime.datetime(year, month, 1, tzinfo=s.ctx.clock.zone).astimezone(datetime.UTC).replace(tzinfo=None)
+    return to_ask(s.person.org_id, since)
+
+
+def rectifications_after(s: Session, asked) -> list:
+    """Those to ask about after `asked` (by code; None: all)."""
+    return [r for r in rectifications_to_ask(s) if asked is None or natural_key(r.code) > natural_key(asked.code)]
+
+
+def next_rectification(s: Session) -> Step:
+    """The next rectification to ask about (by code, after the one asked last), else the summary.
+    The one asked last stays in the conversation, so a person passing by again is not asked twice."""
+    waiting = rectifications_after(s, s.conv.rectification)
+    if not waiting:
+        return Step.SUMMARY
+    s.conv.rectification = waiting[0]
+    return Step.RECTIFY
 
 
 def leave_follow_up(s: Session):

@@ -4,7 +4,7 @@ does not apply: the person is told so and asked again); what it does with a type
 edit begun there comes back to; and how a person gets there (the tests walk it).
 
     item ─3─→ reason ─→ item …        item ─1/2 of a counted action─→ amount ─→ item …
-    item, none left ─→ feedback ⇄ department ─→ summary ─提交─→ submitted
+    item, none left ─→ feedback ⇄ department ─→ rectify (each open rectification) ─→ summary ─提交─→ submitted
     提交 with items left ─→ confirm ─提交─→ submitted
     改 N (or a card's button) from any step ─→ item ─→ back to that step (return_to)
     改 alone ─→ pick ─N─→ item
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Callable
 
-from handlers import checkin_commands as c, checkin_questions as q, messages as m
+from handlers import checkin_commands as c, checkin_questions as q, checkin_rectifications as r, messages as m
 from handlers.checkin_moves import Hint, Next, Quietly, Step
 from handlers.session import Session
 
@@ -84,6 +84,12 @@ STEPS = {
         commands={**READING, "继续": c.resume, "上一项": c.last_item, "跳过": c.skip_department,
                   "改": c.change, "撤销": c.undo, "暂停": c.pause, "提交": c.submit, "取消": c.cancel_department},
         way_in=(Step.FEEDBACK, "无", "经费紧张")),
+    Step.RECTIFY: Row(
+        ask=r.question, on_text=r.on_text, after_edit=Step.RECTIFY,
+        accepts=frozenset({Input.TEXT, Input.CARD, Input.PHOTO}),
+        commands={**READING, "继续": c.resume, "上一项": c.last_item, "跳过": r.skip,
+                  "改": c.change, "撤销": c.undo, "暂停": c.pause, "提交": c.submit},
+        way_in=(Step.FEEDBACK, "无")),
     Step.SUMMARY: Row(
         ask=q.summary_question, on_text=q.on_summary, after_edit=Step.SUMMARY,
         accepts=frozenset({Input.CARD, Input.PHOTO}),

@@ -439,7 +439,7 @@ OWN_TOLD_RETURNED = "您提出的个性指标“{title}”被退回：{reason}�
 # 整改清单 (整改): problems found in an organisation, rectified, checked and closed
 RECT_STATES = RECT_STATE_LABELS
 RECT_MOVES = {"create": "列入整改", "progress": "进展", "submit": "报请验收", "accept": "销号",
-              "send_back": "退回", "reopen": "重开"}
+              "send_back": "退回", "reopen": "重开", "evidence": "佐证照片", "withdraw": "撤回上一条"}
 RECT_OVERDUE = "【逾期】"
 RECT_LINE = "{overdue}{code} {org} · {source} · {problem} · {state} · 时限{deadline}"
 RECT_ORG_LINE = "{overdue}{code} {source} · {problem} · {state} · 时限{deadline}"
@@ -462,7 +462,25 @@ RECT_MOVED = {
     "send_back": "整改 {code}（{org}）已退回整改，已通知该组织。",
     "reopen": "整改 {code}（{org}）已重开，已通知该组织。",
 }
+RECT_EVIDENCE = "（照片 {count} 张）"
+RECT_ASK = ("整改事项（还有 {left} 条）：\n{code} · {source} · {problem}\n时限 {deadline}{overdue}\n"
+            "本月进展如何？直接回复；已完成请回“已完成 佐证说明”，可再发照片；发“跳过”看下一条。")
+RECT_ASK_MORE = "整改 {code}：可再发照片作佐证；没有了请发“无”，看下一条。"
+RECT_ASK_NONE = "整改事项已报完。发“提交”查看汇总并提交。"
+RECT_ASK_DONE_HOW = "请写明完成情况作为佐证，例：已完成 学习计划和记录已报送"
+RECT_TOO_SHORT = "内容太短，请写具体一些；本月没有进展请发“无”。"
+RECT_NOTED = {
+    "progress": "已记为整改 {code} 的本月进展：「{text}」。" + UNDO_HINT,
+    "submit": "整改 {code} 已报请验收：「{text}」，验收后会通知您。可再发照片作佐证。" + UNDO_HINT,
+    "evidence": "已收到照片，作为整改 {code} 的佐证。" + UNDO_HINT,
+}
+RECT_NO_PROGRESS = "整改 {code} 本月暂无进展，未作记录。"
+RECT_SKIPPED = "已跳过整改 {code}，可随时发“整改 {code} 进展 内容”补报。"
+RECT_UNDONE = {"progress": "已撤回整改 {code} 的进展。", "submit": "已撤回整改 {code} 的验收申请，仍为整改中。",
+               "evidence": "已撤回整改 {code} 的照片。"}
+RECT_UNDO_STALE = "整改 {code} 之后又有了新的记录，不能撤销。"
 RECT_TOLD = {
+    "withdraw": "{org} 撤回了整改 {code}（{problem}）的验收申请，无需验收。",
     "submit": "{org} 报请验收整改 {code}（{problem}）：{text}\n销号：整改 销号 {code}；退回：整改 退回 {code} 原因",
     "accept": "整改 {code}（{problem}）已验收销号。",
     "send_back": "整改 {code}（{problem}）被退回：{text}。请继续整改，完成后再报：整改 {code} 已完成 …",

@@ -14,9 +14,20 @@ from handlers.replies import Outgoing, Text
 from handlers.report_views import clip, plain
 from models import Person
 from models.directory import ROLE_DEPUTY, ROLE_SECRETARY, admins
-from models.rectifications import Move, Rectification, RectificationState, Refused, find, history, listed, move
+from models.rectifications import (
+    Move,
+    Rectification,
+    RectificationEvent,
+    RectificationState,
+    Refused,
+    find,
+    history,
+    listed,
+    move,
+)
 
 log = logging.getLogger(__name__)
+NOTE_SHOWN = 40             # what the org wrote is quoted back at most this long
 
 NAME = "整改"
 ORG_WORDS = {"进展": Move.PROGRESS, "已完成": Move.SUBMIT}
@@ -40,6 +51,7 @@ def detail(r: Rectification, ctx) -> str:
     names = dict(Person.select(Person.userid, Person.name).tuples())
     events = [m.RECT_EVENT.format(at=ctx.clock.local(e.at).strftime("%Y-%m-%d %H:%M"), move=m.RECT_MOVES[e.move],
                                   by=names.get(e.by, e.by), text=f"：{plain(e.text)}" if e.text else "")
+              + (m.RECT_EVIDENCE.format(count=len(e.media_ids)) if e.media_ids else "")
               for e in history(r)]
     head = m.RECT_DETAIL.format(
         code=r.code, org=r.org.name, org_code=r.org.code, source=r.source, state=m.RECT_STATES[r.state],
@@ -59,12 +71,12 @@ def problem_text(refused: Refused, code: str, step: Move | None = None, whose: s
 
 
 def told(r: Rectification, step: Move, text: str, configured_admins) -> list:
-    """Who hears of a move: the admins when the org submits it; the org's secretary and deputies
-    when the office accepts, returns or reopens it. Each message's key is the move's own, so a retry
-    sends it once."""
-    if step == Move.PROGRESS:
+    """Who hears of a move: the admins when the org submits it (or withdraws a submission); the org's
+    secretary and deputies when the office accepts, returns or reopens it. Each message's key is the
+    move's own, so a retry sends it once."""
+    if step not in m.RECT_TOLD:
         return []
-    if step == Move.SUBMIT:
+    if step in (Move.SUBMIT, Move.WITHDRAW):
         recipients = [userid for userid, _ in admins(sorted(configured_admins))]
     else:
         recipients = [p.userid for p in Person.select().where(Person.org == r.org_id)
@@ -77,19 +89,25 @@ def told(r: Rectification, step: Move, text: str, configured_admins) -> list:
 
 def chat(person, args: str, ctx) -> list:
     """The answer to 整改 and what follows it, in the org's chat."""
+    return answer(person, args, ctx)[0]
+
+
+def answer(person, args: str, ctx, undoable: bool = False) -> tuple[list, RectificationEvent | None]:
+    """The replies to 整改 …, and the move made (None: none); `undoable` says so in the echo (in a
+    check-in, where 撤销 takes the move back)."""
     if not args:
-        return [Text(org_list(person, ctx))]
+        return [Text(org_list(person, ctx))], None
     if args.startswith(ADMIN_WORDS):
-        return [Text(m.RECT_ADMINS_ONLY)]
+        return [Text(m.RECT_ADMINS_ONLY)], None
     code, word, text = ORG_ARGS.fullmatch(args).groups()
     if word:
-        return org_move(person, code, ORG_WORDS[word], text, ctx)
+        return org_move(person, code, ORG_WORDS[word], text, ctx, undoable)
     try:
         r = find(code, person.org_id)
     except Refused as refused:
         log.info("rectification %s asked by %s: %s", clip(code, 32), person.userid, refused.problem)
-        return [Text(problem_text(refused, code))]
-    return [Text(detail(r, ctx))]
+        return [Text(problem_text(refused, code))], None
+    return [Text(detail(r, ctx))], None
 
 
 def org_list(person, ctx) -> str:
@@ -101,14 +119,19 @@ def org_list(person, ctx) -> str:
                       m.RECT_ORG_HOW])
 
 
-def org_move(person, code: str, step: Move, text: str, ctx) -> list:
-    """进展 or 已完成 on one of the org's rectifications: said back, and the admins told of a submission."""
+def org_move(person, code: str, step: Move, text: str, ctx, undoable: bool = False,
+             media_ids: tuple = ()) -> tuple[list, RectificationEvent | None]:
+    """进展, 已完成 or a photo on one of the org's rectifications: said back (`undoable`: with how to
+    take it back), and the admins told of a submission. Returns the replies and the move made."""
     try:
-        r = move(code, step, person.userid, ctx.clock.utcnow(), ctx.clock.today(), text, org_id=person.org_id)
+        r = move(code, step, person.userid, ctx.clock.utcnow(), ctx.clock.today(), text, media_ids,
+                 org_id=person.org_id)
     except Refused as refused:
         log.info("rectification %s: %s by %s not taken: %s", clip(code, 32), step, person.userid, refused.problem)
-        return [Text(problem_text(refused, code, step))]
-    return [Text(moved_text(r, step)), *told(r, step, text, ctx.admin_userids)]
+        return [Text(problem_text(refused, code, step))], None
+    said = (m.RECT_NOTED[step].format(code=r.code, text=plain(clip(text, NOTE_SHOWN))) if undoable
+            else moved_text(r, step))
+    return [Text(said), *told(r, step, text, ctx.admin_userids)], history(r)[-1]
 
 
 def moved_text(r: Rectification, step: Move) -> str:

@@ -63,9 +63,10 @@ class Session:
     def record(self, entry, **answer) -> None:
         self.undoable(change=record_answer(entry, self.person, self.at, **answer))
 
-    def undoable(self, change=None, feedback=None) -> None:
-        """What 撤销 undoes next: this change of an answer or a note, or this part-three entry (none: nothing)."""
-        self.conv.undo_change, self.conv.undo_feedback = change, feedback
+    def undoable(self, change=None, feedback=None, rectification=None) -> None:
+        """What 撤销 undoes next: this change of an answer or a note, this part-three entry, or this move
+        on a rectification (none: nothing)."""
+        self.conv.undo_change, self.conv.undo_feedback, self.conv.undo_rectification = change, feedback, rectification
 
     def say(self, text: str) -> None:
         self.replies.append(Text(text))

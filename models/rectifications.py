@@ -2,7 +2,9 @@
 each move it made until it was closed (销号). The allowed moves are one table, MOVES:
 
     open (整改中) ─submit─→ submitted (待验收) ─accept─→ closed (已销号) ─reopen─→ open
-      ↻ progress                 └──────────send back─→ open (退回, with the reason)
+      ↻ progress, evidence       ↻ evidence
+                                 └──────────send back─→ open (退回, with the reason)
+and the org's 撤销 of its last progress, evidence or submission (withdraw: back to the state before it).
 
 Each move is a RectificationEvent row saying who, when, what was said and the evidence; nothing is
 deleted. A move that is not allowed, another org's rectification, a deadline before the problem's
@@ -46,6 +48,8 @@ class Move(StrEnum):
     ACCEPT = "accept"           # an admin closes it
     SEND_BACK = "send_back"     # an admin returns it with the reason
     REOPEN = "reopen"           # an admin opens a closed one again, with the reason
+    EVIDENCE = "evidence"       # the org adds a photo (or a file) as evidence
+    WITHDRAW = "withdraw"       # the org takes back its last move (the chat's 撤销)
 
 
 MOVES = {
@@ -54,9 +58,12 @@ MOVES = {
     (RectificationState.SUBMITTED, Move.ACCEPT): RectificationState.CLOSED,
     (RectificationState.SUBMITTED, Move.SEND_BACK): RectificationState.OPEN,
     (RectificationState.CLOSED, Move.REOPEN): RectificationState.OPEN,
+    (RectificationState.OPEN, Move.EVIDENCE): RectificationState.OPEN,
+    (RectificationState.SUBMITTED, Move.EVIDENCE): RectificationState.SUBMITTED,
 }
 SAYING_NEEDED = frozenset({Move.PROGRESS, Move.SUBMIT, Move.SEND_BACK, Move.REOPEN})
-ORG_MOVES = frozenset({Move.PROGRESS, Move.SUBMIT})     # the org's; the others are the admins'
+ORG_MOVES = frozenset({Move.PROGRESS, Move.SUBMIT, Move.EVIDENCE, Move.WITHDRAW})   # the others: the admins'
+UNDOABLE = frozenset({Move.PROGRESS, Move.SUBMIT, Move.EVIDENCE})       # what the org's 撤销 takes back
 
 
 class Problem(StrEnum):
@@ -164,17 +171,23 @@ def find(code: str, org_id: int | None = None) -> Rectification:
 
 def move(code: str, step: Move, by: str, at: datetime.datetime, today: datetime.date, text: str = "",
          media_ids: tuple[str, ...] = (), org_id: int | None = None) -> Rectification:
-    """Apply one move of MOVES: one conditional update, so two people moving it at once move it once
-    (the second is told it is not allowed from where it now is); its event written beside it."""
+    """Apply one move of MOVES (by the org's people when `org_id` is given: ORG_MOVES only): one
+    conditional update, so two people moving it at once move it once (the second is told it is not
+    allowed from where it now is); its event written beside it."""
     rectification = find(code, org_id)
     text = text.strip()
     after = MOVES.get((RectificationState(rectification.state), step))
-    if after is None:
+    if after is None or (org_id is not None and step not in ORG_MOVES):
         raise Refused(Problem.NOT_ALLOWED, rectification)
     if step in SAYING_NEEDED and not text:
         raise Refused(Problem.NO_TEXT, rectification)
     if len(text) > TEXT_LIMIT:
         raise Refused(Problem.TOO_LONG, rectification)
+    return _moved(rectification, step, after, by, at, today, text, media_ids)
+
+
+def _moved(rectification: Rectification, step: Move, after: RectificationState, by: str, at: datetime.datetime,
+           today: datetime.date, text: str = "", media_ids: tuple[str, ...] = ()) -> Rectification:
     closed_on = today if after == RectificationState.CLOSED else None
     moved = (Rectification.update(state=after, closed_on=closed_on)
              .where(Rectification.id == rectification.id, Rectification.state == rectification.state).execute())
@@ -187,6 +200,48 @@ def move(code: str, step: Move, by: str, at: datetime.datetime, today: datetime.
 
 def history(rectification: Rectification) -> list[RectificationEvent]:
     return list(rectification.events.order_by(RectificationEvent.at, RectificationEvent.id))
+
+
+def standing(r: Rectification) -> list[RectificationEvent]:
+    """The history without what the org took back: each WITHDRAW cancels the move before it."""
+    kept: list[RectificationEvent] = []
+    for event in history(r):
+        if event.move == Move.WITHDRAW:
+            kept.pop()
+        else:
+            kept.append(event)
+    return kept
+
+
+def evidence(r: Rectification) -> tuple[str, int]:
+    """What the org's standing submission says ("": none) and how many photos it has given, for the
+    office to judge it by."""
+    kept = standing(r)
+    said = next((e.text for e in reversed(kept) if e.move == Move.SUBMIT), "")
+    return said, sum(len(e.media_ids) for e in kept if e.move == Move.EVIDENCE)
+
+
+def withdraw(event: RectificationEvent, by: str, at: datetime.datetime, today: datetime.date) -> Rectification | None:
+    """The org's 撤销 of its move `event` (UNDOABLE): a WITHDRAW move back to the state before it (整改中
+    again for a submission). None, nothing written, if the rectification moved since (or `event` is
+    no such move)."""
+    r = event.rectification
+    if event.move not in UNDOABLE or history(r)[-1].id != event.id:
+        return None
+    try:
+        return _moved(r, Move.WITHDRAW, RectificationState(event.before), by, at, today)
+    except Refused:
+        return None
+
+
+def to_ask(org_id: int, since: datetime.datetime) -> list[Rectification]:
+    """The org's rectifications 整改中 that nobody of the org has moved since `since` (the month's
+    check-in asks each once), by code."""
+    moved = (RectificationEvent.select(RectificationEvent.rectification)
+             .where(RectificationEvent.at >= since, RectificationEvent.move.in_(list(ORG_MOVES))))
+    rows = Rectification.select().where(Rectification.org == org_id, Rectification.state == RectificationState.OPEN,
+                                        Rectification.id.not_in(moved))
+    return sorted(rows, key=lambda r: natural_key(r.code))
 
 
 def listed(orgs=None, states=None, today: datetime.date | None = None) -> list[Rectification]:

@@ -3,7 +3,16 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from peewee import BooleanField, CharField, DateField, DateTimeField, ForeignKeyField, IntegerField, TextField
+from peewee import (
+    BooleanField,
+    CharField,
+    DateField,
+    DateTimeField,
+    DeferredForeignKey,
+    ForeignKeyField,
+    IntegerField,
+    TextField,
+)
 
 from models.db import BaseModel
 from models.directory import Action, Department, Org, Person, Task
@@ -137,6 +146,9 @@ class Conversation(BaseModel):
     undo_change = ForeignKeyField(EntryChange, null=True, on_delete="SET NULL")    # what 撤销 undoes: an answer
     undo_feedback = ForeignKeyField(Feedback, null=True, on_delete="SET NULL",     # or a part-three entry
                                     backref="undoable_in")
+    undo_rectification = DeferredForeignKey("RectificationEvent", null=True,      # or a move on a rectification
+                                            on_delete="SET NULL")
+    rectification = DeferredForeignKey("Rectification", null=True, on_delete="SET NULL")    # the one asked about
     updated_at = DateTimeField()
 
     class Meta:

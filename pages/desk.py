@@ -29,7 +29,7 @@ from jobs.files import made_file
 from models import Org
 from models.audit import PAGE_PLACE
 from models.periods import check, shift, split
-from models.rectifications import SOURCES, RectificationState, listed
+from models.rectifications import SOURCES, RectificationState, evidence, listed
 from models.stats import OrgProgress, OrgState, progress
 from pages import texts
 from pages.auth import bp, chat_context, current_person, message, page
@@ -71,13 +71,20 @@ def desk(period: str | None):
         earlier=shift(period, -1), later=shift(period, 1) if period < this else None)
 
 
-def _rectifications() -> tuple[str, list[tuple[str, str, bool]]]:
-    """整改 统计's first line, and (code, line, whether it waits for acceptance) of the rectifications
-    not closed, the overdue first."""
+def _rectifications() -> tuple[str, list[tuple[str, str, str]]]:
+    """整改 统计's first line, and (code, line, the evidence given: "" unless it waits for acceptance)
+    of the rectifications not closed, the overdue first."""
     today = chat_context().clock.today()
     open_ones = listed(states=(RectificationState.OPEN, RectificationState.SUBMITTED), today=today)
-    return rectification_figures(today), [(r.code, rectification_views.line(r, today),
-                                           r.state == RectificationState.SUBMITTED) for r in open_ones]
+    return rectification_figures(today), [(r.code, rectification_views.line(r, today), _evidence(r))
+                                          for r in open_ones]
+
+
+def _evidence(r) -> str:
+    if r.state != RectificationState.SUBMITTED:
+        return ""
+    said, photos = evidence(r)
+    return texts.DESK_EVIDENCE.format(text=said, photos=texts.DESK_PHOTOS.format(count=photos) if photos else "")
 
 
 @bp.get("/desk/<period>/files/<kind>")

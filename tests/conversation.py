@@ -11,10 +11,11 @@ from handlers import router
 from handlers.checkin_steps import STEPS, Step
 from handlers.events import EVENT, IMAGE, TEXT, VOICE, Inbound
 from handlers.replies import Card, CardUpdate, Outgoing, Text
-from models import Action, Department, Org, Period, Person, Report, Task, database
+from models import Action, Department, Org, Period, Person, Rectification, Report, Task, database
 from models.checkin import create_reports, sender
 from models.directory import PeriodStatus
 from models.items import items_for_orgs
+from models.rectifications import RectificationState, create
 
 PERIOD = "2026-11"
 REPEATS = 20                # a way in sends its last text at most this often (an answer to each item …)
@@ -53,6 +54,15 @@ def seed_month(period: str = PERIOD, at: datetime.datetime | None = None) -> Rep
                   close_on=datetime.date(year, month, calendar.monthrange(year, month)[1]))
     create_reports(period, items_for_orgs([org], period), at or datetime.datetime(year, month, 5, 1, 0))
     return Report.get(Report.org == org, Report.period == period)
+
+
+def open_rectification() -> Rectification:
+    """ORG01's first rectification 整改中, listed now if it has none."""
+    org = Org.get(Org.code == "ORG01")
+    found = org.rectifications.where(Rectification.state == RectificationState.OPEN).first()
+    return found or create(org, {"source": "巡察", "problem": "理论学习不深入", "measures": "制定学习计划",
+                                 "responsible": "张书记", "found_on": datetime.date(2026, 11, 1),
+                                 "deadline": datetime.date(2026, 12, 31)}, "dangwei01", datetime.datetime(2026, 11, 1))
 
 
 def show(reply) -> str:
@@ -117,6 +127,8 @@ def walk_to(step: Step, send, now) -> list[str]:
     way_in: the step to start from, reached the same way, and what to send there, the last text
     again until they are there); `send(text)` sends it as them, `now()` is their step. Returns
     what was sent: the tests' one route to each step."""
+    if step == Step.RECTIFY:
+        open_rectification()            # the way there asks about one
     start, *texts = STEPS[step].way_in
     sent = walk_to(start, send, now) if start else []
     for text in texts:

@@ -396,6 +396,7 @@ summary    summary     summary     item        summary!    pick  summary     sub
 confirm    item        confirm     item        confirm!    pick  confirm!    submitted   summary     confirm     confirm     confirm
 submitted  submitted   submitted   submitted!  submitted!  pick  submitted!  submitted   submitted!  submitted   submitted   submitted
 pick       pick!       pick        pick!       pick!       pick  pick!       confirm     item        pick        pick        pick
+rectify    rectify     rectify     item        summary     pick  rectify     summary     rectify!    rectify     rectify     rectify
 """
 TABLE = {row.split()[0]: dict(zip(COMMANDS, row.split()[1:], strict=True)) for row in AFTER.strip().splitlines()[1:]}
 
@@ -463,7 +464,7 @@ def test_odd_input_gets_a_hint_and_keeps_the_state(sec, month, subtests, step):
 
 
 PHOTO_KEPT = {"item": False, "reason": False, "amount": False, "feedback": True, "department": False,
-              "summary": True, "confirm": False, "submitted": True, "pick": False}
+              "summary": True, "confirm": False, "submitted": True, "pick": False, "rectify": False}
 
 
 @pytest.mark.parametrize("step", list(STEPS))

@@ -9,7 +9,7 @@ import pytest
 
 from jobs.publish import publish_period
 from models import AuditEntry, Org, OutboxMessage, Rectification, RectificationEvent
-from models.rectifications import Move, create, move
+from models.rectifications import Move, create, move, withdraw
 from tests.browser import csrf_token, pages_app, sign_in, text
 from tests.conftest import run_worker
 from tests.conversation import seed_lists
@@ -84,8 +84,14 @@ def test_the_org_reports_progress_and_done_on_its_report_and_the_admins_are_told
 def test_an_admin_accepts_and_returns_on_the_desk_as_the_groups_command(client, month):
     move("ZG01", Move.SUBMIT, "sec01", datetime.datetime(2026, 11, 3), datetime.date(2026, 11, 3), "台账已补齐")
     move("ZG02", Move.SUBMIT, "sec01", datetime.datetime(2026, 11, 3), datetime.date(2026, 11, 3), "已学习")
+    for media in ("m1", "m2", "m3"):
+        move("ZG01", Move.EVIDENCE, "sec01", datetime.datetime(2026, 11, 3), datetime.date(2026, 11, 3),
+             media_ids=(media,))
+    withdraw(RectificationEvent.select().order_by(RectificationEvent.id.desc()).get(), "sec01",
+             datetime.datetime(2026, 11, 3), datetime.date(2026, 11, 3))
     sign_in(client, "dangwei01")
-    assert "销号" in text(client.get(f"/h5/desk/{PERIOD}"))
+    desk = text(client.get(f"/h5/desk/{PERIOD}"))
+    assert "报请验收：台账已补齐（照片 2 张）" in desk and "报请验收：已学习" in desk
     accepted = post(client, "/h5/desk/rectifications/ZG01/accept")
     assert accepted.status_code == 303
     assert "整改 ZG01（哲学学院）已销号。" in text(client.get(accepted.headers["Location"]))

@@ -10,7 +10,7 @@ import pytest
 
 import settings
 from handlers import phrases
-from models import Department, Entry, Feedback, Org, Period, Person, Report, database
+from models import Department, Entry, Feedback, Org, Period, Person, RectificationEvent, Report, database
 from models.checkin import counted, create_reports, entries
 from models.demo import DEMO_SECRETARY, load_demo_data
 from models.directory import PeriodStatus
@@ -233,6 +233,7 @@ def test_numbers_in_digits_or_chinese(text, number):
     assert phrases.number(text) == number
 
 
+RECTIFIED = "年度学习计划已制定，本月检查了两次"
 ANSWERS_IN_TURN = ("完成了", "已完成", "做完了", "在推进", "下个月再做", "不涉及，本月无此项安排", "1", "好了")
 
 
@@ -250,24 +251,26 @@ def demo_report(ctx):
 def a_month_as_a_new_user_types_it(report, extra: dict[int, list[str]]) -> list[str]:
     """What the secretary sends: 开始, one answer a message in their own words (a counted item with
     its number, 不涉及 with its reason), `extra` after the answer to the position given, part three
-    ended in words, 提交."""
+    ended in words, the progress of its open rectification (ZG01), 提交."""
     sent = ["开始"]
     for entry in entries(report):
         sent.append("完成1次" if counted(entry) else ANSWERS_IN_TURN[entry.position % len(ANSWERS_IN_TURN)])
         sent += extra.get(entry.position, [])
-    return sent + ["没有了", "没有", "暂无", "提交"]
+    return sent + ["没有了", "没有", "暂无", RECTIFIED, "没有了", "提交"]
 
 
-def test_the_demo_month_takes_forty_messages_and_keeps_only_the_notes_meant(ctx):
+def test_the_demo_month_takes_forty_two_messages_and_keeps_only_the_notes_meant(ctx):
     report = demo_report(ctx)
     chat = Chat(DEMO_SECRETARY, ctx)
     sent = a_month_as_a_new_user_types_it(report, {})
     for text in sent:
         assert not any("抱歉" in reply or "没看懂" in reply for reply in chat.send(text)), text
     report = Report.get_by_id(report.id)
-    assert len(entries(report)) == 35 and len(sent) == 40
+    assert len(entries(report)) == 35 and len(sent) == 42
     assert report.status == "submitted" and all(e.status != "not_done" for e in entries(report))
     assert [e.note for e in entries(report) if e.note] == [] and Feedback.select().count() == 0
+    progress = RectificationEvent.select().where(RectificationEvent.by == DEMO_SECRETARY).get()
+    assert (progress.rectification.code, progress.move, progress.text) == ("ZG01", "progress", RECTIFIED)
 
 
 def test_acknowledgements_and_second_thoughts_leave_no_note_nobody_meant(ctx):

@@ -117,9 +117,9 @@ def test_an_office_command_that_cannot_be_taken_is_one_line_and_changes_nothing(
 
 def test_the_org_reports_progress_and_done_the_office_returns_accepts_and_reopens_each_told(sec, ctx):
     office(ctx, ADD)
-    assert sec.send("整改 zg01 进展 已制定学习计划") == ["已记录整改 ZG01 的进展。"]
+    assert sec.send("整改 zg01 进展 已制定学习计划") == ["已记为整改 ZG01 的本月进展：「已制定学习计划」。发“撤销”可撤回。"]
     assert sec.send("整改 ZG01 已完成 学习记录已报送") == [
-        "整改 ZG01 已报请验收（待验收），党委办公室验收后会通知您。",
+        "整改 ZG01 已报请验收：「学习记录已报送」，验收后会通知您。可再发照片作佐证。发“撤销”可撤回。",
         "→dangwei01 哲学学院 报请验收整改 ZG01（理论学习不深入）：学习记录已报送\n"
         "销号：整改 销号 ZG01；退回：整改 退回 ZG01 原因"]
     assert office(ctx, "整改 退回 ZG01 缺少会议记录") == [
@@ -190,7 +190,7 @@ def test_rectifications_answer_in_every_step_and_leave_the_person_there(sec, ctx
     office(ctx, ADD)
     walk_to(step, sec.send, lambda: Conversation.get().step)
     assert sec.send("整改")[0].startswith("整改清单（哲学学院）：")
-    assert sec.send("整改 ZG01 进展 已开会") == ["已记录整改 ZG01 的进展。"]
+    assert sec.send("整改 ZG01 进展 已开会") == ["已记为整改 ZG01 的本月进展：「已开会」。发“撤销”可撤回。"]
     assert Conversation.get().step == step
 
 
