@@ -107,7 +107,8 @@ def test_what_is_no_progress_is_asked_about_never_stored(three, text, reply):
 def test_an_edit_of_an_item_works_there_and_the_question_comes_back(three):
     to_part_two_end(three)
     replies = three.send("第4项改成推进中")
-    assert replies[0] == "已修改第 4 项：推进中。发“撤销”可撤回。" and replies[1].startswith("整改事项（还有 2 条）：\nZG01 ")
+    assert replies[0] == "已修改第 4 项：推进中。发“撤销”可撤回。"
+    assert replies[1].startswith("整改事项（还有 2 条）：\nZG01 ")
     assert step() == "rectify" and history("ZG01") == []
 
 

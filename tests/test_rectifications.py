@@ -117,7 +117,8 @@ def test_an_office_command_that_cannot_be_taken_is_one_line_and_changes_nothing(
 
 def test_the_org_reports_progress_and_done_the_office_returns_accepts_and_reopens_each_told(sec, ctx):
     office(ctx, ADD)
-    assert sec.send("整改 zg01 进展 已制定学习计划") == ["已记为整改 ZG01 的本月进展：「已制定学习计划」。发“撤销”可撤回。"]
+    assert sec.send("整改 zg01 进展 已制定学习计划") == [
+        "已记为整改 ZG01 的本月进展：「已制定学习计划」。发“撤销”可撤回。"]
     assert sec.send("整改 ZG01 已完成 学习记录已报送") == [
         "整改 ZG01 已报请验收：「学习记录已报送」，验收后会通知您。可再发照片作佐证。发“撤销”可撤回。",
         "→dangwei01 哲学学院 报请验收整改 ZG01（理论学习不深入）：学习记录已报送\n"
