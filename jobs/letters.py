@@ -64,7 +64,7 @@ def send_due(services, now: datetime.datetime | None = None, dry_run: bool = Fal
         return {}
     counts = {str(kind): sent[kind] for kind in Letter if sent[kind]}
     if dry_run:
-        return {**counts, "messages": sum(len(people) for people in to.values()), "to": dict(to)}
+        return {**counts, "messages": sum(len(recipients) for recipients in to.values()), "to": dict(to)}
     log.info("rectification letters sent: %s", counts)
     return {**counts, "queued": len(queued)}
 
