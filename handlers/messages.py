@@ -512,3 +512,18 @@ RECT_FIGURES_LINE = "{name}：未销号 {open} · 逾期 {overdue} · 按期销�
 RECT_FIGURES_BY_AREA = "按片区："
 RECT_FIGURES_BY_TYPE = "按类型："
 NOT_ALLOWED_AREAS = "“{command}”仅限党委办公室管理员和片区联络员使用，如需要请联系：{admins}。"
+
+# 整改清单's letters (jobs/letters.py): to the org, and the copy the office reads; 统计's year line
+LETTER_TO_ORG = {
+    "remind": "【整改提醒函】{org_code} {org}：整改 {code}「{problem}」时限 {deadline}，还有 {left} 个工作日。"
+              "请按期完成，完成后发“整改 {code} 已完成 说明”。",
+    "urge": "【整改催告函】{org_code} {org}：整改 {code}「{problem}」时限 {deadline} 已到，尚未完成。"
+            "请抓紧完成，完成后发“整改 {code} 已完成 说明”。",
+}
+LETTER_TO_OFFICE = {
+    "urge": "【整改催告函】{org_code} {org}：整改 {code}「{problem}」时限 {deadline} 已到，尚未完成，已催告该组织。",
+    "supervise": "【整改督办函】{org_code} {org}：整改 {code}「{problem}」时限 {deadline}，已逾期 {late} 天仍未完成，"
+                 "请督办。详情：整改 {code}",
+}
+LETTERS_SENT = "整改函件（{year}年）：{counts}"
+LETTERS_COUNT = "{label} {count} 份"

@@ -11,6 +11,8 @@ STALE. What the tick decides:
   month pulled urge and supervise onto one moment), only the latest runs; none runs in the tick
   that publishes (the cards just went out);
 - a step that runs more than LATE after it was due says so in the log and in its row.
+After the months' steps, each tick sends the rectifications' letters that are due (jobs/letters.py,
+exactly once by rows of their own); they show as one more outcome when any was due.
 """
 from __future__ import annotations
 
@@ -22,7 +24,7 @@ from dataclasses import dataclass, field
 from peewee import IntegrityError, fn
 
 from handlers.errors import UserError
-from jobs import close, nudges, publish, runtime
+from jobs import close, letters, nudges, publish, runtime
 from models import CycleStep, OutboxMessage, Period, database
 from models.cycle import RunStatus, open_reports
 from models.directory import PeriodStatus
@@ -33,6 +35,7 @@ log = logging.getLogger(__name__)
 STALE = datetime.timedelta(minutes=10)
 LATE = datetime.timedelta(minutes=5)
 SCHEDULE = "schedule"
+LETTERS = "letters"         # the rectifications' letters, as a tick's outcome names them
 NOTICES = (MonthStep.PREVIEW, MonthStep.REMIND, MonthStep.URGE, MonthStep.SUPERVISE)   # steps that only notify
 OUTBOX_PREFIXES = {MonthStep.PUBLISH: "notice", MonthStep.PREVIEW: "preview", MonthStep.REMIND: "remind",
                    MonthStep.URGE: "urge", MonthStep.SUPERVISE: "supervise", MonthStep.CLOSE: "close",
@@ -68,7 +71,20 @@ def tick(services, at: datetime.datetime | None = None, dry_run: bool = False) -
     this = of_date(now.astimezone(services.clock.zone).date())
     last = Period.get_or_none(Period.key == previous(this))
     periods = [last.key] if last is not None and last.status != PeriodStatus.CLOSED else []
-    return [outcome for period in (*periods, this) for outcome in _tick_period(services, period, now, dry_run)]
+    steps = [outcome for period in (*periods, this) for outcome in _tick_period(services, period, now, dry_run)]
+    return steps + _letters(services, this, now, dry_run)
+
+
+def _letters(services, period: str, now: datetime.datetime, dry_run: bool) -> list[Outcome]:
+    """The letters due now, as an outcome under this month; none when no letter was due."""
+    try:
+        counts = letters.send_due(services, now, dry_run)
+    except Exception:
+        log.exception("the rectifications' letters failed; the next tick tries again")
+        return [Outcome(period, LETTERS, FOR_ALL, "failed")]
+    if not counts:
+        return []
+    return [Outcome(period, LETTERS, FOR_ALL, "would run" if dry_run else "ran", counts, to=counts.pop("to", {}))]
 
 
 def _decide(month: Period | None, due: list, recorded: set) -> list[tuple]:

@@ -6,7 +6,7 @@ from models.db import BaseModel, bind, database, migrate
 from models.directory import Action, Department, Org, Period, Person, Task
 from models.messaging import DeferredMessage, InboundMessage, OutboxMessage
 from models.own_items import OwnItem
-from models.rectifications import Rectification, RectificationEvent
+from models.rectifications import Rectification, RectificationEvent, RectificationLetter
 from models.report import Conversation, Entry, EntryChange, Evidence, Feedback, PendingReply, Report
 from models.sessions import SignIn
 
@@ -14,6 +14,7 @@ ALL_MODELS = [
     Department, Org, Person, Action, Task, Period, Report, Entry, EntryChange, Evidence, Feedback,
     Conversation, InboundMessage, OutboxMessage, CycleStep, PeriodSnapshot, AuditEntry, PendingReply,
     DeferredMessage, PendingCommand, SignIn, OwnItem, Rectification, RectificationEvent,
+    RectificationLetter,
 ]
 
 __all__ = [
@@ -21,6 +22,6 @@ __all__ = [
     "Entry",
     "EntryChange", "Evidence", "Feedback", "InboundMessage", "Org", "OutboxMessage", "OwnItem", "PendingCommand",
     "PendingReply", "Period",
-    "PeriodSnapshot", "Person", "Rectification", "RectificationEvent", "Report", "SignIn",
+    "PeriodSnapshot", "Person", "Rectification", "RectificationEvent", "RectificationLetter", "Report", "SignIn",
     "Task", "bind", "database", "migrate",
 ]

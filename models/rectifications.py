@@ -8,7 +8,8 @@ and the org's 撤销 of its last progress, evidence or submission (withdraw: bac
 
 Each move is a RectificationEvent row saying who, when, what was said and the evidence; nothing is
 deleted. A move that is not allowed, another org's rectification, a deadline before the problem's
-date: Refused, nothing written.
+date: Refused, nothing written. The deadline escalates through three letters (Letter), each sent
+at most once per rectification, a RectificationLetter row apiece (jobs/letters.py sends them).
 """
 from __future__ import annotations
 
@@ -18,12 +19,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from enum import StrEnum
 
-from peewee import CharField, DateField, DateTimeField, ForeignKeyField, TextField
+from peewee import CharField, DateField, DateTimeField, ForeignKeyField, TextField, fn
 
 from models.db import BaseModel
 from models.directory import Org
 from models.fields import ListField
 from models.items import natural_key
+from models.workdays import Workdays
 
 SOURCES = ("巡视", "巡察", "督查", "述职评议", "点评", "自查")
 TEXT_LIMIT = 500                # what a person writes with a move, and a problem or its measures
@@ -39,6 +41,17 @@ class RectificationState(StrEnum):
 
 STATE_LABELS = {RectificationState.OPEN: "整改中", RectificationState.SUBMITTED: "待验收",
                 RectificationState.CLOSED: "已销号"}     # as the source documents, the chat and the lists say
+
+
+class Letter(StrEnum):
+    """The letters a deadline escalates through, in the order they are due."""
+
+    REMIND = "remind"           # 提醒函: some workdays before the deadline, to the org
+    URGE = "urge"               # 催告函: on the deadline, to the org and its area liaisons
+    SUPERVISE = "supervise"     # 督办函: some workdays after it, to the admins and the area liaisons
+
+
+LETTER_LABELS = {Letter.REMIND: "提醒函", Letter.URGE: "催告函", Letter.SUPERVISE: "督办函"}
 
 
 class Move(StrEnum):
@@ -116,6 +129,19 @@ class RectificationEvent(BaseModel):
     at = DateTimeField()
     text = TextField(default="")                        # the progress, the evidence, the reason
     media_ids = ListField(default=list)                 # photos and files given as evidence
+
+
+class RectificationLetter(BaseModel):
+    """A letter sent about a rectification: at most one of each kind, ever (a reopened one that is
+    overdue again gets no second 督办函)."""
+
+    rectification = ForeignKeyField(Rectification, backref="letters", on_delete="CASCADE")
+    kind = CharField(max_length=16)                     # a Letter
+    due_on = DateField()                                # the letter's day
+    sent_at = DateTimeField()
+
+    class Meta:
+        indexes = ((("rectification", "kind"), True),)
 
 
 def parse_date(text: str) -> datetime.date:
@@ -305,3 +331,24 @@ def live_in(year: int, orgs=None) -> list[Rectification]:
     if orgs is not None:
         query = query.where(Rectification.org.in_(orgs))
     return sorted(query, key=lambda r: natural_key(r.code))
+
+
+def letter_days(deadline: datetime.date, workdays: Workdays | None, before: int,
+                after: int) -> dict[Letter, datetime.date]:
+    """Each letter's day: 提醒函 `before` workdays before the deadline, 催告函 on the last workday on or
+    before it, 督办函 `after` workdays after it; in calendar days when `workdays` is None (the schedule
+    does not shift to workdays)."""
+    if workdays is None:
+        return {Letter.REMIND: deadline - datetime.timedelta(days=before), Letter.URGE: deadline,
+                Letter.SUPERVISE: deadline + datetime.timedelta(days=after)}
+    return {Letter.REMIND: workdays.on_or_before(workdays.before(deadline, before)),
+            Letter.URGE: workdays.on_or_before(deadline),
+            Letter.SUPERVISE: workdays.on_or_after(workdays.after(deadline, after))}
+
+
+def letters_sent(start: datetime.datetime, end: datetime.datetime) -> dict[Letter, int]:
+    """How many letters of each kind were sent from `start` to before `end` (naive UTC)."""
+    counted = dict(RectificationLetter.select(RectificationLetter.kind, fn.COUNT(RectificationLetter.id))
+                   .where(RectificationLetter.sent_at >= start, RectificationLetter.sent_at < end)
+                   .group_by(RectificationLetter.kind).tuples())
+    return {kind: counted.get(kind, 0) for kind in Letter}

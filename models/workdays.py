@@ -64,13 +64,20 @@ class Workdays:
                 return candidate
         raise ValueError(f"no workday within {SEARCH_DAYS} days of {day}")
 
-    def before(self, day: datetime.date) -> datetime.date:
-        """The last workday before `day`."""
-        for offset in range(1, SEARCH_DAYS):
+    def on_or_before(self, day: datetime.date) -> datetime.date:
+        """The day itself if it is a workday, else the last workday before it."""
+        for offset in range(SEARCH_DAYS):
             candidate = day - datetime.timedelta(days=offset)
             if self.is_workday(candidate):
                 return candidate
         raise ValueError(f"no workday within {SEARCH_DAYS} days before {day}")
+
+    def before(self, day: datetime.date, count: int = 1) -> datetime.date:
+        """The `count`-th workday before `day` (day itself not counted): the last one by default."""
+        found = day
+        for _ in range(count):
+            found = self.on_or_before(found - datetime.timedelta(days=1))
+        return found
 
     def after(self, day: datetime.date, count: int) -> datetime.date:
         """The `count`-th workday after `day` (day itself not counted)."""

@@ -34,6 +34,7 @@ from settings.schema import (
     DirectorySection,
     OutboxSection,
     PagesSection,
+    RectificationsSection,
     RedisSection,
     RobotSection,
     ScheduleSection,
@@ -46,7 +47,8 @@ from settings.schema import (
 __all__ = [
     "DEMO_CONFIG", "ENV_PREFIX", "OTHER_VARIABLES", "PRIVATE_REDIS", "ROOT", "AdminGroupSection", "AdminsSection",
     "AppSection", "Config", "ConfigError", "DatabaseSection", "DirectorySection", "OutboxSection", "PagesSection",
-    "RedisSection", "RobotSection", "ScheduleSection", "StandinSection", "StepTime", "WebSection", "WeComSection",
+    "RectificationsSection", "RedisSection", "RobotSection", "ScheduleSection", "StandinSection", "StepTime",
+    "WebSection", "WeComSection",
     "config_path", "from_dict", "load", "private_redis_url", "refuse_demo_secrets",
 ]
 

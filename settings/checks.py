@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import re
 import typing
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -16,6 +17,7 @@ from settings.schema import SECTIONS, Config, ConfigError, PagesSection, StepTim
 
 SECRET_KEYS = ("secret", "token", "encoding_aes_key", "webhook_key", "secret_key")
 MIN_SECRET_KEY = 32            # characters of [pages] secret_key
+HH_MM = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
 
 
 def shown(key: str, value) -> str:
@@ -149,7 +151,7 @@ def from_dict(data: dict, source: str = "") -> Config:
             raise ConfigError(f"{name}.{unknown}: unknown key")
         built[name] = SECTIONS[name](**{key: kinds[key].check(f"{name}.{key}", value) for key, value in values.items()})
     config = Config(**built, source=source)
-    for rules in (_check_app, _check_wecom, _check_schedule, _check_outbox):
+    for rules in (_check_app, _check_wecom, _check_schedule, _check_rectifications, _check_outbox):
         rules(config)
     _check_pages(config.pages)
     return _with_old_keys(config)
@@ -191,6 +193,15 @@ def _check_schedule(config: Config) -> None:
     if config.schedule.supervise_after_workdays <= config.schedule.urge_after_workdays:
         raise ConfigError("schedule.supervise_after_workdays: must be more than urge_after_workdays "
                           "(督办 comes after 催告)")
+
+
+def _check_rectifications(config: Config) -> None:
+    for key in ("remind_workdays_before", "supervise_workdays_after"):
+        if getattr(config.rectifications, key) < 0:
+            raise ConfigError(f"rectifications.{key}: must be 0 or more workdays")
+    if not HH_MM.fullmatch(config.rectifications.letters_at):
+        raise ConfigError(f"rectifications.letters_at: expected a time like \"09:00\", "
+                          f"got {config.rectifications.letters_at!r}")
 
 
 def _check_outbox(config: Config) -> None:

@@ -85,6 +85,19 @@ class ScheduleSection:
 
 
 @dataclass(frozen=True)
+class RectificationsSection:
+    """When a rectification's letters go (jobs/letters.py), counted in workdays from its deadline."""
+
+    remind_workdays_before: int = 3     # 提醒函 to the org; 0: none (the 催告函 goes that day)
+    supervise_workdays_after: int = 3   # 督办函 to the admins and the area liaison
+    letters_at: str = "09:00"           # the time of day from which a letter due that day goes
+
+    @property
+    def time_of_day(self) -> datetime.time:
+        return datetime.time.fromisoformat(self.letters_at)
+
+
+@dataclass(frozen=True)
 class AdminGroupSection:
     webhook_key: str = ""       # the admin group's robot webhook (webhook/send?key=…): notices go there too
     chat_id: str = ""           # the group's chatid: of the group chats, admin commands act only there
@@ -147,6 +160,7 @@ class Config:
     admins: AdminsSection = field(default_factory=AdminsSection)
     directory: DirectorySection = field(default_factory=DirectorySection)
     schedule: ScheduleSection = field(default_factory=ScheduleSection)
+    rectifications: RectificationsSection = field(default_factory=RectificationsSection)
     admin_group: AdminGroupSection = field(default_factory=AdminGroupSection)
     outbox: OutboxSection = field(default_factory=OutboxSection)
     standin: StandinSection = field(default_factory=StandinSection)

@@ -6,7 +6,7 @@ import datetime
 import pytest
 
 from jobs import cycle
-from models import CycleStep, Org, OutboxMessage, Period, Report
+from models import CycleStep, Org, OutboxMessage, Period, Rectification, Report
 from models.cycle import fillers
 from models.demo import load_demo_data
 from models.report import ReportStatus
@@ -19,6 +19,7 @@ def published(db, services, clock):
     """The demo directory, December published on the 7th; 60 of 73 orgs submitted by the 7th, 10:00."""
     clock.set(D(2026, 12, 1, 8, 0))
     load_demo_data("2026-12", services.config.directory)
+    Rectification.delete().execute()        # their letters would go on ticks too: tests/test_letters.py's
     clock.set(D(2026, 12, 7, 9, 0))
     assert [o.state for o in cycle.tick(services)] == ["skipped", "ran"]     # preview, publish
     orgs = list(Org.select().order_by(Org.id))
@@ -123,6 +124,7 @@ def test_status_shows_a_step_pulled_before_the_close(db, cli, period, lines):
 def test_a_short_month_sends_the_supervision_before_the_close(services, clock, cli, db):
     clock.set(D(2026, 11, 5, 9, 0))
     load_demo_data("2026-11", services.config.directory)
+    Rectification.delete().execute()
     assert cycle.run_step(services, "2026-11", "publish").state == "ran"
     ran = []
     for day in (25, 27, 30):

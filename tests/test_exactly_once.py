@@ -1,7 +1,8 @@
 """Exactly once, whatever dies: a worker killed with SIGKILL halfway through publishing to 1,000
-secretaries, and Redis killed and started again empty; after recovery (the sweep, a new worker)
-each secretary has exactly one card, and on the deadline each one who has not submitted exactly
-one reminder — counted on the stand-in."""
+secretaries (and sending 300 of them a rectification's 催告函), and Redis killed and started again
+empty; after recovery (the sweep, a new worker) each secretary has exactly one card, each of the 300
+exactly one 催告函, and on the deadline each one who has not submitted exactly one reminder —
+counted on the stand-in."""
 import datetime
 import os
 import subprocess
@@ -12,12 +13,13 @@ from pathlib import Path
 import pytest
 
 from bot.services import Services
-from jobs import cycle, runtime
+from jobs import cycle, letters, runtime
 from jobs.publish import publish_period
-from models import Org, OutboxMessage, Report
+from models import Org, OutboxMessage, Rectification, Report
 from models.clock import Clock
 from models.report import ReportStatus
 from stack import redis_server
+from tests.chat import show
 from tests.conftest import TIMEZONE, run_worker
 from tests.faults.fleet import seed_secretaries
 from tests.waiting import HANG, until
@@ -26,6 +28,7 @@ pytestmark = pytest.mark.slow     # starts processes
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRETARIES = 1000
+RECTIFYING = 300                # the first orgs, each with a rectification due today: a 催告函 to its secretary
 
 
 @pytest.fixture
@@ -35,6 +38,17 @@ def directory(db, phone, config):
 
 def cards(phone, words: str) -> Counter:
     return Counter(m["userid"] for m in phone.messages() if words in ((m["card"] or {}).get("title") or ""))
+
+
+def urged(phone) -> Counter:
+    return Counter(m["userid"] for m in phone.messages() if show(m).startswith("【整改催告函】"))
+
+
+def rectifications_due(today: datetime.date) -> None:
+    orgs = Org.select(Org.id).order_by(Org.code).limit(RECTIFYING)
+    Rectification.insert_many([{"code": f"ZG{n:04d}", "org": org.id, "source": "自查", "problem": "台账不全",
+                                "responsible": "书记", "found_on": today, "deadline": today}
+                               for n, org in enumerate(orgs)]).execute()
 
 
 def worker(env: dict, *options: str) -> subprocess.Popen:
@@ -56,13 +70,17 @@ def test_a_killed_worker_and_a_restarted_redis_lose_nothing_and_send_nothing_twi
     first = worker(env)
     try:
         period = real_time.period()
+        today = real_time.today()
+        rectifications_due(today)
+        evening = datetime.datetime.combine(today, datetime.time(23, 0), tzinfo=real_time.zone)  # the 催告函 is due
         publish_period(services, period, force=True)
+        assert letters.send_due(services, evening) == {"urge": RECTIFYING, "queued": RECTIFYING}
         until(lambda: sum(cards(phone, "已发布").values()) >= SECRETARIES // 3, "a third of the cards", first)
         first.kill()
         redis_process.kill()
         first.wait()
         redis_process.wait()
-        assert sum(cards(phone, "已发布").values()) < SECRETARIES
+        assert sum(cards(phone, "已发布").values()) < SECRETARIES and sum(urged(phone).values()) < RECTIFYING
         redis_process, _ = redis_server.start(tmp_path / "redis", port)      # empty: every queued job is gone
         # Three minutes pass: long enough for the sweep to take back what the dead worker was sending,
         # and to queue again what Redis forgot.
@@ -80,6 +98,8 @@ def test_a_killed_worker_and_a_restarted_redis_lose_nothing_and_send_nothing_twi
                 lost=SECRETARIES - len(published))
         assert set(cards(phone, "已发布").values()) == {1} and len(cards(phone, "已发布")) == SECRETARIES
         assert OutboxMessage.select().where(OutboxMessage.status != "sent").count() == 0
+        assert urged(phone) == Counter({f"k{n:04d}": 1 for n in range(RECTIFYING)})
+        assert letters.send_due(services, evening) == {}
 
         phone.set_faults(latency_ms=0)
         Report.update(status=ReportStatus.SUBMITTED).where(Report.org.in_(

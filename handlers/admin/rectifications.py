@@ -4,6 +4,7 @@ moves: 添加 (a problem found in an org), 销号 (accepted), 退回 and 重开 
 people are told of each move of the office (handlers/rectifications.py says who and what)."""
 from __future__ import annotations
 
+import datetime
 import logging
 import re
 
@@ -14,7 +15,19 @@ from handlers.registry import AREAS
 from handlers.replies import Text
 from handlers.report_views import clip, plain
 from models import Org
-from models.rectifications import Move, RectificationState, Refused, create, figures, find, listed, move, parse_date
+from models.rectifications import (
+    LETTER_LABELS,
+    Move,
+    RectificationState,
+    Refused,
+    create,
+    figures,
+    find,
+    letters_sent,
+    listed,
+    move,
+    parse_date,
+)
 
 log = logging.getLogger(__name__)
 
@@ -115,6 +128,15 @@ def figures_head(today, orgs=None) -> str:
     """整改 统计's first line (工作台 shows it too)."""
     total, _, _ = figures(today, orgs)
     return m.RECT_FIGURES_HEAD.format(day=today.isoformat(), closed=total.closed, **vars(total))
+
+
+def letters_line(year: int, zone) -> str:
+    """统计 YEAR's line on the letters sent that year (in the organisation's time zone), by kind."""
+    start, end = (datetime.datetime(y, 1, 1, tzinfo=zone).astimezone(datetime.UTC).replace(tzinfo=None)
+                  for y in (year, year + 1))
+    counts = " · ".join(m.LETTERS_COUNT.format(label=LETTER_LABELS[kind], count=count)
+                        for kind, count in letters_sent(start, end).items())
+    return m.LETTERS_SENT.format(year=year, counts=counts)
 
 
 def figures_text(call: Call) -> str:

@@ -34,6 +34,8 @@ def stats_command(call: Call):
         raise UserError(m.STATS_NOTHING.format(what=span.label))
     if Rectification.select().exists():                 # the rectifications as of today, whatever the window
         text += "\n" + rectifications.figures_head(call.ctx.clock.today())
+        if span.year:
+            text += "\n" + rectifications.letters_line(span.year, call.ctx.clock.zone)
     if span.single:
         return call.answer(text, f"desk/{span.first}") + call.background("jobs.admin.chart", m.CHART_COMING,
                                                                           period=span.first)
