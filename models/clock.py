@@ -20,6 +20,11 @@ class Clock:
         if at is not None:
             self.set(at)
 
+    @property
+    def is_set(self) -> bool:
+        """Stopped at a moment that was set (a test's, a rehearsal's), not running with real time."""
+        return self._at is not None
+
     def set(self, at: datetime.datetime) -> None:
         """Stop at this moment (a naive value is read in the clock's zone)."""
         self._at = at if at.tzinfo else at.replace(tzinfo=self.zone)

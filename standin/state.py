@@ -28,6 +28,8 @@ from standin.rules import (
 )
 from standin.webhook import WebhookMixin
 
+MEMORY = ("members", "tokens", "current_token", "records", "media", "codes", "task_ids", "deliveries", "recent",
+          "counters", "api_calls", "sent", "webhook_times", "_seq", "_rev", "_next_msgid")     # what snapshot() keeps
 DEFAULT_DUPLICATE_INTERVAL = 1800
 MAX_DUPLICATE_INTERVAL = 4 * 3600
 
@@ -63,6 +65,17 @@ class State(CardsMixin, OAuthMixin, WebhookMixin):
         with self.lock:
             self._forget()
             self.faults.clear()
+
+    def snapshot(self) -> dict:
+        """A copy of everything held (not the faults): a test's set-up kept, to start from again."""
+        with self.lock:
+            return copy.deepcopy({name: getattr(self, name) for name in MEMORY})
+
+    def restore(self, snapshot: dict) -> None:
+        """Hold exactly what `snapshot` held."""
+        with self.lock:
+            for name, value in copy.deepcopy(snapshot).items():
+                setattr(self, name, value)
 
     # members and tokens
 

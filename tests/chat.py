@@ -1,7 +1,7 @@
 """A person's phone on the stand-in, for conversation tests: type, tap, read what arrived."""
 from __future__ import annotations
 
-from tests.conftest import run_worker
+from tests.setups import run_worker
 
 
 def show(message: dict) -> str:

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 import redis as redis_lib
-from rq import SimpleWorker
 from werkzeug.serving import make_server
 
 import settings
@@ -19,15 +18,14 @@ from app import create_app
 from handlers import router
 from handlers.router import Context
 from jobs import runtime
-from jobs.publish import publish_period
 from models import ALL_MODELS, Org, Person, database
 from models.clock import Clock, parse_moment
 from models.db import bind, in_schema, migrate
-from models.demo import load_demo_data
 from stack import redis_server
 from standin.client import StandinClient
 from standin.server import start_in_thread
 from tests.conversation import Chat, seed_month
+from tests.setups import STANDINS
 
 PG_URL = os.environ.get("YUEBAO_TEST_PG_URL", "")
 # Every test that does not set the clock itself runs at this moment when it is given (CI runs the
@@ -146,7 +144,9 @@ def demo_config() -> settings.Config:
 def standin(demo_config):
     """The local WeCom stand-in, served over HTTP from a thread, with the demo credentials."""
     handle = start_in_thread(demo_config)
+    STANDINS[handle.url] = handle
     yield handle
+    del STANDINS[handle.url]
     handle.shutdown()
 
 
@@ -243,29 +243,6 @@ def figures(request, db_url):
             with open(path, "a", encoding="utf-8") as out:
                 out.write(json.dumps(line, ensure_ascii=False) + "\n")
     return record
-
-
-class _BurstWorker(SimpleWorker):
-    """RQ's SimpleWorker without the thread that listens for commands: a burst in a test takes none,
-    and stopping that thread costs RQ a one-second join at the end of every burst."""
-
-    def subscribe(self) -> None:
-        pass
-
-
-def run_worker(services) -> None:
-    """Run every queued job now, in this process, with a real RQ worker."""
-    _BurstWorker([services.queue], connection=services.redis).work(burst=True, with_scheduler=False)
-
-
-def demo_month(services, phone, period: str, publish: bool = True) -> None:
-    """The demo directory and lists, everyone in it a member on the stand-in, and `period` published
-    with its cards delivered (unless `publish` is False)."""
-    load_demo_data(period, services.config.directory)
-    phone.add_members([person.userid for person in Person.select()])
-    if publish:
-        publish_period(services, period)
-        run_worker(services)
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from jobs.publish import publish_period
 from models import AuditEntry, Entry, Org, Period, Person, Report, Task
 from models.report import ReportStatus
 from tests.chat import show
-from tests.conftest import demo_month, run_worker
+from tests.setups import demo_month, run_worker
 from tests.wecom import Caller, robot_json, text_xml
 
 D = datetime.datetime

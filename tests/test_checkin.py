@@ -11,8 +11,8 @@ from app import create_app
 from jobs.publish import publish_period
 from models import Department, Entry, Evidence, Feedback, Period, Person, Report
 from tests.chat import Phone, show
-from tests.conftest import run_worker
 from tests.conversation import seed_lists
+from tests.setups import run_worker
 
 PERIOD = "2026-11"
 ITEM_1 = ("第 1/5 项 · 主体责任 | 讲授党课 · 每年不少于2次 · 截止 11月25日 | "

@@ -8,7 +8,7 @@ from jobs.publish import publish_period
 from models import AuditEntry, Org, OutboxMessage, PendingCommand, Period, Person, Report
 from models.cycle import fillers
 from models.report import ReportStatus
-from tests.conftest import demo_month, run_worker
+from tests.setups import demo_month, run_worker
 from tests.test_admin import Desk
 
 D = datetime.datetime

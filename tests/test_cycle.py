@@ -15,7 +15,8 @@ from models.cycle import fillers
 from models.demo import load_demo_data
 from models.report import ReportStatus
 from tests.chat import show
-from tests.conftest import TIMEZONE, run_worker
+from tests.conftest import TIMEZONE
+from tests.setups import run_worker
 from tests.waiting import HANG
 
 D = datetime.datetime

@@ -20,8 +20,9 @@ from models.clock import Clock
 from models.report import ReportStatus
 from stack import redis_server
 from tests.chat import show
-from tests.conftest import TIMEZONE, run_worker
+from tests.conftest import TIMEZONE
 from tests.faults.fleet import seed_secretaries
+from tests.setups import run_worker
 from tests.waiting import HANG, until
 
 pytestmark = pytest.mark.slow     # starts processes

@@ -13,7 +13,7 @@ from jobs import letters
 from models import Org, OutboxMessage, Person, RectificationLetter
 from models.rectifications import Move, RectificationState, create, move
 from tests.chat import show
-from tests.conftest import run_worker
+from tests.setups import run_worker
 
 D = datetime.datetime
 day = datetime.date

@@ -10,7 +10,7 @@ from bot import notices, outbound
 from handlers.replies import Button, Card, CardUpdate, FileReply, Text
 from jobs import runtime
 from models import OutboxMessage, database
-from tests.conftest import run_worker
+from tests.setups import run_worker
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from models.checkin import add_feedback
 from models.demo import DEMO_SECRETARY
 from models.report import EntryStatus, ReportStatus
 from tests.chat import Phone
-from tests.conftest import demo_month, run_worker
+from tests.setups import demo_month, run_worker
 
 pytestmark = pytest.mark.slow
 PERIOD = "2026-12"

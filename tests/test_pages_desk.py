@@ -18,7 +18,7 @@ from handlers import messages as m
 from models import AuditEntry, Entry, Org, OutboxMessage, Report
 from tests.browser import csrf_token, pages_app, sign_in, text
 from tests.chat import show
-from tests.conftest import demo_month, run_worker
+from tests.setups import demo_month, run_worker
 
 PERIOD = "2026-12"
 REMIND, EXPORT, CHART = "/h5/desk/remind", f"/h5/desk/{PERIOD}/export", f"/h5/desk/{PERIOD}/chart"

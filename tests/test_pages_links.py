@@ -14,7 +14,7 @@ from models.checkin import add_feedback
 from models.demo import DEMO_SECRETARY
 from tests.browser import PUBLIC_URL, csrf_token, pages_app, sign_in
 from tests.chat import Phone
-from tests.conftest import demo_month, run_worker
+from tests.setups import demo_month, run_worker
 from tests.test_admin import Desk
 
 PERIOD = "2026-12"

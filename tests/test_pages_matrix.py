@@ -22,7 +22,7 @@ from models.report import EntryStatus, ReportStatus
 from pages import texts
 from pages.auth import CSRF
 from tests.browser import csrf_token, pages_app, sign_in, text
-from tests.conftest import demo_month
+from tests.setups import demo_month
 
 PERIOD = "2026-12"
 REPORT, DESK, INBOX = f"/h5/report/{PERIOD}", f"/h5/desk/{PERIOD}", "/h5/feedback"
@@ -127,8 +127,8 @@ def app(config, redis_client, clock, standin):
 @pytest.fixture
 def ids(client, services, phone, clock) -> dict[str, int]:
     """December published, NOTES written, the month's export made; the ids MATRIX's {name}s stand for."""
-    phone.add_members([WHO["unknown"]])
     demo_month(services, phone, PERIOD)
+    phone.add_members([WHO["unknown"]])
     raise_demo_tasks("2027-01")
     reports = {code: Report.select().join(Org).where(Org.code == code, Report.period == PERIOD).get()
                for code in ("ZS01", "XY20")}

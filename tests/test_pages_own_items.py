@@ -12,8 +12,8 @@ from handlers import messages as m
 from jobs.publish import publish_period
 from models import AuditEntry, OutboxMessage, OwnItem
 from tests.browser import csrf_token, pages_app, sign_in, text
-from tests.conftest import run_worker
 from tests.conversation import seed_lists
+from tests.setups import run_worker
 
 PERIOD = "2026-11"
 PROPOSE = f"/h5/report/{PERIOD}/own-items"

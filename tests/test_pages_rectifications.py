@@ -11,8 +11,8 @@ from jobs.publish import publish_period
 from models import AuditEntry, Org, OutboxMessage, Rectification, RectificationEvent
 from models.rectifications import Move, create, move, withdraw
 from tests.browser import csrf_token, pages_app, sign_in, text
-from tests.conftest import run_worker
 from tests.conversation import seed_lists
+from tests.setups import run_worker
 
 PERIOD = "2026-11"
 

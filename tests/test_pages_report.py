@@ -18,8 +18,8 @@ from models import Action, Department, Entry, EntryChange, Feedback, Org, Period
 from models.report import EntryStatus, ReportStatus
 from tests.browser import csrf_token, pages_app, sign_in, text
 from tests.chat import Phone
-from tests.conftest import run_worker
 from tests.conversation import Chat, seed_lists
+from tests.setups import run_worker
 
 PERIOD = "2026-11"
 ANSWER, FEEDBACK, SUBMIT = (f"/h5/report/{PERIOD}/{form}" for form in ("answer", "feedback", "submit"))

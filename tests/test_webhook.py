@@ -14,7 +14,8 @@ from handlers.errors import UserError
 from handlers.replies import Text
 from jobs import outbox as outbox_jobs, runtime
 from models import DeferredMessage, Department, InboundMessage, OutboxMessage, bind
-from tests.conftest import PG_APPLICATION, PG_URL, run_worker
+from tests.conftest import PG_APPLICATION, PG_URL
+from tests.setups import run_worker
 from tests.wecom import Caller, event_xml, robot_json, text_xml
 
 

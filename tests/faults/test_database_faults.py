@@ -7,7 +7,7 @@ from rq.job import Job
 from handlers import messages
 from handlers.replies import Text
 from models import InboundMessage, OutboxMessage
-from tests.conftest import run_worker
+from tests.setups import run_worker
 from tests.wecom import Caller, robot_json, text_xml
 
 

@@ -16,7 +16,7 @@ from jobs.publish import publish_period
 from models import InboundMessage, OutboxMessage, Person, Report
 from models.demo import load_demo_data
 from stack import redis_server
-from tests.conftest import run_worker
+from tests.setups import run_worker
 
 pytestmark = pytest.mark.slow     # starts processes
 
