@@ -298,3 +298,15 @@ def test_the_api_answers_while_a_callback_is_in_flight(client, tiny_app, api):
     assert client.stats()["messages_sent"] == {USER: 30, "dangwei02": 30}
     seqs = [m["seq"] for m in client.messages(userid=USER) + client.messages(userid="dangwei02")]
     assert len(set(seqs)) == 60
+
+
+def test_a_snapshot_restores_members_messages_and_tokens_as_they_were(api, client, standin):
+    api.text("第一条")
+    kept = standin.state.snapshot()
+    client.add_members(["later"])
+    api.text("第二条")
+    standin.state.restore(kept)
+    assert client.members() == sorted(["dangwei02", USER])
+    assert [m["content"]["text"]["content"] for m in client.messages()] == ["第一条"]
+    assert api.text("第三条")["errcode"] == 0
+    assert [m["content"]["text"]["content"] for m in client.messages()] == ["第一条", "第三条"]
