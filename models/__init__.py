@@ -9,11 +9,12 @@ from models.own_items import OwnItem
 from models.rectifications import Rectification, RectificationEvent
 from models.report import Conversation, Entry, EntryChange, Evidence, Feedback, PendingReply, Report
 from models.sessions import SignIn
+from models.shares import Share
 
 ALL_MODELS = [
     Department, Org, Person, Action, Task, Period, Report, Entry, EntryChange, Evidence, Feedback,
     Conversation, InboundMessage, OutboxMessage, CycleStep, PeriodSnapshot, AuditEntry, PendingReply,
-    DeferredMessage, PendingCommand, SignIn, OwnItem, Rectification, RectificationEvent,
+    DeferredMessage, PendingCommand, SignIn, OwnItem, Rectification, RectificationEvent, Share,
 ]
 
 __all__ = [
@@ -21,6 +22,6 @@ __all__ = [
     "Entry",
     "EntryChange", "Evidence", "Feedback", "InboundMessage", "Org", "OutboxMessage", "OwnItem", "PendingCommand",
     "PendingReply", "Period",
-    "PeriodSnapshot", "Person", "Rectification", "RectificationEvent", "Report", "SignIn",
+    "PeriodSnapshot", "Person", "Rectification", "RectificationEvent", "Report", "Share", "SignIn",
     "Task", "bind", "database", "migrate",
 ]
