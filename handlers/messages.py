@@ -527,3 +527,37 @@ LETTER_TO_OFFICE = {
 }
 LETTERS_SENT = "整改函件（{year}年）：{counts}"
 LETTERS_COUNT = "{label} {count} 份"
+
+# 分享: exemplary reports shared (handlers/shares.py, handlers/admin/shares.py)
+SHARE_WHAT_REPORT = "月报"
+SHARE_WHAT_HIGHLIGHT = "亮点{number}（{text}）"
+SHARE_AUDIENCE_TYPE = "{type}类组织"
+SHARE_AUDIENCE_ALL = "全部组织"
+SHARE_ANONYMOUS = "匿名"
+SHARE_NAMED = "显示组织名称"
+SHARE_SOMEONE = "某{type}"
+SHARE_HIDDEN = "某单位"          # the org's name or code, or a person's name, in an anonymous share's words
+SHARE_PLAN = ("将把{org}{month}的{what}作为优秀月报分享给{audience}的 {people} 位书记（{named}），"
+              "并告知该组织 {told} 人。")
+SHARED = "已分享 {code}：{people} 位书记将收到卡片，已告知{org}。"
+SHARE_CARD_TITLE = "优秀月报分享 · {month}"
+SHARE_CARD_DESCRIPTION = "党委办公室推荐{org}的{what}，供学习交流。"
+SHARE_TOLD = "您单位{month}的{what}被作为优秀月报分享给{audience}（{named}）。感谢您的认真填报！"
+SHARE_HEAD = "{year}年优秀月报分享 {count} 次（已撤回 {withdrawn} 次）："
+SHARE_NONE = "{year}年还没有分享优秀月报。"
+SHARE_LINE = "{code} · {org} · {month} · {what} · {audience} · 已发 {sent} 人{withdrawn}"
+SHARE_LINE_ANONYMOUS = "{org}（匿名）"
+SHARE_LINE_WITHDRAWN = " · 已撤回"
+SHARE_HOW = "分享 组织编号 [月份] [亮点N] [匿名] [全部]；撤回：分享 撤回 FX编号"
+SHARE_WITHDRAW_PLAN = "将撤回 {code}（{org}{month}的{what}）：已收到的 {people} 人打开时将看到“已撤回”。"
+SHARE_WITHDRAWN = "已撤回 {code}。"
+SHARE_PROBLEMS = {
+    "not published": "{month}的月报还没有发布，不能分享。",
+    "not submitted": "{org}{month}的月报还没有提交，只能分享已提交的月报。",
+    "no highlight": "{org}{month}的月报没有亮点{number}（共 {count} 条亮点）。",
+    "already": "{org}{month}的{what}已经分享过（{code}），不重复分享。",
+    "unknown": "没有分享 {code}。发“分享”查看本年的分享。",
+    "withdrawn": "{code} 已经撤回。",
+}
+SHARE_BAD_WORD = "看不懂“{word}”。"
+SHARE_STATS = "优秀月报分享（{year}年）：{count} 次"

@@ -9,12 +9,13 @@ from models.own_items import OwnItem
 from models.rectifications import Rectification, RectificationEvent, RectificationLetter
 from models.report import Conversation, Entry, EntryChange, Evidence, Feedback, PendingReply, Report
 from models.sessions import SignIn
+from models.shares import Share
 
 ALL_MODELS = [
     Department, Org, Person, Action, Task, Period, Report, Entry, EntryChange, Evidence, Feedback,
     Conversation, InboundMessage, OutboxMessage, CycleStep, PeriodSnapshot, AuditEntry, PendingReply,
     DeferredMessage, PendingCommand, SignIn, OwnItem, Rectification, RectificationEvent,
-    RectificationLetter,
+    RectificationLetter, Share,
 ]
 
 __all__ = [
@@ -22,6 +23,7 @@ __all__ = [
     "Entry",
     "EntryChange", "Evidence", "Feedback", "InboundMessage", "Org", "OutboxMessage", "OwnItem", "PendingCommand",
     "PendingReply", "Period",
-    "PeriodSnapshot", "Person", "Rectification", "RectificationEvent", "RectificationLetter", "Report", "SignIn",
+    "PeriodSnapshot", "Person", "Rectification", "RectificationEvent", "RectificationLetter", "Report", "Share",
+    "SignIn",
     "Task", "bind", "database", "migrate",
 ]

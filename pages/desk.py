@@ -17,7 +17,7 @@ from flask import abort, current_app, flash, make_response, redirect, render_tem
 from redis.exceptions import RedisError
 
 from bot.dispatch import queue_background
-from handlers import admin, messages as m, rectifications as rectification_views, stats_views
+from handlers import admin, messages as m, rectifications as rectification_views, shares as share_views, stats_views
 from handlers.admin import own_items as admin_own_items, reports
 from handlers.admin.rectifications import figures_head as rectification_figures
 from handlers.checkin import MAX_TEXT
@@ -26,7 +26,7 @@ from handlers.registry import ADMINS
 from handlers.replies import Background, Outgoing, Text
 from handlers.report_views import month_label
 from jobs.files import made_file
-from models import Org
+from models import Org, confirmation, shares
 from models.audit import PAGE_PLACE
 from models.periods import check, shift, split
 from models.rectifications import SOURCES, RectificationState, evidence, listed
@@ -68,6 +68,7 @@ def desk(period: str | None):
         left=left, labels=m.ORG_STATES, remind=period == this, stats=_stats(period, request.args.get("stats", "")),
         windows=_windows(period, request.args.get("stats", "")), audit=_audit(), files=_made(period),
         own_items=admin_own_items.waiting_lines(), rectifications=_rectifications(), sources=SOURCES,
+        shares=_shares(split(period)[0]), confirming=confirmation.waiting(current_person().userid, PAGE_PLACE),
         earlier=shift(period, -1), later=shift(period, 1) if period < this else None)
 
 
@@ -207,7 +208,17 @@ def _stats(period: str, word: str) -> list[str]:
         span = stats_views.window(word or period, period)
     except UserError as exc:
         abort(make_response(message(404, str(exc))))
-    return stats_views.text_of(span).splitlines()
+    lines = stats_views.text_of(span).splitlines()
+    shared = share_views.stats_line(span.year) if lines and span.year else ""
+    return lines + ([shared] if shared else [])
+
+
+def _shares(year: int) -> tuple[str, list[tuple[str, str, bool]]]:
+    """分享's first line for the year, and (code, line, withdrawn) of each share."""
+    rows = shares.of_year(year)
+    withdrawn = sum(share.withdrawn for share in rows)
+    head = m.SHARE_HEAD.format(year=year, count=len(rows) - withdrawn, withdrawn=withdrawn) if rows else ""
+    return head, [(share.code, share_views.line(share), share.withdrawn) for share in rows]
 
 
 def _windows(period: str, word: str) -> list[tuple[str, str, bool]]:

@@ -5,6 +5,7 @@ TITLES = {
     400: "页面已失效",
     403: "暂无访问权限",
     404: "页面不存在",
+    410: "内容已撤回",
     503: "请稍后再试",
 }
 NOT_READY = "网页暂未开放，请在企业微信聊天中使用月报助手。"
@@ -92,3 +93,22 @@ DESK_RECTIFICATION_PROBLEM = "问题"
 DESK_RECTIFICATION_MEASURES = "整改措施"
 DESK_RECTIFICATION_RESPONSIBLE = "责任人"
 DESK_RECTIFICATION_DEADLINE = "整改时限"
+
+# 优秀月报分享
+SHARED_TITLE = "优秀月报分享 · {month}"
+SHARED_FROM = "{org} · {what}"
+SHARED_WITHDRAWN = "这份分享已被党委办公室撤回。"
+SHARED_NO_SUCH = "没有这份分享。"
+SHARED_HIGHLIGHTS = "履职亮点"
+SHARED_NO_HIGHLIGHTS = "没有填写亮点。"
+DESK_SHARES = "优秀月报分享"
+DESK_NO_SHARES = "本年还没有分享。"
+DESK_SHARE = "分享"
+DESK_SHARE_HOW = "分享已提交的月报（或其中一条亮点）：点“分享”后会先说明将发给谁，再点“确认”。"
+DESK_SHARE_ORG = "组织编号"
+DESK_SHARE_HIGHLIGHT = "亮点序号（不填：整份月报）"
+DESK_SHARE_ANONYMOUS = "匿名"
+DESK_SHARE_ALL = "发给全部组织（不选：同类型组织）"
+DESK_SHARE_WITHDRAW = "撤回"
+DESK_CONFIRM = "确认"
+DESK_CONFIRM_HOW = "有一项操作等待您确认（2 分钟内有效）："

@@ -13,8 +13,10 @@ from handlers import admin, checkin, messages
 from handlers.registry import ADMINS, AREAS, DEPARTMENTS, EVERYONE, LIAISONS
 from handlers.router import Context
 from jobs.publish import publish_period
-from models import AuditEntry, Department, Entry, Feedback, Org, OutboxMessage, Person, Report, Task
+from models import AuditEntry, Department, Entry, Feedback, Org, OutboxMessage, Period, Person, Report, Share, Task
 from models.demo import load_demo_data
+from models.directory import PeriodStatus
+from models.report import ReportStatus
 from tests.test_admin import Desk
 from tests.wecom import robot_json
 
@@ -33,7 +35,7 @@ ROLES = {"config admin": "dangwei02", "role admin": "dangwei01", "department lia
 #             changes; not audited, since the text is the report's own command (a slashed admin
 #             command that is not one of the report's is refused instead: see expected())
 #   unknown   "您还不在党建月报名单中"; nothing changes; audited "refused" (the robot's chats and the app's)
-# A command that asks first (发布, 撤回发布) acts on the 确认 that follows it, audited "asked" then "ok".
+# A command that asks first (发布, 撤回发布, 分享) acts on the 确认 that follows it, audited "asked" then "ok".
 RULES = {   # admin group  another group  robot chat  app chat
     EVERYONE: {
         "config admin":       ("acts",    "not here", "acts",    "acts"),
@@ -81,6 +83,7 @@ RULES = {   # admin group  another group  robot chat  app chat
         "unknown user":       ("unknown", "unknown",  "unknown", "unknown"),
     },
 }
+SUBMITTED = ("岭南学院", "国际金融学院")     # their November reports: what each admin shares (分享)
 ADMINS_NAMED = "陈静（dangwei01）、dangwei02（dangwei02）"
 REPORT_CHAT = ("可用指令：", "已答 0/", "请回复 1-4：", "个性指标（", "整改清单（")   # the org's own 自选, 整改
 D = datetime.datetime
@@ -135,6 +138,7 @@ ACTS = {
     "审计": Acts(lambda n: "审计 5", "最近 "),
     "自选": Acts(lambda n: "自选", "待审核的个性指标"),
     "整改": Acts(lambda n: "整改", {"admin": "整改清单 ", "area liaison": "整改清单 · 广州南校园 "}),
+    "分享": Acts(lambda n: f"分享 {Org.get(Org.name == SUBMITTED[n % 2]).code} 2026-11", "已分享 FX", effect="shares"),
 }
 
 
@@ -153,8 +157,9 @@ class Places(Desk):
         return self.robot.open_json_reply(response.data)["stream"]["content"]
 
     def footprint(self) -> dict:
-        """What any command could change: reminders sent, tasks, answers, background jobs queued."""
+        """What any command could change: reminders sent, shares, tasks, answers, background jobs queued."""
         return {"reminders": OutboxMessage.select().where(OutboxMessage.key.startswith("remind-now:")).count(),
+                "shares": Share.select().count(),
                 "tasks": Task.select().count(), "answers": Entry.select().where(Entry.status.is_null(False)).count(),
                 "jobs": [(job.func_name, job.kwargs["to"]) for job in self.services.queue.get_jobs()
                          if job.id.startswith("background-")]}
@@ -168,14 +173,17 @@ def config(config):
 
 @pytest.fixture
 def month(client, config, services, phone, clock):
-    """The demo directory, December published, two pieces of feedback from November; the admin
-    group is the demo configuration's ([admin_group] chat_id = "admin-group")."""
+    """The demo directory, December published, two submitted reports of November (closed) with a
+    difficulty each; the admin group is the demo configuration's ([admin_group] chat_id = "admin-group")."""
     clock.set(D(2026, 12, 8, 10, 0))
     load_demo_data("2026-12", services.config.directory)
     Person.delete().where(Person.userid == "dangwei02").execute()
     publish_period(services, "2026-12")
-    for name, department, text in (("岭南学院", "组织部", "经费紧张"), ("国际金融学院", "宣传部", "场地不足")):
-        report = Report.create(org=Org.get(Org.name == name), period="2026-11", created_at=clock.utcnow())
+    Period.create(key="2026-11", status=PeriodStatus.CLOSED, publish_on=datetime.date(2026, 11, 5),
+                  remind_on=datetime.date(2026, 11, 25), close_on=datetime.date(2026, 11, 30))
+    for name, department, text in zip(SUBMITTED, ("组织部", "宣传部"), ("经费紧张", "场地不足"), strict=True):
+        report = Report.create(org=Org.get(Org.name == name), period="2026-11", created_at=clock.utcnow(),
+                               status=ReportStatus.SUBMITTED)
         Feedback.create(report=report, kind="difficulty", text=text, created_at=clock.utcnow(),
                         department=Department.get(Department.name == department))
     return Places(client, config, services, phone)

@@ -14,7 +14,7 @@ import pytest
 
 from handlers import messages as m
 from jobs.files import made_file
-from models import ALL_MODELS, Department, Entry, Feedback, Org, OwnItem, Person, Report, own_items
+from models import ALL_MODELS, Department, Entry, Feedback, Org, OwnItem, Person, Report, own_items, shares
 from models.checkin import add_feedback
 from models.demo import raise_demo_tasks
 from models.own_items import OwnItemStatus
@@ -106,6 +106,12 @@ MATRIX = [  # endpoint, method, path, form, then the outcome for each of ROLES
     ("task_reject", "POST", "/h5/tasks/T14/reject", {"reason": "重复"}, DONE, PAGE, PAGE, PAGE, PAGE, PAGE, NOBODY),
     ("task_remove", "POST", "/h5/tasks/T14/remove", {}, DONE, PAGE, PAGE, PAGE, PAGE, DONE, NOBODY),
     ("task_remove", "POST", "/h5/tasks/T13/remove", {}, DONE, PAGE, PAGE, PAGE, PAGE, TASK["T13"], NOBODY),
+    # the demo's XY01 (岭南学院) and XY02 submitted December; XY01's is shared with the 学院 (FX1 is {share})
+    ("shared", "GET", "/h5/shared/{share}", {}, SEE, PAGE, PAGE, SEE, PAGE, PAGE, NOBODY),
+    ("share_add", "POST", "/h5/desk/shares", {"org": "XY02", "period": PERIOD}, DONE, PAGE, PAGE, PAGE, PAGE, PAGE,
+     NOBODY),
+    ("confirm", "POST", "/h5/desk/confirm", {"period": PERIOD}, DONE, PAGE, PAGE, PAGE, PAGE, PAGE, NOBODY),
+    ("share_withdraw", "POST", "/h5/desk/shares/FX1/withdraw", {}, DONE, PAGE, PAGE, PAGE, PAGE, PAGE, NOBODY),
     ("logout", "POST", "/h5/logout", {}, BYE, BYE, BYE, BYE, BYE, BYE, BYE),
 ]
 CHANGED = {"answer": "EntryChange", "feedback": "Feedback", "submit": "submitted", "remind": "AuditEntry",
@@ -114,6 +120,7 @@ CHANGED = {"answer": "EntryChange", "feedback": "Feedback", "submit": "submitted
            **dict.fromkeys(("rectification_move", "rectification_decide", "rectification_add"), "RectificationEvent"),
            **dict.fromkeys(("task_export", "task_add", "task_edit", "task_approve", "task_reject", "task_remove"),
                            "AuditEntry"),       # the chat's 任务 and 导出, run and audited (the command may refuse)
+           **dict.fromkeys(("share_add", "confirm", "share_withdraw"), "AuditEntry"),     # 分享 asks, 确认 runs it
            # what a form that went through (303) changes: a snapshot's key
            "logout": "SignIn"}                          # and the logout (200): the person's sign-ins, ended
 
@@ -126,7 +133,8 @@ def app(config, redis_client, clock, standin):
 
 @pytest.fixture
 def ids(client, services, phone, clock) -> dict[str, int]:
-    """December published, NOTES written, the month's export made; the ids MATRIX's {name}s stand for."""
+    """December published, NOTES written, XY01's report shared, the month's export made; the ids
+    MATRIX's {name}s stand for."""
     demo_month(services, phone, PERIOD)
     phone.add_members([WHO["unknown"]])
     raise_demo_tasks("2027-01")
@@ -142,6 +150,10 @@ def ids(client, services, phone, clock) -> dict[str, int]:
     for name, title in (("own1", "校友讲坛"), ("own2", "环保宣讲")):
         found[name] = own_items.propose(east.org, east, own_items.proposal(title, "思想政治建设", "每半年"),
                                         clock.utcnow()).id
+    Report.update(status=ReportStatus.SUBMITTED).where(
+        Report.period == PERIOD, Report.org.in_(Org.select(Org.id).where(Org.code.in_(("XY01", "XY02"))))).execute()
+    found["share"] = shares.create(shares.plan("XY01", PERIOD, None, False, shares.Audience.TYPE), "dangwei01",
+                                   clock.utcnow()).id
     made = made_file(services.config, "month", PERIOD)      # where the export job leaves it; what it holds is no matter
     made.parent.mkdir(parents=True, exist_ok=True)
     made.write_text("2026年12月月报", encoding="utf-8")

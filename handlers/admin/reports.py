@@ -2,7 +2,7 @@
 and 审计, the admin commands run lately (工作台 shows the same lines)."""
 from __future__ import annotations
 
-from handlers import messages as m, stats_views
+from handlers import messages as m, shares, stats_views
 from handlers.admin import GROUP, YEAR, Call, rectifications, task_progress
 from handlers.errors import UserError
 from handlers.registry import ADMINS, DEPARTMENTS
@@ -36,6 +36,8 @@ def stats_command(call: Call):
         text += "\n" + rectifications.figures_head(call.ctx.clock.today())
         if span.year:
             text += "\n" + rectifications.letters_line(span.year, call.ctx.clock.zone)
+    if span.year and shares.stats_line(span.year):
+        text += "\n" + shares.stats_line(span.year)
     if span.single:
         return call.answer(text, f"desk/{span.first}") + call.background("jobs.admin.chart", m.CHART_COMING,
                                                                           period=span.first)
