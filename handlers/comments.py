@@ -6,6 +6,7 @@ office's command is handlers/admin/comments.py."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from peewee import JOIN
 
@@ -22,6 +23,38 @@ MONTH_ARG = re.compile(r"\d{4}-\d{1,2}")
 ARGS = r"(?s)\d{4}-\d{1,2}|\S.*"       # a month; anything else is the office's and is answered so
 CARD_TEXT = 500                         # the card shows the whole comment (TEXT_LIMIT)
 LINE_TEXT = 60                          # a list line shows its beginning
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A comment as the pages show it: the text as written (the page escapes it)."""
+
+    code: str
+    period: str
+    position: int | None
+    kind: str                   # a CommentKind
+    label: str                  # 表扬 …
+    where: str
+    text: str
+    by: str
+    at: str
+    state: str                  # "", 已修改 or 已撤回
+    rectification: str          # the ZG code it became, or ""
+
+
+def shown(comments: list[Comment], ctx) -> list[Shown]:
+    """Comments for a page (of any orgs and months), in the order given."""
+    people, named = names(), {}
+    rows = []
+    for c in comments:
+        month = (c.org_id, c.period)
+        if month not in named:
+            named[month] = titles(*month)
+        state = m.COMMENT_WITHDRAWN_STATE if c.withdrawn else m.COMMENT_EDITED_STATE if c.updated_at else ""
+        rows.append(Shown(c.code, c.period, c.position, c.kind, KIND_LABELS[c.kind], where(c, named[month]), c.text,
+                          people.get(c.by, c.by), f"{ctx.clock.local(c.at):%Y-%m-%d %H:%M}", state,
+                          c.rectification.code if c.rectification_id else ""))
+    return rows
 
 
 def titles(org_id: int, period: str) -> dict[int, str]:

@@ -2,14 +2,21 @@
 the whole report or one item — as 表扬, 提醒 or 问题; the org's secretary and deputies get a card; an
 edit keeps what it replaced and is told; a withdrawal is kept and told; a 问题 becomes a
 rectification once. Wrong months, unknown orgs, missing items: one line, nothing written."""
+import datetime
+
 import openpyxl
+import pytest
 
 from handlers import admin, messages as m
 from handlers.checkin_steps import STEPS
+from handlers.router import Context
 from jobs import exports
-from models import Comment, CommentEdit, Org, Person, Rectification
+from jobs.publish import publish_period
+from models import AuditEntry, Comment, CommentEdit, Org, OutboxMessage, Person, Rectification, database
 from models.comments import CommentKind, of
-from tests.conversation import Chat, show
+from tests.browser import csrf_token, pages_app, sign_in, text
+from tests.conftest import run_worker
+from tests.conversation import Chat, seed_lists, show
 
 PERIOD = "2026-11"
 
@@ -46,8 +53,8 @@ def test_an_admin_comments_on_the_whole_report_and_on_an_item_and_the_org_gets_c
 
 
 def test_the_model_answers_by_org_period_kind_and_item(sec, ctx):
-    for text in ("点评 ORG01 表扬 好", "点评 ORG01 2 问题 缺", "点评 ORG01 3 问题 少", "点评 ORG01 3 提醒 注意"):
-        office(ctx, text)
+    for typed in ("点评 ORG01 表扬 好", "点评 ORG01 2 问题 缺", "点评 ORG01 3 问题 少", "点评 ORG01 3 提醒 注意"):
+        office(ctx, typed)
     office(ctx, "点评 撤回 DP4")
     assert [c.code for c in of(orgs=[Org.get().id], periods=[PERIOD], kinds=[CommentKind.PROBLEM])] == ["DP2", "DP3"]
     assert [c.code for c in of(positions=[None, 3])] == ["DP1", "DP3"]
@@ -164,3 +171,65 @@ def test_the_year_overview_export_has_the_comments(sec, ctx, tmp_path):
          m.COMMENT_EDITED_STATE, ""],
         ["ORG01", "哲学学院", "2026-11", "第2项 中心组集体学习", "问题", "学习记录=不全", "王老师",
          "2026-11-10 09:30", m.COMMENT_WITHDRAWN_STATE, ""]]
+
+
+# the pages: a comment box on an org's month (工作台), the comments on 我的月报 and the year page
+
+@pytest.fixture
+def app(config, redis_client, clock, standin):
+    clock.set(datetime.datetime(2026, 11, 20, 9, 30))
+    return pages_app(config, clock, standin)
+
+
+@pytest.fixture
+def month(client, services, phone):
+    phone.add_members(["sec01", "dep01", "dangwei01"])
+    seed_lists(PERIOD)
+    publish_period(services, PERIOD)
+    run_worker(services)
+
+
+def post(client, path: str, **form):
+    return client.post(path, data={"csrf_token": csrf_token(client), **form})
+
+
+def told(userid: str) -> str:
+    return "".join(row.payload for row in OutboxMessage.select().where(OutboxMessage.recipient == userid,
+                                                                       OutboxMessage.key.startswith("comment")))
+
+
+def test_an_admin_comments_from_the_orgs_month_on_the_desk_as_the_groups_command(client, month):
+    sign_in(client, "dangwei01")
+    page = text(client.get(f"/h5/orgs/ORG01/{PERIOD}"))
+    assert "还没有点评。" in page and "写点评（通知该组织书记）" in page
+    sent = post(client, f"/h5/orgs/ORG01/{PERIOD}/comments", kind="problem", item="2",
+                text="记录<script>alert(1)</script> **不全** [链接](http://x)")
+    assert sent.status_code == 303 and sent.headers["Location"].endswith(f"/h5/orgs/ORG01/{PERIOD}#comments")
+    page = client.get(sent.headers["Location"])
+    assert b"<script>alert" not in page.data and b"&lt;script&gt;alert(1)&lt;/script&gt;" in page.data
+    assert "已点评 DP1：哲学学院 2026年11月 · 第2项 中心组集体学习 · 【问题】" in text(page)
+    assert "【问题】第2项 中心组集体学习 ：记录<script>alert(1)</script> **不全** [链接](http://x)" in text(page)
+    wrong = post(client, f"/h5/orgs/ORG01/{PERIOD}/comments", kind="praise", item="9", text="好")
+    said = "哲学学院（ORG01）2026年11月的月报没有第9项（共 5 项），未点评。"
+    assert said in text(client.get(wrong.headers["Location"]))
+    assert [(a.command, a.place, a.outcome) for a in AuditEntry.select()] == [("点评", "h5", "ok")] * 2
+    assert Comment.select().count() == 1
+    card = told("sec01")
+    assert "党委办公室点评 · 问题" in card and "<script>" not in card and "**" not in card and "](" not in card
+
+
+def test_my_report_shows_the_comments_in_a_section_and_beside_the_item(client, month, services):
+    with database.atomic():
+        ctx = Context(clock=services.clock, admin_userids=frozenset({"dangwei01"}))
+        office(ctx, "点评 ORG01 表扬 按时提交")
+        office(ctx, "点评 ORG01 2 提醒 请附学习记录<b>")
+        office(ctx, "点评 ORG01 3 问题 撤回的")
+        office(ctx, "点评 撤回 DP3")
+    sign_in(client, "dep01")
+    response = client.get(f"/h5/report/{PERIOD}")
+    page = text(response)
+    assert "【表扬】整体 ：按时提交" in page and "【提醒】第2项 中心组集体学习 ：请附学习记录<b>" in page
+    assert "点评【提醒】请附学习记录<b>" in page and "撤回的" not in page and "DP1" not in page
+    assert b"&lt;b&gt;" in response.data and "请附学习记录<b>".encode() not in response.data
+    year = text(client.get("/h5/year/2026"))
+    assert "2026-11 【表扬】整体 ：按时提交" in year and "请附学习记录<b>" in year and "撤回的" not in year
