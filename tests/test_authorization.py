@@ -82,7 +82,8 @@ RULES = {   # admin group  another group  robot chat  app chat
     },
 }
 ADMINS_NAMED = "陈静（dangwei01）、dangwei02（dangwei02）"
-REPORT_CHAT = ("可用指令：", "已答 0/", "请回复 1-4：", "个性指标（", "整改清单（")   # the org's own 自选, 整改
+REPORT_CHAT = ("可用指令：", "已答 0/", "请回复 1-4：", "个性指标（", "整改清单（",     # the org's own 自选, 整改,
+               messages.COMMENT_ORG_ONLY_READ)                                  # 点评 (read only)
 D = datetime.datetime
 _ids = itertools.count(1)
 
@@ -135,6 +136,7 @@ ACTS = {
     "审计": Acts(lambda n: "审计 5", "最近 "),
     "自选": Acts(lambda n: "自选", "待审核的个性指标"),
     "整改": Acts(lambda n: "整改", {"admin": "整改清单 ", "area liaison": "整改清单 · 广州南校园 "}),
+    "点评": Acts(lambda n: f"点评 ZS01 提醒 请按时提交{n}", "已点评 DP"),      # ZS01: 广州南校园's
 }
 
 
