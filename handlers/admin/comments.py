@@ -10,7 +10,6 @@ import re
 
 from handlers import comments as views, messages as m, rectifications as rectification_views
 from handlers.admin import GROUP, Call
-from handlers.admin.rectifications import FIELDS
 from handlers.errors import Refusal, UserError
 from handlers.registry import AREAS
 from handlers.replies import Text
@@ -26,6 +25,7 @@ ADD = re.compile(r"(?s)(?P<org>\S+)(?:\s+(?P<month>\d{4}-\S*))?"
                  r"(?:\s+(?:第\s*(?P<nth>\d{1,4})\s*项|(?P<number>\d{1,4})))?"
                  rf"(?:\s+(?P<kind>{KINDS})[:：]?)?\s*(?P<text>.*)")
 EDIT = re.compile(rf"(?s)(?P<code>\S+)(?:\s+(?P<kind>{KINDS})[:：]?)?\s*(?P<text>.*)")
+FIELDS = re.compile(r"\s*[|｜]\s*")        # as 整改 添加 reads its fields
 EDIT_WORD, WITHDRAW_WORD, RECTIFY_WORD = "改", "撤回", "整改"
 
 
