@@ -14,8 +14,9 @@ from jobs import exports
 from jobs.publish import publish_period
 from models import AuditEntry, Comment, CommentEdit, Org, OutboxMessage, Person, Rectification, database
 from models.comments import CommentKind, of
+from models.demo import add_demo_comments
 from tests.browser import csrf_token, pages_app, sign_in, text
-from tests.conftest import run_worker
+from tests.conftest import demo_month, run_worker
 from tests.conversation import Chat, seed_lists, show
 
 PERIOD = "2026-11"
@@ -233,3 +234,19 @@ def test_my_report_shows_the_comments_in_a_section_and_beside_the_item(client, m
     assert b"&lt;b&gt;" in response.data and "请附学习记录<b>".encode() not in response.data
     year = text(client.get("/h5/year/2026"))
     assert "2026-11 【表扬】整体 ：按时提交" in year and "请附学习记录<b>" in year and "撤回的" not in year
+
+
+def test_the_demo_month_has_two_comments_once_published(client, services, phone, clock):
+    demo_month(services, phone, PERIOD)
+    add_demo_comments(PERIOD, clock.utcnow())
+    add_demo_comments(PERIOD, clock.utcnow())           # again: nothing more
+    assert [(c.org.code, c.position, c.kind) for c in Comment.select().order_by(Comment.id)] == [
+        ("XY01", None, "praise"), ("ZS01", 2, "problem")]
+    sign_in(client, "sec-zs01")
+    assert "中心组学习记录不全" in text(client.get(f"/h5/report/{PERIOD}"))
+
+
+def test_with_no_report_open_the_org_still_reads_its_comments(ctx):
+    seed_lists(PERIOD)          # nothing published: no report to fill in
+    assert Chat("sec01", ctx).send("点评") == ["2026年11月的月报还没有点评。"]
+    assert Chat("sec01", ctx).send("点评 2026-13") == ["“2026-13”不是月份，请写成 2026-12 这样。"]
