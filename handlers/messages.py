@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from models.comments import KIND_LABELS as COMMENT_KIND_LABELS
 from models.directory import CATEGORIES, TaskStatus
 from models.rectifications import SOURCES, STATE_LABELS as RECT_STATE_LABELS
 from models.report import EntryStatus, FeedbackKind, ReportStatus
@@ -367,6 +368,7 @@ REPORT_CHANGED = "{name}修改了您已提交的{month}月报第 {position} 项�
 EXPORT_ALL = "全部"
 EXPORT_SUMMARY = "汇总"
 EXPORT_PART_THREE = "亮点困难建议"
+EXPORT_COMMENTS = "点评"
 EXPORT_PROGRESS = "进度"
 EXPORT_STATS = "统计"
 EXPORT_YES = "是"
@@ -561,3 +563,53 @@ SHARE_PROBLEMS = {
 }
 SHARE_BAD_WORD = "看不懂“{word}”。"
 SHARE_STATS = "优秀月报分享（{year}年）：{count} 次"
+
+# 点评 (handlers/comments.py, handlers/admin/comments.py)
+COMMENT_KINDS = "、".join(COMMENT_KIND_LABELS.values())
+COMMENT_HOW = ("点评 组织编号 [月份] [第N项] 表扬|提醒|问题 内容\n例：点评 XY01 第5项 问题 学习记录不全；"
+               "点评 XY01 2026-12 表扬 主题党日有特色")
+COMMENT_NEED_KIND = "请写明点评类别（" + COMMENT_KINDS + "），例：点评 XY01 第5项 问题 学习记录不全"
+COMMENT_WHOLE = "整体"
+COMMENT_ITEM = "第{position}项"
+COMMENT_ITEM_TITLE = "第{position}项 {title}"
+COMMENT_ADDED = "已点评 {code}：{org} {month} · {where} · 【{kind}】{text}，已通知该组织{told}人。"
+COMMENT_EDITED = "已修改点评 {code}：【{kind}】{text}，已通知该组织。"
+COMMENT_WITHDRAWN = "已撤回点评 {code}（{org} {month}），已通知该组织。"
+COMMENT_RECTIFIED = "点评 {code} 已列入整改 {rectification}：{org} · 时限 {deadline}。"
+COMMENT_LINE = "{code} 【{kind}】{where} · {text} · {by} {at}{edited}{withdrawn}{rectification}"
+COMMENT_ORG_LINE = "【{kind}】{where}：{text}（{by} {at}{edited}）"
+COMMENT_EDITED_MARK = "，已修改"
+COMMENT_WITHDRAWN_MARK = " 【已撤回】"
+COMMENT_RECTIFICATION_MARK = " → 整改 {code}"
+COMMENT_HEAD = "{org}（{org_code}）{month}的点评 {count} 条："
+COMMENT_NONE = "{org}（{org_code}）{month}还没有点评。\n" + COMMENT_HOW
+COMMENT_ADMIN_HOW = ("修改：点评 改 编号 [类别] 新内容；撤回：点评 撤回 编号；"
+                     "问题转整改：点评 整改 编号 整改措施|责任人|整改时限")
+COMMENT_ORG_HEAD = "{month}党委办公室对本组织月报的点评："
+COMMENT_ORG_NONE = "{month}的月报还没有点评。"
+COMMENT_ORG_ONLY_READ = "点评由党委办公室和片区联络员写；发“点评”查看本月对本组织的点评。"
+COMMENT_EDIT_HOW = "点评 改 编号 [表扬|提醒|问题] 新内容，例：点评 改 DP3 问题 学习记录缺两次"
+COMMENT_CODE_HOW = "请写点评编号，例：点评 {word} DP3"
+COMMENT_RECTIFY_HOW = "点评 整改 编号 整改措施|责任人|整改时限，例：点评 整改 DP3 补齐学习记录|张三|2027-03-31"
+COMMENT_RECTIFY_ADMINS_ONLY = "把点评转为整改仅限党委办公室管理员。"
+COMMENT_NOT_AREA = "{org}（{org_code}）不是本片区的组织。"
+COMMENT_PROBLEMS = {
+    "no report": "{org}（{org_code}）没有{month}的月报（该月尚未发布或该组织不在其中），未点评。",
+    "no item": "{org}（{org_code}）{month}的月报没有第{position}项（共 {count} 项），未点评。",
+    "no text": "请写明点评内容。" + COMMENT_HOW.splitlines()[1],
+    "too long": "点评内容请不超过 500 字。",
+    "unknown": "没有编号为 {code} 的点评。",
+    "not author": "点评 {code} 是{author}写的，只有本人或管理员可以修改、撤回。",
+    "withdrawn": "点评 {code} 已撤回。",
+    "not a problem": "点评 {code} 是{kind}，只有“问题”可以转为整改。",
+    "already": "点评 {code} 已列入整改 {rectification}。",
+}
+COMMENT_CARD_TITLE = "党委办公室点评 · {kind}"
+COMMENT_CARD_DESCRIPTION = "{org} {month}月报 · {where}"
+COMMENT_CARD_BY = "点评人"
+COMMENT_CARD_ITEM = "事项"
+COMMENT_CARD_CODE = "编号"
+COMMENT_TOLD_EDIT = "点评 {code}（{month} · {where}）已修改为：【{kind}】{text}"
+COMMENT_TOLD_WITHDRAWN = "点评 {code}（{month} · {where}）已撤回。"
+COMMENT_EDITED_STATE = "已修改"
+COMMENT_WITHDRAWN_STATE = "已撤回"

@@ -12,8 +12,9 @@ from pathlib import Path
 import xlsxwriter
 from peewee import JOIN
 
-from handlers import messages as m, stats_views
+from handlers import comments as comment_views, messages as m, stats_views
 from models import Action, Department, Entry, Feedback, Org, Person, Report, Task, overview
+from models.comments import KIND_LABELS, in_year
 from models.directory import CATEGORIES
 from models.lists_io import rectifications as rectification_rows
 from models.rectifications import live_in
@@ -38,6 +39,8 @@ TASK_HEADERS = ("任务编号", "任务", "组织编号", "组织", "片区", "�
                 "回答时间")
 TASK_WIDTHS = (8, 30, 10, 24, 12, 10, 10, 6, 36, 24, 10, 18)
 YEAR_HEADERS = ("类别", "事项", *MONTH_COLUMNS, "全年", "备注")
+COMMENT_HEADERS = ("组织编号", "组织", "月份", "事项", "类别", "内容", "点评人", "点评时间", "状态", "整改编号")
+COMMENT_WIDTHS = (10, 24, 8, 24, 6, 60, 10, 18, 8, 8)
 YEAR_WIDTHS = (14, 36, *[8] * 12, 14, 60)
 
 
@@ -195,15 +198,16 @@ def tasks(period: str, codes: list[str], path: Path, local) -> int:
     return sheet.row - 1
 
 
-def year(year: int, path: Path, org_code: str | None = None) -> int:
+def year(year: int, path: Path, org_code: str | None = None, local=None) -> int:
     """A summary sheet of all orgs (each month's report state), their rectifications of the year (整改清单,
-    when there are any), then a sheet per org: its items
+    when there are any), the office's comments on their months (点评, when there are any), then a sheet
+    per org: its items
     by category × 12 months, cells coloured by status, targets tallied, each month's notes in a last column.
 
     The notes are text, not cell comments: xlsxwriter keeps every comment in memory until the file
     is closed and writes a VML shape for each; 5,000 orgs' half a million notes took 40 s and 470 MB."""
     orgs = _orgs(org_code)
-    book, formats = _book(path, len(orgs) + 2)
+    book, formats = _book(path, len(orgs) + 3)
     states = overview.report_states(year)
     summary = Sheet(book, m.EXPORT_SUMMARY, ("组织编号", "组织", "片区", "类型", *MONTH_COLUMNS),
                     (10, 24, 12, 10, *[6] * 12), formats)
@@ -212,6 +216,7 @@ def year(year: int, path: Path, org_code: str | None = None) -> int:
         summary.write([org.code, org.name, org.area, org.type, *[marks.get(n, "") for n in range(1, 13)]])
     summary.close()
     _rectifications(book, formats, year, [org.id for org in orgs])
+    _comments(book, formats, year, [org.id for org in orgs], local)
     items = overview.items()
     for start in range(0, len(orgs), ORG_BATCH):
         batch = orgs[start:start + ORG_BATCH]
@@ -232,6 +237,25 @@ def _rectifications(book, formats, year: int, orgs: list[int]) -> None:
                   (8, 10, 8, 40, 40, 10, 11, 8, 11, 11), formats)
     for row in rectification_rows.dump(live):
         sheet.write(row)
+    sheet.close()
+
+
+def _comments(book, formats, year: int, orgs: list[int], local) -> None:
+    """点评: the comments on the orgs' months of the year, withdrawn ones marked (none: no sheet)."""
+    comments = in_year(year, orgs)
+    if not comments:
+        return
+    sheet = Sheet(book, m.EXPORT_COMMENTS, COMMENT_HEADERS, COMMENT_WIDTHS, formats)
+    people, titles = comment_views.names(), {}
+    for comment in comments:
+        month = (comment.org_id, comment.period)
+        named = titles[month] if month in titles else titles.setdefault(month, comment_views.titles(*month))
+        state = (m.COMMENT_WITHDRAWN_STATE if comment.withdrawn else m.COMMENT_EDITED_STATE if comment.updated_at
+                 else "")
+        sheet.write([comment.org.code, comment.org.name, comment.period, comment_views.where(comment, named),
+                     KIND_LABELS[comment.kind], comment.text, people.get(comment.by, comment.by),
+                     _when(comment.at, local), state,
+                     comment.rectification.code if comment.rectification_id else ""], formats["wrap"])
     sheet.close()
 
 

@@ -1,5 +1,6 @@
 """Peewee models and the queries on them. No Flask, no wechatpy, no RQ here."""
 from models.audit import AuditEntry
+from models.comments import Comment, CommentEdit
 from models.confirmation import PendingCommand
 from models.cycle import CycleStep, PeriodSnapshot
 from models.db import BaseModel, bind, database, migrate
@@ -15,15 +16,13 @@ ALL_MODELS = [
     Department, Org, Person, Action, Task, Period, Report, Entry, EntryChange, Evidence, Feedback,
     Conversation, InboundMessage, OutboxMessage, CycleStep, PeriodSnapshot, AuditEntry, PendingReply,
     DeferredMessage, PendingCommand, SignIn, OwnItem, Rectification, RectificationEvent,
-    RectificationLetter, Share,
+    RectificationLetter, Share, Comment, CommentEdit,
 ]
 
 __all__ = [
-    "ALL_MODELS", "Action", "AuditEntry", "BaseModel", "Conversation", "CycleStep", "DeferredMessage", "Department",
-    "Entry",
-    "EntryChange", "Evidence", "Feedback", "InboundMessage", "Org", "OutboxMessage", "OwnItem", "PendingCommand",
-    "PendingReply", "Period",
-    "PeriodSnapshot", "Person", "Rectification", "RectificationEvent", "RectificationLetter", "Report", "Share",
-    "SignIn",
-    "Task", "bind", "database", "migrate",
+    "ALL_MODELS", "Action", "AuditEntry", "BaseModel", "Comment", "CommentEdit", "Conversation", "CycleStep",
+    "DeferredMessage", "Department", "Entry", "EntryChange", "Evidence", "Feedback", "InboundMessage", "Org",
+    "OutboxMessage", "OwnItem", "PendingCommand", "PendingReply", "Period", "PeriodSnapshot", "Person",
+    "Rectification", "RectificationEvent", "RectificationLetter", "Report", "Share", "SignIn", "Task", "bind",
+    "database", "migrate",
 ]

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 import settings
-from models import Org, OwnItem, Person, Rectification, own_items, periods, rectifications
+from models import Comment, Org, OwnItem, Person, Rectification, comments, own_items, periods, rectifications
 from models.clock import Clock
 from models.db import bind, database, migrate
 from models.demo_data import (
@@ -23,6 +23,7 @@ from models.demo_data import (
     ADMINS,
     AREAS,
     CODE_PREFIXES,
+    COMMENTS,
     DEPARTMENTS,
     DEPUTY_EVERY,
     GIVEN_NAMES,
@@ -150,6 +151,14 @@ def _move_rectifications(period: str, listed_before: set[str]) -> None:
             continue
         for step, userid, text in moves:
             rectifications.move(code, rectifications.Move(step), userid, at, first, text)
+
+
+def add_demo_comments(period: str, at: datetime.datetime) -> None:
+    """COMMENTS on the month's reports (once it is published), unless the org has comments of that month."""
+    for code, position, kind, text, by in COMMENTS:
+        org = Org.get(Org.code == code)
+        if not Comment.select().where(Comment.org == org, Comment.period == period).exists():
+            comments.add(org, period, position, comments.CommentKind(kind), text, by, at, period)
 
 
 def raise_demo_tasks(period: str) -> None:

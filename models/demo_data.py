@@ -167,3 +167,9 @@ RECTIFICATIONS = (
     ("ZG12", "XY26", "巡察", "基层党组织换届不及时", "按期完成支部换届", "院党委书记", 35,
      (("submit", "sec-xy26", "换届已完成，批复文件已上传"),)),
 )
+
+# 点评 on the demo month once it is published: (org, item position or None for the whole report, kind, text, by)
+COMMENTS = (
+    ("XY01", None, "praise", "本月材料翔实，主题党日有特色，按时提交。", "dangwei01"),
+    ("ZS01", 2, "problem", "中心组学习记录不全，缺少研讨发言材料。", "pq-gznan"),
+)

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from flask import Flask
 
-from pages import desk, feedback, home, rectifications, report, shares, tasks, year  # noqa: F401  (register their pages on the blueprint)
+from pages import comments, desk, feedback, home, rectifications, report, shares, tasks, year  # noqa: F401,E501  (register their pages on the blueprint)
 from pages.auth import READY, bp
 
 log = logging.getLogger(__name__)

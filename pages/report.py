@@ -14,6 +14,7 @@ from flask import abort, flash, make_response, redirect, render_template, reques
 from peewee import JOIN, fn
 
 from handlers import (
+    comments as comment_views,
     messages as m,
     own_items as own_chat,
     phrases,
@@ -40,6 +41,7 @@ from models.checkin import (
     report_of,
     submit as submit_report,
 )
+from models.comments import KIND_LABELS as COMMENT_KINDS, of as comments_of
 from models.directory import CATEGORIES, FREQUENCIES, PeriodStatus
 from models.fields import typed
 from models.rectifications import RectificationState, listed
@@ -198,6 +200,8 @@ def show(report: Report, failed: tuple | None = None, confirm: str = "", readonl
     notes = list(Feedback.select(Feedback, Department).join(Department, JOIN.LEFT_OUTER)
                  .where(Feedback.report == report).order_by(Feedback.id))
     month_ = views.month_label(report.period)
+    comments = comment_views.shown(comments_of(orgs=[report.org_id], periods=[report.period], withdrawn=readonly),
+                                   chat_context())
     return render_template(
         "report.html", report=report, org=report.org, month=month_, readonly=readonly,
         editable=not (closed or readonly),
@@ -208,7 +212,17 @@ def show(report: Report, failed: tuple | None = None, confirm: str = "", readonl
         departments=departments(), answers=m.CHOICES, kinds=m.FEEDBACK_KIND_LABELS, carried=m.CARRIED_OVER,
         submitted=_submitted_line(report), failed=failed, form=request.form, confirm=confirm, longest=MAX_TEXT,
         own_items=[own_chat.line(item) for item in own_items.of_org(report.org_id)], categories=CATEGORIES,
-        frequencies=FREQUENCIES, rectifications=_rectifications(report.org_id), texts=texts)
+        frequencies=FREQUENCIES, rectifications=_rectifications(report.org_id), texts=texts,
+        comments=comments, item_comments=_by_item(comments), comment_kinds=COMMENT_KINDS)
+
+
+def _by_item(comments: list[comment_views.Shown]) -> dict[int, list[comment_views.Shown]]:
+    """The comments on single items, by the item's position (shown beside it)."""
+    found = defaultdict(list)
+    for comment in comments:
+        if comment.position is not None:
+            found[comment.position].append(comment)
+    return dict(found)
 
 
 def _rectifications(org_id: int) -> list[tuple[str, str, bool]]:

@@ -1,13 +1,15 @@
 """我的年度 (/h5/year): an org's year overview, its items × the twelve months coloured by answer, from
-the same query as the year's Excel export (models.overview)."""
+the same query as the year's Excel export (models.overview); below it the office's comments (点评) on
+the year's months, as the export's 点评 sheet lists them."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from flask import render_template
 
-from handlers import messages as m
+from handlers import comments as comment_views, messages as m
 from models import overview
+from models.comments import in_year
 from models.periods import make
 from models.report import ReportStatus
 from pages import texts
@@ -41,8 +43,10 @@ def my_year(year: int | None):
     year = chat_context().clock.today().year if year is None else year
     states = overview.report_states(year, [org.id]).get(org.id, {})
     groups = _groups(overview.items(), overview.cells(year, [org.id]).get(org.id, {}), states)
+    comments = comment_views.shown(in_year(year, [org.id], withdrawn=False), chat_context())
     return render_template("year.html", org=org, year=year, months=_heads(year, states), groups=groups,
-                           labels=m.STATUS_LABELS, unanswered=m.UNANSWERED, nothing=texts.NO_SUCH_YEAR)
+                           labels=m.STATUS_LABELS, unanswered=m.UNANSWERED, nothing=texts.NO_SUCH_YEAR,
+                           comments=comments, texts=texts)
 
 
 def _heads(year: int, states: dict) -> list[tuple[int, str | None, str]]:

@@ -25,7 +25,7 @@ from bot.services import Services
 from jobs import cycle
 from models import Person, bind, database, migrate
 from models.clock import Clock
-from models.demo import DEMO_SECRETARY, load_demo_data, raise_demo_tasks
+from models.demo import DEMO_SECRETARY, add_demo_comments, load_demo_data, raise_demo_tasks
 from models.periods import shift
 from settings import Config, StandinSection
 from stack import ports, redis_server
@@ -57,6 +57,7 @@ def _publish_demo_month(config: Config) -> None:
     period = services.clock.period()
     with database.connection_context():
         outcome = cycle.run_step(services, period, "publish", ran_by="demo")
+        add_demo_comments(period, services.clock.utcnow())
     click.echo(f"published {period}: {outcome.counts.get('cards', 0)} cards on their way to the secretaries")
 
 

@@ -85,7 +85,8 @@ RULES = {   # admin group  another group  robot chat  app chat
 }
 SUBMITTED = ("岭南学院", "国际金融学院")     # their November reports: what each admin shares (分享)
 ADMINS_NAMED = "陈静（dangwei01）、dangwei02（dangwei02）"
-REPORT_CHAT = ("可用指令：", "已答 0/", "请回复 1-4：", "个性指标（", "整改清单（")   # the org's own 自选, 整改
+REPORT_CHAT = ("可用指令：", "已答 0/", "请回复 1-4：", "个性指标（", "整改清单（",     # the org's own 自选, 整改,
+               messages.COMMENT_ORG_ONLY_READ)                                  # 点评 (read only)
 D = datetime.datetime
 _ids = itertools.count(1)
 
@@ -139,6 +140,7 @@ ACTS = {
     "自选": Acts(lambda n: "自选", "待审核的个性指标"),
     "整改": Acts(lambda n: "整改", {"admin": "整改清单 ", "area liaison": "整改清单 · 广州南校园 "}),
     "分享": Acts(lambda n: f"分享 {Org.get(Org.name == SUBMITTED[n % 2]).code} 2026-11", "已分享 FX", effect="shares"),
+    "点评": Acts(lambda n: f"点评 ZS01 提醒 请按时提交{n}", "已点评 DP"),      # ZS01: 广州南校园's
 }
 
 

@@ -52,6 +52,7 @@ HIGHLIGHT, REPLY = {"kind": "highlight", "text": "主题党日"}, {"text": "已�
 OWN_ITEM = {"title": "红色研学", "category": "党员发展与教育", "frequency": "每季度", "target": "1", "unit": "次"}
 RECTIFICATION = {"org": "ZS01", "source": "点评", "problem": "会议记录不全", "responsible": "系党委书记",
                  "deadline": "2027-01-31"}
+COMMENT = {"kind": "problem", "item": "1", "text": "学习记录不全"}
 OWN_DESK = "/h5/desk/own-items/{own1}"      # two proposals of XY20's wait: own1 is approved, own2 returned
 
 # Each person walks the rows in this order (logout last). A {name} in a path or form is the id of
@@ -93,6 +94,7 @@ MATRIX = [  # endpoint, method, path, form, then the outcome for each of ROLES
      NOBODY),
     ("rectification_decide", "POST", "/h5/desk/rectifications/ZG12/return", {"reason": "批复不全"},
      DONE, PAGE, PAGE, PAGE, PAGE, PAGE, NOBODY),
+    ("comment_add", "POST", f"/h5/orgs/ZS01/{PERIOD}/comments", COMMENT, DONE, PAGE, PAGE, PAGE, PAGE, PAGE, NOBODY),
     # December's T01 is 宣传部's, T02 组织部's; January's T13 组织部's (approved), T14 宣传部's (waiting)
     ("tasks", "GET", "/h5/tasks", {}, SEE, PAGE, PAGE, PAGE, PAGE, SEE, NOBODY),
     ("task_progress", "GET", f"/h5/tasks/{PERIOD}/T01", {}, SEE, PAGE, PAGE, PAGE, PAGE, SEE, NOBODY),
@@ -117,6 +119,7 @@ MATRIX = [  # endpoint, method, path, form, then the outcome for each of ROLES
 CHANGED = {"answer": "EntryChange", "feedback": "Feedback", "submit": "submitted", "remind": "AuditEntry",
            "export": "AuditEntry", "chart": "AuditEntry", "feedback_reply": "replied",
            "feedback_acknowledge": "acknowledged", "own_item": "OwnItem", "own_item_decide": "decided",
+           "comment_add": "Comment",
            **dict.fromkeys(("rectification_move", "rectification_decide", "rectification_add"), "RectificationEvent"),
            **dict.fromkeys(("task_export", "task_add", "task_edit", "task_approve", "task_reject", "task_remove"),
                            "AuditEntry"),       # the chat's 任务 and 导出, run and audited (the command may refuse)
