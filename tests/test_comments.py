@@ -16,8 +16,8 @@ from models import AuditEntry, Comment, CommentEdit, Org, OutboxMessage, Person,
 from models.comments import CommentKind, of
 from models.demo import add_demo_comments
 from tests.browser import csrf_token, pages_app, sign_in, text
-from tests.conftest import demo_month, run_worker
 from tests.conversation import Chat, seed_lists, show
+from tests.setups import demo_month, run_worker
 
 PERIOD = "2026-11"
 
