@@ -47,3 +47,8 @@ def text(response) -> str:
 def csrf_token(client) -> str:
     """The session's CSRF token, as every form of the home page carries it."""
     return re.search(r'name="csrf_token" value="([^"]+)"', client.get("/h5/").get_data(as_text=True))[1]
+
+
+def post(client, path: str, **form):
+    """A form sent as the page sends it, with the session's CSRF token."""
+    return client.post(path, data={"csrf_token": csrf_token(client), **form})

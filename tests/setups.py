@@ -8,7 +8,7 @@ import sqlite3
 from rq import SimpleWorker
 
 from jobs.publish import publish_period
-from models import Person, database
+from models import OutboxMessage, Person, database
 from models.demo import load_demo_data
 
 STANDINS: dict[str, object] = {}        # URL → the stand-in a running test serves there (conftest's `standin`)
@@ -20,6 +20,12 @@ class _BurstWorker(SimpleWorker):
 
     def subscribe(self) -> None:
         pass
+
+
+def told(userid: str, key_prefix: str = "") -> str:
+    """Every message queued for `userid` (whose outbox key starts with `key_prefix`), run together."""
+    return "".join(row.payload for row in OutboxMessage.select().where(OutboxMessage.recipient == userid,
+                                                                       OutboxMessage.key.startswith(key_prefix)))
 
 
 def run_worker(services) -> None:

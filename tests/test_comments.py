@@ -12,12 +12,12 @@ from handlers.checkin_steps import STEPS
 from handlers.router import Context
 from jobs import exports
 from jobs.publish import publish_period
-from models import AuditEntry, Comment, CommentEdit, Org, OutboxMessage, Person, Rectification, database
+from models import AuditEntry, Comment, CommentEdit, Org, Person, Rectification, database
 from models.comments import CommentKind, of
 from models.demo import add_demo_comments
-from tests.browser import csrf_token, pages_app, sign_in, text
+from tests.browser import pages_app, post, sign_in, text
 from tests.conversation import Chat, seed_lists, show
-from tests.setups import demo_month, run_worker
+from tests.setups import demo_month, run_worker, told
 
 PERIOD = "2026-11"
 
@@ -190,15 +190,6 @@ def month(client, services, phone):
     run_worker(services)
 
 
-def post(client, path: str, **form):
-    return client.post(path, data={"csrf_token": csrf_token(client), **form})
-
-
-def told(userid: str) -> str:
-    return "".join(row.payload for row in OutboxMessage.select().where(OutboxMessage.recipient == userid,
-                                                                       OutboxMessage.key.startswith("comment")))
-
-
 def test_an_admin_comments_from_the_orgs_month_on_the_desk_as_the_groups_command(client, month):
     sign_in(client, "dangwei01")
     page = text(client.get(f"/h5/orgs/ORG01/{PERIOD}"))
@@ -215,7 +206,7 @@ def test_an_admin_comments_from_the_orgs_month_on_the_desk_as_the_groups_command
     assert said in text(client.get(wrong.headers["Location"]))
     assert [(a.command, a.place, a.outcome) for a in AuditEntry.select()] == [("点评", "h5", "ok")] * 2
     assert Comment.select().count() == 1
-    card = told("sec01")
+    card = told("sec01", "comment")
     assert "党委办公室点评 · 问题" in card and "<script>" not in card and "**" not in card and "](" not in card
 
 

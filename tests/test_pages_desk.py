@@ -16,7 +16,7 @@ from rq import Queue
 
 from handlers import messages as m
 from models import AuditEntry, Entry, Org, OutboxMessage, Report
-from tests.browser import csrf_token, pages_app, sign_in, text
+from tests.browser import pages_app, post, sign_in, text
 from tests.chat import show
 from tests.setups import demo_month, run_worker
 
@@ -33,10 +33,6 @@ def app(config, redis_client, clock, standin):
 @pytest.fixture
 def published(client, services, phone):
     demo_month(services, phone, PERIOD)
-
-
-def post(client, path: str, **form):
-    return client.post(path, data={"csrf_token": csrf_token(client), **form})
 
 
 def follow(client, response) -> str:

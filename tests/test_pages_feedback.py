@@ -13,7 +13,7 @@ from handlers.admin import run
 from handlers.feedback import route
 from models import Department, Feedback, Org, Person, Report
 from models.checkin import add_feedback
-from tests.browser import csrf_token, pages_app, sign_in, text
+from tests.browser import csrf_token, pages_app, post, sign_in, text
 from tests.chat import Phone
 from tests.conversation import Chat, seed_month
 
@@ -53,10 +53,6 @@ def feedback(db) -> dict[str, Feedback]:
     return {name: add_feedback(reports[org], kind, said, Person.get(Person.userid == author),
                                datetime.datetime(2026, 11, day, 2), department)
             for day, (name, author, org, kind, said, department) in enumerate(written, 5)}
-
-
-def post(client, path: str, **form):
-    return client.post(path, data={"csrf_token": csrf_token(client), **form})
 
 
 def reply_path(item: Feedback) -> str:

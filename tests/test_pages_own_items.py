@@ -10,10 +10,10 @@ import pytest
 
 from handlers import messages as m
 from jobs.publish import publish_period
-from models import AuditEntry, OutboxMessage, OwnItem
-from tests.browser import csrf_token, pages_app, sign_in, text
+from models import AuditEntry, OwnItem
+from tests.browser import pages_app, post, sign_in, text
 from tests.conversation import seed_lists
-from tests.setups import run_worker
+from tests.setups import run_worker, told
 
 PERIOD = "2026-11"
 PROPOSE = f"/h5/report/{PERIOD}/own-items"
@@ -33,14 +33,6 @@ def month(client, services, phone):
     seed_lists(PERIOD)
     publish_period(services, PERIOD)
     run_worker(services)
-
-
-def post(client, path: str, **form):
-    return client.post(path, data={"csrf_token": csrf_token(client), **form})
-
-
-def told(userid: str) -> str:
-    return "".join(row.payload for row in OutboxMessage.select().where(OutboxMessage.recipient == userid))
 
 
 @pytest.mark.parametrize("wrong, said", [

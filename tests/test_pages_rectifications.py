@@ -8,21 +8,13 @@ import datetime
 import pytest
 
 from jobs.publish import publish_period
-from models import AuditEntry, Org, OutboxMessage, Rectification, RectificationEvent
+from models import AuditEntry, Org, Rectification, RectificationEvent
 from models.rectifications import Move, create, move, withdraw
-from tests.browser import csrf_token, pages_app, sign_in, text
+from tests.browser import pages_app, post, sign_in, text
 from tests.conversation import seed_lists
-from tests.setups import run_worker
+from tests.setups import run_worker, told
 
 PERIOD = "2026-11"
-
-
-def post(client, path: str, **form):
-    return client.post(path, data={"csrf_token": csrf_token(client), **form})
-
-
-def told(userid: str) -> str:
-    return "".join(row.payload for row in OutboxMessage.select().where(OutboxMessage.recipient == userid))
 
 
 @pytest.fixture

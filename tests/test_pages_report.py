@@ -16,7 +16,7 @@ from jobs import exports
 from jobs.publish import publish_period
 from models import Action, Department, Entry, EntryChange, Feedback, Org, Period, Person, Report, Task
 from models.report import EntryStatus, ReportStatus
-from tests.browser import csrf_token, pages_app, sign_in, text
+from tests.browser import csrf_token, pages_app, post, sign_in, text
 from tests.chat import Phone
 from tests.conversation import Chat, seed_lists
 from tests.setups import run_worker
@@ -50,10 +50,6 @@ def month(client, services):
 
 def entry(position: int, org: str = "ORG01") -> Entry:
     return Entry.select().join(Report).join(Org).where(Org.code == org, Entry.position == position).get()
-
-
-def post(client, path: str, **form):
-    return client.post(path, data={"csrf_token": csrf_token(client), **form})
 
 
 def follow(client, response) -> str:

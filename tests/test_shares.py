@@ -15,7 +15,7 @@ from handlers.replies import Card, Outgoing, Text
 from jobs.publish import publish_period
 from models import AuditEntry, Entry, Feedback, Org, OutboxMessage, PendingCommand, Person, Report, Share
 from models.report import ReportStatus
-from tests.browser import csrf_token, pages_app, sign_in, text
+from tests.browser import pages_app, post, sign_in, text
 from tests.conversation import PERIOD, seed_lists, seed_month
 
 ASK = m.CONFIRM_ASK.format(minutes=2)
@@ -162,10 +162,6 @@ def shared(client, services, phone):
     entry.note = "哲学学院张书记主讲，李副书记主持"
     entry.save()
     return report
-
-
-def post(client, path: str, **form):
-    return client.post(path, data={"csrf_token": csrf_token(client), **form})
 
 
 def test_the_desk_asks_and_its_confirm_shares_then_the_page_opens_for_those_it_is_for(app, client, shared):
