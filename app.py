@@ -15,7 +15,7 @@ import pages
 import settings
 from bot import health, robot, webhook
 from bot.services import Services
-from cli import admin, cycle, lists, ops
+from cli import admin, cycle, directory, lists, ops
 from models import bind, database
 from models.clock import Clock
 
@@ -85,8 +85,8 @@ def create_app(config: settings.Config | None = None, clock: Clock | None = None
     for blueprint in (webhook.bp, robot.bp, health.bp):
         app.register_blueprint(blueprint)
     pages.init_app(app)
-    for command in (*ops.COMMANDS, *cycle.COMMANDS, *admin.COMMANDS, lists.import_command, lists.export_command,
-                    lists.demo_data_command):
+    for command in (*ops.COMMANDS, *cycle.COMMANDS, *admin.COMMANDS, *directory.COMMANDS, lists.import_command,
+                    lists.export_command, lists.demo_data_command):
         app.cli.add_command(command)
     return app
 

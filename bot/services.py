@@ -67,6 +67,12 @@ class Services:
         return WeComClient(self.config.wecom, self.redis)
 
     @cached_property
+    def contacts(self) -> WeComClient:
+        """The client with the 通讯录同步 secret (user/list_id answers only to it)."""
+        return WeComClient(self.config.wecom, self.redis, secret=self.config.wecom.contacts_secret,
+                           purpose="contacts")
+
+    @cached_property
     def schedule(self) -> Schedule:
         return Schedule(self.config.schedule, self.config.app.timezone)
 

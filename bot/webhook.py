@@ -5,10 +5,12 @@ import logging
 import secrets
 
 from flask import Blueprint, Response, abort, current_app, request
+from redis.exceptions import RedisError
 
-from bot import dispatch, render
+from bot import contacts, dispatch, render
 from bot.crypto import CallbackCrypto, CryptoError, check_fresh
 from bot.inbound import MalformedMessage, from_app_xml, parse_xml
+from handlers.events import EVENT
 
 log = logging.getLogger(__name__)
 bp = Blueprint("wecom", __name__)
@@ -81,7 +83,14 @@ def receive_app_callback():
 
 
 def answer(inbound):
-    """The passive reply's plaintext, or None when it goes later (busy person, failing backend)."""
+    """The passive reply's plaintext, or None when it goes later (busy person, failing backend).
+    A directory change (change_contact, from "sys") schedules a sync and has no reply."""
+    if inbound.kind == EVENT and inbound.event == contacts.CHANGE_CONTACT:
+        try:
+            contacts.schedule_sync(services())
+        except RedisError as exc:
+            log.warning("directory change not scheduled (%s); the nightly sync will catch it", type(exc).__name__)
+        return None
     reply = None
     try:
         return dispatch.handle(services(), inbound)

@@ -32,9 +32,13 @@ class WeComError(Exception):
 
 
 class WeComClient(WeChatClient):
-    def __init__(self, wecom, redis):
+    """`secret`: another of the corp's secrets (the 通讯录同步 one, as `purpose` "contacts"), whose
+    token is kept under a name of its own."""
+
+    def __init__(self, wecom, redis, secret: str | None = None, purpose: str = ""):
         self.API_BASE_URL = wecom.api_base_url
         self.agent_id = wecom.agent_id
+        self.purpose = purpose
         self._redis = redis
         self.http = requests.Session()
         self.http.trust_env = False     # no proxy lookup in the environment on every call (0.4 ms each)
@@ -42,14 +46,14 @@ class WeComClient(WeChatClient):
         self.http.mount("http://", requests.adapters.HTTPAdapter(pool_maxsize=CONNECTIONS))
         self.http.mount("https://", requests.adapters.HTTPAdapter(pool_maxsize=CONNECTIONS))
         super().__init__(
-            wecom.corp_id, wecom.secret, session=RedisStorage(redis, prefix="yuebao:wecom"),
-            timeout=wecom.timeout_seconds, auto_retry=False,
+            wecom.corp_id, wecom.secret if secret is None else secret,
+            session=RedisStorage(redis, prefix="yuebao:wecom"), timeout=wecom.timeout_seconds, auto_retry=False,
         )
 
     @property
     def access_token_key(self) -> str:
-        # wechatpy's default key embeds part of the secret; ours names only the app.
-        return f"token:{self.corp_id}:{self.agent_id}"
+        # wechatpy's default key embeds part of the secret; ours names only the app (or the purpose).
+        return f"token:{self.corp_id}:{self.purpose or self.agent_id}"
 
     @property
     def access_token(self) -> str:
@@ -57,7 +61,7 @@ class WeComClient(WeChatClient):
 
     def fetch_access_token(self, stale: str | None = None) -> str:
         """Get a token once for all processes: whoever holds the lock fetches, the others reuse it."""
-        lock = self._redis.lock(f"yuebao:wecom:token-lock:{self.corp_id}:{self.agent_id}",
+        lock = self._redis.lock(f"yuebao:wecom:token-lock:{self.corp_id}:{self.purpose or self.agent_id}",
                                 timeout=30, blocking_timeout=30)
         with lock:
             current = self.session.get(self.access_token_key)
@@ -91,6 +95,10 @@ class WeComClient(WeChatClient):
         """POST to an API endpoint; on a token error, refresh the token once and try again."""
         return self._with_token(self.http.post, endpoint, params, files=files, data=_json_body(data),
                                 headers=None if files else JSON_HEADERS)
+
+    def read(self, endpoint: str, params: dict | None = None) -> dict:
+        """GET an API endpoint (department/simplelist, user/get, tag/…), with the token handling of api()."""
+        return self._with_token(self.http.get, endpoint, params)
 
     def user_from_code(self, code: str) -> str | None:
         """The userid of the member an OAuth2 code names (auth/getuserinfo, a GET); None for someone

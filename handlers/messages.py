@@ -613,3 +613,12 @@ COMMENT_TOLD_EDIT = "点评 {code}（{month} · {where}）已修改为：【{kin
 COMMENT_TOLD_WITHDRAWN = "点评 {code}（{month} · {where}）已撤回。"
 COMMENT_EDITED_STATE = "已修改"
 COMMENT_WITHDRAWN_STATE = "已撤回"
+
+# 同步通讯录 (handlers/admin/directory.py, jobs/directory.py)
+DIRECTORY_READING = "正在读取企业微信通讯录，"
+DIRECTORY_SYNCING = "正在同步通讯录，"
+DIRECTORY_PLAN = "通讯录同步：新增 {added} 人，变更 {changed} 人，已离开（停用）{left} 人。"
+DIRECTORY_CONFIRM_HERE = "在此私聊发“确认”执行（{minutes} 分钟内有效），发其他内容即取消。"
+DIRECTORY_NOTHING = "通讯录已是最新，无需同步。"
+DIRECTORY_DONE = "通讯录已同步：新增 {added} 人，变更 {changed} 人，停用 {left} 人。"
+DIRECTORY_REFUSED = "企业微信拒绝读取通讯录，未做任何更改。原因已记入日志，请运维按 docs/deploy.md 处理。"

@@ -63,8 +63,8 @@ def create_reports(period: str, items_by_org: dict[int, list[Item]], at: datetim
 
 
 def sender(userid: str) -> Person | None:
-    """The person a message comes from."""
-    return Person.get_or_none(Person.userid == userid)
+    """The person a message comes from (one who left WeCom, deactivated by the sync, is no one)."""
+    return Person.get_or_none(Person.userid == userid, Person.active)
 
 
 def current_report(person: Person, period: str, at: datetime.datetime) -> tuple[Report, Period, Conversation] | None:

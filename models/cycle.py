@@ -53,7 +53,7 @@ class PeriodSnapshot(BaseModel):
 def fillers(org_ids: list[int]) -> dict[int, list[Person]]:
     """Org id → its secretaries and deputies, the people who fill in its report."""
     people: dict[int, list[Person]] = {}
-    for person in Person.select().where(Person.org.in_(org_ids)).order_by(Person.id):
+    for person in Person.select().where(Person.org.in_(org_ids), Person.active).order_by(Person.id):
         if person.has_role(ROLE_SECRETARY) or person.has_role(ROLE_DEPUTY):
             people.setdefault(person.org_id, []).append(person)
     return people
@@ -62,7 +62,7 @@ def fillers(org_ids: list[int]) -> dict[int, list[Person]]:
 def area_liaisons() -> dict[str, list[Person]]:
     """Area → the liaisons (片区联络员) who watch its organisations."""
     liaisons: dict[str, list[Person]] = {}
-    for person in Person.select().where(Person.area != "").order_by(Person.id):
+    for person in Person.select().where(Person.area != "", Person.active).order_by(Person.id):
         if person.has_role(ROLE_LIAISON):
             liaisons.setdefault(person.area, []).append(person)
     return liaisons

@@ -38,6 +38,7 @@ class Org(BaseModel):
     tags = ListField(default=list)                   # e.g. 新建院系, 无毕业年级
     area = CharField(max_length=64, default="")      # 片区
     active = BooleanField(default=True)
+    wecom_department = IntegerField(null=True)       # its WeCom department id (企业微信部门ID): synced people
 
 
 class Person(BaseModel):
@@ -49,6 +50,8 @@ class Person(BaseModel):
     org = ForeignKeyField(Org, null=True, backref="people", on_delete="SET NULL")
     department = ForeignKeyField(Department, null=True, backref="liaisons", on_delete="SET NULL")
     area = CharField(max_length=64, default="")      # the area (片区) an area liaison watches
+    active = BooleanField(default=True)              # False: left WeCom (directory sync); kept for history
+    in_wecom = BooleanField(default=False)           # seen in WeCom's directory by a sync: may be seen to leave
 
     def has_role(self, role: str) -> bool:
         return role in self.roles

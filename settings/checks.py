@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from models.separators import split_list
 from settings.schema import SECTIONS, Config, ConfigError, PagesSection, StepTime
 
-SECRET_KEYS = ("secret", "token", "encoding_aes_key", "webhook_key", "secret_key")
+SECRET_KEYS = ("secret", "contacts_secret", "token", "encoding_aes_key", "webhook_key", "secret_key")
 MIN_SECRET_KEY = 32            # characters of [pages] secret_key
 HH_MM = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
 

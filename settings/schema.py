@@ -28,6 +28,7 @@ class WeComSection:
     corp_id: str = ""
     agent_id: int = 1000002
     secret: str = ""
+    contacts_secret: str = ""       # 通讯录同步's Secret: user/list_id answers only to it (directory sync)
     token: str = ""
     encoding_aes_key: str = ""
     api_base_url: str = "https://qyapi.weixin.qq.com/cgi-bin/"
@@ -107,6 +108,10 @@ class AdminGroupSection:
 class DirectorySection:
     org_types: list[str] = field(default_factory=lambda: ["学院", "直属系", "附属医院", "机关部门", "直属单位"])
     size_classes: list[str] = field(default_factory=lambda: ["党委", "党总支", "党支部"])
+    secretary_tag: str = ""     # WeCom tags whose members in an org's department take that role there;
+    deputy_tag: str = ""        # "" = that role is not synced (kept as imported)
+    liaison_tag: str = ""
+    sync_delay_seconds: int = 30    # change_contact events within this window are one sync
 
 
 @dataclass(frozen=True)

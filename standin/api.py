@@ -10,6 +10,7 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
+from standin.directory import APP, CONTACTS
 from standin.rules import ApiError
 
 bp = Blueprint("wecom_api", __name__, url_prefix="/cgi-bin")
@@ -114,3 +115,47 @@ def webhook_send():
 @bp.post("/aibot/response")
 def aibot_response():
     return jsonify(_state().robot_response(request.args.get("response_code"), _json_body()))
+
+
+# the directory (standin/directory.py): the app's token reads within its range, the 通讯录同步 one all
+
+EITHER = (APP, CONTACTS)
+
+
+@bp.get("/department/simplelist")
+def department_simplelist():
+    state = _state()
+    state.check_token(request.args.get("access_token"), EITHER)
+    wanted = request.args.get("id")
+    dept_id = int(wanted) if wanted and wanted.isdigit() else None
+    return jsonify({"errcode": 0, "errmsg": "ok", "department_id": state.department_simplelist(dept_id)})
+
+
+@bp.post("/user/list_id")
+def user_list_id():
+    state = _state()
+    state.check_token(request.args.get("access_token"), (CONTACTS,))
+    body = _json_body()
+    return jsonify({"errcode": 0, "errmsg": "ok", **state.user_list_id(str(body.get("cursor") or ""),
+                                                                        body.get("limit"))})
+
+
+@bp.get("/user/get")
+def user_get():
+    state = _state()
+    kind = state.check_token(request.args.get("access_token"), EITHER)
+    return jsonify({"errcode": 0, "errmsg": "ok", **state.user_get(request.args.get("userid", ""), kind)})
+
+
+@bp.get("/tag/list")
+def tag_list():
+    state = _state()
+    state.check_token(request.args.get("access_token"), EITHER)
+    return jsonify({"errcode": 0, "errmsg": "ok", "taglist": state.tag_list()})
+
+
+@bp.get("/tag/get")
+def tag_get():
+    state = _state()
+    state.check_token(request.args.get("access_token"), EITHER)
+    return jsonify({"errcode": 0, "errmsg": "ok", **state.tag_get(request.args.get("tagid"))})

@@ -37,6 +37,31 @@ class StandinClient:
     def members(self) -> list[str]:
         return self._call("GET", "members")["members"]
 
+    def directory(self) -> dict:
+        """The stand-in's directory: departments, people, tags."""
+        return self._call("GET", "directory")
+
+    def put_department(self, dept_id: int, name: str, parentid: int = 1, order: int = 0) -> dict:
+        """Create or rename a department; the app gets the change_contact event (the answer's "callback")."""
+        return self._call("POST", "directory/departments",
+                          {"id": dept_id, "name": name, "parentid": parentid, "order": order})
+
+    def delete_department(self, dept_id: int) -> dict:
+        return self._call("DELETE", f"directory/departments/{dept_id}")
+
+    def put_person(self, userid: str, name: str, department: list[int] | None = None, mobile: str = "",
+                   visible: bool = True) -> dict:
+        """Create or update a member (`visible`: inside the app's visible range); also a member for messages."""
+        return self._call("POST", "directory/people", {"userid": userid, "name": name, "department": department or [1],
+                                                       "mobile": mobile, "visible": visible})
+
+    def delete_person(self, userid: str) -> dict:
+        return self._call("DELETE", f"directory/people/{userid}")
+
+    def put_tag(self, tagid: int, tagname: str, userids: list[str]) -> dict:
+        """Create a tag or set its members."""
+        return self._call("POST", "directory/tags", {"tagid": tagid, "tagname": tagname, "userids": list(userids)})
+
     def say(self, userid: str, text: str) -> dict:
         return self._call("POST", "say", {"userid": userid, "text": text})
 

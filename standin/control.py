@@ -59,6 +59,41 @@ def members():
     return jsonify({"members": _state().member_list()})
 
 
+def _contact_event(fields: list) -> dict:
+    """Deliver a directory edit's change_contact event to the app, as WeCom does (from "sys")."""
+    return {"event": dict(fields), "callback": _callbacks().app_message("sys", fields)}
+
+
+@bp.get("/directory")
+def directory():
+    return jsonify(_state().directory())
+
+
+@bp.post("/directory/departments")
+def put_department():
+    return jsonify(_contact_event(_state().put_department(_body())))
+
+
+@bp.delete("/directory/departments/<int:dept_id>")
+def delete_department(dept_id: int):
+    return jsonify(_contact_event(_state().delete_department(dept_id)))
+
+
+@bp.post("/directory/people")
+def put_person():
+    return jsonify(_contact_event(_state().put_person(_body())))
+
+
+@bp.delete("/directory/people/<userid>")
+def delete_person(userid: str):
+    return jsonify(_contact_event(_state().delete_person(userid)))
+
+
+@bp.post("/directory/tags")
+def put_tag():
+    return jsonify(_contact_event(_state().put_tag(_body())))
+
+
 @bp.post("/say")
 def say():
     body = _body()

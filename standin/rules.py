@@ -36,6 +36,12 @@ ERRMSG = {
     44004: "empty content",
     45009: "api freq out of limit",
     47001: "data format error",
+    48009: "api forbidden for this secret",
+    60003: "department not found",
+    60011: "no privilege to access/modify contact/party/agent",
+    60020: "not allow to access from your ip",
+    60111: "userid not found",
+    40068: "invalid tagid",
     81013: "user & party & tag all invalid",
     93000: "invalid webhook url",
 }

@@ -15,6 +15,7 @@ import time
 from collections import Counter, defaultdict, deque
 
 from standin.cards import CARD_CODE_TTL, CardsMixin, ControlError
+from standin.directory import APP, CONTACTS, DIRECTORY_MEMORY, DirectoryMixin
 from standin.faults import Faults
 from standin.oauth import OAuthMixin
 from standin.rules import (
@@ -28,13 +29,14 @@ from standin.rules import (
 )
 from standin.webhook import WebhookMixin
 
-MEMORY = ("members", "tokens", "current_token", "records", "media", "codes", "task_ids", "deliveries", "recent",
-          "counters", "api_calls", "sent", "webhook_times", "_seq", "_rev", "_next_msgid")     # what snapshot() keeps
+MEMORY = ("members", "tokens", "token_kinds", "current_tokens", "records", "media", "codes", "task_ids",
+          "deliveries", "recent", "counters", "api_calls", "sent", "webhook_times", "_seq", "_rev", "_next_msgid",
+          *DIRECTORY_MEMORY)     # what snapshot() keeps
 DEFAULT_DUPLICATE_INTERVAL = 1800
 MAX_DUPLICATE_INTERVAL = 4 * 3600
 
 
-class State(CardsMixin, OAuthMixin, WebhookMixin):
+class State(CardsMixin, OAuthMixin, WebhookMixin, DirectoryMixin):
     def __init__(self, config):
         self.config = config
         self.lock = threading.Lock()
@@ -49,7 +51,8 @@ class State(CardsMixin, OAuthMixin, WebhookMixin):
     def _forget(self) -> None:
         self.members: dict[str, str] = {}          # lower-cased userid -> userid as registered
         self.tokens: dict[str, float] = {}         # access_token -> expiry time
-        self.current_token: str | None = None
+        self.token_kinds: dict[str, str] = {}    # access_token -> APP or CONTACTS (the secret it came from)
+        self.current_tokens: dict[str, str] = {}    # APP or CONTACTS -> its latest token
         self.records: dict[int, dict] = {}         # seq -> message record, in seq order
         self.media: dict[str, dict] = {}
         self.codes: dict[str, dict] = {}           # response_code or OAuth code -> what it may do
@@ -60,6 +63,7 @@ class State(CardsMixin, OAuthMixin, WebhookMixin):
         self.api_calls: Counter = Counter()
         self.sent: Counter = Counter()
         self.webhook_times: deque = deque()        # the admin group robot's sends in the last minute
+        self._forget_directory()
 
     def reset(self) -> None:
         with self.lock:
@@ -108,18 +112,22 @@ class State(CardsMixin, OAuthMixin, WebhookMixin):
             raise ApiError(40013)
         if not secret:
             raise ApiError(41004)
-        if secret != self.config.wecom.secret:
+        kinds = {self.config.wecom.secret: APP, self.config.wecom.contacts_secret: CONTACTS}
+        kind = kinds.get(secret)
+        if kind is None:
             raise ApiError(40001)
         with self.lock:
             now = self.clock()
-            token = self.current_token
+            token = self.current_tokens.get(kind)
             if token is None or self.tokens[token] <= now:
                 token = secrets.token_urlsafe(48)
                 self.tokens[token] = now + self.config.standin.token_ttl_seconds
-                self.current_token = token
+                self.token_kinds[token] = kind
+                self.current_tokens[kind] = token
             return token, max(1, math.ceil(self.tokens[token] - now))
 
-    def check_token(self, token: str | None) -> None:
+    def check_token(self, token: str | None, allowed: tuple[str, ...] = (APP,)) -> str:
+        """The kind of a valid token (APP or CONTACTS); 48009 when this API does not take that secret's."""
         if not token:
             raise ApiError(41001)
         with self.lock:
@@ -128,6 +136,10 @@ class State(CardsMixin, OAuthMixin, WebhookMixin):
                 raise ApiError(40014)
             if expiry <= self.clock():
                 raise ApiError(42001)
+            kind = self.token_kinds.get(token, APP)
+        if kind not in allowed:
+            raise ApiError(48009, f"this API does not take the {kind} secret's token")
+        return kind
 
     def expire_tokens(self) -> int:
         with self.lock:

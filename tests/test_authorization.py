@@ -141,6 +141,7 @@ ACTS = {
     "整改": Acts(lambda n: "整改", {"admin": "整改清单 ", "area liaison": "整改清单 · 广州南校园 "}),
     "分享": Acts(lambda n: f"分享 {Org.get(Org.name == SUBMITTED[n % 2]).code} 2026-11", "已分享 FX", effect="shares"),
     "点评": Acts(lambda n: f"点评 ZS01 提醒 请按时提交{n}", "已点评 DP"),      # ZS01: 广州南校园's
+    "同步通讯录": Acts(lambda n: "同步通讯录", "正在读取企业微信通讯录", job="jobs.directory.preview"),
 }
 
 

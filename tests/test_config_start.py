@@ -18,7 +18,8 @@ from tests.waiting import HANG
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = settings.demo_secrets()
 OWN_WECOM = {"YUEBAO_WECOM_CORP_ID": "ww0123456789abcdef", "YUEBAO_WECOM_SECRET": "s" * 32,
-             "YUEBAO_WECOM_TOKEN": "t" * 16, "YUEBAO_WECOM_ENCODING_AES_KEY": "a" * 43}
+             "YUEBAO_WECOM_CONTACTS_SECRET": "c" * 32, "YUEBAO_WECOM_TOKEN": "t" * 16,
+             "YUEBAO_WECOM_ENCODING_AES_KEY": "a" * 43}
 
 
 def empty(folder: Path) -> Path:

@@ -1,4 +1,7 @@
-"""Organisations: 编号, 名称, 类型, 规模, 标签, 片区, 书记账号, 书记姓名, 联络员账号, 联络员姓名.
+"""Organisations: 编号, 名称, 类型, 规模, 标签, 片区, 书记账号, 书记姓名, 联络员账号, 联络员姓名, and the
+optional 企业微信部门ID (the org's WeCom department: its tagged members' roles come from the directory
+sync, models/directory_sync.py). A file without that column leaves the ids as they are; an empty
+cell under it clears the org's.
 
 The secretary columns create or update the org's secretary (the previous one loses the role);
 the liaison columns name the area's liaison (片区联络员). Empty person columns change nothing.
@@ -14,6 +17,8 @@ from models.lists_io.persons import Mention, People, check_names, check_posts, r
 
 LABEL = "组织"
 HEADERS = ("编号", "名称", "类型", "规模", "标签", "片区", "书记账号", "书记姓名", "联络员账号", "联络员姓名")
+WECOM_DEPARTMENT = "企业微信部门ID"
+EXPORT_HEADERS = (*HEADERS, WECOM_DEPARTMENT)
 
 
 @dataclass
@@ -38,6 +43,8 @@ def _read(reader: RowReader, directory) -> OrgRow:
         "tags": reader.items("标签"),
         "area": reader.text("片区", limit=64),
     }
+    if WECOM_DEPARTMENT in reader.cells:
+        record["wecom_department"] = reader.positive_integer(WECOM_DEPARTMENT)
     secretary = read_mention(reader, "书记账号", "书记姓名")
     liaison = read_mention(reader, "联络员账号", "联络员姓名")
     if liaison and not record["area"]:
@@ -48,6 +55,7 @@ def _read(reader: RowReader, directory) -> OrgRow:
 def check(rows, directory, errors: list[RowError]) -> list[OrgRow]:
     org_rows = [_read(RowReader(number, cells, errors), directory) for number, cells in rows]
     check_unique(org_rows, lambda row: row.code, "编号", errors)
+    _check_departments(org_rows, errors)
     people = People()
     check_names([mention for row in org_rows for mention in (row.secretary, row.liaison) if mention],
                 errors)
@@ -62,6 +70,20 @@ def check(rows, directory, errors: list[RowError]) -> list[OrgRow]:
     check_posts([(row.record["area"], row.liaison) for row in org_rows if row.liaison and row.record["area"]],
                 liaisons, "片区联络员", errors)
     return org_rows
+
+
+def _check_departments(org_rows: list[OrgRow], errors: list[RowError]) -> None:
+    """One org per WeCom department, after the import."""
+    in_file = {row.code for row in org_rows}
+    taken = {department: code for code, department in Org.select(Org.code, Org.wecom_department)
+             .where(Org.wecom_department.is_null(False)).tuples() if code not in in_file}
+    for row in org_rows:
+        department = row.record.get("wecom_department")
+        if department is None:
+            continue
+        if department in taken:
+            errors.append(RowError(row.number, WECOM_DEPARTMENT, f"已用于组织 {taken[department]}"))
+        taken.setdefault(department, row.code)
 
 
 def apply(org_rows: list[OrgRow], advance) -> dict:
@@ -101,5 +123,6 @@ def dump() -> list[list]:
             org.code, org.name, org.type, org.size_class, join_list(org.tags), org.area,
             secretary.userid if secretary else "", secretary.name if secretary else "",
             liaison.userid if liaison else "", liaison.name if liaison else "",
+            org.wecom_department or "",
         ])
     return rows
