@@ -37,7 +37,7 @@ def _month_and_filter(call: Call) -> tuple[str, str]:
 
 @GROUP.command("进度", aliases=("status",), who=LIAISONS)
 def status_command(call: Call):
-    """进度 [月份] [片区或类型] — 已提交、填报中、未开始、逾期，按片区和类型；未提交的组织
+    """进度 [月份] [片区或类型] — 已提交、填报中、未开始、逾期，按片区和类型；未提交、未查看的组织
     例：进度 2026-12 学院（片区联络员看本片区，部门联络人看本部门的月度任务）
     进度 T3 [月份]：一项月度任务各组织的完成情况（部门联络人：本部门的任务）"""
     if call.words and task_progress.is_task_code(call.words[0]):
