@@ -12,7 +12,7 @@ from bot.dispatch import context
 from handlers import admin
 from handlers.card_keys import Tap, card_key
 from handlers.replies import Text
-from jobs.publish import publish_period
+from jobs.publish import publish_period, unpublish
 from models import Conversation, Org, Person, Report, Seen, seen
 from models.report import ReportStatus
 from tests.browser import pages_app, sign_in, text
@@ -152,3 +152,9 @@ def test_unseen_names_those_without_a_sign(services, delivered):
     assert seen.unseen(PERIOD, ["sec01", "dep01", "sec02", "sec03", "nobody"]) == {"sec01", "sec03", "nobody"}
     assert seen.unseen("2026-12", ["dep01"]) == {"dep01"}
     assert seen.unseen(PERIOD, []) == set()
+
+
+def test_a_withdrawn_month_forgets_who_had_seen_it(services, delivered):
+    chat(services, "sec01").send("进度")
+    unpublish(services, PERIOD, "dangwei01")
+    assert signs() == []
