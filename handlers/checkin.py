@@ -17,6 +17,7 @@ from handlers.events import EVENT, IMAGE, TEXT
 from handlers.registry import Command
 from handlers.replies import CardUpdate, Text
 from handlers.session import Session
+from models import seen
 from models.checkin import add_evidence, current_report
 from models.directory import ROLE_DEPUTY, ROLE_SECRETARY
 
@@ -35,6 +36,7 @@ def handle(inbound, person, ctx) -> list:
             return ORG_COMMANDS[command[0].name](person, command[1], ctx)
         return [Text(m.NO_REPORT)]
     s = Session(inbound, person, *found, ctx, STEPS)
+    note_seen(s)
     if s.submitted and s.conv.step not in (Step.SUBMITTED, Step.PICK) and s.conv.return_to is None:
         s.conv.pending_status = None
         go(s, Quietly(Step.SUBMITTED))      # submitted meanwhile, by someone else
@@ -44,6 +46,17 @@ def handle(inbound, person, ctx) -> list:
         on_message(s)
     s.save()
     return s.replies
+
+
+def note_seen(s: Session) -> None:
+    """A message or a card's tap is a sign that the person saw the month (models.seen). Once it is
+    recorded the conversation says so, and later messages cost no query; a closed month stays as it
+    closed; opening the chat (enter_agent) is no sign."""
+    if s.conv.seen or s.closed or (s.inbound.kind == EVENT and s.inbound.event != "template_card_event"):
+        return
+    how = seen.SeenHow.CARD if s.inbound.kind == EVENT else seen.SeenHow.REPLY
+    seen.record(s.person, s.report.period, how, s.at)
+    s.conv.seen = seen.has_seen(s.person, s.report.period)
 
 
 def on_message(s: Session) -> None:

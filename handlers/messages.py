@@ -8,6 +8,7 @@ from models.directory import CATEGORIES, TaskStatus
 from models.rectifications import SOURCES, STATE_LABELS as RECT_STATE_LABELS
 from models.report import EntryStatus, FeedbackKind, ReportStatus
 from models.schedule import MonthStep
+from models.seen import SeenState
 from models.stats import OrgState
 
 
@@ -96,6 +97,8 @@ STATE_MISSED = "已截止，未提交"
 STATE_NOT_STARTED = "未开始"
 ORG_STATES = {OrgState.SUBMITTED: STATE_SUBMITTED, OrgState.IN_PROGRESS: STATE_OPEN,
               OrgState.NOT_STARTED: STATE_NOT_STARTED, OrgState.MISSING: "未报"}     # a report's state, everywhere
+SEEN_STATES = {SeenState.UNSEEN: "未查看", SeenState.SEEN: "已查看未提交", SeenState.SUBMITTED: STATE_SUBMITTED}
+SEEN_LINE = "未查看 {unseen} · 已查看未提交 {seen} · 已提交 {submitted}"     # 进度, 工作台, 统计
 
 # Reminders to those who have not submitted: remind (提醒), urge (催告), supervise (督办)
 NUDGE_TITLES = {
@@ -221,6 +224,7 @@ STATUS_BY_TYPE = "按类型："
 STATUS_GROUP = "{name} {submitted}/{orgs}"
 STATUS_LEFT = "未提交（{count}）：{names}"
 STATUS_LEFT_MORE = " 等，另有 {count} 个（全部名单见工作台或导出）"
+STATUS_UNSEEN = "未查看（{count}）：{names}"
 STATUS_TASKS_HEAD = "{department}的月度任务（{month}）："
 STATUS_NO_TASKS = "{month}没有{department}的月度任务。"
 STATUS_NOT_YET = "尚无回答"
@@ -320,6 +324,7 @@ FEEDBACK_OPEN = "↳ 待回复（{days} 天）"
 FEEDBACK_OPEN_LONG = "↳ ⚠ 待回复已 {days} 天"
 STATS_NOTHING = "{what}还没有可统计的月报。"
 STATS_MONTH = "{month}：{orgs} 个组织，已提交 {submitted}（{share}，其中逾期 {late}），未提交 {missing}。"
+STATS_SEEN = "查看情况：{line}。"
 STATS_SHARES = "适用事项平均完成率 {average}；完成四分之三以上的组织 {done}/{orgs}；顺延 {deferred} 项。"
 STATS_TASKS = "{orgs} 个组织中，{over} 个完成了 {tasks} 项月度任务中的 {threshold} 项以上，占 {share}。"
 STATS_NO_TASKS = "本月没有月度任务。"

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from handlers import messages as m
 from handlers.errors import UserError
 from handlers.report_views import clip, month_label, plain
 from models.periods import check, make, shift, split
+from models.seen import SeenState
 from models.stats import FeedbackFigures, MonthFigures, feedback_figures, month_figures, window_figures
 
 SHARE_DONE = 0.75           # an org "完成" its month at three quarters of its applicable items
@@ -119,6 +121,12 @@ def text_of(span: Window) -> str:
     return window_text(span, months, feedback_figures([f.period for f in months])) if months else ""
 
 
+def seen_line(counts: Counter) -> str:
+    """未查看 12 · 已查看未提交 30 · 已提交 31, from SeenState → orgs."""
+    return m.SEEN_LINE.format(unseen=counts[SeenState.UNSEEN], seen=counts[SeenState.SEEN],
+                              submitted=counts[SeenState.SUBMITTED])
+
+
 def task_sentence(figures: MonthFigures) -> str:
     if not figures.tasks:
         return m.STATS_NO_TASKS
@@ -132,6 +140,7 @@ def month_text(figures: MonthFigures, feedback: FeedbackFigures) -> str:
     lines = [m.STATS_MONTH.format(month=month_label(figures.period), orgs=figures.orgs,
                                   submitted=figures.submitted, late=figures.late, missing=figures.missing,
                                   share=percent(figures.submitted, figures.orgs)),
+             m.STATS_SEEN.format(line=seen_line(figures.seen)),
              m.STATS_SHARES.format(average=percent(sum(shares), len(shares)),
                                    done=sum(1 for s in shares if s >= SHARE_DONE), orgs=len(shares),
                                    deferred=sum(figures.deferred.values())),

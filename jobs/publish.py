@@ -20,7 +20,7 @@ from handlers import cycle_views, messages
 from handlers.errors import UserError
 from handlers.replies import CardUpdate, Text
 from handlers.report_views import month_label
-from models import CycleStep, Entry, Org, OutboxMessage, Period, Report, Task, database
+from models import CycleStep, Entry, Org, OutboxMessage, Period, Report, Task, database, seen
 from models.checkin import create_reports, deadline
 from models.cycle import RunStatus, fillers, item_counts
 from models.directory import PeriodStatus, TaskStatus
@@ -143,8 +143,8 @@ def publish_period(services, period: str, force: bool = False, dry_run: bool = F
 
 def unpublish(services, period: str, by: str) -> dict:
     """Undo a publish made by mistake, while nobody has answered: the reports go, the cards say
-    已撤回 (and those not sent yet are not sent), whoever got one is told in a line, the schedule does
-    not publish it again by itself."""
+    已撤回 (and those not sent yet are not sent), whoever got one is told in a line, who had seen the
+    month is forgotten, the schedule does not publish it again by itself."""
     at = services.clock.utcnow()
     with database.atomic():
         month = Period.get_or_none(Period.key == period)
@@ -159,6 +159,7 @@ def unpublish(services, period: str, by: str) -> dict:
         told = _tell_withdrawn(period, [row for row in cards if row.status == "sent"], at)
         OutboxMessage.delete().where(OutboxMessage.id.in_([row.id for row in cards])).execute()
         reports = Report.delete().where(Report.period == period).execute()
+        seen.forget(period)
         month.delete_instance()
         (CycleStep.update(status=RunStatus.SKIPPED, note=f"unpublished by {by}"[:255])
          .where(CycleStep.period == period, CycleStep.step == MonthStep.PUBLISH).execute())

@@ -9,6 +9,7 @@ from models.messaging import DeferredMessage, InboundMessage, OutboxMessage
 from models.own_items import OwnItem
 from models.rectifications import Rectification, RectificationEvent, RectificationLetter
 from models.report import Conversation, Entry, EntryChange, Evidence, Feedback, PendingReply, Report
+from models.seen import Seen
 from models.sessions import SignIn
 from models.shares import Share
 
@@ -16,13 +17,13 @@ ALL_MODELS = [
     Department, Org, Person, Action, Task, Period, Report, Entry, EntryChange, Evidence, Feedback,
     Conversation, InboundMessage, OutboxMessage, CycleStep, PeriodSnapshot, AuditEntry, PendingReply,
     DeferredMessage, PendingCommand, SignIn, OwnItem, Rectification, RectificationEvent,
-    RectificationLetter, Share, Comment, CommentEdit,
+    RectificationLetter, Share, Comment, CommentEdit, Seen,
 ]
 
 __all__ = [
     "ALL_MODELS", "Action", "AuditEntry", "BaseModel", "Comment", "CommentEdit", "Conversation", "CycleStep",
     "DeferredMessage", "Department", "Entry", "EntryChange", "Evidence", "Feedback", "InboundMessage", "Org",
     "OutboxMessage", "OwnItem", "PendingCommand", "PendingReply", "Period", "PeriodSnapshot", "Person",
-    "Rectification", "RectificationEvent", "RectificationLetter", "Report", "Share", "SignIn", "Task", "bind",
+    "Rectification", "RectificationEvent", "RectificationLetter", "Report", "Seen", "Share", "SignIn", "Task", "bind",
     "database", "migrate",
 ]

@@ -149,6 +149,7 @@ class Conversation(BaseModel):
     undo_rectification = DeferredForeignKey("RectificationEvent", null=True,      # or a move on a rectification
                                             on_delete="SET NULL")
     rectification = DeferredForeignKey("Rectification", null=True, on_delete="SET NULL")    # the one asked about
+    seen = BooleanField(default=False)                      # the person's sign of the month is recorded (models.seen)
     updated_at = DateTimeField()
 
     class Meta:

@@ -1,6 +1,7 @@
 """The figures the party office reports upward, each composed in one place.
 
     progress(period)        org | state (submitted, in progress, not started, missing) | answered/items | late
+                            | seen (未查看 / 已查看未提交 / 已提交, models.seen)
     month_figures(period)   submitted / late / missing; each org's share of applicable items done;
                             the monthly-task distribution; by category; items most often left; targets
     feedback_figures(...)   all written content (notes on items, highlights, difficulties, suggestions);
@@ -18,6 +19,7 @@ from peewee import JOIN, Case, fn
 
 from models.directory import CATEGORIES, Action, Department, Org, Task, TaskStatus
 from models.report import ROUTED_KINDS, Entry, EntryStatus, Feedback, Report, ReportStatus
+from models.seen import SeenState, seen_orgs, state as seen_state, tally as seen_tally
 
 
 class OrgState(StrEnum):
@@ -37,10 +39,15 @@ class OrgProgress:
     report: Report
     answered: int
     items: int
+    seen: bool = False                  # one of its secretaries and deputies has seen the month
 
     @property
     def state(self) -> str:
         return org_state(self.report.status, self.answered)
+
+    @property
+    def seen_state(self) -> SeenState:
+        return seen_state(self.report.status, self.seen)
 
 
 def org_state(status: str, answered: int) -> OrgState:
@@ -54,12 +61,13 @@ def org_state(status: str, answered: int) -> OrgState:
 
 
 def progress(period: str) -> list[OrgProgress]:
-    """Every org with a report this month, how far it got; by area, then code."""
+    """Every org with a report this month, how far it got, whether it was seen; by area, then code."""
     answered = fn.SUM(Case(None, [(Entry.status.is_null(False), 1)], 0))
     rows = (Report.select(Report, Org, answered.alias("answered"), fn.COUNT(Entry.id).alias("items"))
             .join(Org).switch(Report).join(Entry, JOIN.LEFT_OUTER)
             .where(Report.period == period).group_by(Report.id, Org.id).order_by(Org.area, Org.code))
-    return [OrgProgress(r.org, r, int(r.answered or 0), int(r.items or 0)) for r in rows]
+    seen = seen_orgs(period)
+    return [OrgProgress(r.org, r, int(r.answered or 0), int(r.items or 0), r.org.id in seen) for r in rows]
 
 
 @dataclass
@@ -77,12 +85,14 @@ class MonthFigures:
     categories: dict[str, tuple[int, int]] = field(default_factory=dict)     # category → (done, applicable)
     most_left: list[tuple[str, int]] = field(default_factory=list)           # item title → deferred or not done
     targets: list[tuple[str, int, int, int]] = field(default_factory=list)   # title, target, orgs reaching, orgs
+    seen: Counter = field(default_factory=Counter)      # SeenState → orgs (a month's figures only)
 
 
 def month_figures(period: str) -> MonthFigures:
     figures = _figures(Report.period == period).get(period, MonthFigures(period))
     if not figures.orgs:
         _count_tasks({period: figures})
+    figures.seen = seen_tally(period)
     return figures
 
 

@@ -1,4 +1,5 @@
-"""工作台 (/h5/desk): an admin's month at once — progress by area and by type, the orgs not submitted,
+"""工作台 (/h5/desk): an admin's month at once — progress by area and by type, how many orgs were seen
+(未查看 / 已查看未提交 / 已提交, models.seen), the orgs not submitted,
 the statistics, the last audit entries — from the queries the group's commands use (models.stats,
 handlers.stats_views). Its buttons (催办, 导出, the chart) run the group's commands themselves
 (handlers.admin.run, audited with place "h5"): the command's answer is the page's notice, its
@@ -63,6 +64,7 @@ def desk(period: str | None):
         "desk.html", texts=texts, month=month_label(period), period=period, this=this,
         states=[m.ORG_STATES[state] for state in STATES],
         head=progress_line(rows) or texts.DESK_NOTHING.format(month=month_label(period)),
+        seen=stats_views.seen_line(Counter(row.seen_state for row in rows)) if rows else "", seen_labels=m.SEEN_STATES,
         tables=[(texts.DESK_BY_AREA, _tallies(rows, lambda row: row.org.area or m.NO_AREA)),
                 (texts.DESK_BY_TYPE, _tallies(rows, lambda row: row.org.type))] if rows else [],
         left=left, labels=m.ORG_STATES, remind=period == this, stats=_stats(period, request.args.get("stats", "")),

@@ -27,7 +27,7 @@ from handlers.checkin_moves import report_changed
 from handlers.checkin_questions import departments
 from handlers.feedback import route
 from handlers.registry import ADMINS
-from models import Department, Entry, Evidence, Feedback, Org, Report, own_items
+from models import Department, Entry, Evidence, Feedback, Org, Report, own_items, seen
 from models.checkin import (
     NEEDS_REASON,
     Refused,
@@ -195,6 +195,8 @@ def show(report: Report, failed: tuple | None = None, confirm: str = "", readonl
     `readonly` (an admin's look) shows no forms and leads back to 工作台."""
     period, items = report.period_row, entries(report)
     closed, due = period.status == PeriodStatus.CLOSED, deadline(report, period)
+    if not (closed or readonly):        # the person's visit: a sign they saw the month (models.seen)
+        seen.record(current_person(), report.period, seen.SeenHow.PAGE, chat_context().clock.utcnow())
     photos = dict(Evidence.select(Evidence.entry, fn.COUNT(Evidence.id)).join(Entry)
                   .where(Entry.report == report).group_by(Evidence.entry).tuples())
     notes = list(Feedback.select(Feedback, Department).join(Department, JOIN.LEFT_OUTER)

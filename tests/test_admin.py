@@ -131,9 +131,11 @@ def test_progress_by_area_and_type_and_the_orgs_not_submitted(published):
     text = published.group("dangwei01", "进度")
     lines = text.splitlines()
     assert lines[0].startswith(f"2026年12月进度：已提交 {colleges}/73（{colleges / 73 * 100:.1f}%")
-    assert lines[1].startswith("按片区：") and lines[2].startswith("按类型：")
-    assert f"学院 {colleges}/{colleges}" in lines[2]
-    assert lines[3].startswith(f"未提交（{73 - colleges}）：")
+    assert lines[1] == f"未查看 {73 - colleges} · 已查看未提交 0 · 已提交 {colleges}"
+    assert lines[2].startswith("按片区：") and lines[3].startswith("按类型：")
+    assert f"学院 {colleges}/{colleges}" in lines[3]
+    assert lines[4].startswith(f"未提交（{73 - colleges}）：")
+    assert lines[5].startswith(f"未查看（{73 - colleges}）：")
     assert published.group("dangwei01", "进度 2026-12 学院").splitlines()[0].startswith(
         f"2026年12月进度（学院）：已提交 {colleges}/{colleges}（100.0%")
     assert published.group("dangwei01", "进度 南极") == (

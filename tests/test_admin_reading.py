@@ -76,8 +76,10 @@ def test_progress_is_a_summary_and_the_full_list_is_on_the_desk(report, ctx):
     Entry.update(status="done").where(Entry.report == Report.get(Report.org == colleges[0])).execute()
     shown = run("进度", ctx).splitlines()
     assert shown[0].startswith("2026年11月进度：已提交 0/15（0.0%，其中逾期 0）；填报中 1，未开始 14")
-    assert shown[1] == "按片区：南校园 0/14 · 未分片区 0/1"            # by type too when there is more than one
-    left = shown[-2]
+    assert shown[1] == "未查看 15 · 已查看未提交 0 · 已提交 0"          # no card went out here: nobody saw it
+    assert shown[2] == "按片区：南校园 0/14 · 未分片区 0/1"            # by type too when there is more than one
+    assert shown[-2].startswith("未查看（15）：") and shown[-2].endswith(" 等，另有 5 个（全部名单见工作台或导出）")
+    left = shown[-3]
     assert left.startswith("未提交（15）：哲学学院（0/5）、学院3（0/5）") and left.count("（0/") == 10
     assert left.endswith(" 等，另有 5 个（全部名单见工作台或导出）")
     assert "学院2（" not in left                                    # the furthest behind first

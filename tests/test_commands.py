@@ -39,7 +39,7 @@ def test_help_lists_what_each_may_run_from_the_docstrings(people):
     liaison = run("help", people["liaison"])[0].splitlines()
     assert [line.split(" ")[0] for line in liaison[1:-1]] == ["帮助", "点评", "进度", "反馈", "整改"]
     assert run("帮助 进度", people["clerk"]) == [
-        "进度 [月份] [片区或类型] — 已提交、填报中、未开始、逾期，按片区和类型；未提交的组织\n"
+        "进度 [月份] [片区或类型] — 已提交、填报中、未开始、逾期，按片区和类型；未提交、未查看的组织\n"
         "例：进度 2026-12 学院（片区联络员看本片区，部门联络人看本部门的月度任务）\n"
         "进度 T3 [月份]：一项月度任务各组织的完成情况（部门联络人：本部门的任务）"]
 

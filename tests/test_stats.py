@@ -65,13 +65,14 @@ def test_the_seeds_sentence_comes_out_exactly(month):
 def test_the_month_in_figures(month):
     text = stats_views.month_text(month_figures("2026-11"), feedback_figures(["2026-11"])).splitlines()
     assert text[0] == "2026年11月：73 个组织，已提交 70（95.9%，其中逾期 4），未提交 3。"
-    assert text[3] == "按类别完成率：主体责任 41.1% · 理论学习 100.0% · 月度任务 74.0%"
-    assert text[4].startswith("最常顺延或未完成：任务12 ")
-    assert text[5] == "书记讲党课：30/73 个组织已达目标 2"
-    assert text[6] == ("根据2026年11月的月报情况统计，反馈的8项内容中，履职亮点2项，占25.0%；反映困难4项，占50.0%；"
+    assert text[1] == "查看情况：未查看 3 · 已查看未提交 0 · 已提交 70。"       # no cards went out here
+    assert text[4] == "按类别完成率：主体责任 41.1% · 理论学习 100.0% · 月度任务 74.0%"
+    assert text[5].startswith("最常顺延或未完成：任务12 ")
+    assert text[6] == "书记讲党课：30/73 个组织已达目标 2"
+    assert text[7] == ("根据2026年11月的月报情况统计，反馈的8项内容中，履职亮点2项，占25.0%；反映困难4项，占50.0%；"
                        "意见建议2项，占25.0%。")
-    assert text[7] == "困难和建议：部门已回复 1，待回复 5。"
-    assert text[8] == "按部门：组织部 已回复 1 · 待回复 5"
+    assert text[8] == "困难和建议：部门已回复 1，待回复 5。"
+    assert text[9] == "按部门：组织部 已回复 1 · 待回复 5"
 
 
 def test_the_year_by_month(month):

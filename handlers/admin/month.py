@@ -10,6 +10,7 @@ from handlers.errors import Refusal, UserError
 from handlers.registry import ADMINS, LIAISONS
 from handlers.replies import Outgoing, Text
 from handlers.report_views import month_label, plain
+from handlers.stats_views import seen_line
 from models import Entry, Feedback, Org, OutboxMessage, Period, Report, Task
 from models.checkin import deadline
 from models.cycle import fillers, open_reports
@@ -17,6 +18,7 @@ from models.directory import PeriodStatus
 from models.periods import publishable, shift
 from models.report import ANSWERS, ReportStatus
 from models.schedule import MonthStep
+from models.seen import SeenState
 from models.separators import split_words
 from models.stats import OrgState, progress
 
@@ -35,7 +37,7 @@ def _month_and_filter(call: Call) -> tuple[str, str]:
 
 @GROUP.command("进度", aliases=("status",), who=LIAISONS)
 def status_command(call: Call):
-    """进度 [月份] [片区或类型] — 已提交、填报中、未开始、逾期，按片区和类型；未提交的组织
+    """进度 [月份] [片区或类型] — 已提交、填报中、未开始、逾期，按片区和类型；未提交、未查看的组织
     例：进度 2026-12 学院（片区联络员看本片区，部门联络人看本部门的月度任务）
     进度 T3 [月份]：一项月度任务各组织的完成情况（部门联络人：本部门的任务）"""
     if call.words and task_progress.is_task_code(call.words[0]):
@@ -68,7 +70,8 @@ def _status_text(period: str, rows: list, wanted: str, today) -> str:
                                   submitted=submitted, orgs=len(rows), share=percent(submitted, len(rows)),
                                   late=late, in_progress=states[OrgState.IN_PROGRESS],
                                   not_started=states[OrgState.NOT_STARTED], missing=states[OrgState.MISSING],
-                                  overdue=overdue)]
+                                  overdue=overdue),
+             seen_line(Counter(r.seen_state for r in rows))]
     for what, key in ((m.STATUS_BY_AREA, lambda r: r.org.area or m.NO_AREA), (m.STATUS_BY_TYPE, lambda r: r.org.type)):
         groups = defaultdict(list)
         for row in rows:
@@ -80,10 +83,17 @@ def _status_text(period: str, rows: list, wanted: str, today) -> str:
     left = sorted((r for r in rows if r.state != OrgState.SUBMITTED),
                   key=lambda r: (r.answered / r.items if r.items else 0, r.org.code))
     if left:
-        names = "、".join(f"{r.org.name}（{r.answered}/{r.items}）" for r in left[:NAMES_SHOWN])
-        more = m.STATUS_LEFT_MORE.format(count=len(left) - NAMES_SHOWN) if len(left) > NAMES_SHOWN else ""
-        lines.append(m.STATUS_LEFT.format(count=len(left), names=names + more))
+        lines.append(_named(m.STATUS_LEFT, [f"{r.org.name}（{r.answered}/{r.items}）" for r in left]))
+    unseen = [r.org.name for r in rows if r.seen_state == SeenState.UNSEEN]
+    if unseen:
+        lines.append(_named(m.STATUS_UNSEEN, unseen))
     return "\n".join(lines)
+
+
+def _named(template: str, names: list[str]) -> str:
+    """The first NAMES_SHOWN of these orgs by name, and how many more."""
+    more = m.STATUS_LEFT_MORE.format(count=len(names) - NAMES_SHOWN) if len(names) > NAMES_SHOWN else ""
+    return template.format(count=len(names), names="、".join(names[:NAMES_SHOWN]) + more)
 
 
 def _department_tasks(period: str, department) -> str:
