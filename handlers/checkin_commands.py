@@ -5,7 +5,15 @@ does one thing in one step and another in the next (跳过, 取消, 继续, 上�
 for each. Each returns where the person goes next (handlers/checkin_moves.py)."""
 from __future__ import annotations
 
-from handlers import checkin_rectifications, messages as m, own_items, phrases, rectifications, report_views as views
+from handlers import (
+    checkin_rectifications,
+    messages as m,
+    own_items,
+    phrases,
+    rectifications,
+    report_views as views,
+    score_views,
+)
 from handlers.checkin_moves import (
     Hint,
     Next,
@@ -244,6 +252,12 @@ def rectify(s: Session, args: str) -> Next:
     s.replies += replies
     if event is not None:
         s.undoable(rectification=event)
+
+
+@CHAT.command(score_views.NAME, args=score_views.ARGS)
+def score(s: Session, args: str) -> Next:
+    """得分 [月份 或 年份] · 本组织的得分及扣分说明"""
+    s.replies += score_views.own(s.person, args, s.ctx)       # the org's, not the report's: the person stays
 
 
 @CHAT.command("帮助", aliases=("help", "?", "？"))

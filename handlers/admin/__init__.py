@@ -238,4 +238,4 @@ def help_command(call: Call):
     return [Text(visible + "\n" + m.HELP_MORE)]
 
 
-from handlers.admin import month, orgs, own_items, rectifications, reports, tasks  # noqa: E402,F401  (they register their commands)
+from handlers.admin import month, orgs, own_items, rectifications, reports, scores, tasks  # noqa: E402,F401  (they register their commands)

@@ -1,0 +1,160 @@
+"""Scores from rules kept as data (issue 22, point 2): the indicators imported as a tree, each leaf
+computed from what the system holds, a month's and a year's score per org explained line by line,
+the office's marks and corrections; checked against a hand count on a small fixture.
+
+    two months (October, November 2026), both closed; today 10 December
+    XY01  10月 submitted on time, items 1 2 done, 3 不涉及, 4 推进中   11月 submitted late, all 4 done
+          ZG01 due 10-20, closed 10-25 (late)                       ZG02 due 11-15, closed 11-10
+    XY02  10月 missing (未报), 1 done, 2 3 unanswered, 4 不涉及       11月 on time, all done
+                                                                    ZG03 due 11-30, still open
+    YY01  (附属医院, another area)                                   11月 on time, its 2 items 不涉及
+"""
+import datetime
+
+import pytest
+
+import settings
+from handlers import admin, messages as m
+from handlers.router import Context
+from models import Entry, Indicator, Org, Period, Person, Rectification, Report, ScoreCorrection, ScoreMark
+from models.clock import Clock
+from models.demo import demo_rows
+from models.directory import PeriodStatus
+from models.lists_io import import_rows
+from models.scores import scores, shown
+from tests.conversation import Chat
+
+D = datetime.date
+TREE = demo_rows("2026-11")["indicators"]     # 1 日常工作 40 = 1.1 完成率 25 + 1.2 按时提交 10 + 1.3 整改 5;
+                                              # 2 年终述职评议 60 = 2.1 述职评议 50 + 2.2 特色 10 (手工评分)
+
+
+def _report(org, period, status, late, statuses):
+    report = Report.create(org=org, period=period, status=status, late=late, deadline=D(2026, int(period[5:]), 25),
+                           created_at=datetime.datetime(2026, int(period[5:]), 5))
+    for position, status_ in enumerate(statuses, 1):
+        Entry.create(report=report, position=position, status=status_)
+
+
+@pytest.fixture
+def office(db):
+    """The fixture above; the indicators imported; the office's context on 10 December."""
+    xy01 = Org.create(code="XY01", name="岭南学院", type="学院", area="南校园")
+    xy02 = Org.create(code="XY02", name="外国语学院", type="学院", area="南校园")
+    yy01 = Org.create(code="YY01", name="附属第一医院", type="附属医院", area="北校园")
+    Person.create(userid="dangwei01", name="王老师", roles=["admin"])
+    Person.create(userid="pq-nan", name="黄联络员", roles=["liaison"], area="南校园")
+    Person.create(userid="sec-xy01", name="张书记", roles=["secretary"], org=xy01)
+    for period in ("2026-10", "2026-11"):
+        Period.create(key=period, status=PeriodStatus.CLOSED)
+    done, na, going = "done", "not_applicable", "in_progress"
+    _report(xy01, "2026-10", "submitted", False, [done, done, na, going])
+    _report(xy01, "2026-11", "submitted", True, [done] * 4)
+    _report(xy02, "2026-10", "missing", False, [done, None, None, na])
+    _report(xy02, "2026-11", "submitted", False, [done] * 4)
+    _report(yy01, "2026-11", "submitted", False, [na, na])
+    for code, org, deadline, closed_on in (("ZG01", xy01, D(2026, 10, 20), D(2026, 10, 25)),
+                                           ("ZG02", xy01, D(2026, 11, 15), D(2026, 11, 10)),
+                                           ("ZG03", xy02, D(2026, 11, 30), None),
+                                           ("ZG04", xy02, D(2026, 12, 20), None)):
+        Rectification.create(code=code, org=org, source="巡察", problem="问题", found_on=D(2026, 9, 1),
+                             deadline=deadline, state="closed" if closed_on else "open", closed_on=closed_on)
+    assert import_rows("indicators", list(enumerate(TREE, 2)), settings.DirectorySection()).ok
+    return Context(clock=Clock("Asia/Shanghai", at=datetime.datetime(2026, 12, 10, 9, 30)),
+                   admin_userids=frozenset({"dangwei01"}))
+
+
+def say(ctx, text: str, userid: str = "dangwei01") -> str:
+    return "\n".join(r.content for r in admin.run(text, Person.get(Person.userid == userid), ctx, "robot"))
+
+
+def totals(period: str, ctx) -> dict[str, tuple[str, dict[str, str]]]:
+    codes = dict(Org.select(Org.id, Org.code).tuples())
+    return {codes[org]: (shown(s.total), {code: shown(v) for code, v in s.values.items()})
+            for org, s in scores(period, ctx.clock.today()).items()}
+
+
+def test_each_orgs_month_score_is_the_hand_count(office):
+    assert totals("2026-10", office) == {
+        "XY01": ("26.67", {"1.1": "16.67", "1.2": "10", "1.3": "0"}),      # 2 of 3 applicable; ZG01 late
+        "XY02": ("13.33", {"1.1": "8.33", "1.2": "0", "1.3": "5"})}        # 1 of 3; 未报; nothing due
+    assert totals("2026-11", office) == {
+        "XY01": ("30", {"1.1": "25", "1.2": "0", "1.3": "5"}),
+        "XY02": ("35", {"1.1": "25", "1.2": "10", "1.3": "0"}),             # ZG03 overdue, open
+        "YY01": ("40", {"1.1": "25", "1.2": "10", "1.3": "5"})}             # nothing applicable: full
+
+
+def test_a_months_score_is_explained_to_the_point(office):
+    assert say(office, "得分 XY01 2026-10") == "\n".join([
+        "岭南学院（XY01）2026年10月得分 26.67/40",
+        "1 日常工作 26.67/40",
+        "· 1.1 完成率 16.67/25", "　扣 8.33 分：第 4 项未完成",
+        "· 1.2 按时提交 10/10",
+        "· 1.3 整改按期销号 0/5", "　扣 5 分：整改 ZG01 逾期销号"])
+    assert say(office, "得分 xy02 2026-10").splitlines()[2:6] == [
+        "· 1.1 完成率 8.33/25", "　扣 8.33 分：第 2 项未完成", "　扣 8.33 分：第 3 项未完成",
+        "· 1.2 按时提交 0/10"]
+    assert say(office, "得分 XY02 2026-10").splitlines()[6] == "　扣 10 分：未报"
+    assert say(office, "得分 XY02 2026-11").splitlines()[-1] == "　扣 5 分：整改 ZG03 逾期未销号"
+
+
+def test_the_year_averages_the_months_and_adds_the_marks_and_corrections(office):
+    assert say(office, "评分 XY01 2026 2.1 45 述职良好") == (
+        "已评分 岭南学院（XY01）2026年 2.1 述职评议：45/50（述职良好）")
+    assert say(office, "得分 更正 XY02 2026-11 +2 补报材料已核实").startswith(
+        "已更正 外国语学院（XY02）2026年11月得分 +2 分：补报材料已核实\n现得分 37/40")
+    assert say(office, "得分 更正 XY02 2026 -1.5 述职材料迟交").endswith("现得分 23.67/100")
+    assert say(office, "得分 XY01 2026") == "\n".join([
+        "岭南学院（XY01）2026年得分 73.33/100",
+        "1 日常工作 28.33/40",
+        "· 1.1 完成率 20.83/25", "　扣 4.17 分：2026-10 第 4 项未完成",
+        "· 1.2 按时提交 5/10", "　扣 5 分：1 个月未按时提交（2026-11 逾期提交）",
+        "· 1.3 整改按期销号 2.5/5", "　扣 2.5 分：整改 ZG01 逾期销号",
+        "2 年终述职评议 45/60",
+        "· 2.1 述职评议 45/50", "　手工评分 45/50：述职良好",
+        "· 2.2 党建工作特色 0/10", "　未评分"])
+    assert say(office, "得分 XY02 2026").splitlines()[0] == "外国语学院（XY02）2026年得分 23.67/100"
+    assert say(office, "得分 XY02 2026").splitlines()[-2:] == [
+        "2026-11 更正 +2 分：补报材料已核实（王老师 2026-12-10）", "更正 -1.5 分：述职材料迟交（王老师 2026-12-10）"]
+    assert totals("2026", office)["XY02"][0] == "23.67"     # 16.67 + 5 + 2.5 + 2 / 2 months − 1.5
+    assert totals("2026", office)["YY01"] == ("40", {"1.1": "25", "1.2": "10", "1.3": "5", "2.1": "0", "2.2": "0"})
+
+
+@pytest.mark.parametrize("typed, said", [
+    ("得分 XX99 2026-10", "没有编号为“XX99”的组织。"),
+    ("得分 XY01 2026-13", "“2026-13”不是月份，请写成 2026-12 这样。"),
+    ("得分 XY01 2026-12", "2026年12月尚未发布，没有得分。"),
+    ("得分 YY01 2026-10", "附属第一医院（YY01）2026年10月没有月报，没有得分。"),
+    ("评分 XY01 2026 1.1 20 好", "指标 1.1 完成率 按完成率计算，不能手工评分。"),
+    ("评分 XY01 2026-10 2.1 20 好", "指标 2.1 述职评议 是年度指标，请写年份，如 2026。"),
+    ("评分 XY01 2026 2.1 51 好", "分值应在 0 到 50 之间，不是“51”。"),
+    ("评分 XY01 2026 9.9 5 好", "没有编号为“9.9”的指标。"),
+    ("评分 XY01 2026 2.1 40", "请写明原因。"),
+    ("得分 更正 XY01 2026-10 2分 好", "更正分值应写成 +2 或 -1.5，不是“2分”。"),
+])
+def test_bad_input_is_one_line_and_changes_nothing(office, typed, said):
+    assert say(office, typed) == said
+    assert ScoreMark.select().count() == ScoreCorrection.select().count() == 0
+
+
+def test_no_indicators_yet_says_to_import_them(office):
+    Indicator.delete().execute()
+    assert say(office, "得分 XY01 2026-10") == m.SCORE_NO_INDICATORS
+    assert say(office, "评分 XY01 2026 2.1 40 好") == m.SCORE_NO_INDICATORS
+
+
+def test_an_area_liaison_reads_their_areas_orgs_only_and_cannot_mark(office):
+    assert say(office, "得分 XY02 2026-11", "pq-nan").startswith("外国语学院（XY02）2026年11月得分 35/40")
+    assert say(office, "得分 YY01 2026-11", "pq-nan") == "YY01 不是本片区（南校园）的组织。"
+    assert say(office, "得分 更正 XY02 2026-11 +2 好", "pq-nan") == m.SCORE_ADMINS_ONLY
+    assert say(office, "评分 XY01 2026 2.1 40 好", "pq-nan").startswith("“评分”仅限党委办公室管理员使用")
+    assert ScoreMark.select().count() == ScoreCorrection.select().count() == 0
+
+
+def test_a_secretary_sees_their_own_score_and_never_anothers(office):
+    chat = Chat("sec-xy01", office)
+    assert chat.send("得分 2026-10")[0].startswith("岭南学院（XY01）2026年10月得分 26.67/40\n")
+    assert chat.send("得分 XY01 2026-11")[0].startswith("岭南学院（XY01）2026年11月得分 30/40\n")
+    assert chat.send("得分 2026")[0].startswith("岭南学院（XY01）2026年得分 28.33/100\n")
+    assert chat.send("得分 XY02 2026-11") == [m.SCORE_OWN_ONLY]
+    assert chat.send("得分") == ["2026年12月尚未发布，没有得分。"]
