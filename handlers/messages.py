@@ -530,6 +530,7 @@ LETTERS_COUNT = "{label} {count} 份"
 
 # 得分 and 评分 (handlers/score_views.py, handlers/admin/scores.py): scores from the imported indicators
 SCORE_HEAD = "{org}（{code}）{period}得分 {total}/{out_of}"
+SCORE_OWN_HEAD = "{org}{period}得分 {total}/{out_of}"          # the org's own people
 SCORE_BRANCH = "{code} {name} {points}/{out_of}"
 SCORE_LEAF = "· {code} {name} {points}/{out_of}"
 SCORE_NOTE = "　{text}"

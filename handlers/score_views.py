@@ -43,14 +43,16 @@ def explained(org: Org, period: str, ctx) -> Explained:
     return found
 
 
-def text(org: Org, period: str, ctx) -> str:
-    return "\n".join(lines(explained(org, period, ctx), ctx))
+def text(org: Org, period: str, ctx, own: bool = False) -> str:
+    return "\n".join(lines(explained(org, period, ctx), ctx, own))
 
 
-def lines(e: Explained, ctx) -> list[str]:
-    """The head, then each indicator (a leaf with its notes), then the corrections."""
-    rows = [m.SCORE_HEAD.format(org=e.org.name, code=e.org.code, period=period_label(e.period),
-                                total=shown(e.score.total), out_of=shown(e.score.out_of))]
+def lines(e: Explained, ctx, own: bool = False) -> list[str]:
+    """The head (for the org's own people, without its code), then each indicator (a leaf with its
+    notes), then the corrections."""
+    rows = [(m.SCORE_OWN_HEAD if own else m.SCORE_HEAD).format(
+        org=e.org.name, code=e.org.code, period=period_label(e.period), total=shown(e.score.total),
+        out_of=shown(e.score.out_of))]
     for indicator in e.indicators:
         points, out_of = e.points[indicator.code]
         template = m.SCORE_LEAF if indicator.leaf else m.SCORE_BRANCH
@@ -126,6 +128,6 @@ def own(person, args: str, ctx) -> list:
         if words.pop(0).upper() != person.org.code.upper():
             return [Text(m.SCORE_OWN_ONLY)]
     try:
-        return [Text(text(person.org, period_word(words[0] if words else None, ctx), ctx))]
+        return [Text(text(person.org, period_word(words[0] if words else None, ctx), ctx, own=True))]
     except Refusal as exc:
         return [Text(str(exc))]

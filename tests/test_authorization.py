@@ -82,7 +82,8 @@ RULES = {   # admin group  another group  robot chat  app chat
     },
 }
 ADMINS_NAMED = "陈静（dangwei01）、dangwei02（dangwei02）"
-REPORT_CHAT = ("可用指令：", "已答 0/", "请回复 1-4：", "个性指标（", "整改清单（")   # the org's own 自选, 整改
+REPORT_CHAT = ("可用指令：", "已答 0/", "请回复 1-4：", "个性指标（", "整改清单（",   # the org's own 自选, 整改,
+               "岭南学院2026年12月得分 ", messages.SCORE_OWN_ONLY)          # 得分 (another org's: refused)
 D = datetime.datetime
 _ids = itertools.count(1)
 
@@ -135,6 +136,8 @@ ACTS = {
     "审计": Acts(lambda n: "审计 5", "最近 "),
     "自选": Acts(lambda n: "自选", "待审核的个性指标"),
     "整改": Acts(lambda n: "整改", {"admin": "整改清单 ", "area liaison": "整改清单 · 广州南校园 "}),
+    "得分": Acts(lambda n: "得分 XY01", "岭南学院（XY01）2026年12月得分 "),
+    "评分": Acts(lambda n: f"评分 XY01 2026 2.1 {n} 述职评议", "已评分 岭南学院（XY01）2026年 2.1 述职评议"),
 }
 
 

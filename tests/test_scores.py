@@ -153,8 +153,64 @@ def test_an_area_liaison_reads_their_areas_orgs_only_and_cannot_mark(office):
 
 def test_a_secretary_sees_their_own_score_and_never_anothers(office):
     chat = Chat("sec-xy01", office)
-    assert chat.send("得分 2026-10")[0].startswith("岭南学院（XY01）2026年10月得分 26.67/40\n")
-    assert chat.send("得分 XY01 2026-11")[0].startswith("岭南学院（XY01）2026年11月得分 30/40\n")
-    assert chat.send("得分 2026")[0].startswith("岭南学院（XY01）2026年得分 28.33/100\n")
+    assert chat.send("得分 2026-10")[0].startswith("岭南学院2026年10月得分 26.67/40\n")
+    assert chat.send("得分 XY01 2026-11")[0].startswith("岭南学院2026年11月得分 30/40\n")
+    assert chat.send("得分 2026")[0].startswith("岭南学院2026年得分 28.33/100\n")
     assert chat.send("得分 XY02 2026-11") == [m.SCORE_OWN_ONLY]
     assert chat.send("得分") == ["2026年12月尚未发布，没有得分。"]
+
+
+def _rows(*changes):
+    """The demo tree with rows changed: (row index, column, value), a None row index appends."""
+    rows = [dict(row) for row in TREE]
+    for index, column, value in changes:
+        if index is None:
+            rows.append(value)
+        else:
+            rows[index][column] = value
+    return rows
+
+
+def _leaf(code, parent, points, computation="手工评分", cycle="年度", kinds=""):
+    return {"编号": code, "上级编号": parent, "名称": "新指标", "分值": points, "周期": cycle, "计算方式": computation,
+            "参数": "", "适用类型": kinds}
+
+
+@pytest.mark.parametrize("changes, errors", [
+    ([(1, "上级编号", "9")], ["第 2 行「分值」:下级分值之和 15 不等于 40",
+                             "第 3 行「上级编号」:未知上级编号“9”"]),
+    ([(0, "上级编号", "1.1"), (1, "计算方式", "")], ["第 2 行「上级编号」:上级编号形成循环(“1”是自己的上级)",
+                                                  "第 3 行「上级编号」:上级编号形成循环(“1.1”是自己的上级)",
+                                                  "第 3 行「分值」:下级分值之和 40 不等于 25"]),
+    ([(None, None, _leaf("2.1", "2", "10"))], ["第 6 行「分值」:下级分值之和 70 不等于 60",
+                                               "第 9 行「编号」:与第 7 行重复"]),
+    ([(5, "分值", "45")], ["第 6 行「分值」:下级分值之和 55 不等于 60"]),
+    ([(1, "计算方式", "点评")],
+     ["第 3 行「计算方式」:未知计算方式“点评”,可选:完成率、按时提交、整改按期销号、手工评分"]),
+    ([(0, "计算方式", "完成率")], ["第 2 行「计算方式」:有下级的指标不填计算方式"]),
+    ([(6, "计算方式", "")], ["第 8 行「计算方式」:没有下级的指标须填计算方式"]),
+    ([(6, "适用类型", "学院、党校")],
+     ["第 8 行「适用类型」:未知类型“党校”,可选:学院、直属系、附属医院、机关部门、直属单位"]),
+    ([(6, "周期", "季度")], ["第 8 行「周期」:未知周期“季度”,可选:月度、年度"]),
+    ([(6, "分值", "十")], ["第 8 行「分值」:应为正数(最多两位小数),不是“十”"]),
+])
+def test_a_wrong_tree_is_refused_whole_each_problem_on_its_line(office, changes, errors):
+    before = [(i.code, i.points) for i in Indicator.select().order_by(Indicator.position)]
+    result = import_rows("indicators", list(enumerate(_rows(*changes), 2)), settings.DirectorySection())
+    assert [str(error) for error in result.errors] == errors
+    assert [(i.code, i.points) for i in Indicator.select().order_by(Indicator.position)] == before
+
+
+def test_an_empty_file_is_refused(office):
+    result = import_rows("indicators", [], settings.DirectorySection())
+    assert [str(error) for error in result.errors] == ["第 1 行「编号」:文件中没有任何指标"]
+    assert Indicator.select().count() == 7
+
+
+def test_an_import_replaces_the_whole_tree_and_keeps_the_marks(office):
+    say(office, "评分 XY01 2026 2.1 45 述职良好")
+    rows = _rows((5, "分值", "60"))[:6]                       # 2.2 gone: 2.1 is the whole of 2's 60
+    result = import_rows("indicators", list(enumerate(rows, 2)), settings.DirectorySection())
+    assert result.summary() == "考评指标:整体替换:新增 0,更新 1,未变 5,删除 1"
+    assert [i.code for i in Indicator.select().order_by(Indicator.position)] == ["1", "1.1", "1.2", "1.3", "2", "2.1"]
+    assert say(office, "得分 XY01 2026").splitlines()[-2:] == ["· 2.1 述职评议 45/60", "　手工评分 45/60：述职良好"]
