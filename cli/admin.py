@@ -54,7 +54,7 @@ def export_year_command(year: int, file: Path, org: str | None):
     from jobs import exports
 
     with database.connection_context():
-        orgs = exports.year(year, file, org)
+        orgs = exports.year(year, file, org, _services().clock.today())
     click.echo(f"{file}: {orgs} organisations")
 
 

@@ -564,3 +564,4 @@ MARK_WRONG_CYCLE = "指标 {code} {name} 是{cycle}指标，请写{example}。"
 MARK_NOT_FOR_ORG = "指标 {code} {name} 不适用于{kind}。"
 MARK_BAD_VALUE = "分值应在 0 到 {points} 之间，不是“{word}”。"
 MARK_DONE = "已评分 {org}（{code}）{period} {indicator} {name}：{value}/{points}（{reason}）"
+EXPORT_SCORES = "得分"                # export-year's sheet of every org's year score

@@ -15,9 +15,11 @@ from peewee import JOIN
 from handlers import messages as m, stats_views
 from models import Action, Department, Entry, Feedback, Org, Person, Report, Task, overview
 from models.directory import CATEGORIES
+from models.indicators import tree
 from models.lists_io import rectifications as rectification_rows
 from models.rectifications import live_in
 from models.report import EntryStatus
+from models.scores import scores
 from models.stats import progress
 from models.tasks import answers as task_answers
 
@@ -37,6 +39,8 @@ PROGRESS_WIDTHS = (10, 24, 12, 10, 8, 6, 6, 8)
 TASK_HEADERS = ("任务编号", "任务", "组织编号", "组织", "片区", "类型", "状态", "数量", "备注", "不涉及原因", "回答人",
                 "回答时间")
 TASK_WIDTHS = (8, 30, 10, 24, 12, 10, 10, 6, 36, 24, 10, 18)
+SCORE_HEADERS = ("组织编号", "组织", "片区", "类型", "得分", "满分", "更正")
+SCORE_WIDTHS = (10, 24, 12, 10, 8, 8, 8)
 YEAR_HEADERS = ("类别", "事项", *MONTH_COLUMNS, "全年", "备注")
 YEAR_WIDTHS = (14, 36, *[8] * 12, 14, 60)
 
@@ -195,9 +199,10 @@ def tasks(period: str, codes: list[str], path: Path, local) -> int:
     return sheet.row - 1
 
 
-def year(year: int, path: Path, org_code: str | None = None) -> int:
+def year(year: int, path: Path, org_code: str | None = None, today=None) -> int:
     """A summary sheet of all orgs (each month's report state), their rectifications of the year (整改清单,
-    when there are any), then a sheet per org: its items
+    when there are any), their scores as of `today` (得分, when indicators are imported), then a sheet
+    per org: its items
     by category × 12 months, cells coloured by status, targets tallied, each month's notes in a last column.
 
     The notes are text, not cell comments: xlsxwriter keeps every comment in memory until the file
@@ -212,6 +217,8 @@ def year(year: int, path: Path, org_code: str | None = None) -> int:
         summary.write([org.code, org.name, org.area, org.type, *[marks.get(n, "") for n in range(1, 13)]])
     summary.close()
     _rectifications(book, formats, year, [org.id for org in orgs])
+    if today is not None:
+        _scores(book, formats, year, orgs, today)
     items = overview.items()
     for start in range(0, len(orgs), ORG_BATCH):
         batch = orgs[start:start + ORG_BATCH]
@@ -232,6 +239,25 @@ def _rectifications(book, formats, year: int, orgs: list[int]) -> None:
                   (8, 10, 8, 40, 40, 10, 11, 8, 11, 11), formats)
     for row in rectification_rows.dump(live):
         sheet.write(row)
+    sheet.close()
+
+
+def _scores(book, formats, year: int, orgs: list[Org], today) -> None:
+    """得分: a row per org scored in the year, its total and each leaf indicator's points (the org's
+    types that a leaf does not apply to: blank); none when no indicators are imported."""
+    indicators = tree()
+    leaves = [i for i in indicators if i.leaf]
+    if not leaves:
+        return
+    found = scores(str(year), today, [org.id for org in orgs] if len(orgs) == 1 else None, indicators)
+    sheet = Sheet(book, m.EXPORT_SCORES, (*SCORE_HEADERS, *(f"{i.code} {i.name}（{i.points:g}）" for i in leaves)),
+                  (*SCORE_WIDTHS, *[12] * len(leaves)), formats)
+    for org in orgs:
+        score = found.get(org.id)
+        if score is not None:
+            sheet.write([org.code, org.name, org.area, org.type, round(score.total, 2), round(score.out_of, 2),
+                         round(score.corrected, 2),
+                         *(round(score.values[i.code], 2) if i.code in score.values else None for i in leaves)])
     sheet.close()
 
 

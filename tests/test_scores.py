@@ -11,6 +11,7 @@ the office's marks and corrections; checked against a hand count on a small fixt
 """
 import datetime
 
+import openpyxl
 import pytest
 
 import settings
@@ -214,3 +215,17 @@ def test_an_import_replaces_the_whole_tree_and_keeps_the_marks(office):
     assert result.summary() == "考评指标:整体替换:新增 0,更新 1,未变 5,删除 1"
     assert [i.code for i in Indicator.select().order_by(Indicator.position)] == ["1", "1.1", "1.2", "1.3", "2", "2.1"]
     assert say(office, "得分 XY01 2026").splitlines()[-2:] == ["· 2.1 述职评议 45/60", "　手工评分 45/60：述职良好"]
+
+
+def test_the_year_export_has_a_row_of_scores_per_org(office, tmp_path):
+    from jobs import exports
+
+    say(office, "评分 XY01 2026 2.1 45 述职良好")
+    exports.year(2026, tmp_path / "year.xlsx", today=office.clock.today())
+    sheet = openpyxl.load_workbook(tmp_path / "year.xlsx", read_only=True)["得分"]
+    assert [list(row) for row in sheet.iter_rows(values_only=True)] == [
+        ["组织编号", "组织", "片区", "类型", "得分", "满分", "更正", "1.1 完成率（25）", "1.2 按时提交（10）",
+         "1.3 整改按期销号（5）", "2.1 述职评议（50）", "2.2 党建工作特色（10）"],
+        ["XY01", "岭南学院", "南校园", "学院", 73.33, 100, 0, 20.83, 5, 2.5, 45, 0],
+        ["XY02", "外国语学院", "南校园", "学院", 24.17, 100, 0, 16.67, 5, 2.5, 0, 0],
+        ["YY01", "附属第一医院", "北校园", "附属医院", 40, 100, 0, 25, 10, 5, 0, 0]]
