@@ -13,7 +13,7 @@ from handlers.replies import Text
 from handlers.report_views import month_label, plain
 from models import Indicator, Org, Person
 from models.directory import Period, PeriodStatus
-from models.indicators import YEAR_PATTERN, Cycle, cycle_of
+from models.indicators import YEAR_PATTERN
 from models.score_rules import Note, Why
 from models.scores import Explained, explain, months_of, shown
 
@@ -81,7 +81,7 @@ def _worded(note: Note, period: str) -> str:
     if note.why == Why.ITEM:
         return m.SCORE_ITEM.format(points=points, month=_month(note.span, period), position=note.what[0])
     if note.why == Why.REPORTS:
-        if cycle_of(period) == Cycle.MONTHLY:
+        if len(months_of(period)) == 1:
             return m.SCORE_REPORT.format(points=points, how=m.SCORE_REPORT_HOW[note.what[0][1]])
         months = "、".join(f"{month} {m.SCORE_REPORT_HOW[how]}" for month, how in note.what)
         return m.SCORE_REPORTS.format(points=points, count=len(note.what), months=months)

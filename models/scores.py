@@ -1,7 +1,9 @@
-"""Scores from the indicators (models/indicators.py), for a month ("2026-12": the 月度 leaves) or a
-year ("2026": every leaf, a 月度 one as the average of the org's months that had a report), and the
-office's corrections added. `scores` gives every org's in a few grouped queries (what a ranking or an
-export reads); `explain` gives one org's with the notes that explain each leaf's points.
+"""Scores from the indicators (models/indicators.py), for a month ("2026-12": the 月度 leaves), a
+quarter or a half ("2026Q4", "2026H2": the 月度 leaves, each the average of the org's months that had
+a report) or a year ("2026": those, and the 年度 leaves), and the office's corrections added (a
+month's counts in a longer window averaged as the 月度 leaves are). `scores` gives every org's in a
+few grouped queries (what a ranking or an export reads); `explain` gives one org's with the notes
+that explain each leaf's points.
 
     scores("2026", today)   org id → Score(total 87.5, out_of 100, values {"1.1": 23.75, …}, corrected 2)
 
@@ -12,6 +14,7 @@ sum of those leaves' points.
 from __future__ import annotations
 
 import datetime
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -47,10 +50,21 @@ class Explained:
     corrections: list[tuple[ScoreCorrection, float]]
 
 
+WINDOW = re.compile(r"^(\d{4})([QH])([1-4])$")
+WINDOW_MONTHS = {"Q": 3, "H": 6}
+
+
 def months_of(period: str) -> tuple[str, ...]:
-    if cycle_of(period) == Cycle.MONTHLY:
+    """The months of "2026-12", "2026Q4", "2026H2" or "2026"; ValueError for anything else."""
+    if cycle_of(period) == Cycle.YEARLY:
+        return tuple(periods.make(int(period), month) for month in range(1, 13))
+    found = WINDOW.match(period)
+    if found is None:
         return (periods.check(period),)
-    return tuple(periods.make(int(period), month) for month in range(1, 13))
+    size, number = WINDOW_MONTHS[found.group(2)], int(found.group(3))
+    if number > 12 // size:
+        raise ValueError(f"not a window: {period!r}")
+    return tuple(periods.make(int(found.group(1)), (number - 1) * size + n) for n in range(1, size + 1))
 
 
 def _spans(leaf: Indicator, period: str, months: tuple[str, ...]) -> list[Span]:
@@ -60,7 +74,7 @@ def _spans(leaf: Indicator, period: str, months: tuple[str, ...]) -> list[Span]:
 
 
 def _scored(indicators: list[Indicator], period: str) -> list[Indicator]:
-    """The leaves a period scores: a month its 月度 ones, a year all."""
+    """The leaves a period scores: a month, quarter or half its 月度 ones, a year all."""
     yearly = cycle_of(period) == Cycle.YEARLY
     return [i for i in indicators if i.leaf and (yearly or i.cycle == Cycle.MONTHLY)]
 
@@ -110,7 +124,7 @@ def scores(period: str, today: datetime.date, org_ids: list[int] | None = None,
 
 def _corrections(period: str, base: Base) -> dict[int, list[tuple[str, float]]]:
     """Org id → (period, sum of its corrections) of the period and, for a year, of its months."""
-    keys = [period, *months_of(period)] if cycle_of(period) == Cycle.YEARLY else [period]
+    keys = [period, *months_of(period)]
     query = (ScoreCorrection.select(ScoreCorrection.org, ScoreCorrection.period, fn.SUM(ScoreCorrection.delta))
              .where(ScoreCorrection.period.in_(keys)).group_by(ScoreCorrection.org, ScoreCorrection.period))
     if base.org_ids is not None:
@@ -169,7 +183,7 @@ def _points(shown: list[Indicator], score: Score) -> dict[str, tuple[float, floa
 
 
 def _listed_corrections(org: Org, period: str, had: int) -> list[tuple[ScoreCorrection, float]]:
-    keys = [period, *months_of(period)] if cycle_of(period) == Cycle.YEARLY else [period]
+    keys = [period, *months_of(period)]
     rows = (ScoreCorrection.select().where(ScoreCorrection.org == org, ScoreCorrection.period.in_(keys))
             .order_by(ScoreCorrection.at, ScoreCorrection.id))
     return [(row, row.delta if row.period == period else row.delta / had) for row in rows]

@@ -229,3 +229,10 @@ def test_the_year_export_has_a_row_of_scores_per_org(office, tmp_path):
         ["XY01", "岭南学院", "南校园", "学院", 73.33, 100, 0, 20.83, 5, 2.5, 45, 0],
         ["XY02", "外国语学院", "南校园", "学院", 24.17, 100, 0, 16.67, 5, 2.5, 0, 0],
         ["YY01", "附属第一医院", "北校园", "附属医院", 40, 100, 0, 25, 10, 5, 0, 0]]
+
+
+def test_a_quarter_averages_its_months_monthly_indicators_only(office):
+    say(office, "评分 XY01 2026 2.1 45 述职良好")
+    assert totals("2026Q4", office)["XY01"] == ("28.33", {"1.1": "20.83", "1.2": "5", "1.3": "2.5"})
+    assert totals("2026H2", office) == totals("2026Q4", office)
+    assert totals("2026Q3", office) == {}
