@@ -123,6 +123,8 @@ ARGS = r"(?:[A-Za-z][A-Za-z0-9_-]{0,31}\s*)?(?:\d{4}(?:-\d{1,2})?)?"     # [own 
 def own(person, args: str, ctx) -> list:
     """A secretary's (or deputy's) 得分: their own org's score, this month or the one named; never
     another org's."""
+    if not Indicator.select().exists():
+        return [Text(m.SCORE_NO_INDICATORS_ORG)]
     words = args.split()
     if words and not words[0][:1].isdigit():
         if words.pop(0).upper() != person.org.code.upper():

@@ -132,6 +132,8 @@ def test_the_year_averages_the_months_and_adds_the_marks_and_corrections(office)
     ("评分 XY01 2026 9.9 5 好", "没有编号为“9.9”的指标。"),
     ("评分 XY01 2026 2.1 40", "请写明原因。"),
     ("得分 更正 XY01 2026-10 2分 好", "更正分值应写成 +2 或 -1.5，不是“2分”。"),
+    ("得分 更正 XY01 2026-10 +2", "请写明原因。"),
+    ("得分", "请写明组织编号（和月份或年份）。\n" + admin.GROUP.find("得分")[0].usage.split("\n", 1)[1]),
 ])
 def test_bad_input_is_one_line_and_changes_nothing(office, typed, said):
     assert say(office, typed) == said
@@ -142,6 +144,7 @@ def test_no_indicators_yet_says_to_import_them(office):
     Indicator.delete().execute()
     assert say(office, "得分 XY01 2026-10") == m.SCORE_NO_INDICATORS
     assert say(office, "评分 XY01 2026 2.1 40 好") == m.SCORE_NO_INDICATORS
+    assert Chat("sec-xy01", office).send("得分") == [m.SCORE_NO_INDICATORS_ORG]
 
 
 def test_an_area_liaison_reads_their_areas_orgs_only_and_cannot_mark(office):
