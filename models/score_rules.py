@@ -25,6 +25,7 @@ from typing import Callable, NamedTuple
 from peewee import Case, fn
 
 from models import periods
+from models.db import database
 from models.indicators import Computation, Indicator, ScoreMark
 from models.rectifications import Rectification, RectificationState
 from models.report import Entry, EntryStatus, Report, ReportStatus
@@ -68,9 +69,13 @@ class Base:
 
     @cached_property
     def reports(self) -> list[tuple]:
-        """(report id, org id, month, status, late, deadline) of the window's reports."""
-        return list(Report.select(Report.id, Report.org, Report.period, Report.status, Report.late, Report.deadline)
-                    .where(self.which()).tuples())
+        """(report id, org id, month, status, due, on time) of the window's reports: due (1 or 0) once
+        submitted, missing or past its deadline (an open one before it is not due yet); on time (1 or
+        0) when submitted and not late."""
+        due = (Report.status != ReportStatus.OPEN) | (Report.deadline < self.today)
+        on_time = (Report.status == ReportStatus.SUBMITTED) & ~Report.late
+        query = Report.select(Report.id, Report.org, Report.period, Report.status, _flag(due), _flag(on_time))
+        return database.execute(query.where(self.which())).fetchall()      # plain values: no conversion needed
 
     @cached_property
     def had_report(self) -> set[tuple[int, str]]:
@@ -85,6 +90,10 @@ class Base:
 
 
 Values = dict[tuple[int, str], float]           # (org id, span key) → points
+
+
+def _flag(condition) -> Case:
+    return Case(None, [(condition, 1)], 0)
 
 
 def _share(points: float, good: int, counted: int) -> float:
@@ -118,32 +127,23 @@ def done_share_notes(leaf: Indicator, spans: list[Span], base: Base, org: int) -
     return [Note(Why.ITEM, leaf.points / applicable[span_of[month]], month, (position,)) for month, position in left]
 
 
-def _report_due(status: str, deadline, today: datetime.date) -> bool:
-    return status != ReportStatus.OPEN or (deadline is not None and deadline < today)
-
-
-def _report_on_time(status: str, late: bool) -> bool:
-    return status == ReportStatus.SUBMITTED and not late
-
-
 def on_time(leaf: Indicator, spans: list[Span], base: Base) -> Values:
     counts = defaultdict(lambda: [0, 0])
     span_of = _span_of(spans)
-    for _, org, month, status, late, deadline in base.reports:
+    for _, org, month, _, due, good in base.reports:
         tally = counts[org, span_of[month]]
-        if _report_due(status, deadline, base.today):
-            tally[0] += _report_on_time(status, late)
-            tally[1] += 1
+        tally[0] += good
+        tally[1] += due
     return {key: _share(leaf.points, good, due) for key, (good, due) in counts.items()}
 
 
 def on_time_notes(leaf: Indicator, spans: list[Span], base: Base, org: int) -> list[Note]:
     span_of = _span_of(spans)
     due, missed = defaultdict(int), defaultdict(list)
-    for _, org_id, month, status, late, deadline in sorted(base.reports, key=lambda r: r[2]):
-        if org_id == org and _report_due(status, deadline, base.today):
+    for _, org_id, month, status, was_due, good in sorted(base.reports, key=lambda r: r[2]):
+        if org_id == org and was_due:
             due[span_of[month]] += 1
-            if not _report_on_time(status, late):
+            if not good:
                 missed[span_of[month]].append((month, status if status != ReportStatus.OPEN else "overdue"))
     return [Note(Why.REPORTS, leaf.points * len(months) / due[key], key, tuple(months))
             for key, months in missed.items()]

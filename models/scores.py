@@ -109,12 +109,16 @@ def scores(period: str, today: datetime.date, org_ids: list[int] | None = None,
     counted_by_type = {kind: counting(indicators, kind) for kind in set(types.values())}
     corrections = _corrections(period, base)
     result = {}
+    sums = {code: defaultdict(float) for code in values}      # a 月度 leaf's months added up, then averaged
+    for code, found in values.items():
+        for (org, _), value in found.items():
+            sums[code][org] += value
     for org, kind in types.items():
         score = result[org] = Score(org)
         for leaf in leaves:
             if leaf.code in counted_by_type[kind]:
-                spans = [month for month in had[org]] if leaf.cycle == Cycle.MONTHLY else [period]
-                score.values[leaf.code] = sum(values[leaf.code].get((org, key), 0.0) for key in spans) / len(spans)
+                spans = len(had[org]) if leaf.cycle == Cycle.MONTHLY else 1
+                score.values[leaf.code] = sums[leaf.code][org] / spans
                 score.out_of += leaf.points
         score.corrected = sum(delta if key == period else delta / len(had[org])
                               for key, delta in corrections.get(org, ()))

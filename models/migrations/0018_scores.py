@@ -1,4 +1,6 @@
-# 考评指标 and the office's marks and corrections on it (models.indicators; models.scores computes).
+# 考评指标 and the office's marks and corrections on it (models.indicators; models.scores computes);
+# an index that answers the count of each report's items done and applicable from the index alone
+# (models.stats.item_counts: a year's scores and 统计 read 3 M entries for 5,000 organisations).
 from peewee import AutoField, CharField, DateTimeField, FloatField, ForeignKeyField, IntegerField, Model, TextField
 
 from models.fields import ListField
@@ -54,3 +56,4 @@ def up(migrator, db):
             table_name = "score_correction"
 
     db.create_tables([Indicator, ScoreMark, ScoreCorrection])
+    migrator.migrate(migrator.add_index("entry", ("report_id", "status", "task_id")))
