@@ -153,10 +153,16 @@ def explain(org: Org, period: str, today: datetime.date) -> Explained | None:
         if leaf.code in score.values:
             weight = 1 / had if leaf.cycle == Cycle.MONTHLY and len(months) > 1 else 1
             found = RULES[leaf.computation].notes(leaf, _spans(leaf, period, months), base, org.id)
-            notes[leaf.code] = _merged([n._replace(points=n.points * (weight if n.why not in (Why.MARK, Why.UNMARKED)
-                                                                       else 1)) for n in found])
+            notes[leaf.code] = _merged([_weighted(note, weight) for note in found])
     shown = [i for i in indicators if i.code in counting(indicators, org.type) and _has_leaf(i, indicators, score)]
     return Explained(org, period, score, shown, _points(shown, score), notes, _listed_corrections(org, period, had))
+
+
+def _weighted(note: Note, weight: float) -> Note:
+    """A month's deduction as it counts in a longer window (a mark is shown as given)."""
+    if note.why in (Why.MARK, Why.UNMARKED):
+        return note
+    return Note(note.why, note.points * weight, note.span, note.what)
 
 
 def _merged(notes: list[Note]) -> list[Note]:

@@ -34,10 +34,10 @@ def test_help_lists_what_each_may_run_from_the_docstrings(people):
     assert everything[0] == "可用命令（在群里 @我 + 命令）："
     assert [line.split(" ")[0] for line in everything[1:-1]] == [
         "帮助", "进度", "催办", "发布", "撤回发布", "清单", "组织", "反馈", "自选", "整改", "统计", "导出", "审计",
-        "任务"]
+        "得分", "评分", "任务"]
     assert everything[-1] == "发“帮助 命令”看用法和例子。"
     liaison = run("help", people["liaison"])[0].splitlines()
-    assert [line.split(" ")[0] for line in liaison[1:-1]] == ["帮助", "进度", "反馈", "整改"]
+    assert [line.split(" ")[0] for line in liaison[1:-1]] == ["帮助", "进度", "反馈", "整改", "得分"]
     assert run("帮助 进度", people["clerk"]) == [
         "进度 [月份] [片区或类型] — 已提交、填报中、未开始、逾期，按片区和类型；未提交的组织\n"
         "例：进度 2026-12 学院（片区联络员看本片区，部门联络人看本部门的月度任务）\n"
@@ -105,4 +105,4 @@ def test_chat_help_is_generated_from_the_commands():
         "可用指令：", "继续 · 接着填", "进度 · 还剩哪些", "上一项 · 回到上一项", "跳过 · 先跳过本项",
         "改 N · 修改第 N 项", "暂停 · 稍后再填", "提交 · 提交月报", "取消 · 取消当前操作", "撤销 · 撤回上一次修改",
         "我的月历 · 本月清单", "自选 · 本组织的个性指标", "整改 · 本组织的整改事项，报告进展、完成情况",
-        "帮助 · 本说明"]
+        "得分 [月份 或 年份] · 本组织的得分及扣分说明", "帮助 · 本说明"]
