@@ -54,7 +54,7 @@ def export_year_command(year: int, file: Path, org: str | None):
     from jobs import exports
 
     with database.connection_context():
-        orgs = exports.year(year, file, org, _services().clock.local)
+        orgs = exports.year(year, file, org, _services().clock)
     click.echo(f"{file}: {orgs} organisations")
 
 

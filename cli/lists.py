@@ -36,10 +36,11 @@ def _fail(lines: list[str]) -> None:
 @click.argument("file", type=FILE)
 @with_appcontext
 def import_command(kind: str, file: Path):
-    """Import KIND (orgs, people, departments, actions, tasks, rectifications) from a .xlsx or .csv FILE.
+    """Import KIND (orgs, people, departments, actions, tasks, rectifications, indicators) from a .xlsx or .csv FILE.
 
     Nothing is changed unless every row is right; each problem is printed with its row and
     column. Fresh lists go in this order: departments, orgs, people, actions, tasks, rectifications.
+    Indicators (考评指标) are one document: their import replaces the whole tree.
     """
     with database.connection_context():
         try:

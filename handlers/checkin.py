@@ -8,7 +8,15 @@ resumes exactly there.
 """
 from __future__ import annotations
 
-from handlers import checkin_rectifications, comments, messages as m, own_items, rectifications, report_views as views
+from handlers import (
+    checkin_rectifications,
+    comments,
+    messages as m,
+    own_items,
+    rectifications,
+    report_views as views,
+    score_views,
+)
 from handlers.card_keys import CardKey, Tap, parse_card_key
 from handlers.checkin_commands import CHAT
 from handlers.checkin_moves import Hint, Quietly, Step, answer, begin_edit
@@ -22,7 +30,8 @@ from models.checkin import add_evidence, current_report
 from models.directory import ROLE_DEPUTY, ROLE_SECRETARY
 
 MAX_TEXT = 500
-ORG_COMMANDS = {own_items.NAME: own_items.chat, rectifications.NAME: rectifications.chat, comments.NAME: comments.chat}
+ORG_COMMANDS = {own_items.NAME: own_items.chat, rectifications.NAME: rectifications.chat, comments.NAME: comments.chat,
+                score_views.NAME: score_views.own}
 
 
 def handle(inbound, person, ctx) -> list:

@@ -13,6 +13,7 @@ from handlers import (
     phrases,
     rectifications,
     report_views as views,
+    score_views,
 )
 from handlers.checkin_moves import (
     Hint,
@@ -258,6 +259,12 @@ def rectify(s: Session, args: str) -> Next:
 def comment(s: Session, args: str) -> Next:
     """点评 · 党委办公室对本组织月报的点评"""
     s.replies += comments.chat(s.person, args, s.ctx)       # the org's, not the report's: the person stays
+
+
+@CHAT.command(score_views.NAME, args=score_views.ARGS)
+def score(s: Session, args: str) -> Next:
+    """得分 [月份 或 年份] · 本组织的得分及扣分说明"""
+    s.replies += score_views.own(s.person, args, s.ctx)       # the org's, not the report's: the person stays
 
 
 @CHAT.command("帮助", aliases=("help", "?", "？"))

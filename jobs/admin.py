@@ -118,7 +118,7 @@ def export_year(year: int, to: str, org: str | None = None) -> str:
     services = runtime.services()
     with database.connection_context():
         path = made_file(services.config, "year", year, org)
-        rows = _write(path, lambda part: exports.year(year, part, org, services.clock.local))
+        rows = _write(path, lambda part: exports.year(year, part, org, services.clock))
         _send(services, to, Text(m.EXPORT_READY.format(name=path.name, rows=rows)), FileReply(str(path)))
     return str(path)
 

@@ -16,9 +16,11 @@ from handlers import comments as comment_views, messages as m, stats_views
 from models import Action, Department, Entry, Feedback, Org, Person, Report, Task, overview
 from models.comments import KIND_LABELS, in_year
 from models.directory import CATEGORIES
+from models.indicators import tree
 from models.lists_io import rectifications as rectification_rows
 from models.rectifications import live_in
 from models.report import EntryStatus
+from models.scores import scores
 from models.stats import progress
 from models.tasks import answers as task_answers
 
@@ -38,6 +40,8 @@ PROGRESS_WIDTHS = (10, 24, 12, 10, 8, 6, 6, 8)
 TASK_HEADERS = ("任务编号", "任务", "组织编号", "组织", "片区", "类型", "状态", "数量", "备注", "不涉及原因", "回答人",
                 "回答时间")
 TASK_WIDTHS = (8, 30, 10, 24, 12, 10, 10, 6, 36, 24, 10, 18)
+SCORE_HEADERS = ("组织编号", "组织", "片区", "类型", "得分", "满分", "更正")
+SCORE_WIDTHS = (10, 24, 12, 10, 8, 8, 8)
 YEAR_HEADERS = ("类别", "事项", *MONTH_COLUMNS, "全年", "备注")
 COMMENT_HEADERS = ("组织编号", "组织", "月份", "事项", "类别", "内容", "点评人", "点评时间", "状态", "整改编号")
 COMMENT_WIDTHS = (10, 24, 8, 24, 6, 60, 10, 18, 8, 8)
@@ -198,9 +202,11 @@ def tasks(period: str, codes: list[str], path: Path, local) -> int:
     return sheet.row - 1
 
 
-def year(year: int, path: Path, org_code: str | None = None, local=None) -> int:
+def year(year: int, path: Path, org_code: str | None = None, clock=None) -> int:
     """A summary sheet of all orgs (each month's report state), their rectifications of the year (整改清单,
-    when there are any), the office's comments on their months (点评, when there are any), then a sheet
+    when there are any), the office's comments on their months (点评, when there are any), their scores
+    as of the clock's today (得分, when indicators are imported; `clock` None: without scores, and the
+    comments without their times), then a sheet
     per org: its items
     by category × 12 months, cells coloured by status, targets tallied, each month's notes in a last column.
 
@@ -216,7 +222,9 @@ def year(year: int, path: Path, org_code: str | None = None, local=None) -> int:
         summary.write([org.code, org.name, org.area, org.type, *[marks.get(n, "") for n in range(1, 13)]])
     summary.close()
     _rectifications(book, formats, year, [org.id for org in orgs])
-    _comments(book, formats, year, [org.id for org in orgs], local)
+    _comments(book, formats, year, [org.id for org in orgs], clock.local if clock else None)
+    if clock is not None:
+        _scores(book, formats, year, orgs, clock.today())
     items = overview.items()
     for start in range(0, len(orgs), ORG_BATCH):
         batch = orgs[start:start + ORG_BATCH]
@@ -256,6 +264,24 @@ def _comments(book, formats, year: int, orgs: list[int], local) -> None:
                      KIND_LABELS[comment.kind], comment.text, people.get(comment.by, comment.by),
                      _when(comment.at, local), state,
                      comment.rectification.code if comment.rectification_id else ""], formats["wrap"])
+
+
+def _scores(book, formats, year: int, orgs: list[Org], today) -> None:
+    """得分: a row per org scored in the year, its total and each leaf indicator's points (the org's
+    types that a leaf does not apply to: blank); none when no indicators are imported."""
+    indicators = tree()
+    leaves = [i for i in indicators if i.leaf]
+    if not leaves:
+        return
+    found = scores(str(year), today, [org.id for org in orgs] if len(orgs) == 1 else None, indicators)
+    sheet = Sheet(book, m.EXPORT_SCORES, (*SCORE_HEADERS, *(f"{i.code} {i.name}（{i.points:g}）" for i in leaves)),
+                  (*SCORE_WIDTHS, *[12] * len(leaves)), formats)
+    for org in orgs:
+        score = found.get(org.id)
+        if score is not None:
+            sheet.write([org.code, org.name, org.area, org.type, round(score.total, 2), round(score.out_of, 2),
+                         round(score.corrected, 2),
+                         *(round(score.values[i.code], 2) if i.code in score.values else None for i in leaves)])
     sheet.close()
 
 

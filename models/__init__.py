@@ -5,6 +5,7 @@ from models.confirmation import PendingCommand
 from models.cycle import CycleStep, PeriodSnapshot
 from models.db import BaseModel, bind, database, migrate
 from models.directory import Action, Department, Org, Period, Person, Task
+from models.indicators import Indicator, ScoreCorrection, ScoreMark
 from models.messaging import DeferredMessage, InboundMessage, OutboxMessage
 from models.own_items import OwnItem
 from models.rectifications import Rectification, RectificationEvent, RectificationLetter
@@ -17,13 +18,13 @@ ALL_MODELS = [
     Department, Org, Person, Action, Task, Period, Report, Entry, EntryChange, Evidence, Feedback,
     Conversation, InboundMessage, OutboxMessage, CycleStep, PeriodSnapshot, AuditEntry, PendingReply,
     DeferredMessage, PendingCommand, SignIn, OwnItem, Rectification, RectificationEvent,
-    RectificationLetter, Share, Comment, CommentEdit, Seen,
+    RectificationLetter, Share, Comment, CommentEdit, Seen, Indicator, ScoreMark, ScoreCorrection,
 ]
 
 __all__ = [
     "ALL_MODELS", "Action", "AuditEntry", "BaseModel", "Comment", "CommentEdit", "Conversation", "CycleStep",
-    "DeferredMessage", "Department", "Entry", "EntryChange", "Evidence", "Feedback", "InboundMessage", "Org",
-    "OutboxMessage", "OwnItem", "PendingCommand", "PendingReply", "Period", "PeriodSnapshot", "Person",
-    "Rectification", "RectificationEvent", "RectificationLetter", "Report", "Seen", "Share", "SignIn", "Task", "bind",
-    "database", "migrate",
+    "DeferredMessage", "Department", "Entry", "EntryChange", "Evidence", "Feedback", "InboundMessage", "Indicator",
+    "Org", "OutboxMessage", "OwnItem", "PendingCommand", "PendingReply", "Period", "PeriodSnapshot", "Person",
+    "Rectification", "RectificationEvent", "RectificationLetter", "Report", "ScoreCorrection", "ScoreMark", "Seen",
+    "Share", "SignIn", "Task", "bind", "database", "migrate",
 ]

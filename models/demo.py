@@ -27,6 +27,7 @@ from models.demo_data import (
     DEPARTMENTS,
     DEPUTY_EVERY,
     GIVEN_NAMES,
+    INDICATORS,
     ORG_GROUPS,
     OWN_ITEMS,
     RAISED_TASKS,
@@ -94,12 +95,17 @@ def _tasks(period: str) -> list[dict]:
             for code, title, details, department, day, applies_to in TASKS]
 
 
+def _indicators() -> list[dict]:
+    columns = ("编号", "上级编号", "名称", "分值", "周期", "计算方式", "参数", "适用类型")
+    return [dict(zip(columns, indicator, strict=True)) for indicator in INDICATORS]
+
+
 def demo_rows(period: str) -> dict[str, list[dict]]:
     """The demo data as import rows (header → cell text) of each list kind."""
     orgs = _orgs()
     return {"departments": _departments(), "orgs": orgs, "people": _people(orgs),
             "actions": _actions(), "tasks": _tasks(periods.check(period)),
-            "rectifications": _rectifications(periods.check(period))}
+            "rectifications": _rectifications(periods.check(period)), "indicators": _indicators()}
 
 
 def load_demo_data(period: str, directory=None) -> dict[str, ImportResult]:

@@ -81,7 +81,7 @@ class Entry(BaseModel):
     answered_at = DateTimeField(null=True)
 
     class Meta:
-        indexes = ((("report", "position"), True),)
+        indexes = ((("report", "position"), True), (("report", "status", "task"), False))   # 0018: item_counts
 
 
 class Feedback(BaseModel):

@@ -20,14 +20,16 @@ from handlers import (
     phrases,
     rectifications as rectification_views,
     report_views as views,
+    score_views,
 )
 from handlers.checkin import MAX_TEXT
 from handlers.checkin_commands import submitted_cards
 from handlers.checkin_moves import report_changed
 from handlers.checkin_questions import departments
+from handlers.errors import Refusal
 from handlers.feedback import route
 from handlers.registry import ADMINS
-from models import Department, Entry, Evidence, Feedback, Org, Report, own_items, seen
+from models import Department, Entry, Evidence, Feedback, Indicator, Org, Report, own_items, seen
 from models.checkin import (
     NEEDS_REASON,
     Refused,
@@ -215,7 +217,8 @@ def show(report: Report, failed: tuple | None = None, confirm: str = "", readonl
         submitted=_submitted_line(report), failed=failed, form=request.form, confirm=confirm, longest=MAX_TEXT,
         own_items=[own_chat.line(item) for item in own_items.of_org(report.org_id)], categories=CATEGORIES,
         frequencies=FREQUENCIES, rectifications=_rectifications(report.org_id), texts=texts,
-        comments=comments, item_comments=_by_item(comments), comment_kinds=COMMENT_KINDS)
+        comments=comments, item_comments=_by_item(comments), comment_kinds=COMMENT_KINDS,
+        score=_score(report, own=not readonly))
 
 
 def _by_item(comments: list[comment_views.Shown]) -> dict[int, list[comment_views.Shown]]:
@@ -225,6 +228,18 @@ def _by_item(comments: list[comment_views.Shown]) -> dict[int, list[comment_view
         if comment.position is not None:
             found[comment.position].append(comment)
     return dict(found)
+
+
+def _score(report: Report, own: bool) -> list[str]:
+    """The month's score as the chat's 得分 gives it (the org's own people: without its code); the
+    one line saying why there is none; nothing before indicators are imported."""
+    if not Indicator.select().exists():
+        return []
+    ctx = chat_context()
+    try:
+        return score_views.lines(score_views.explained(report.org, report.period, ctx), ctx, own)
+    except Refusal as exc:
+        return [str(exc)]
 
 
 def _rectifications(org_id: int) -> list[tuple[str, str, bool]]:

@@ -86,7 +86,8 @@ RULES = {   # admin group  another group  robot chat  app chat
 SUBMITTED = ("岭南学院", "国际金融学院")     # their November reports: what each admin shares (分享)
 ADMINS_NAMED = "陈静（dangwei01）、dangwei02（dangwei02）"
 REPORT_CHAT = ("可用指令：", "已答 0/", "请回复 1-4：", "个性指标（", "整改清单（",     # the org's own 自选, 整改,
-               messages.COMMENT_ORG_ONLY_READ)                                  # 点评 (read only)
+               messages.COMMENT_ORG_ONLY_READ,                                  # 点评 (read only),
+               "岭南学院2026年12月得分 ", messages.SCORE_OWN_ONLY)                # 得分 (another org's: refused)
 D = datetime.datetime
 _ids = itertools.count(1)
 
@@ -142,6 +143,8 @@ ACTS = {
     "分享": Acts(lambda n: f"分享 {Org.get(Org.name == SUBMITTED[n % 2]).code} 2026-11", "已分享 FX", effect="shares"),
     "点评": Acts(lambda n: f"点评 ZS01 提醒 请按时提交{n}", "已点评 DP"),      # ZS01: 广州南校园's
     "同步通讯录": Acts(lambda n: "同步通讯录", "正在读取企业微信通讯录", job="jobs.directory.preview"),
+    "得分": Acts(lambda n: "得分 XY01", "岭南学院（XY01）2026年12月得分 "),
+    "评分": Acts(lambda n: f"评分 XY01 2026 2.1 {n} 述职评议", "已评分 岭南学院（XY01）2026年 2.1 述职评议"),
 }
 
 

@@ -130,3 +130,23 @@ def test_rectifications_import_all_or_nothing_and_export_with_their_state(cli, t
     again = cli("import", "rectifications", str(exported))
     assert again.stdout.strip() == "整改清单:新增 0,更新 0,未变 13"
     assert Rectification.get(Rectification.code == "ZG07").state == "closed"
+
+
+def test_indicators_import_as_one_document_and_export_back(cli, tmp_path):
+    cli("demo-data", "--period", "2026-11")
+    path = tmp_path / "indicators.csv"
+    head = "编号,上级编号,名称,分值,周期,计算方式,参数,适用类型\n"
+    path.write_text(head + "1,,日常工作,40,月度,,,\n1.1,1,完成率,30,月度,完成率,,\n1.2,1,按时提交,5,月度,按时,,\n",
+                    encoding="utf-8")
+    result = cli("import", "indicators", str(path))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "第 2 行「分值」:下级分值之和 35 不等于 40",
+        "第 4 行「计算方式」:未知计算方式“按时”,可选:完成率、按时提交、整改按期销号、手工评分",
+        "考评指标:3 行中发现 2 处错误,未做任何更改"]
+    path.write_text(head + "1,,日常工作,40,月度,,,\n1.1,1,完成率,30,月度,完成率,,\n1.2,1,按时提交,10,月度,按时提交,,\n",
+                    encoding="utf-8")
+    assert cli("import", "indicators", str(path)).stdout.strip() == "考评指标:整体替换:新增 0,更新 1,未变 2,删除 4"
+    exported = tmp_path / "out.xlsx"
+    assert cli("export", "indicators", str(exported)).stdout.strip() == f"已导出考评指标 3 行到 {exported}"
+    assert cli("import", "indicators", str(exported)).stdout.strip() == "考评指标:整体替换:新增 0,更新 0,未变 3,删除 0"

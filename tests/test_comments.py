@@ -164,7 +164,7 @@ def test_the_year_overview_export_has_the_comments(sec, ctx, tmp_path):
     office(ctx, "点评 改 DP2 表扬 及时、完整")
     office(ctx, "点评 撤回 DP1")
     path = tmp_path / "year.xlsx"
-    exports.year(2026, path, local=ctx.clock.local)
+    exports.year(2026, path, clock=ctx.clock)
     sheet = openpyxl.load_workbook(path)[m.EXPORT_COMMENTS]
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert rows[1:] == [

@@ -43,8 +43,16 @@ RECTIFICATIONS = [
     {"编号": "zg02", "组织编号": "YY01", "来源": "督查", "问题": "台账不全", "责任人": "党委副书记",
      "整改时限": datetime.datetime(2027, 1, 15), "发现日期": "2026-11-02"},
 ]
+INDICATORS = [
+    {"编号": "1", "上级编号": "", "名称": "日常工作", "分值": 40, "周期": "月度", "计算方式": "", "参数": "",
+     "适用类型": ""},
+    {"编号": "1.1", "上级编号": "1", "名称": "完成率", "分值": 37.5, "周期": "月度", "计算方式": "完成率", "参数": "",
+     "适用类型": ""},
+    {"编号": "1.2", "上级编号": "1", "名称": "述职", "分值": "2.5", "周期": "年度", "计算方式": "手工评分", "参数": "",
+     "适用类型": "学院、附属医院"},
+]
 BASE = {"departments": DEPARTMENTS, "orgs": ORGS, "people": PEOPLE, "actions": ACTIONS, "tasks": TASKS,
-        "rectifications": RECTIFICATIONS}
+        "rectifications": RECTIFICATIONS, "indicators": INDICATORS}
 
 
 @pytest.fixture

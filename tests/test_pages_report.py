@@ -230,3 +230,20 @@ def test_the_year_page_colours_each_month_as_the_excel_export_writes_it(client, 
     written = {row[1]: [value or "" for value in row[2:14]] for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert written == {title: [said.partition("：")[2] for _, said in row] for title, row in cells.items()}
     assert "没有这一年的年度一览。" in text(client.get("/h5/year/2025"))
+
+
+def test_the_month_page_shows_the_orgs_score_to_its_secretary_and_to_admins(app, client, month):
+    import settings
+    from models.demo import demo_rows
+    from models.lists_io import import_rows
+
+    sign_in(client, "sec01")
+    assert "本月得分" not in text(client.get(f"/h5/report/{PERIOD}"))          # no indicators yet
+    assert import_rows("indicators", list(enumerate(demo_rows(PERIOD)["indicators"], 2)),
+                       settings.DirectorySection()).ok
+    shown = text(client.get(f"/h5/report/{PERIOD}"))
+    assert ("本月得分 哲学学院2026年11月得分 15/40 1 日常工作 15/40 · 1.1 完成率 0/25 扣 5 分：第 1 项未完成" in shown
+            and "等 5 项" not in shown and "· 1.2 按时提交 10/10 · 1.3 整改按期销号 5/5" in shown)
+    office = app.test_client()
+    sign_in(office, "dangwei01")
+    assert "本月得分 哲学学院（ORG01）2026年11月得分 15/40" in text(office.get(f"/h5/orgs/ORG01/{PERIOD}"))

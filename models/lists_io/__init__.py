@@ -1,12 +1,12 @@
 """Import and export of the lists admins keep in Excel: orgs, people, departments, actions, tasks,
-rectifications.
+rectifications, indicators (考评指标: the one list an import replaces whole).
 
 An import reads every row first and reports every problem (row as the admin sees it, column,
 reason in Chinese); only a file without any problem is written, in one transaction, with bulk
 statements. Rows are matched by their code (departments by name, people by account, tasks by
 month and code), so importing a file twice changes nothing the second time, and an exported
-file imports back without a change. Imports never delete and never change `active`; exports
-list active orgs and actions only.
+file imports back without a change. Imports never delete (but the indicators' import, which
+replaces the whole tree) and never change `active`; exports list active orgs and actions only.
 
 Files refer to each other, so a fresh directory is loaded in IMPORT_ORDER.
 """
@@ -19,14 +19,14 @@ from tqdm import tqdm
 
 from models.clock import Clock
 from models.db import database
-from models.lists_io import actions, departments, orgs, people, rectifications, tasks
+from models.lists_io import actions, departments, indicators, orgs, people, rectifications, tasks
 from models.lists_io.bulk import Counts
 from models.lists_io.cells import RowError
 from models.lists_io.tables import Row, TableError, read_table, write_table
 
 KINDS = {"orgs": orgs, "people": people, "departments": departments, "actions": actions, "tasks": tasks,
-         "rectifications": rectifications}
-IMPORT_ORDER = ("departments", "orgs", "people", "actions", "tasks", "rectifications")
+         "rectifications": rectifications, "indicators": indicators}
+IMPORT_ORDER = ("departments", "orgs", "people", "actions", "tasks", "rectifications", "indicators")
 
 __all__ = ["IMPORT_ORDER", "KINDS", "Counts", "ImportResult", "RowError", "TableError",
            "export_file", "export_rows", "import_file", "import_rows"]
