@@ -666,3 +666,17 @@ MARK_NOT_FOR_ORG = "指标 {code} {name} 不适用于{kind}。"
 MARK_BAD_VALUE = "分值应在 0 到 {points} 之间，不是“{word}”。"
 MARK_DONE = "已评分 {org}（{code}）{period} {indicator} {name}：{value}/{points}（{reason}）"
 EXPORT_SCORES = "得分"                # export-year's sheet of every org's year score
+
+# 排名: the orgs ranked by their score (handlers/admin/rankings.py)
+RANK_HEAD = "{what}排名（{scope}，{count} 个组织，按得分率）："
+RANK_LINE = "{place}. {org}（{code}）{total}/{out_of} · {rate}{bottom}"
+RANK_BOTTOM = " 【后三位】"
+RANK_ALL = "全部"
+RANK_NONE = "{what}排名（{scope}）还没有得分：没有月报。"
+RANK_TALKS = "连续两年（{before}、{year}）排名后三位，建议约谈：{orgs}"
+RANK_TALKS_NONE = "无"
+RANK_WINDOWS = "排名按月、季度、半年或年度，例：排名 2026-12、排名 2026Q4、排名 2026H2、排名 2026。"
+RANK_HOW = "排名 [月份 或 季度 或 半年 或 年份] [类型 学院 | 片区 名称]，例：排名 2026Q4 类型 学院"
+RANK_NO_TYPE = "没有类型为“{type}”的组织。"
+RANK_NO_AREA = "没有片区“{area}”的组织。"
+RANK_OWN_AREA = "片区联络员只能查看本片区（{area}）的排名。"

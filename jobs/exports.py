@@ -18,6 +18,7 @@ from models.comments import KIND_LABELS, in_year
 from models.directory import CATEGORIES
 from models.indicators import tree
 from models.lists_io import rectifications as rectification_rows
+from models.rankings import rank
 from models.rectifications import live_in
 from models.report import EntryStatus
 from models.scores import scores
@@ -40,8 +41,8 @@ PROGRESS_WIDTHS = (10, 24, 12, 10, 8, 6, 6, 8)
 TASK_HEADERS = ("任务编号", "任务", "组织编号", "组织", "片区", "类型", "状态", "数量", "备注", "不涉及原因", "回答人",
                 "回答时间")
 TASK_WIDTHS = (8, 30, 10, 24, 12, 10, 10, 6, 36, 24, 10, 18)
-SCORE_HEADERS = ("组织编号", "组织", "片区", "类型", "得分", "满分", "更正")
-SCORE_WIDTHS = (10, 24, 12, 10, 8, 8, 8)
+SCORE_HEADERS = ("组织编号", "组织", "片区", "类型", "得分", "满分", "更正", "名次", "类型内名次")
+SCORE_WIDTHS = (10, 24, 12, 10, 8, 8, 8, 8, 10)
 YEAR_HEADERS = ("类别", "事项", *MONTH_COLUMNS, "全年", "备注")
 COMMENT_HEADERS = ("组织编号", "组织", "月份", "事项", "类别", "内容", "点评人", "点评时间", "状态", "整改编号")
 COMMENT_WIDTHS = (10, 24, 8, 24, 6, 60, 10, 18, 8, 8)
@@ -267,20 +268,25 @@ def _comments(book, formats, year: int, orgs: list[int], local) -> None:
 
 
 def _scores(book, formats, year: int, orgs: list[Org], today) -> None:
-    """得分: a row per org scored in the year, its total and each leaf indicator's points (the org's
-    types that a leaf does not apply to: blank); none when no indicators are imported."""
+    """得分: a row per org scored in the year, its total, its place among all orgs and among those of
+    its type (models/rankings.py), and each leaf indicator's points (the org's types that a leaf does
+    not apply to: blank); none when no indicators are imported."""
     indicators = tree()
     leaves = [i for i in indicators if i.leaf]
     if not leaves:
         return
-    found = scores(str(year), today, [org.id for org in orgs] if len(orgs) == 1 else None, indicators)
+    found = scores(str(year), today, None, indicators)
+    scored = [(org, found[org.id]) for org in Org.select() if org.id in found]
+    overall = {row.org.id: row.place for row in rank(scored)}
+    in_type = {row.org.id: row.place for kind in {org.type for org, _ in scored}
+               for row in rank([(org, score) for org, score in scored if org.type == kind])}
     sheet = Sheet(book, m.EXPORT_SCORES, (*SCORE_HEADERS, *(f"{i.code} {i.name}（{i.points:g}）" for i in leaves)),
                   (*SCORE_WIDTHS, *[12] * len(leaves)), formats)
     for org in orgs:
         score = found.get(org.id)
         if score is not None:
             sheet.write([org.code, org.name, org.area, org.type, round(score.total, 2), round(score.out_of, 2),
-                         round(score.corrected, 2),
+                         round(score.corrected, 2), overall[org.id], in_type[org.id],
                          *(round(score.values[i.code], 2) if i.code in score.values else None for i in leaves)])
     sheet.close()
 

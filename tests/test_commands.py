@@ -33,11 +33,11 @@ def test_help_lists_what_each_may_run_from_the_docstrings(people):
     everything = run("帮助", people["admin"])[0].splitlines()
     assert everything[0] == "可用命令（在群里 @我 + 命令）："
     assert [line.split(" ")[0] for line in everything[1:-1]] == [
-        "帮助", "点评", "同步通讯录", "进度", "催办", "发布", "撤回发布", "清单", "组织", "反馈", "自选", "整改",
-        "统计", "导出", "审计", "得分", "评分", "分享", "任务"]
+        "帮助", "点评", "同步通讯录", "进度", "催办", "发布", "撤回发布", "清单", "组织", "反馈", "自选", "排名",
+        "整改", "统计", "导出", "审计", "得分", "评分", "分享", "任务"]
     assert everything[-1] == "发“帮助 命令”看用法和例子。"
     liaison = run("help", people["liaison"])[0].splitlines()
-    assert [line.split(" ")[0] for line in liaison[1:-1]] == ["帮助", "点评", "进度", "反馈", "整改", "得分"]
+    assert [line.split(" ")[0] for line in liaison[1:-1]] == ["帮助", "点评", "进度", "反馈", "排名", "整改", "得分"]
     assert run("帮助 进度", people["clerk"]) == [
         "进度 [月份] [片区或类型] — 已提交、填报中、未开始、逾期，按片区和类型；未提交、未查看的组织\n"
         "例：进度 2026-12 学院（片区联络员看本片区，部门联络人看本部门的月度任务）\n"

@@ -238,4 +238,16 @@ def help_command(call: Call):
     return [Text(visible + "\n" + m.HELP_MORE)]
 
 
-from handlers.admin import comments, directory, month, orgs, own_items, rectifications, reports, scores, shares, tasks  # noqa: E402,F401,E501  (they register their commands)
+from handlers.admin import (  # noqa: E402,F401,E501  (they register their commands)
+    comments,
+    directory,
+    month,
+    orgs,
+    own_items,
+    rankings,
+    rectifications,
+    reports,
+    scores,
+    shares,
+    tasks,
+)
