@@ -195,7 +195,7 @@ def undo_answer(s: Session) -> Next:
     s.undoable()
     if not undo_change(entry, change.id, s.person, s.at):
         return s.say(m.UNDO_STALE.format(position=entry.position))
-    note = m.UNDONE_NOTE.format(text=views.plain(views.clip(entry.note, 20))) if entry.note else ""
+    note = m.UNDONE_NOTE.format(text=views.quoted(entry.note, 20)) if entry.note else ""
     s.say(m.UNDONE_ENTRY.format(position=entry.position, note=note,
                                 label=m.STATUS_LABELS.get(entry.status, m.UNANSWERED)))
     if entry.status is None and s.conv.step == Step.ITEM and not s.conv.return_to:
@@ -211,7 +211,7 @@ def undo_feedback(s: Session) -> Next:
     s.undoable()
     if withdraw_feedback(feedback.id) is None:
         return s.say(m.UNDO_ANSWERED.format(kind=kind))
-    s.say(m.UNDONE_FEEDBACK.format(kind=kind, text=views.plain(views.clip(feedback.text, 40))))
+    s.say(m.UNDONE_FEEDBACK.format(kind=kind, text=views.quoted(feedback.text, 40)))
     s.replies += withdrawn_cards(feedback, s.person)
     if s.conv.feedback_id == feedback.id:
         s.conv.feedback = None
@@ -225,7 +225,7 @@ def withdrawn_cards(feedback, person) -> list[Outgoing]:
     told = []
     line = m.FEEDBACK_WITHDRAWN.format(org=person.org.name, name=person.name,
                                        kind=m.FEEDBACK_KIND_LABELS[feedback.kind],
-                                       text=views.plain(views.clip(feedback.text, 40)))
+                                       text=views.quoted(feedback.text, 40))
     for row in sent_under(f"feedback:{feedback.id}:"):
         told.append(Outgoing(to=row.recipient, reply=Text(line), key=f"withdrawn:{row.key}"))
         if row.response_code:

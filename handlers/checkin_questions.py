@@ -66,7 +66,7 @@ def about_items(s: Session, meaning: phrases.Meaning) -> Next:
 def note(s: Session, entry, text: str) -> Next:
     """A note added to the item's own, echoed with how to take it back."""
     s.record(entry, note=f"{entry.note}\n{text}".strip())
-    s.say(m.NOTE_ADDED.format(position=entry.position, text=views.plain(views.clip(text, NOTE_SHOWN))))
+    s.say(m.NOTE_ADDED.format(position=entry.position, text=views.quoted(text, NOTE_SHOWN)))
     return Quietly(s.conv.step)
 
 
@@ -79,8 +79,8 @@ def not_understood(text: str, meaning: phrases.Meaning) -> Next:
     if isinstance(meaning, phrases.Unclear) and meaning.position:
         return Hint(m.UNCLEAR_ITEM.format(position=meaning.position))
     if phrases.number(text) is not None:
-        return Hint(m.HINT_NUMBER_RANGE.format(number=views.plain(views.clip(text, NUMBER_SHOWN))))
-    return Hint(m.UNCLEAR.format(text=views.plain(views.clip(text, NUMBER_SHOWN))))
+        return Hint(m.HINT_NUMBER_RANGE.format(number=views.quoted(text, NUMBER_SHOWN)))
+    return Hint(m.UNCLEAR.format(text=views.quoted(text, NUMBER_SHOWN)))
 
 
 def reason_question(s: Session) -> str:
@@ -149,7 +149,7 @@ def on_feedback(s: Session, text: str) -> Next:
         s.conv.feedback = feedback
         return Step.DEPARTMENT
     return s.say(m.FEEDBACK_SAVED.format(kind=m.FEEDBACK_KIND_LABELS[kind],
-                                         text=views.plain(views.clip(text, NOTE_SHOWN))))
+                                         text=views.quoted(text, NOTE_SHOWN)))
 
 
 def department_question(s: Session) -> str:
@@ -157,7 +157,7 @@ def department_question(s: Session) -> str:
     feedback = s.conv.feedback
     choices = "\n".join(f"{i} {d.name}" for i, d in enumerate(departments(), 1))
     return m.ASK_DEPARTMENT.format(kind=m.FEEDBACK_KIND_LABELS[feedback.kind],
-                                   text=views.plain(views.clip(feedback.text, NOTE_SHOWN)), choices=choices)
+                                   text=views.quoted(feedback.text, NOTE_SHOWN), choices=choices)
 
 
 def chosen_department(text: str, choices: list[Department]) -> Department | None | bool:

@@ -20,7 +20,7 @@ from handlers.checkin_moves import (
     rectifications_to_ask,
 )
 from handlers.checkin_questions import SHORTEST, about_items, not_understood
-from handlers.report_views import clip, plain
+from handlers.report_views import quoted
 from handlers.session import Session
 from models.rectifications import Move, RectificationEvent, withdraw
 
@@ -35,7 +35,7 @@ def question(s: Session) -> str:
     if r not in waiting:                        # reported on this month: evidence may follow
         return m.RECT_ASK_MORE.format(code=r.code)
     return m.RECT_ASK.format(left=1 + len(rectifications_after(s, r)), code=r.code, source=r.source,
-                             problem=plain(clip(r.problem, 60)), deadline=r.deadline.isoformat(),
+                             problem=quoted(r.problem, 60), deadline=r.deadline.isoformat(),
                              overdue=" " + m.RECT_OVERDUE if r.overdue(s.today) else "")
 
 

@@ -12,7 +12,7 @@ from peewee import JOIN
 
 from handlers import messages as m
 from handlers.replies import Card, Outgoing, Text
-from handlers.report_views import clip, item_title, month_label, plain
+from handlers.report_views import item_title, month_label, plain, quoted
 from models import Action, Entry, Person, Report, Task
 from models.comments import KIND_LABELS, Comment, CommentEdit, Refused, of
 from models.directory import ROLE_DEPUTY, ROLE_SECRETARY
@@ -69,7 +69,7 @@ def where(comment: Comment, named: dict[int, str] | None = None) -> str:
     if comment.position is None:
         return m.COMMENT_WHOLE
     title = (named or {}).get(comment.position)
-    return (m.COMMENT_ITEM_TITLE.format(position=comment.position, title=plain(clip(title, 20))) if title
+    return (m.COMMENT_ITEM_TITLE.format(position=comment.position, title=quoted(title, 20)) if title
             else m.COMMENT_ITEM.format(position=comment.position))
 
 
@@ -82,7 +82,7 @@ def line(comment: Comment, ctx, named: dict[int, str], people: dict[str, str]) -
     """The office's line: code, kind, item, text, who and when, and what became of it."""
     return m.COMMENT_LINE.format(
         code=comment.code, kind=KIND_LABELS[comment.kind], where=where(comment, named),
-        text=plain(clip(comment.text, LINE_TEXT)), by=people.get(comment.by, comment.by),
+        text=quoted(comment.text, LINE_TEXT), by=people.get(comment.by, comment.by),
         at=f"{ctx.clock.local(comment.at):%m-%d %H:%M}", edited=m.COMMENT_EDITED_MARK if comment.updated_at and not
         comment.withdrawn else "", withdrawn=m.COMMENT_WITHDRAWN_MARK if comment.withdrawn else "",
         rectification=m.COMMENT_RECTIFICATION_MARK.format(code=comment.rectification.code)
@@ -102,7 +102,7 @@ def problem_text(refused: Refused, code: str = "", **fields) -> str:
     c = refused.comment
     people = names() if c else {}
     return m.COMMENT_PROBLEMS[refused.problem].format(
-        code=c.code if c else plain(clip(code, 12)), kind=KIND_LABELS[c.kind] if c else "",
+        code=c.code if c else quoted(code, 12), kind=KIND_LABELS[c.kind] if c else "",
         author=people.get(c.by, c.by) if c else "",
         rectification=c.rectification.code if c and c.rectification_id else "", **fields)
 
@@ -119,7 +119,7 @@ def card(comment: Comment, ctx, author: str) -> Card:
     return Card(title=m.COMMENT_CARD_TITLE.format(kind=KIND_LABELS[comment.kind]),
                 description=m.COMMENT_CARD_DESCRIPTION.format(org=comment.org.name, month=month_label(comment.period),
                                                               where=where(comment, named)),
-                subtitle=plain(clip(comment.text, CARD_TEXT)),
+                subtitle=quoted(comment.text, CARD_TEXT),
                 lines=((m.COMMENT_CARD_BY, author), (m.COMMENT_CARD_ITEM, where(comment, named)),
                        (m.COMMENT_CARD_CODE, comment.code)),
                 url=ctx.page(f"report/{comment.period}"))
@@ -137,7 +137,7 @@ def told_edit(comment: Comment, edit: CommentEdit) -> list[Outgoing]:
     """The line saying what the comment now says, once per edit and person."""
     said = m.COMMENT_TOLD_EDIT.format(code=comment.code, month=month_label(comment.period),
                                       where=where(comment, titles(comment.org_id, comment.period)),
-                                      kind=KIND_LABELS[comment.kind], text=plain(clip(comment.text, CARD_TEXT)))
+                                      kind=KIND_LABELS[comment.kind], text=quoted(comment.text, CARD_TEXT))
     return [Outgoing(to=userid, reply=Text(said), key=f"comment-edit:{edit.id}:{userid}")
             for userid in recipients(comment.org_id)]
 
@@ -157,7 +157,7 @@ def chat(person, args: str, ctx) -> list:
         year, number = (args or ctx.clock.period()).split("-")
         period = check(f"{year}-{int(number):02d}")
     except ValueError:
-        return [Text(m.BAD_MONTH.format(word=plain(clip(args, 20))))]
+        return [Text(m.BAD_MONTH.format(word=quoted(args, 20)))]
     return [Text(org_text(person.org, period, ctx))]
 
 

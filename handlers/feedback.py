@@ -13,7 +13,7 @@ import hashlib
 from handlers import messages as m
 from handlers.card_keys import FEEDBACK_TAPS, CardKey, Tap, card_key
 from handlers.replies import Button, Card, CardUpdate, Outgoing, Text
-from handlers.report_views import SECONDARY, clip, month_label, plain
+from handlers.report_views import SECONDARY, clip, month_label, plain, quoted
 from models import Feedback, PendingReply, Person
 from models.directory import ROLE_LIAISON
 from models.feedback import find_for, record_acknowledgement, record_answer
@@ -52,7 +52,7 @@ def on_card(inbound, key: CardKey | None, person: Person, ctx) -> list:
     PendingReply.delete().where(PendingReply.person == person).execute()
     PendingReply.create(person=person, feedback=feedback, response_code=inbound.response_code,
                         started_at=ctx.clock.utcnow())
-    return [Text(m.FEEDBACK_ASK_REPLY.format(text=plain(clip(feedback.text, 60))))]
+    return [Text(m.FEEDBACK_ASK_REPLY.format(text=quoted(feedback.text, 60)))]
 
 
 def on_text(text: str, person: Person, ctx) -> list | None:
@@ -76,14 +76,14 @@ def reply(feedback: Feedback, person: Person, text: str, at: datetime.datetime) 
     who and when, and sent to whoever wrote the feedback."""
     record_answer(feedback, person, text.strip(), at)
     return _tell_author(feedback, m.FEEDBACK_TOLD_REPLY.format(
-        department=_answering(feedback), text=plain(clip(feedback.text, 20)), answer=plain(feedback.answer)))
+        department=_answering(feedback), text=quoted(feedback.text, 20), answer=plain(feedback.answer)))
 
 
 def acknowledge(feedback: Feedback, at: datetime.datetime) -> list[Outgoing]:
     """已知悉 (on the card or the page): marked seen, and whoever wrote the feedback is told so."""
     record_acknowledgement(feedback, at)
     return _tell_author(feedback, m.FEEDBACK_TOLD_ACK.format(department=_answering(feedback),
-                                                             text=plain(clip(feedback.text, 20))))
+                                                             text=quoted(feedback.text, 20)))
 
 
 def _answering(feedback: Feedback) -> str:

@@ -10,7 +10,7 @@ import re
 
 from handlers import messages as m
 from handlers.replies import Outgoing, Text
-from handlers.report_views import clip, plain
+from handlers.report_views import plain, quoted
 from models import own_items
 from models.own_items import OwnItem, Problem, Refused
 
@@ -29,7 +29,7 @@ def frequency_label(item) -> str:
 
 
 def line(item: OwnItem) -> str:
-    state = m.OWN_STATES[item.status] + (m.OWN_ANSWER.format(reason=plain(clip(item.answer, 30)))
+    state = m.OWN_STATES[item.status] + (m.OWN_ANSWER.format(reason=quoted(item.answer, 30))
                                          if item.answer else "")
     return m.OWN_LINE.format(number=item.id, title=plain(item.title), category=item.category,
                              frequency=frequency_label(item), state=state)

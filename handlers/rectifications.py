@@ -11,7 +11,7 @@ import re
 
 from handlers import messages as m
 from handlers.replies import Outgoing, Text
-from handlers.report_views import clip, plain
+from handlers.report_views import clip, plain, quoted
 from models import Person
 from models.directory import ROLE_DEPUTY, ROLE_SECRETARY, admins
 from models.rectifications import (
@@ -43,7 +43,7 @@ def day(date) -> str:
 def line(r: Rectification, today, with_org: bool = True) -> str:
     template = m.RECT_LINE if with_org else m.RECT_ORG_LINE
     return template.format(overdue=m.RECT_OVERDUE if r.overdue(today) else "", code=r.code, org=r.org.name,
-                           source=r.source, problem=plain(clip(r.problem, 24)), state=m.RECT_STATES[r.state],
+                           source=r.source, problem=quoted(r.problem, 24), state=m.RECT_STATES[r.state],
                            deadline=day(r.deadline))
 
 
@@ -64,7 +64,7 @@ def detail(r: Rectification, ctx) -> str:
 def problem_text(refused: Refused, code: str, step: Move | None = None, whose: str = m.RECT_NOT_YOURS_ORG,
                  **fields) -> str:
     r = refused.rectification
-    code = r.code if r else plain(clip(code, 32))
+    code = r.code if r else quoted(code, 32)
     return m.RECT_PROBLEMS[refused.problem].format(
         code=code, whose=whose, state=m.RECT_STATES[r.state] if r else "", move=m.RECT_MOVES.get(step, ""),
         example=m.RECT_EXAMPLES.get(step, "").format(code=code), **fields)
@@ -81,8 +81,8 @@ def told(r: Rectification, step: Move, text: str, configured_admins) -> list:
     else:
         recipients = [p.userid for p in Person.select().where(Person.org == r.org_id)
                       if p.has_role(ROLE_SECRETARY) or p.has_role(ROLE_DEPUTY)]
-    said = m.RECT_TOLD[step].format(org=r.org.name, code=r.code, problem=plain(clip(r.problem, 30)),
-                                    text=plain(clip(text, 200)))
+    said = m.RECT_TOLD[step].format(org=r.org.name, code=r.code, problem=quoted(r.problem, 30),
+                                    text=quoted(text, 200))
     event = history(r)[-1]          # the move just made
     return [Outgoing(to=userid, reply=Text(said), key=f"rectification:{event.id}:{userid}") for userid in recipients]
 
@@ -129,7 +129,7 @@ def org_move(person, code: str, step: Move, text: str, ctx, undoable: bool = Fal
     except Refused as refused:
         log.info("rectification %s: %s by %s not taken: %s", clip(code, 32), step, person.userid, refused.problem)
         return [Text(problem_text(refused, code, step))], None
-    said = (m.RECT_NOTED[step].format(code=r.code, text=plain(clip(text, NOTE_SHOWN))) if undoable
+    said = (m.RECT_NOTED[step].format(code=r.code, text=quoted(text, NOTE_SHOWN)) if undoable
             else moved_text(r, step))
     return [Text(said), *told(r, step, text, ctx.admin_userids)], history(r)[-1]
 

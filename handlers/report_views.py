@@ -39,6 +39,11 @@ def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def quoted(text: str, limit: int) -> str:
+    """Someone's own words quoted back, cut to `limit` characters and shown as text (`plain`)."""
+    return plain(clip(text, limit))
+
+
 def split_text(text: str, limit: int) -> list[str]:
     """Whole lines, each piece under `limit` bytes of UTF-8; a longer line is split after a 、，or
     space where it can (a list of names is not cut through a name)."""

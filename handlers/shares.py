@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from handlers import messages as m
 from handlers.replies import Card, Outgoing, Text
-from handlers.report_views import clip, month_label, plain
+from handlers.report_views import month_label, quoted
 from models import OutboxMessage, Person, Report
 from models.shares import Audience, Plan, Problem, Refused, Share, counted, highlights
 
@@ -25,7 +25,7 @@ def what(feedback, number: int | None) -> str:
     """月报, or 亮点2（…）."""
     if feedback is None:
         return m.SHARE_WHAT_REPORT
-    return m.SHARE_WHAT_HIGHLIGHT.format(number=number, text=plain(clip(feedback.text, WHAT_SHOWN)))
+    return m.SHARE_WHAT_HIGHLIGHT.format(number=number, text=quoted(feedback.text, WHAT_SHOWN))
 
 
 def number_of(share: Share) -> int | None:
@@ -116,11 +116,11 @@ def problem_text(refused: Refused, typed: str = "", org: str = "", period: str =
                  count: int = 0) -> str:
     """The one line saying why nothing was shared or withdrawn."""
     if refused.problem == Problem.UNKNOWN_ORG:
-        return m.NO_SUCH_ORGS.format(codes=plain(clip(typed, 32)))
+        return m.NO_SUCH_ORGS.format(codes=quoted(typed, 32))
     share = refused.share
     return m.SHARE_PROBLEMS[refused.problem].format(
         org=org, month=month_label(period) if period else "", number=number, count=count,
-        code=share.code if share else plain(clip(typed, 32)),
+        code=share.code if share else quoted(typed, 32),
         what=what(share.feedback, number_of(share)) if share else "")
 
 

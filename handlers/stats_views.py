@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from handlers import messages as m
 from handlers.errors import UserError
-from handlers.report_views import clip, month_label, plain
+from handlers.report_views import clip, month_label, quoted
 from models.periods import check, make, shift, split
 from models.seen import SeenState
 from models.stats import FeedbackFigures, MonthFigures, feedback_figures, month_figures, window_figures
@@ -71,7 +71,7 @@ def window(word: str | None, this: str) -> Window:
     2026H2, 2026, 近三个月 (this month and the two before); UserError otherwise."""
     found = _window(word or this, this)
     if found is None or found.first > found.last or len(found.periods) > LONGEST_WINDOW:
-        raise UserError(m.BAD_WINDOW.format(word=plain(clip(word or "", 20))))
+        raise UserError(m.BAD_WINDOW.format(word=quoted(word or "", 20)))
     return found
 
 

@@ -24,7 +24,7 @@ from bot import outbound
 from bot.notices import admin_recipients, notify_admins
 from handlers import messages as m
 from handlers.replies import Text
-from handlers.report_views import clip, plain
+from handlers.report_views import quoted
 from models import Org, Rectification, RectificationLetter, database
 from models.cycle import area_liaisons, fillers
 from models.rectifications import Letter, RectificationState, letter_days
@@ -112,7 +112,7 @@ def _due(services, now: datetime.datetime) -> list[tuple[Rectification, Letter, 
 
 
 def _fields(services, r: Rectification, today: datetime.date) -> dict:
-    return {"org_code": r.org.code, "org": r.org.name, "code": r.code, "problem": plain(clip(r.problem, PROBLEM_SHOWN)),
+    return {"org_code": r.org.code, "org": r.org.name, "code": r.code, "problem": quoted(r.problem, PROBLEM_SHOWN),
             "deadline": r.deadline.isoformat(), "left": _workdays_left(services, today, r.deadline),
             "late": (today - r.deadline).days}
 

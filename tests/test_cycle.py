@@ -96,7 +96,8 @@ def test_a_month_runs_itself(services, phone, clock, month):
     assert Period.get().status == "closed"
     assert Report.select().where(Report.status == ReportStatus.MISSING).count() == 8
     assert PeriodSnapshot.get().figures.startswith('{"orgs": 73, "submitted": 65, "late": 0, "missing": 8')
-    assert inbox(phone, "dangwei01")[-1] == "2026年12月月报已截止：已提交 65 个（其中逾期 0 个），未报 8 个。"
+    assert inbox(phone, "dangwei01")[-1] == ("2026年12月月报已截止：已提交 65 个（其中逾期 0 个），未报 8 个。\n"
+                                             "连续两年（2025、2026）排名后三位，建议约谈：无")       # December's
 
     assert tick(services, clock, D(2027, 1, 1, 0, 5)) == []
     steps = [(s.step, s.status, s.ran_by) for s in CycleStep.select().order_by(CycleStep.id)]

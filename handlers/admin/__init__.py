@@ -23,7 +23,7 @@ from handlers import messages as m
 from handlers.errors import Refusal, UserError
 from handlers.registry import AREAS, DEPARTMENTS, EVERYONE, LIAISONS, SLASHES, Registry
 from handlers.replies import Background, Outgoing, Text
-from handlers.report_views import clip, plain, split_text
+from handlers.report_views import clip, quoted, split_text
 from models import AuditEntry, Person, confirmation
 from models.audit import APP_PLACE, ASKED, CANCELLED, EXPIRED, GROUP_PLACE, OK, PAGE_PLACE, REFUSED, UNKNOWN, USAGE
 from models.directory import ROLE_LIAISON, admins
@@ -67,12 +67,12 @@ class Call:
         if not word:
             return self.ctx.clock.period()
         if not MONTH.match(word):
-            raise UserError(m.BAD_MONTH.format(word=plain(clip(word, NAME_SHOWN))))
+            raise UserError(m.BAD_MONTH.format(word=quoted(word, NAME_SHOWN)))
         year, number = word.split("-")
         try:
             return check(f"{year}-{int(number):02d}")
         except ValueError:
-            raise UserError(m.BAD_MONTH.format(word=plain(clip(word, NAME_SHOWN)))) from None
+            raise UserError(m.BAD_MONTH.format(word=quoted(word, NAME_SHOWN))) from None
 
     def answer(self, text: str, page: str = "") -> list:
         """A text answer, whole: in the group its first part, and all of it in the 1:1 chat. `page`
@@ -183,7 +183,7 @@ def _run(text: str, person: Person, ctx, place: str, confirmed: bool = False) ->
     found = GROUP.find(text)
     name = found[0].name if found else ""
     if found is None:
-        typed = plain(clip(text.split()[0], NAME_SHOWN))
+        typed = quoted(text.split()[0], NAME_SHOWN)
         close = GROUP.suggest(text.split()[0])
         replies = [Text(m.UNKNOWN_COMMAND.format(name=typed)
                         + (m.DID_YOU_MEAN.format(suggestion=close.name) if close else "") + m.SEE_HELP)]
@@ -231,7 +231,7 @@ def help_command(call: Call):
     if call.args:
         found = GROUP.find(call.words[0])
         if found is None:
-            raise UserError(m.UNKNOWN_COMMAND.format(name=plain(clip(call.words[0], NAME_SHOWN))))
+            raise UserError(m.UNKNOWN_COMMAND.format(name=quoted(call.words[0], NAME_SHOWN)))
         return [Text(found[0].usage)]
     header = m.GROUP_HELP_HEADER if call.in_group else m.CHAT_COMMANDS_HEADER      # true for where it is read
     visible = GROUP.help_text(lambda command: allowed(command.who, call.person, call.ctx), header)

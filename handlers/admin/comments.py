@@ -13,7 +13,7 @@ from handlers.admin import GROUP, Call
 from handlers.errors import Refusal, UserError
 from handlers.registry import AREAS
 from handlers.replies import Text
-from handlers.report_views import clip, month_label, plain
+from handlers.report_views import month_label, quoted
 from models import Org, comments as model
 from models.comments import KIND_LABELS, KIND_WORDS, Refused
 from models.rectifications import Refused as RectificationRefused, parse_date
@@ -51,7 +51,7 @@ def _org(call: Call, code: str) -> tuple[Org | None, str]:
     """The org of `code`, or None and the line saying why not: unknown, or not of a liaison's area."""
     org = Org.get_or_none(Org.code == code.upper())
     if org is None:
-        return None, m.NO_SUCH_ORGS.format(codes=plain(clip(code, 32)))
+        return None, m.NO_SUCH_ORGS.format(codes=quoted(code, 32))
     if not call.is_admin and org.area != call.person.area:
         log.info("comment on %s by %s of another area", org.code, call.person.userid)
         return None, m.COMMENT_NOT_AREA.format(org=org.name, org_code=org.code)
@@ -80,7 +80,7 @@ def add(call: Call, args: str) -> list:
     told = views.told_new(comment, call.ctx)
     said = m.COMMENT_ADDED.format(code=comment.code, org=org.name, month=fields["month"], told=len(told),
                                   where=views.where(comment, views.titles(org.id, period)),
-                                  kind=KIND_LABELS[comment.kind], text=plain(clip(comment.text, views.LINE_TEXT)))
+                                  kind=KIND_LABELS[comment.kind], text=quoted(comment.text, views.LINE_TEXT))
     return [Text(said), *told]
 
 
@@ -117,7 +117,7 @@ def edit(call: Call, args: str) -> list:
         log.info("comment %s: edit by %s not taken: %s", comment.code, call.person.userid, refused.problem)
         return [Text(views.problem_text(refused))]
     said = m.COMMENT_EDITED.format(code=comment.code, kind=KIND_LABELS[comment.kind],
-                                   text=plain(clip(comment.text, views.LINE_TEXT)))
+                                   text=quoted(comment.text, views.LINE_TEXT))
     return [Text(said), *views.told_edit(comment, kept)]
 
 
@@ -151,7 +151,7 @@ def rectify(call: Call, args: str) -> list:
         return [Text(views.problem_text(refused))]
     except RectificationRefused as refused:
         log.info("comment %s: rectification by %s not taken: %s", comment.code, call.person.userid, refused.problem)
-        return [Text(rectification_views.problem_text(refused, "", text=plain(clip(deadline, 20)),
+        return [Text(rectification_views.problem_text(refused, "", text=quoted(deadline, 20),
                                                       found_on=clock.today().isoformat()))]
     return [Text(m.COMMENT_RECTIFIED.format(code=comment.code, rectification=r.code, org=comment.org.name,
                                             deadline=r.deadline.isoformat()))]

@@ -10,7 +10,7 @@ from handlers.errors import UserError
 from handlers.feedback import acknowledge, reply
 from handlers.registry import ADMINS, LIAISONS
 from handlers.replies import Text
-from handlers.report_views import clip, day_label, item_title, month_label, plain
+from handlers.report_views import clip, day_label, item_title, month_label, quoted
 from models import Department, Entry, Evidence, Feedback, Org, Report, Task
 from models.checkin import entries
 from models.directory import TaskStatus
@@ -35,7 +35,7 @@ def find_org(words: list[str]) -> Org:
     if org is None:
         matches = list(Org.select().where(Org.name.contains(wanted)).limit(2))
         if len(matches) != 1:
-            raise UserError(m.NO_SUCH_ORG.format(name=plain(clip(wanted, 20))))
+            raise UserError(m.NO_SUCH_ORG.format(name=quoted(wanted, 20)))
         org = matches[0]
     return org
 
@@ -104,8 +104,8 @@ def _month_lines(report: Report) -> list[str]:
         org_state(report.status, sum(1 for entry in rows if entry.status))])]
     for entry in rows:
         unit = entry.action.unit if entry.action_id else ""
-        extra = [f"{m.NOTE}{plain(clip(entry.note.replace(chr(10), ' '), 30))}" if entry.note else "",
-                 f"{m.REASON_LABEL}{plain(clip(entry.reason, 30))}" if entry.reason else "",
+        extra = [f"{m.NOTE}{quoted(entry.note.replace(chr(10), ' '), 30)}" if entry.note else "",
+                 f"{m.REASON_LABEL}{quoted(entry.reason, 30)}" if entry.reason else "",
                  m.EVIDENCE.format(count=evidence[entry.id]) if evidence.get(entry.id) else ""]
         lines.append(f"{m.MARKS[entry.status]} {entry.position}. {clip(item_title(entry), 16)} · "
                      f"{m.STATUS_LABELS.get(entry.status, m.UNANSWERED)}"
@@ -120,12 +120,12 @@ def _month_lines(report: Report) -> list[str]:
 
 def _written_line(feedback: Feedback) -> str:
     """【困难】活动经费不足 → 组织部 · 已回复：已协调"""
-    line = m.ORG_WRITTEN.format(kind=m.FEEDBACK_KIND_LABELS[feedback.kind], text=plain(clip(feedback.text, 40)))
+    line = m.ORG_WRITTEN.format(kind=m.FEEDBACK_KIND_LABELS[feedback.kind], text=quoted(feedback.text, 40))
     if feedback.kind not in ROUTED_KINDS:
         return line
     line += f" → {feedback.department.name if feedback.department_id else m.NO_DEPARTMENT}"
     if feedback.answer:
-        return line + " · " + m.FEEDBACK_ANSWERED.removeprefix("↳ ").format(text=plain(clip(feedback.answer, 30)))
+        return line + " · " + m.FEEDBACK_ANSWERED.removeprefix("↳ ").format(text=quoted(feedback.answer, 30))
     return line + " · " + (m.FEEDBACK_ACK_DONE if feedback.acknowledged_at else m.FEEDBACK_WAITING)
 
 
@@ -158,7 +158,7 @@ def feedback_command(call: Call):
     if words:
         department = Department.get_or_none(Department.name == words[0])
         if department is None:
-            raise UserError(m.NO_SUCH_DEPARTMENT.format(name=plain(clip(words[0], 20))))
+            raise UserError(m.NO_SUCH_DEPARTMENT.format(name=quoted(words[0], 20)))
         query = query.where(Feedback.department == department)
     rows = [f for f in query.order_by(Feedback.id) if f.is_open or not open_only]
     if not rows:
@@ -175,7 +175,7 @@ def _answer(call: Call, verb: str, rest: list[str]) -> list:
         raise UserError(m.FEEDBACK_NEED_ID)
     feedback = find_for(call.person, call.is_admin, int(rest[0].lstrip("#")))
     if feedback is None:
-        raise UserError(m.FEEDBACK_NOT_FOUND.format(id=plain(clip(rest[0], 10))))
+        raise UserError(m.FEEDBACK_NOT_FOUND.format(id=quoted(rest[0], 10)))
     if not feedback.is_open:
         return [Text(m.FEEDBACK_ALREADY.format(id=feedback.id))]
     at = call.ctx.clock.utcnow()
@@ -191,9 +191,9 @@ def _feedback_line(feedback: Feedback, clock, today) -> str:
     head = m.FEEDBACK_LINE.format(id=feedback.id, kind=m.FEEDBACK_KIND_LABELS[feedback.kind],
                                   org=feedback.report.org.name, to=feedback.department.name
                                   if feedback.department_id else m.NO_DEPARTMENT,
-                                  day=day_label(made), text=plain(clip(feedback.text, 40)))
+                                  day=day_label(made), text=quoted(feedback.text, 40))
     if feedback.answer:
-        return head + "\n  " + m.FEEDBACK_ANSWERED.format(text=plain(clip(feedback.answer, 40)))
+        return head + "\n  " + m.FEEDBACK_ANSWERED.format(text=quoted(feedback.answer, 40))
     if feedback.acknowledged_at:
         return head + "\n  " + m.FEEDBACK_ACKNOWLEDGED
     days = (today - made).days

@@ -10,7 +10,7 @@ from handlers.admin import GROUP, Call
 from handlers.errors import UserError
 from handlers.registry import ADMINS
 from handlers.replies import Text
-from handlers.report_views import clip, plain
+from handlers.report_views import plain, quoted
 from models import own_items
 from models.own_items import OwnItem, Refused
 
@@ -43,7 +43,7 @@ def waiting_lines() -> list[tuple[int, str]]:
     """(number, its line) of each proposal waiting, oldest first: the chat's list and 工作台's."""
     return [(item.id, m.OWN_WAITING_LINE.format(
         number=item.id, org=item.org.name, code=item.org.code, title=plain(item.title), category=item.category,
-        frequency=chat.frequency_label(item), why=f" · {plain(clip(item.why, 30))}" if item.why else ""))
+        frequency=chat.frequency_label(item), why=f" · {quoted(item.why, 30)}" if item.why else ""))
         for item in own_items.waiting()]
 
 

@@ -8,7 +8,7 @@ from handlers import messages as m, stats_views
 from handlers.admin import GROUP, Call
 from handlers.errors import Refusal, UserError
 from handlers.registry import AREAS
-from handlers.report_views import clip, plain
+from handlers.report_views import quoted
 from models import Indicator, Org
 from models.rankings import Ranked, ranking, talks
 from models.scores import shown
@@ -68,9 +68,9 @@ def filters(call: Call, words: list[str]) -> tuple[str | None, str | None]:
             raise UserError(m.RANK_HOW)
         chosen[key] = words.pop(0)
     if chosen["type"] and not Org.select().where(Org.type == chosen["type"]).exists():
-        raise Refusal(m.RANK_NO_TYPE.format(type=plain(clip(chosen["type"], 20))))
+        raise Refusal(m.RANK_NO_TYPE.format(type=quoted(chosen["type"], 20)))
     if chosen["area"] and not Org.select().where(Org.area == chosen["area"]).exists():
-        raise Refusal(m.RANK_NO_AREA.format(area=plain(clip(chosen["area"], 20))))
+        raise Refusal(m.RANK_NO_AREA.format(area=quoted(chosen["area"], 20)))
     if not call.is_admin:
         if chosen["area"] not in (None, call.person.area):
             raise Refusal(m.RANK_OWN_AREA.format(area=call.person.area))

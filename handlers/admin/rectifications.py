@@ -13,7 +13,7 @@ from handlers.admin import GROUP, Call
 from handlers.errors import Refusal, UserError
 from handlers.registry import AREAS
 from handlers.replies import Text
-from handlers.report_views import clip, plain
+from handlers.report_views import clip, quoted
 from models import Org
 from models.rectifications import (
     LETTER_LABELS,
@@ -97,7 +97,7 @@ def add(call: Call, text: str) -> str:
         raise UserError(m.RECT_ADD_HOW)
     org = Org.get_or_none(Org.code == org_code.upper())
     if org is None:
-        return m.NO_SUCH_ORGS.format(codes=plain(clip(org_code, 32)))
+        return m.NO_SUCH_ORGS.format(codes=quoted(org_code, 32))
     source, problem, measures, responsible, deadline = (FIELDS.split(rest.strip(), 4) + [""] * 4)[:5]
     today = call.ctx.clock.today()
     try:
@@ -106,8 +106,8 @@ def add(call: Call, text: str) -> str:
         r = create(org, fields, call.person.userid, call.ctx.clock.utcnow())
     except Refused as refused:
         log.info("rectification for %s by %s not taken: %s", org.code, call.person.userid, refused.problem)
-        return views.problem_text(refused, "", text=plain(clip(deadline, 20)), found_on=today.isoformat())
-    return m.RECT_ADDED.format(code=r.code, org=org.name, source=r.source, problem=plain(clip(r.problem, 30)),
+        return views.problem_text(refused, "", text=quoted(deadline, 20), found_on=today.isoformat())
+    return m.RECT_ADDED.format(code=r.code, org=org.name, source=r.source, problem=quoted(r.problem, 30),
                                deadline=r.deadline.isoformat())
 
 

@@ -11,7 +11,7 @@ from handlers.admin import GROUP, Call
 from handlers.errors import Refusal, UserError
 from handlers.registry import ADMINS, AREAS
 from handlers.replies import Text
-from handlers.report_views import clip, plain
+from handlers.report_views import clip, plain, quoted
 from models import Indicator, Org, ScoreCorrection, ScoreMark, database
 from models.indicators import COMPUTATION_LABELS, CYCLE_LABELS, REASON_LIMIT, Computation, Cycle, cycle_of
 from models.scores import counting, scores, shown
@@ -39,7 +39,7 @@ def score_command(call: Call):
 def find_org(code: str) -> Org:
     org = Org.get_or_none(Org.code == code.upper())
     if org is None:
-        raise Refusal(m.SCORE_UNKNOWN_ORG.format(code=plain(clip(code, 20))))
+        raise Refusal(m.SCORE_UNKNOWN_ORG.format(code=quoted(code, 20)))
     return org
 
 
@@ -64,7 +64,7 @@ def correct(call: Call, args: str):
         raise UserError(m.SCORE_CORRECT_HOW)
     org, period = find_org(words[0]), views.period_word(words[1], call.ctx)
     if not DELTA.match(words[2]) or float(words[2]) == 0:
-        raise Refusal(m.SCORE_BAD_DELTA.format(word=plain(clip(words[2], 20))))
+        raise Refusal(m.SCORE_BAD_DELTA.format(word=quoted(words[2], 20)))
     reason = _reason(words[3] if len(words) > 3 else "")
     views.explained(org, period, call.ctx)                # the org is scored in that period
     ScoreCorrection.create(org=org, period=period, delta=float(words[2]), reason=reason, by=call.person.userid,
@@ -85,7 +85,7 @@ def mark_command(call: Call):
     org, period = find_org(words[0]), views.period_word(words[1], call.ctx)
     indicator = _manual(words[2], org, period)
     if not VALUE.match(words[3]) or float(words[3]) > indicator.points:
-        raise Refusal(m.MARK_BAD_VALUE.format(points=shown(indicator.points), word=plain(clip(words[3], 20))))
+        raise Refusal(m.MARK_BAD_VALUE.format(points=shown(indicator.points), word=quoted(words[3], 20)))
     reason = _reason(words[4] if len(words) > 4 else "")
     views.explained(org, period, call.ctx)                # the org is scored in that period
     with database.atomic():
@@ -104,7 +104,7 @@ def _manual(code: str, org: Org, period: str) -> Indicator:
         raise Refusal(m.SCORE_NO_INDICATORS)
     indicator = Indicator.get_or_none(Indicator.code == code)
     if indicator is None:
-        raise Refusal(m.MARK_UNKNOWN_INDICATOR.format(code=plain(clip(code, 20))))
+        raise Refusal(m.MARK_UNKNOWN_INDICATOR.format(code=quoted(code, 20)))
     if indicator.computation != Computation.MANUAL:
         raise Refusal(m.MARK_NOT_MANUAL.format(code=indicator.code, name=indicator.name,
                                                computation=COMPUTATION_LABELS.get(indicator.computation, "下级指标")))

@@ -17,7 +17,7 @@ from handlers.admin import GROUP, YEAR, Call
 from handlers.errors import UserError
 from handlers.registry import ADMINS
 from handlers.replies import Text
-from handlers.report_views import clip, plain
+from handlers.report_views import clip, quoted
 from models import Org, Report, shares
 from models.shares import Audience, Refused
 
@@ -66,7 +66,7 @@ def share(call: Call, code: str, words: list[str]) -> list:
         elif word[:1].isdigit() and month is None:
             month = word
         else:
-            raise UserError(m.SHARE_BAD_WORD.format(word=plain(clip(word, 20))))
+            raise UserError(m.SHARE_BAD_WORD.format(word=quoted(word, 20)))
     period = call.period(month)
     try:
         planned = shares.plan(code, period, number, anonymous, audience)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from handlers import messages as m
 from handlers.admin import Call
 from handlers.errors import Refusal, UserError
-from handlers.report_views import clip, month_label, plain
+from handlers.report_views import month_label, quoted
 from models import Task
 from models.directory import TASK_CODE, TaskStatus, task_by_code
 from models.report import EntryStatus
@@ -32,7 +32,7 @@ def department_task(call: Call, period: str, code: str) -> Task:
         raise UserError(m.TASK_NEED_CODE)
     task = task_by_code(period, code)
     if task is None:
-        raise UserError(m.NO_SUCH_TASK.format(code=plain(clip(code, 10)), month=month_label(period)))
+        raise UserError(m.NO_SUCH_TASK.format(code=quoted(code, 10), month=month_label(period)))
     if not call.is_admin and call.person.department_id is None:
         raise Refusal(m.TASK_DEPARTMENTS_ONLY)
     if not call.is_admin and task.department_id != call.person.department_id:
@@ -49,7 +49,7 @@ def progress(call: Call) -> list:
 
 def progress_text(task: Task, period: str, rows: list[Answer]) -> str:
     department = task.department.name if task.department_id else m.NO_DEPARTMENT
-    head = m.TASK_PROGRESS_HEAD.format(code=task.code, title=plain(clip(task.title, 30)), department=department,
+    head = m.TASK_PROGRESS_HEAD.format(code=task.code, title=quoted(task.title, 30), department=department,
                                        month=month_label(period))
     if not rows:
         return head + "\n" + m.TASK_PROGRESS_NONE
@@ -57,7 +57,7 @@ def progress_text(task: Task, period: str, rows: list[Answer]) -> str:
     lines = [head + "，".join(f"{_label(status)} {len(group)}" for status, group in groups.items() if group)]
     for status, group in groups.items():
         if group:
-            names = "、".join(row.org.name + (f"（{plain(clip(row.reason, 30))}）" if row.reason else "")
+            names = "、".join(row.org.name + (f"（{quoted(row.reason, 30)}）" if row.reason else "")
                              for row in group)
             lines.append(f"{m.MARKS[status]} {_label(status)}：{names}")
     return "\n".join(lines)

@@ -15,7 +15,7 @@ from handlers.admin.task_progress import department_task
 from handlers.errors import Refusal, UserError
 from handlers.registry import DEPARTMENTS
 from handlers.replies import Outgoing, Text
-from handlers.report_views import clip, day_label, month_label, plain
+from handlers.report_views import clip, day_label, month_label, plain, quoted
 from models import Department, Period, Task
 from models.directory import PeriodStatus, TaskStatus, next_task_code
 from models.items import natural_key
@@ -38,7 +38,7 @@ def task_command(call: Call):
     word, _, rest = call.args.partition(" ")
     action = ACTIONS.get(word.lower() or "list")
     if action is None:
-        raise UserError(m.TASK_BAD_ACTION.format(action=plain(clip(word, 10))))
+        raise UserError(m.TASK_BAD_ACTION.format(action=quoted(word, 10)))
     if action in REVIEWS and not call.is_admin:
         raise Refusal(m.TASK_REVIEW_ADMINS)
     month = gathering(call.ctx.clock.period())
@@ -56,7 +56,7 @@ def task_line(task: Task) -> str:
              m.ITEM_DUE.format(day=day_label(task.due_date)) if task.due_date else "",
              m.APPLIES_TO + "、".join(task.applies_to) if task.applies_to else "",
              m.TASK_STATUS_LABELS[task.status] if task.status != TaskStatus.APPROVED else "",
-             plain(clip(task.review_note, 30)) if task.status == TaskStatus.REJECTED else ""]
+             quoted(task.review_note, 30) if task.status == TaskStatus.REJECTED else ""]
     return f"{task.code} {plain(task.title)}" + "".join(f" · {p}" for p in parts if p)
 
 
@@ -89,7 +89,7 @@ def _fields(call: Call, text: str) -> dict:
     if department_name:
         department = Department.get_or_none(Department.name == department_name)
         if department is None:
-            raise UserError(m.NO_SUCH_DEPARTMENT.format(name=plain(clip(department_name, 20))))
+            raise UserError(m.NO_SUCH_DEPARTMENT.format(name=quoted(department_name, 20)))
         if not call.is_admin and department.id != call.person.department_id:
             raise Refusal(m.TASK_OWN_DEPARTMENT.format(department=call.person.department.name))
         fields["department"] = department
@@ -97,7 +97,7 @@ def _fields(call: Call, text: str) -> dict:
         try:
             fields["due_date"] = datetime.date.fromisoformat(due)
         except ValueError:
-            raise UserError(m.BAD_DATE.format(text=plain(clip(due, 20)))) from None
+            raise UserError(m.BAD_DATE.format(text=quoted(due, 20))) from None
     if applies:
         fields["applies_to"] = split_words(applies)
     return fields
@@ -158,7 +158,7 @@ def _reject(call: Call, task: Task, reason: str) -> list:
     month = month_label(task.period)
     return [Text(m.TASK_REJECTED.format(month=month, line=task_line(task))),
             *_tell(call, task, m.TASK_TOLD_REJECTED.format(month=month, code=task.code, title=plain(task.title),
-                                                           reason=plain(clip(reason, 60))))]
+                                                           reason=quoted(reason, 60)))]
 
 
 def _check_pending(task: Task) -> None:
