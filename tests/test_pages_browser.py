@@ -149,7 +149,8 @@ def test_an_admin_opens_the_desk_and_downloads_the_month(site, browse, services)
     expect(page.locator("main")).to_contain_text("已提交 0/73，填报中 0，未开始 73")
     page.get_by_role("link", name="岭南学院").click()
     expect(page.locator("h2").first).to_have_text("岭南学院 · 未开始")
-    assert page.locator("form").count() == 0 and page.locator("section.item").count() > 0   # read, not answered
+    assert page.locator("section.item form").count() == 0 and page.locator("section.item").count() > 0    # read,
+    assert page.locator("form[action*='/comments']").count() == 1           # not answered; the office comments
     shoot(page, "org")
     page.go_back()
     page.locator("#left li", has_text="岭南学院").get_by_role("button", name="催办").click()

@@ -38,11 +38,12 @@ SECRET = "ORG02-机密备注"     # the other org's answers: never shown to anyo
 TRACKED = (Report, Entry, EntryChange, Evidence, Feedback, Conversation)
 REPLACED = (Conversation, Feedback, Evidence, EntryChange)      # children first
 # Where typed text (no command) may take a person: the diagram of handlers/checkin_steps.py.
-ANSWERED = {Step.ITEM, Step.FEEDBACK, Step.SUMMARY, Step.CONFIRM, Step.SUBMITTED}   # the next item, or back
+ANSWERED = {Step.ITEM, Step.FEEDBACK, Step.RECTIFY, Step.SUMMARY, Step.CONFIRM, Step.SUBMITTED}   # next, or back
 ASKED = {Step.REASON, Step.AMOUNT}      # an answer or an edit in words asks its reason or number
 TEXT_MOVES = {                                                                      # where an edit began
     Step.ITEM: ANSWERED | ASKED, Step.REASON: ANSWERED | ASKED, Step.AMOUNT: ANSWERED | ASKED,
-    Step.FEEDBACK: {Step.FEEDBACK, Step.DEPARTMENT, Step.SUMMARY} | ASKED,
+    Step.FEEDBACK: {Step.FEEDBACK, Step.DEPARTMENT, Step.RECTIFY, Step.SUMMARY} | ASKED,
+    Step.RECTIFY: {Step.RECTIFY, Step.SUMMARY} | ASKED,
     Step.DEPARTMENT: {Step.DEPARTMENT, Step.FEEDBACK}, Step.SUMMARY: {Step.SUMMARY} | ASKED,
     Step.CONFIRM: {Step.CONFIRM} | ASKED, Step.SUBMITTED: {Step.SUBMITTED} | ASKED, Step.PICK: {Step.PICK, Step.ITEM},
 }
