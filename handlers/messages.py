@@ -680,3 +680,7 @@ RANK_HOW = "排名 [月份 或 季度 或 半年 或 年份] [类型 学院 | �
 RANK_NO_TYPE = "没有类型为“{type}”的组织。"
 RANK_NO_AREA = "没有片区“{area}”的组织。"
 RANK_OWN_AREA = "片区联络员只能查看本片区（{area}）的排名。"
+RANK_CHART_FILE = "{what}排名图.png"
+RANK_CHART_TITLE = "{what}排名（{scope}）· 得分率"
+RANK_CHART_AXIS = "得分率（%）"
+RANK_CHART_READY = "{what}排名图（{scope}）："

@@ -16,6 +16,7 @@ from handlers.report_views import month_label
 from jobs import cycle, publish, runtime
 from jobs.files import made_file
 from models import Org, database
+from models.rankings import ranking
 from models.stats import OrgState, month_figures, progress, window_figures
 
 
@@ -82,6 +83,22 @@ def chart(to: str, period: str | None = None, year: int | None = None) -> str:
         path = made_file(services.config, "chart", period or year)
         _write(path, lambda part: charts.bars_and_line(part, title, labels, orgs, submitted, shares))
         _send(services, to, Text(m.CHART_READY.format(what=what)), FileReply(str(path), "image"))
+    return str(path)
+
+
+def ranking_chart(to: str, period: str, label: str, org_type: str | None = None, area: str | None = None) -> str:
+    """排名's chart: the ranked orgs' score rates, the bottom three in red."""
+    from jobs import charts  # matplotlib: a second of imports that only the chart jobs need
+
+    services = runtime.services()
+    with database.connection_context():
+        rows = ranking(period, services.clock.today(), org_type, area)
+        scope = org_type or area or m.RANK_ALL
+        path = made_file(services.config, "ranking", f"{label}（{scope}）")
+        _write(path, lambda part: charts.ranking_bars(
+            part, m.RANK_CHART_TITLE.format(what=label, scope=scope), [f"{row.place}. {row.org.name}" for row in rows],
+            [row.rate for row in rows], [row.bottom for row in rows]))
+        _send(services, to, Text(m.RANK_CHART_READY.format(what=label, scope=scope)), FileReply(str(path), "image"))
     return str(path)
 
 

@@ -1,5 +1,6 @@
-"""Charts for 统计, drawn with matplotlib in a CJK font that the install brings (mplfonts ships the
-Noto Sans CJK face): bars of organisations and submissions, a line of the average completion rate."""
+"""Charts for 统计 and 排名, drawn with matplotlib in a CJK font that the install brings (mplfonts ships
+the Noto Sans CJK face): bars of organisations and submissions with a line of the average completion
+rate; a ranking's score rates as bars, the bottom three in red."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -43,6 +44,24 @@ def bars_and_line(path: Path, title: str, labels: list[str], orgs: list[int], su
         handles = left.get_legend_handles_labels()[0] + right.get_legend_handles_labels()[0]
         left.legend(handles, [h.get_label() for h in handles], loc="upper center", bbox_to_anchor=(0.5, -0.12),
                     ncol=3, fontsize=8, frameon=False)
+        figure.tight_layout()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        figure.savefig(path)
+        pyplot.close(figure)
+    return path
+
+
+def ranking_bars(path: Path, title: str, labels: list[str], rates: list[float], bottom: list[bool]) -> Path:
+    """One bar a ranked org, best at the top: its score rate (%), the bottom three in red."""
+    family = cjk_family()
+    with pyplot.rc_context({"font.family": family, "axes.unicode_minus": False}):
+        figure, axes = pyplot.subplots(figsize=(7, max(3, len(labels) * 0.28 + 1)), dpi=120)
+        positions = list(range(len(labels)))[::-1]
+        axes.barh(positions, [rate * 100 for rate in rates], color=["#C00000" if low else "#2E75B6" for low in bottom])
+        axes.set_yticks(positions, labels, fontsize=8)
+        axes.set_xlim(0, 100)
+        axes.set_xlabel(m.RANK_CHART_AXIS)
+        axes.set_title(title)
         figure.tight_layout()
         path.parent.mkdir(parents=True, exist_ok=True)
         figure.savefig(path)

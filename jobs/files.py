@@ -10,10 +10,13 @@ from handlers.report_views import month_label
 
 
 def made_file(config, kind: str, key: str | int, org: str | None = None) -> Path:
-    """Where a job puts a file: kind "month" or "tasks" (key a period), "year" (a year) or "chart"
-    (either); an org's own export adds its code, a task's progress the task's code or department."""
+    """Where a job puts a file: kind "month" or "tasks" (key a period), "year" (a year), "chart"
+    (either) or "ranking" (key what the ranking is of, as its head names it); an org's own export adds
+    its code, a task's progress the task's code or department."""
     suffix = f"_{org}" if org else ""
-    if kind == "month":
+    if kind == "ranking":
+        name = m.RANK_CHART_FILE.format(what=key)
+    elif kind == "month":
         name = m.EXPORT_FILE_MONTH.format(month=month_label(key), org=suffix)
     elif kind == "tasks":
         name = m.EXPORT_FILE_TASKS.format(month=month_label(key), org=suffix)

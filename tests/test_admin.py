@@ -241,6 +241,15 @@ def test_stats_and_exports_arrive_in_the_askers_chat_as_files(published):
     assert published.group("dangwei01", "统计 2025").startswith("2025年还没有可统计的月报。\n例：统计 2026-12")
 
 
+def test_a_ranking_and_its_chart_arrive_in_the_askers_chat(published):
+    reply = published.group("dangwei01", "排名 2026-12 类型 学院")
+    assert reply.startswith("2026年12月排名（学院，") and reply.endswith("图表稍后完成后私聊发给您。")
+    run_worker(published.services)
+    received = published.phone.messages(userid="dangwei01")
+    assert [(m["msgtype"], m["media"]["filename"]) for m in received if m["media"]] == [
+        ("image", "2026年12月（学院）排名图.png")]
+
+
 def test_the_supervision_notice_lists_departments_slow_to_answer(published, services, clock):
     from jobs import cycle
     from models import Feedback

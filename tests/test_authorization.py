@@ -144,7 +144,8 @@ ACTS = {
     "点评": Acts(lambda n: f"点评 ZS01 提醒 请按时提交{n}", "已点评 DP"),      # ZS01: 广州南校园's
     "同步通讯录": Acts(lambda n: "同步通讯录", "正在读取企业微信通讯录", job="jobs.directory.preview"),
     "得分": Acts(lambda n: "得分 XY01", "岭南学院（XY01）2026年12月得分 "),
-    "排名": Acts(lambda n: "排名", {"admin": "2026年12月排名（全部，", "area liaison": "2026年12月排名（广州南校园，"}),
+    "排名": Acts(lambda n: "排名", {"admin": "2026年12月排名（全部，", "area liaison": "2026年12月排名（广州南校园，"},
+                job="jobs.admin.ranking_chart"),
     "评分": Acts(lambda n: f"评分 XY01 2026 2.1 {n} 述职评议", "已评分 岭南学院（XY01）2026年 2.1 述职评议"),
 }
 

@@ -10,13 +10,21 @@ import datetime
 
 import pytest
 
+from handlers import admin
+from handlers.replies import Text
 from jobs.close import close_period
 from models import Entry, Org, OutboxMessage, Period, Person, Report
 from models.directory import PeriodStatus
 from models.rankings import ranking
-from tests.test_scores import office, say  # noqa: F401  (office: the fixture)
+from tests.test_scores import office  # noqa: F401  (the fixture)
 
 D = datetime.date
+
+
+def say(ctx, text: str, userid: str = "dangwei01") -> str:
+    """What the asker reads at once (the chart's job follows: test_admin)."""
+    replies = admin.run(text, Person.get(Person.userid == userid), ctx, "robot")
+    return "\n".join(r.content for r in replies if isinstance(r, Text))
 
 
 def report(code: str, period: str, status: str, statuses: list) -> None:

@@ -1,7 +1,8 @@
 """排名 in the admins' chats: the orgs ranked by their score of a month, a quarter, a half or a year
 (models/rankings.py: by score rate, ties sharing a place), of one type (类型 学院) or one area (片区 …),
 the bottom three marked; a year's ranking also names the orgs in the bottom three two years running,
-for a talk (约谈). An area liaison ranks their own area's orgs."""
+for a talk (约谈); a chart of it follows (jobs.admin.ranking_chart). An area liaison ranks their own
+area's orgs."""
 from __future__ import annotations
 
 from handlers import messages as m, stats_views
@@ -35,7 +36,8 @@ def ranking_command(call: Call):
     lines = [m.RANK_HEAD.format(what=span.label, scope=scope, count=len(rows)), *(line(row) for row in rows)]
     if span.year and org_type is None and area is None:
         lines.append(talks_line(span.year, call.ctx.clock.today()))
-    return call.answer("\n".join(lines))
+    return call.answer("\n".join(lines)) + call.background(
+        "jobs.admin.ranking_chart", m.CHART_COMING, period=period, label=span.label, org_type=org_type, area=area)
 
 
 def talks_line(year: int, today) -> str:
