@@ -16,10 +16,8 @@ Target: the year under 5 s.
 from __future__ import annotations
 
 import datetime
-import os
 import random
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -27,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import bench.stats  # noqa: E402
-from bench.stats import MONTH, ORGS, YEAR, build_year, fresh_database, insert, median_seconds, plain_read  # noqa: E402
+from bench.stats import MONTH, ORGS, YEAR, build_year, each_database, fresh_database, insert, median_seconds, plain_read  # noqa: E402
 from models import Org, Rectification, ScoreMark, database  # noqa: E402
 from models.scores import explain, scores  # noqa: E402
 
@@ -85,12 +83,7 @@ def bench(label: str, url: str, folder: Path) -> None:
 
 
 def main() -> None:
-    targets = [("SQLite", "sqlite")]
-    if os.environ.get("YUEBAO_TEST_PG_URL"):
-        targets.append(("PostgreSQL", os.environ["YUEBAO_TEST_PG_URL"]))
-    with tempfile.TemporaryDirectory() as folder:
-        for label, url in targets:
-            bench(label, url, Path(folder))
+    each_database(bench)
 
 
 if __name__ == "__main__":

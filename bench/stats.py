@@ -203,13 +203,18 @@ def bench(label: str, url: str, folder: Path) -> None:
               f"{memory_verdict}   file {size:5.1f} MB")
 
 
-def main() -> None:
+def each_database(bench) -> None:
+    """bench(label, url, folder) on SQLite, and on PostgreSQL too when YUEBAO_TEST_PG_URL is set."""
     targets = [("SQLite", "sqlite")]
     if os.environ.get("YUEBAO_TEST_PG_URL"):
         targets.append(("PostgreSQL", os.environ["YUEBAO_TEST_PG_URL"]))
     with tempfile.TemporaryDirectory() as folder:
         for label, url in targets:
             bench(label, url, Path(folder))
+
+
+def main() -> None:
+    each_database(bench)
 
 
 if __name__ == "__main__":
