@@ -10,18 +10,11 @@ from __future__ import annotations
 import re
 
 from handlers import messages as m, phrases, rectifications as views
-from handlers.checkin_moves import (
-    Hint,
-    Next,
-    Quietly,
-    Step,
-    next_rectification,
-    rectifications_after,
-    rectifications_to_ask,
-)
+from handlers.checkin_moves import Hint, Next, Quietly, Step, next_rectification, rectifications_to_ask
 from handlers.checkin_questions import SHORTEST, about_items, not_understood
 from handlers.report_views import quoted
 from handlers.session import Session
+from models.items import natural_key
 from models.rectifications import Move, RectificationEvent, withdraw
 
 DONE = re.compile(r"(?s)(?:已经?整改完成|整改完成|已经?完成了?|完成了)[\s：:，,。！!]*(.*)")
@@ -34,7 +27,8 @@ def question(s: Session) -> str:
     waiting = rectifications_to_ask(s)
     if r not in waiting:                        # reported on this month: evidence may follow
         return m.RECT_ASK_MORE.format(code=r.code)
-    return m.RECT_ASK.format(left=1 + len(rectifications_after(s, r)), code=r.code, source=r.source,
+    left = sum(natural_key(w.code) >= natural_key(r.code) for w in waiting)       # this one and those after it
+    return m.RECT_ASK.format(left=left, code=r.code, source=r.source,
                              problem=quoted(r.problem, 60), deadline=r.deadline.isoformat(),
                              overdue=" " + m.RECT_OVERDUE if r.overdue(s.today) else "")
 
