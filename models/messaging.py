@@ -1,7 +1,9 @@
 """What came in (for dedupe) and what goes out (the outbox)."""
 from __future__ import annotations
 
-from peewee import CharField, DateTimeField, IntegerField, TextField
+from enum import StrEnum
+
+from peewee import CharField, DateTimeField, IntegerField, TextField, fn
 
 from models.db import BaseModel
 
@@ -64,13 +66,14 @@ class DeferredMessage(BaseModel):
 class OutboxMessage(BaseModel):
     """One message to deliver. The unique key makes enqueueing the same message twice a no-op.
 
-    status: pending → sending → sent | failed. A row left in `sending` by a dead worker is
-    picked up again by the sweeper, with WeCom's duplicate check switched on for that attempt.
+    status: pending → sending → sent | failed, or skipped (an SMS not sent, for the reason in
+    last_error: a SmsSkip). A row left in `sending` by a dead worker is picked up again by the
+    sweeper, with WeCom's duplicate check switched on for that attempt.
     """
 
     key = CharField(max_length=191, unique=True)
-    channel = CharField(max_length=16)         # app | robot
-    recipient = CharField(max_length=512, index=True)   # userid, or the robot's response_url
+    channel = CharField(max_length=16)         # app | robot | group | sms
+    recipient = CharField(max_length=512, index=True)   # userid, the robot's response_url, a mobile number
     kind = CharField(max_length=32)            # text | markdown | template_card | card_update | image | file
     payload = TextField()                      # JSON: the message body minus recipient fields
     status = CharField(max_length=16, default="pending", index=True)
@@ -82,3 +85,38 @@ class OutboxMessage(BaseModel):
     next_attempt_at = DateTimeField(index=True)
     claimed_at = DateTimeField(null=True)
     sent_at = DateTimeField(null=True)
+
+
+class SmsPurpose(StrEnum):
+    """What an SMS is for; each has its approved template (`[sms] templates`)."""
+
+    PUBLISH = "publish"
+    REMIND = "remind"
+    URGE = "urge"
+    SUPERVISE = "supervise"
+    LETTER = "letter"           # a rectification's letter (提醒函, 催告函, 督办函)
+
+
+class SmsSkip(StrEnum):
+    """Why an SMS someone was due was not sent (an outbox row `skipped`, the reason in last_error)."""
+
+    OPTED_OUT = "opted_out"     # 短信 = 否, or 不要短信 in the chat
+    NO_MOBILE = "no_mobile"
+    CAP = "cap"                 # the number had its daily cap of SMS already
+
+
+def sms_key(period: str, purpose: SmsPurpose, *parts: str) -> str:
+    """An SMS's outbox key: one per person and step, its month first so a month's SMS are counted by it."""
+    return ":".join(("sms", period, purpose, *parts))
+
+
+def sms_counts(period: str) -> dict[str, int]:
+    """The month's SMS by outcome: {"sent": n, "failed": n, "pending": n, SmsSkip…: n} (absent: 0)."""
+    rows = (OutboxMessage.select(OutboxMessage.status, OutboxMessage.last_error, fn.COUNT(OutboxMessage.id))
+            .where(OutboxMessage.channel == "sms", OutboxMessage.key.startswith(f"sms:{period}:"))
+            .group_by(OutboxMessage.status, OutboxMessage.last_error).tuples())
+    counts: dict[str, int] = {}
+    for status, reason, n in rows:
+        name = reason if status == "skipped" else ("pending" if status == "sending" else status)
+        counts[name] = counts.get(name, 0) + n
+    return counts
