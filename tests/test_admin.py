@@ -6,7 +6,6 @@ import itertools
 import pytest
 
 from handlers import messages
-from jobs.publish import publish_period
 from models import AuditEntry, Entry, Org, Period, Person, Report, Task
 from models.report import ReportStatus
 from tests.chat import show
@@ -53,10 +52,11 @@ def desk(client, config, services, phone, clock):
 
 
 @pytest.fixture
-def published(desk, services, clock):
-    publish_period(services, "2026-12")
-    run_worker(services)
-    return desk
+def published(client, config, services, phone, clock):
+    """The demo month, December published and its cards delivered (built once, then copied)."""
+    clock.set(D(2026, 12, 8, 10, 0))
+    demo_month(services, phone, "2026-12")
+    return Desk(client, config, services, phone)
 
 
 ROLES = {"admin": "dangwei01", "area liaison": "pq-gznan", "department liaison": "dept-zzb",
