@@ -14,9 +14,9 @@ from handlers.registry import ADMINS, AREAS, DEPARTMENTS, EVERYONE, LIAISONS
 from handlers.router import Context
 from jobs.publish import publish_period
 from models import AuditEntry, Department, Entry, Feedback, Org, OutboxMessage, Period, Person, Report, Share, Task
-from models.demo import load_demo_data
 from models.directory import PeriodStatus
 from models.report import ReportStatus
+from tests.setups import demo_month
 from tests.test_admin import Desk
 from tests.wecom import robot_json
 
@@ -184,7 +184,7 @@ def month(client, config, services, phone, clock):
     """The demo directory, December published, two submitted reports of November (closed) with a
     difficulty each; the admin group is the demo configuration's ([admin_group] chat_id = "admin-group")."""
     clock.set(D(2026, 12, 8, 10, 0))
-    load_demo_data("2026-12", services.config.directory)
+    demo_month(services, phone, "2026-12", publish=False)
     Person.delete().where(Person.userid == "dangwei02").execute()
     publish_period(services, "2026-12")
     Period.create(key="2026-11", status=PeriodStatus.CLOSED, publish_on=datetime.date(2026, 11, 5),
