@@ -23,6 +23,7 @@ from handlers import admin, reviews
 from handlers.replies import Background, Text
 from jobs import bulletins, year_reviews
 from models import Action, Comment, Department, Entry, Feedback, Org, Person, Report, Share
+from tests.browser import pages_app, sign_in, text
 from tests.test_rankings import five  # noqa: F401  (the fixture)
 from tests.test_scores import office  # noqa: F401  (the fixture)
 
@@ -38,25 +39,25 @@ def reviewed(five):  # noqa: F811
     for position, title in enumerate(("主题党日", "三会一课", "组织生活会", "理论学习中心组学习"), 1):
         action = Action.create(code=f"A{position}", category="加强理论学习", title=title, frequency="monthly")
         Entry.update(action=action).where(Entry.position == position).execute()
-    for code, period, position, kind, text, withdrawn in (
+    for code, period, position, kind, said, withdrawn in (
             ("XY01", "2026-10", 4, "problem", "学习记录不全", False),
             ("XY02", "2026-10", 4, "problem", "未按计划学习", False),
             ("XY02", "2026-11", None, "problem", "材料不齐", False),
             ("XY02", "2026-11", None, "problem", "撤回的", True),
             ("XY01", "2026-11", None, "praise", "按时完成", False)):
-        Comment.create(org=Org.get(Org.code == code), period=period, position=position, kind=kind, text=text,
+        Comment.create(org=Org.get(Org.code == code), period=period, position=position, kind=kind, text=said,
                        by="dangwei01", at=AT, withdrawn=withdrawn)
     organisation = Department.create(name="组织部")
-    said = {}
-    for code, period, kind, text, department in (
+    written = {}
+    for code, period, kind, words, department in (
             ("XY01", "2026-10", "highlight", "主题党日进社区", None),
             ("XY02", "2026-11", "highlight", "外国语学院师生赴红色基地研学", None),
             ("XY01", "2026-11", "difficulty", "经费紧张", organisation),
             ("XY02", "2026-11", "difficulty", "场地不足", organisation),
             ("XY03", "2026-11", "difficulty", "缺少辅导员", None)):
-        said[text] = Feedback.create(report=_report(code, period), kind=kind, text=text, department=department,
+        written[words] = Feedback.create(report=_report(code, period), kind=kind, text=words, department=department,
                                      created_at=AT)
-    Share.create(report=_report("XY01", "2026-10"), feedback=said["主题党日进社区"], by="dangwei01", at=AT)
+    Share.create(report=_report("XY01", "2026-10"), feedback=written["主题党日进社区"], by="dangwei01", at=AT)
     Share.create(report=_report("XY02", "2026-11"), anonymous=True, by="dangwei01", at=AT)
     Share.create(report=_report("XY04", "2026-11"), by="dangwei01", at=AT, withdrawn_by="dangwei01", withdrawn_at=AT)
     return five
@@ -214,3 +215,45 @@ def test_sheet_names_are_unique_short_and_safe():
     taken = {"汇总"}
     names = [year_reviews.sheet_name(wanted, taken) for wanted in ("汇总", "A" * 40, "a" * 40, "x/y:z?", "'")]
     assert names == ["汇总~2", "A" * 31, "a" * 29 + "~2", "x_y_z_", "_"]
+
+
+@pytest.fixture
+def app(config, redis_client, clock, standin):
+    clock.set(datetime.datetime(2026, 12, 10, 9, 30))
+    return pages_app(config, clock, standin)
+
+
+@pytest.fixture
+def signed(app, services, phone, reviewed):
+    """The fixture's people members of the stand-in, and XY02's secretary."""
+    Person.create(userid="sec-xy02", name="李书记", roles=["secretary"], org=Org.get(Org.code == "XY02"))
+    phone.add_members(["sec-xy01", "sec-xy02", "dangwei01"])
+
+    def as_(userid: str):
+        client = app.test_client()
+        sign_in(client, userid)
+        return client
+    return as_
+
+
+def test_the_year_page_shows_the_orgs_review_to_its_own_people(signed):
+    page = text(signed("sec-xy02").get("/h5/year/2026"))
+    review = page[page.index("述职评议"):page.index("点评 ")]
+    assert review.startswith("述职评议 外国语学院2026年得分 24.17/100 1 日常工作 24.17/40")
+    for shown in ("· 1.2 按时提交 5/10",
+                  "月报提交记录 2026年10月 · 未报 · 完成事项 1/3 2026年11月 · 已提交 · 完成事项 4/4",
+                  "整改 ZG03【巡察】问题 时限 2026-11-30 · 整改中 ZG04【巡察】问题 时限 2026-12-20 · 整改中"):
+        assert shown in review
+    assert "【问题】整体 ：材料不齐" in page
+    assert not [said for said in ("岭南学院", "28.33", "学习记录不全", "ZG01") if said in page]
+
+
+def test_admins_open_any_orgs_year_and_secretaries_of_others_never(signed):
+    admin_page = text(signed("dangwei01").get("/h5/orgs/XY02/year/2026"))
+    assert "外国语学院（XY02）2026年得分 24.17/100" in admin_page and "ZG03【巡察】" in admin_page
+    assert signed("dangwei01").get("/h5/year/2026").status_code == 403         # an admin has no org of their own
+    assert signed("dangwei01").get("/h5/orgs/XX99/year/2026").status_code == 404
+    other = signed("sec-xy01")
+    refused = other.get("/h5/orgs/XY02/year/2026")
+    assert refused.status_code == 403 and "24.17" not in text(refused)
+    assert "岭南学院2026年得分 28.33/100" in text(other.get("/h5/year/2026"))
