@@ -60,6 +60,23 @@ def _page(document) -> None:
     normal = document.styles["Normal"]
     normal.font.name, normal.font.size = TEXT_FACE, TEXT_SIZE
     normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), TEXT_FACE)
+    _defaults(document)
+
+
+def _defaults(document) -> None:
+    """The template's defaults name the theme's (Latin) faces and English: the text's face and Chinese
+    instead, so that no theme face is left for a run to fall back on."""
+    defaults = document.styles.element.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
+    if defaults is None:
+        return
+    fonts, language = defaults.find(qn("w:rFonts")), defaults.find(qn("w:lang"))
+    if fonts is not None:
+        for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+            fonts.attrib.pop(qn(theme), None)
+        for script in ("w:ascii", "w:hAnsi", "w:eastAsia"):
+            fonts.set(qn(script), TEXT_FACE)
+    if language is not None:
+        language.set(qn("w:eastAsia"), "zh-CN")
 
 
 def _section(document, section: Section) -> None:

@@ -112,6 +112,9 @@ def test_the_bulletin_names_its_fonts_for_latin_and_chinese_text(reviewed, tmp_p
     east_asian = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia"
     assert (title.font.name, title.element.rPr.rFonts.get(east_asian)) == ("黑体", "黑体")
     assert (body.font.name, body.element.rPr.rFonts.get(east_asian)) == ("仿宋", "仿宋")
+    defaults = document.styles.element.xpath("w:docDefaults/w:rPrDefault/w:rPr")[0]
+    assert dict(defaults.rFonts.attrib) == {f"{{{defaults.rFonts.nsmap['w']}}}{script}": "仿宋"
+                                           for script in ("ascii", "hAnsi", "eastAsia")}
 
 
 def test_what_people_wrote_goes_in_as_text_without_characters_xml_refuses(reviewed, tmp_path):
