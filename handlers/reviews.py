@@ -18,9 +18,9 @@ from models.comments import in_year
 from models.rankings import ranking
 from models.rectifications import STATE_LABELS, live_in
 from models.report import FeedbackKind, ReportStatus
-from models.reviews import feedback_in, highlights_of, problems_in, rectified, reports_of, shares_in, window_figures
+from models.reviews import feedback_in, highlights_of, problems_in, rectified, reports_of, shares_in, totals
 from models.scores import Score, shown
-from models.stats import item_counts, window_figures as month_rows
+from models.stats import item_counts, window_figures
 
 WORD = re.compile(r"^(\d{4})(?:([QqHh])(\d)|-(\d{1,2}))?$")
 YEAR = re.compile(r"^\d{4}$")
@@ -85,7 +85,7 @@ def bulletin(word: str, ctx) -> Bulletin:
     """The bulletin of the period a word names; Refusal when it is wrong or has no reports."""
     span, scored = checked(word, ctx.clock.period())
     months, today = span.periods, ctx.clock.today()
-    figures = window_figures(months)
+    figures = totals(months)
     overall = [m.BULLETIN_FIGURES.format(
         what=span.label, orgs=figures.orgs, due=figures.due, submitted=figures.submitted,
         submitted_rate=stats_views.percent(figures.submitted, figures.due), on_time=figures.on_time,
@@ -105,7 +105,7 @@ def _months_table(span: stats_views.Window) -> Table | None:
     if span.single:
         return None
     rows = []
-    for f in month_rows(span.first, span.last):
+    for f in window_figures(span.first, span.last):
         shares = list(f.shares.values())
         rows.append((month_label(f.period), str(f.orgs), str(f.submitted), str(f.submitted - f.late),
                      stats_views.percent(sum(shares), len(shares))))

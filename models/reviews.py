@@ -4,7 +4,7 @@ as its year-end 述职评议 reads it. Plain data from the same queries as the s
 (models/stats.py), the scores and rankings (models/scores.py, models/rankings.py); handlers/reviews.py
 words it.
 
-    window_figures(["2026-10", "2026-11", "2026-12"])
+    totals(["2026-10", "2026-11", "2026-12"])
         Figures(orgs 73, due 219, submitted 200, on_time 180, done 1650, applicable 2000,
                 kinds {"highlight": 30, "difficulty": 12, "suggestion": 5})
 """
@@ -38,7 +38,7 @@ class Figures:
     kinds: dict[str, int]
 
 
-def window_figures(months: list[str]) -> Figures | None:
+def totals(months: list[str]) -> Figures | None:
     """The months' figures; None when none of them has a report."""
     rows = list(Report.select(Report.id, Report.org, Report.status, Report.late)
                 .where(Report.period.in_(months)).tuples())
