@@ -684,3 +684,70 @@ RANK_CHART_FILE = "{what}排名图.png"
 RANK_CHART_TITLE = "{what}排名（{scope}）· 得分率"
 RANK_CHART_AXIS = "得分率（%）"
 RANK_CHART_READY = "{what}排名图（{scope}）："
+
+# 通报 and 述职: the office's half-year (quarter, year) bulletin and the year-end sheet (handlers/reviews.py)
+REVIEW_BAD_PERIOD = "“{word}”不是月份、季度、半年或年份，例：通报 2026H2、通报 2026Q4、通报 2026、通报 2026-12。"
+REVIEW_BAD_YEAR = "“{word}”不是年份，例：述职 2026。"
+REVIEW_FUTURE = "{what}还没有到，不能生成。"
+REVIEW_NOTHING = "{what}没有月报，未生成。"
+BULLETIN_COMING = "正在生成{what}通报（Word），"
+BULLETIN_READY = "{name} 已生成，请查收文件。"
+BULLETIN_FILE = "{what}党建月报工作情况通报.docx"
+BULLETIN_TITLE = "关于{what}党建月报工作情况的通报"
+BULLETIN_TO = "各二级党组织："
+BULLETIN_OPENING = "现将{what}党建月报工作情况通报如下。"
+BULLETIN_SIGNED = "党委办公室"
+BULLETIN_DATE = "{year}年{month}月{day}日"
+BULLETIN_HEADS = ("一、总体情况", "二、排名情况", "三、典型经验", "四、存在问题", "五、整改情况", "六、下一步工作")
+BULLETIN_FIGURES = ("{what}，共有 {orgs} 个党组织参加月报，应报月报 {due} 份，"
+                    "已提交 {submitted} 份（{submitted_rate}），其中按时提交 {on_time} 份（{on_time_rate}）；"
+                    "应完成事项 {applicable} 项，已完成 {done} 项，事项完成率 {done_rate}。")
+BULLETIN_CONTENTS = "各组织共填写履职亮点 {highlight} 条、困难 {difficulty} 条、意见建议 {suggestion} 条。"
+BULLETIN_MONTH_HEADERS = ("月份", "应报", "已提交", "按时提交", "平均完成率")
+BULLETIN_NO_INDICATORS = "尚未导入考核指标，本期不排名。"
+BULLETIN_RANKED = "按得分率排名，共 {count} 个组织；排名后三位的是：{bottom}。"
+BULLETIN_RANKED_NO_BOTTOM = "按得分率排名，共 {count} 个组织。"
+BULLETIN_RANK_HEADERS = ("名次", "组织", "得分", "得分率", "备注")
+BULLETIN_BOTTOM = "后三位"
+BULLETIN_NO_SHARES = "本期没有分享的优秀月报。"
+BULLETIN_SHARES = "本期分享优秀月报 {count} 份，摘录如下："
+BULLETIN_SHARE = "{org}（{month}）：{text}"
+BULLETIN_SHARE_REPORT = "{org}（{month}）月报填报规范、内容翔实，作为优秀月报分享。"
+BULLETIN_PROBLEMS = "（一）点评指出的问题共 {count} 条，涉及 {orgs} 个组织："
+BULLETIN_NO_PROBLEMS = "（一）本期点评未指出问题。"
+BULLETIN_PROBLEM_GROUP = "{number}. {where}（{count} 条）：{texts}"
+BULLETIN_DIFFICULTIES = "（二）各组织反映困难共 {count} 条："
+BULLETIN_NO_DIFFICULTIES = "（二）本期各组织未反映困难。"
+BULLETIN_DIFFICULTY_GROUP = "{number}. {department}（{count} 条）：{texts}"
+BULLETIN_SAID_BY = "{text}（{org}）"
+BULLETIN_RECTIFIED = ("本期在办整改事项 {live} 项：已销号 {closed} 项（按期 {on_time} 项、逾期销号 {late} 项），"
+                      "未销号 {open} 项，其中逾期 {overdue} 项。")
+BULLETIN_NO_RECTIFICATIONS = "本期没有在办的整改事项。"
+BULLETIN_OPEN_HEADERS = ("编号", "组织", "问题", "整改时限", "状态")
+BULLETIN_OVERDUE = "逾期"
+BULLETIN_NEXT = ("一是按时填报。各组织书记要在每月 25 日前提交月报，做到应报尽报、如实填报。",
+                 "二是抓好整改。对点评指出的问题和整改清单事项，逐项明确措施、责任人和时限，按期销号。",
+                 "三是总结推广。各组织要学习借鉴典型经验，把好的做法固化为制度，推动党建工作提质增效。")
+YEAR_REVIEW_COMING = "正在生成{year}年述职评议表，"
+YEAR_REVIEW_READY = "{name} 已生成（{orgs} 个组织），请查收文件。"
+YEAR_REVIEW_FILE = "{year}年述职评议表.xlsx"
+YEAR_REVIEW_SUMMARY = "汇总"
+YEAR_REVIEW_HEADERS = ("组织编号", "组织", "类型", "片区", "年度得分", "满分", "名次", "按时提交", "月报", "整改已销号",
+                       "整改未销号", "点评表扬", "点评提醒", "点评问题")
+YEAR_REVIEW_HEAD = "{org}（{code}）{year}年述职评议"
+YEAR_REVIEW_SCORE = "年度得分"
+YEAR_REVIEW_RECORD = "月报提交记录"
+YEAR_REVIEW_RECORD_HEADERS = ("月份", "状态", "完成事项", "提交时间")
+YEAR_REVIEW_HIGHLIGHTS = "履职亮点"
+YEAR_REVIEW_HIGHLIGHT_HEADERS = ("月份", "内容")
+YEAR_REVIEW_PROBLEMS = "存在问题"
+YEAR_REVIEW_PROBLEM_HEADERS = ("月份", "来源", "事项或部门", "内容")
+YEAR_REVIEW_FROM_COMMENT = "点评问题"
+YEAR_REVIEW_FROM_DIFFICULTY = "反映困难"
+YEAR_REVIEW_RECTIFICATIONS = "整改"
+YEAR_REVIEW_RECTIFICATION_HEADERS = ("编号", "来源", "问题", "整改时限", "状态", "销号日期")
+YEAR_REVIEW_COMMENTS = "点评"
+YEAR_REVIEW_COMMENT_HEADERS = ("月份", "类别", "事项", "内容", "点评人", "点评时间")
+YEAR_REVIEW_NONE = "无"
+YEAR_REVIEW_STATES = {ReportStatus.SUBMITTED: "已提交", "late": "逾期提交", ReportStatus.MISSING: "未报",
+                      ReportStatus.OPEN: "填报中"}

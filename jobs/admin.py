@@ -10,9 +10,10 @@ from pathlib import Path
 from rq import get_current_job
 
 from bot import outbound
-from handlers import messages as m
+from handlers import messages as m, reviews
 from handlers.replies import FileReply, Text
 from handlers.report_views import month_label
+from handlers.router import Context
 from jobs import cycle, publish, runtime
 from jobs.files import made_file
 from models import Org, database
@@ -149,4 +150,29 @@ def export_tasks(period: str, codes: list[str], name: str, to: str) -> str:
         path = made_file(services.config, "tasks", period, name)
         rows = _write(path, lambda part: exports.tasks(period, codes, part, services.clock.local))
         _send(services, to, Text(m.EXPORT_READY.format(name=path.name, rows=rows)), FileReply(str(path)))
+    return str(path)
+
+
+def bulletin(word: str, to: str) -> str:
+    """通报: the period's bulletin as a Word document (handlers.reviews words it)."""
+    from jobs import bulletins  # python-docx: imported by this job only
+
+    services = runtime.services()
+    with database.connection_context():
+        made = reviews.bulletin(word, Context(clock=services.clock))
+        path = made_file(services.config, "bulletin", made.label)
+        _write(path, lambda part: bulletins.write(part, made))
+        _send(services, to, Text(m.BULLETIN_READY.format(name=path.name)), FileReply(str(path)))
+    return str(path)
+
+
+def year_review(year: int, to: str) -> str:
+    """述职: the year-end workbook, a summary and a sheet per organisation."""
+    from jobs import year_reviews  # xlsxwriter: imported by the export jobs only
+
+    services = runtime.services()
+    with database.connection_context():
+        path = made_file(services.config, "review", year)
+        orgs = _write(path, lambda part: year_reviews.write(year, part, Context(clock=services.clock)))
+        _send(services, to, Text(m.YEAR_REVIEW_READY.format(name=path.name, orgs=orgs)), FileReply(str(path)))
     return str(path)

@@ -78,7 +78,7 @@ class Sheet:
             self.sheet.autofilter(0, 0, self.row - 1, self.columns - 1)
 
 
-def _book(path: Path, sheets: int) -> tuple:
+def workbook(path: Path, sheets: int) -> tuple:
     """The workbook, and its formats; each streamed sheet keeps a file open, so allow as many."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     wanted = sheets + 256
@@ -105,7 +105,7 @@ def month(period: str, path: Path, org_code: str | None = None, local=None, wind
     org's progress, and 统计's figures of the month or of `window` (a stats_views.Window).
     Returns the item rows written."""
     orgs = _orgs(org_code)
-    book, formats = _book(path, len(CATEGORIES) + 5)
+    book, formats = workbook(path, len(CATEGORIES) + 5)
     rows = _answers(book, formats, period, orgs, local)
     _part_three(book, formats, period, orgs, local)
     _progress(book, formats, period, orgs)
@@ -189,7 +189,7 @@ def _summary(book, formats, span) -> None:
 
 def tasks(period: str, codes: list[str], path: Path, local) -> int:
     """One row per task × org that has it in the month's report (what 进度 T3 shows). Returns the rows."""
-    book, formats = _book(path, 1)
+    book, formats = workbook(path, 1)
     sheet = Sheet(book, m.TASK_KIND, TASK_HEADERS, TASK_WIDTHS, formats)
     for task in Task.select().where(Task.period == period, Task.code.in_(codes)).order_by(Task.id):
         for row in task_answers(task, period):
@@ -214,7 +214,7 @@ def year(year: int, path: Path, org_code: str | None = None, clock=None) -> int:
     The notes are text, not cell comments: xlsxwriter keeps every comment in memory until the file
     is closed and writes a VML shape for each; 5,000 orgs' half a million notes took 40 s and 470 MB."""
     orgs = _orgs(org_code)
-    book, formats = _book(path, len(orgs) + 3)
+    book, formats = workbook(path, len(orgs) + 3)
     states = overview.report_states(year)
     summary = Sheet(book, m.EXPORT_SUMMARY, ("组织编号", "组织", "片区", "类型", *MONTH_COLUMNS),
                     (10, 24, 12, 10, *[6] * 12), formats)

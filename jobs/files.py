@@ -11,10 +11,15 @@ from handlers.report_views import month_label
 
 def made_file(config, kind: str, key: str | int, org: str | None = None) -> Path:
     """Where a job puts a file: kind "month" or "tasks" (key a period), "year" (a year), "chart"
-    (either) or "ranking" (key what the ranking is of, as its head names it); an org's own export adds
-    its code, a task's progress the task's code or department."""
+    (either), "ranking" (key what the ranking is of, as its head names it), "bulletin" (key the period
+    as 通报 names it: 2026年下半年) or "review" (述职, a year); an org's own export adds its code, a task's
+    progress the task's code or department."""
     suffix = f"_{org}" if org else ""
-    if kind == "ranking":
+    if kind == "bulletin":
+        name = m.BULLETIN_FILE.format(what=key)
+    elif kind == "review":
+        name = m.YEAR_REVIEW_FILE.format(year=key)
+    elif kind == "ranking":
         name = m.RANK_CHART_FILE.format(what=key)
     elif kind == "month":
         name = m.EXPORT_FILE_MONTH.format(month=month_label(key), org=suffix)

@@ -40,7 +40,7 @@ from pages.home import progress_line
 log = logging.getLogger(__name__)
 AUDIT_SHOWN = 30
 STATES = (OrgState.SUBMITTED, OrgState.IN_PROGRESS, OrgState.NOT_STARTED, OrgState.MISSING)
-FILES = ("month", "year", "chart")     # what 工作台 offers once a job has made it: jobs.files.made_file's kinds
+FILES = ("month", "year", "chart", "bulletin", "review")    # what 工作台 offers once a job made it (made_file)
 
 
 @dataclass(frozen=True)
@@ -113,9 +113,12 @@ def remind():
 @bp.post("/desk/<period>/export")
 @page(who=ADMINS)
 def export(period: str):
-    """导出 the month, or its year's overview (what="year"): the group's 导出, the file comes in chat."""
+    """导出 the month, or its year's overview (what="year"); 通报 of the month's half (what="bulletin") or
+    述职 of its year (what="review"): the group's commands, the file comes in chat."""
     period = _period(period)
-    return _run(f"导出 {split(period)[0] if request.form.get('what') == 'year' else period}", period)
+    commands = {"year": f"导出 {split(period)[0]}", "bulletin": f"通报 {_half(period)}",
+                "review": f"述职 {split(period)[0]}"}
+    return _run(commands.get(request.form.get("what", ""), f"导出 {period}"), period)
 
 
 @bp.post("/desk/<period>/chart")
@@ -173,7 +176,15 @@ def _start(work: list[Background]) -> bool:
 
 def _file(period: str, kind: str):
     config = current_app.config["YUEBAO"]
-    return made_file(config, kind, split(period)[0] if kind == "year" else period)
+    if kind == "bulletin":
+        return made_file(config, kind, stats_views.window(_half(period), period).label)
+    return made_file(config, kind, split(period)[0] if kind in ("year", "review") else period)
+
+
+def _half(period: str) -> str:
+    """The half-year of the month, as 通报 takes it: 2026H2."""
+    year, month = split(period)
+    return f"{year}H{(month - 1) // 6 + 1}"
 
 
 def _made(period: str) -> dict[str, tuple[str, str]]:

@@ -147,6 +147,8 @@ ACTS = {
     "排名": Acts(lambda n: "排名", {"admin": "2026年12月排名（全部，", "area liaison": "2026年12月排名（广州南校园，"},
                 job="jobs.admin.ranking_chart"),
     "评分": Acts(lambda n: f"评分 XY01 2026 2.1 {n} 述职评议", "已评分 岭南学院（XY01）2026年 2.1 述职评议"),
+    "通报": Acts(lambda n: "通报 2026", "正在生成2026年通报（Word）", job="jobs.admin.bulletin"),
+    "述职": Acts(lambda n: "述职 2026", "正在生成2026年述职评议表", job="jobs.admin.year_review"),
 }
 
 

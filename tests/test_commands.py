@@ -34,7 +34,7 @@ def test_help_lists_what_each_may_run_from_the_docstrings(people):
     assert everything[0] == "可用命令（在群里 @我 + 命令）："
     assert [line.split(" ")[0] for line in everything[1:-1]] == [
         "帮助", "点评", "同步通讯录", "进度", "催办", "发布", "撤回发布", "清单", "组织", "反馈", "自选", "排名",
-        "整改", "统计", "导出", "审计", "得分", "评分", "分享", "任务"]
+        "整改", "统计", "导出", "审计", "通报", "述职", "得分", "评分", "分享", "任务"]
     assert everything[-1] == "发“帮助 命令”看用法和例子。"
     liaison = run("help", people["liaison"])[0].splitlines()
     assert [line.split(" ")[0] for line in liaison[1:-1]] == ["帮助", "点评", "进度", "反馈", "排名", "整改", "得分"]

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from docx import Document
 from redis.exceptions import ConnectionError as RedisDown
 from rq import Queue
 
@@ -118,6 +119,25 @@ def test_the_files_made_are_offered_on_the_desk(client, services, published):
     assert client.get(f"/h5/desk/{PERIOD}/files/secrets").status_code == 404
     assert client.get(f"/h5/desk/{PERIOD}/files/..%2Fconfig").status_code == 404
     assert not list(Path(services.config.app.files_dir).glob(".*"))        # no half-written file left behind
+
+
+def test_the_half_years_bulletin_and_the_years_review_are_made_sent_and_offered(client, services, published, phone):
+    sign_in(client, "dangwei01")
+    for what, said in (("bulletin", "正在生成2026年下半年通报（Word），完成后私聊发给您。"),
+                       ("review", "正在生成2026年述职评议表，完成后私聊发给您。")):
+        assert said in follow(client, post(client, EXPORT, what=what))
+    run_worker(services)
+    received = phone.messages(userid="dangwei01")
+    assert [(m["msgtype"], m["media"]["filename"]) for m in received if m["media"]] == [
+        ("file", "2026年下半年党建月报工作情况通报.docx"), ("file", "2026年述职评议表.xlsx")]
+    shown = text(client.get(f"/h5/desk/{PERIOD}"))
+    assert "下载 2026年下半年党建月报工作情况通报.docx" in shown and "下载 2026年述职评议表.xlsx" in shown
+    bulletin = Document(io.BytesIO(client.get(f"/h5/desk/{PERIOD}/files/bulletin").data))
+    assert [p.text for p in bulletin.paragraphs[:4]] == [
+        "关于2026年下半年党建月报工作情况的通报", "各二级党组织：", "现将2026年下半年党建月报工作情况通报如下。",
+        "一、总体情况"]
+    review = openpyxl.load_workbook(io.BytesIO(client.get(f"/h5/desk/{PERIOD}/files/review").data), read_only=True)
+    assert review.sheetnames[:2] == ["汇总", "DW01 图书馆"] and len(review.sheetnames) == 1 + Org.select().count()
 
 
 def test_the_year_and_the_chart_are_queued_as_the_group_queues_them(client, services, published):

@@ -247,6 +247,7 @@ from handlers.admin import (  # noqa: E402,F401,E501  (they register their comma
     rankings,
     rectifications,
     reports,
+    reviews,
     scores,
     shares,
     tasks,
