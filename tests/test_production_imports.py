@@ -1,5 +1,5 @@
 """Production loads production: the app a gunicorn worker or a `flask` command builds imports none of
-the development tooling, the test code, nor the chart and spreadsheet libraries only some jobs use."""
+the development tooling, the test code, nor the chart, spreadsheet and document libraries only some jobs use."""
 import os
 import secrets
 import subprocess
@@ -13,7 +13,7 @@ from tests.waiting import HANG
 pytestmark = pytest.mark.slow     # starts processes
 
 ROOT = Path(__file__).resolve().parent.parent
-FORBIDDEN = ("standin", "stack", "bench", "tests", "matplotlib", "openpyxl", "xlsxwriter", "playwright")
+FORBIDDEN = ("standin", "stack", "bench", "tests", "matplotlib", "openpyxl", "xlsxwriter", "docx", "playwright")
 CREATE_AND_LIST = """
 import sys
 from app import create_app
