@@ -684,3 +684,11 @@ RANK_CHART_FILE = "{what}排名图.png"
 RANK_CHART_TITLE = "{what}排名（{scope}）· 得分率"
 RANK_CHART_AXIS = "得分率（%）"
 RANK_CHART_READY = "{what}排名图（{scope}）："
+
+# 点评 in the scores and 排名 for secretaries (handlers/score_views.py, handlers/ranking_views.py)
+SCORE_COMMENT_BASE = "基础 {points} 分，每条表扬加 {per} 分、问题扣 {per} 分"
+SCORE_PRAISED = "加 {points} 分：{month}点评 表扬 {day}"
+SCORE_PROBLEM = "扣 {points} 分：{month}点评 问题 {day}"
+SCORE_OVER_CAP = "{month}已达上限 {out_of} 分，多加的 {points} 分不计"
+SCORE_BELOW_ZERO = "{month}已扣至 0 分，多扣的 {points} 分不计"
+RANK_NOT_PUBLISHED = "党委办公室未公开排名，只能查看本组织得分：发“得分”。"
