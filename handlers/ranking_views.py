@@ -47,8 +47,8 @@ def own(person, args: str, ctx) -> list:
     try:
         span = stats_views.window(args.strip() or None, ctx.clock.period())
         period = scored_period(span)
-    except UserError as exc:
-        return [Text(str(exc))]
+    except UserError:
+        return [Text(m.RANK_WINDOWS)]
     rows = ranking(period, ctx.clock.today())
     if not rows:
         return [Text(m.RANK_NONE.format(what=span.label, scope=m.RANK_ALL))]
