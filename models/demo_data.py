@@ -168,11 +168,21 @@ RECTIFICATIONS = (
      (("submit", "sec-xy26", "换届已完成，批复文件已上传"),)),
 )
 
-# 点评 on the demo month once it is published: (org, item position or None for the whole report, kind, text, by)
+# 点评 on the demo month once it is published: (org, item position or None for the whole report, kind, text, by);
+# each kind, so that the scores' 1.4 点评 differs from org to org
 COMMENTS = (
     ("XY01", None, "praise", "本月材料翔实，主题党日有特色，按时提交。", "dangwei01"),
     ("ZS01", 2, "problem", "中心组学习记录不全，缺少研讨发言材料。", "pq-gznan"),
+    ("XY02", None, "praise", "主题党日结合外语专业特色，材料规范。", "dangwei01"),
+    ("XY02", 1, "praise", "“第一议题”学习记录完整，有研讨发言。", "dangwei02"),
+    ("XY03", None, "reminder", "请在截止日前提交月报，附上会议记录照片。", "pq-gznan"),
+    ("XY04", 3, "problem", "理论学习中心组本月未开展集体学习。", "dangwei01"),
+    ("XY04", None, "problem", "月度任务多项未推进，请说明原因。", "dangwei01"),
 )
+
+# 优秀月报分享 in the demo month: this org's report, submitted (every item done) with this highlight, is
+# shared with the secretaries of its type, and the highlight anonymously with every secretary
+SHARED = ("XY02", "结合外语专业开展“用外语讲好中国故事”主题党日，30 名党员参加。")
 
 # 考评指标 (seed 004: daily work raised from 10 to 40 points of the year's 100, the office's 点评 among
 # it): (编号, 上级编号, 名称, 分值, 周期, 计算方式, 参数, 适用类型)
