@@ -13,6 +13,7 @@ from handlers import (
     comments,
     messages as m,
     own_items,
+    ranking_views,
     rectifications,
     report_views as views,
     score_views,
@@ -31,7 +32,7 @@ from models.directory import ROLE_DEPUTY, ROLE_SECRETARY
 
 MAX_TEXT = 500
 ORG_COMMANDS = {own_items.NAME: own_items.chat, rectifications.NAME: rectifications.chat, comments.NAME: comments.chat,
-                score_views.NAME: score_views.own}
+                score_views.NAME: score_views.own, ranking_views.NAME: ranking_views.own}
 
 
 def handle(inbound, person, ctx) -> list:

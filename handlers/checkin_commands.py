@@ -11,6 +11,7 @@ from handlers import (
     messages as m,
     own_items,
     phrases,
+    ranking_views,
     rectifications,
     report_views as views,
     score_views,
@@ -265,6 +266,12 @@ def comment(s: Session, args: str) -> Next:
 def score(s: Session, args: str) -> Next:
     """得分 [月份 或 年份] · 本组织的得分及扣分说明"""
     s.replies += score_views.own(s.person, args, s.ctx)       # the org's, not the report's: the person stays
+
+
+@CHAT.command(ranking_views.NAME, args=ranking_views.ARGS)
+def rank(s: Session, args: str) -> Next:
+    """排名 [月份 或 季度 或 年份] · 各组织得分排名（党委办公室公开后）"""
+    s.replies += ranking_views.own(s.person, args, s.ctx)      # the org's, not the report's: the person stays
 
 
 @CHAT.command("帮助", aliases=("help", "?", "？"))

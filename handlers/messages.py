@@ -751,3 +751,11 @@ YEAR_REVIEW_COMMENT_HEADERS = ("月份", "类别", "事项", "内容", "点评�
 YEAR_REVIEW_NONE = "无"
 YEAR_REVIEW_STATES = {ReportStatus.SUBMITTED: "已提交", "late": "逾期提交", ReportStatus.MISSING: "未报",
                       ReportStatus.OPEN: "填报中"}
+# 点评 in the scores and 排名 for secretaries (handlers/score_views.py, handlers/ranking_views.py)
+SCORE_COMMENT_BASE = "基础 {points} 分，每条表扬加 {per} 分、问题扣 {per} 分"
+SCORE_PRAISED = "加 {points} 分：{month}点评 表扬 {day}"
+SCORE_PROBLEM = "扣 {points} 分：{month}点评 问题 {day}"
+SCORE_OVER_CAP = "{month}已达上限 {out_of} 分，多加的 {points} 分不计"
+SCORE_BELOW_ZERO = "{month}已扣至 0 分，多扣的 {points} 分不计"
+RANK_NOT_PUBLISHED = "党委办公室未公开排名，只能查看本组织得分：发“得分”。"
+RANK_OWN = " ← 本组织"

@@ -13,6 +13,7 @@ from models.stats import OrgState, org_state
 
 PRIMARY, SECONDARY = 1, 2
 BREAKS = ("、", "，", " ")         # where a too long line may be split
+CHAT_BYTES = 2000               # one message in a 1:1 chat (WeCom cuts text at 2,048 bytes)
 SUMMARY_LINES = 8
 # What WeCom reads as markup in a markdown message (links, bold, code, headings, quotes, <font>) or in
 # a text message (<a href>): in what a person wrote, their full-width look-alikes, shown as typed.

@@ -59,13 +59,13 @@ def lines(e: Explained, ctx, own: bool = False) -> list[str]:
         rows.append(template.format(code=indicator.code, name=indicator.name, points=shown(points),
                                     out_of=shown(out_of)))
         if indicator.leaf:
-            rows += [m.SCORE_NOTE.format(text=line) for line in note_lines(e.notes[indicator.code], e.period)]
+            rows += [m.SCORE_NOTE.format(text=line) for line in note_lines(e.notes[indicator.code], e.period, ctx)]
     rows += correction_lines(e, ctx)
     return rows
 
 
-def note_lines(notes: list[Note], period: str) -> list[str]:
-    worded = [_worded(note, period) for note in notes]
+def note_lines(notes: list[Note], period: str, ctx) -> list[str]:
+    worded = [_worded(note, period, ctx) for note in notes]
     if len(worded) > NOTES_SHOWN + 1:
         return [*worded[:NOTES_SHOWN], m.SCORE_MORE.format(count=len(worded) - NOTES_SHOWN)]
     return worded
@@ -76,7 +76,7 @@ def _month(span: str, period: str) -> str:
     return f"{span} " if span != period else ""
 
 
-def _worded(note: Note, period: str) -> str:
+def _worded(note: Note, period: str, ctx) -> str:
     points = shown(note.points)
     if note.why == Why.ITEM:
         return m.SCORE_ITEM.format(points=points, month=_month(note.span, period), position=note.what[0])
@@ -88,12 +88,30 @@ def _worded(note: Note, period: str) -> str:
     if note.why in (Why.RECTIFIED_LATE, Why.NOT_RECTIFIED):
         template = m.SCORE_RECTIFIED_LATE if note.why == Why.RECTIFIED_LATE else m.SCORE_NOT_RECTIFIED
         return template.format(points=points, code=note.what[0])
+    if note.why in COMMENT_NOTES:
+        return _comment_worded(note, period, ctx)
     if note.why == Why.MARK:
         out_of, reason = note.what
         template = m.SCORE_MARK if reason else m.SCORE_MARK_NO_REASON
         return template.format(month=_month(note.span, period), value=points, out_of=shown(out_of),
                                reason=plain(reason))
     return m.SCORE_UNMARKED.format(month=_month(note.span, period))
+
+
+COMMENT_NOTES = {Why.COMMENT_BASE: m.SCORE_COMMENT_BASE, Why.PRAISED: m.SCORE_PRAISED, Why.PROBLEM: m.SCORE_PROBLEM,
+                 Why.OVER_CAP: m.SCORE_OVER_CAP, Why.BELOW_ZERO: m.SCORE_BELOW_ZERO}
+
+
+def _comment_worded(note: Note, period: str, ctx) -> str:
+    """A 点评 leaf's notes: its base, each comment with the day it was written, what a cap kept out."""
+    values = {"points": shown(note.points), "month": _month(note.span, period)}
+    if note.why == Why.COMMENT_BASE:
+        values["per"] = shown(note.what[0])
+    elif note.why == Why.OVER_CAP:
+        values["out_of"] = shown(note.what[0])
+    elif note.why != Why.BELOW_ZERO:
+        values["day"] = ctx.clock.local(note.what[0]).date().isoformat()
+    return COMMENT_NOTES[note.why].format(**values)
 
 
 def correction_lines(e: Explained, ctx) -> list[str]:

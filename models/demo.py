@@ -15,7 +15,21 @@ import sys
 from pathlib import Path
 
 import settings
-from models import Comment, Org, OwnItem, Person, Rectification, comments, own_items, periods, rectifications
+from models import (
+    Comment,
+    Org,
+    OwnItem,
+    Period,
+    Person,
+    Rectification,
+    Report,
+    checkin,
+    comments,
+    own_items,
+    periods,
+    rectifications,
+    shares,
+)
 from models.clock import Clock
 from models.db import bind, database, migrate
 from models.demo_data import (
@@ -32,12 +46,14 @@ from models.demo_data import (
     OWN_ITEMS,
     RAISED_TASKS,
     RECTIFICATIONS,
+    SHARED,
     SURNAMES,
     TASKS,
 )
 from models.directory import Department, Task, TaskStatus
 from models.lists_io import IMPORT_ORDER, ImportResult, export_file, import_rows
 from models.lists_io.cells import join_list
+from models.report import EntryStatus, FeedbackKind, ReportStatus
 
 DEMO_SECRETARY = "sec-xy01"     # the secretary the README and `./dev up` suggest trying
 
@@ -159,12 +175,38 @@ def _move_rectifications(period: str, listed_before: set[str]) -> None:
             rectifications.move(code, rectifications.Move(step), userid, at, first, text)
 
 
+def add_demo_judging(period: str, at: datetime.datetime) -> list[tuple[shares.Share, shares.Plan]]:
+    """The office's judging of the month, once it is published: COMMENTS, and SHARED's report; returns
+    the shares made now, with their plans (whom the cards go to: the caller sends them)."""
+    add_demo_comments(period, at)
+    return share_demo_report(period, at)
+
+
 def add_demo_comments(period: str, at: datetime.datetime) -> None:
-    """COMMENTS on the month's reports (once it is published), unless the org has comments of that month."""
+    """COMMENTS on the month's reports, each org's unless it has comments of that month."""
+    commented = {org_id for (org_id,) in Comment.select(Comment.org).where(Comment.period == period).tuples()}
     for code, position, kind, text, by in COMMENTS:
         org = Org.get(Org.code == code)
-        if not Comment.select().where(Comment.org == org, Comment.period == period).exists():
+        if org.id not in commented:
             comments.add(org, period, position, comments.CommentKind(kind), text, by, at, period)
+
+
+def share_demo_report(period: str, at: datetime.datetime) -> list[tuple[shares.Share, shares.Plan]]:
+    """SHARED's report of the month answered (every item done), with its highlight, submitted and
+    shared — unless it is submitted already (shared before, or by its secretary)."""
+    code, highlight = SHARED
+    report = Report.get(Report.org == Org.get(Org.code == code), Report.period == period)
+    if report.status == ReportStatus.SUBMITTED:
+        return []
+    secretary = Person.get(Person.userid == f"sec-{code.lower()}")
+    items = checkin.entries(report)
+    for entry in items:
+        checkin.answer(entry, secretary, at, EntryStatus.DONE, amount=1 if checkin.counted(entry) else None)
+    checkin.add_feedback(report, FeedbackKind.HIGHLIGHT, highlight, secretary, at)
+    checkin.submit(report, Period.get(Period.key == period), items, secretary, at, at.date())
+    plans = [shares.plan(code, period, number, anonymous, audience)
+             for number, anonymous, audience in ((None, False, shares.Audience.TYPE), (1, True, shares.Audience.ALL))]
+    return [(shares.create(plan, ADMINS[0][0], at), plan) for plan in plans]
 
 
 def raise_demo_tasks(period: str) -> None:

@@ -168,19 +168,30 @@ RECTIFICATIONS = (
      (("submit", "sec-xy26", "换届已完成，批复文件已上传"),)),
 )
 
-# 点评 on the demo month once it is published: (org, item position or None for the whole report, kind, text, by)
+# 点评 on the demo month once it is published: (org, item position or None for the whole report, kind, text, by);
+# each kind, so that the scores' 1.4 点评 differs from org to org
 COMMENTS = (
     ("XY01", None, "praise", "本月材料翔实，主题党日有特色，按时提交。", "dangwei01"),
     ("ZS01", 2, "problem", "中心组学习记录不全，缺少研讨发言材料。", "pq-gznan"),
+    ("XY02", None, "praise", "主题党日结合外语专业特色，材料规范。", "dangwei01"),
+    ("XY02", 1, "praise", "“第一议题”学习记录完整，有研讨发言。", "dangwei02"),
+    ("XY03", None, "reminder", "请在截止日前提交月报，附上会议记录照片。", "pq-gznan"),
+    ("XY04", 3, "problem", "理论学习中心组本月未开展集体学习。", "dangwei01"),
+    ("XY04", None, "problem", "月度任务多项未推进，请说明原因。", "dangwei01"),
 )
 
-# 考评指标 (seed 004: daily work raised from 10 to 40 points of the year's 100): (编号, 上级编号, 名称, 分值,
-# 周期, 计算方式, 参数, 适用类型)
+# 优秀月报分享 in the demo month: this org's report, submitted (every item done) with this highlight, is
+# shared with the secretaries of its type, and the highlight anonymously with every secretary
+SHARED = ("XY02", "结合外语专业开展“用外语讲好中国故事”主题党日，30 名党员参加。")
+
+# 考评指标 (seed 004: daily work raised from 10 to 40 points of the year's 100, the office's 点评 among
+# it): (编号, 上级编号, 名称, 分值, 周期, 计算方式, 参数, 适用类型)
 INDICATORS = (
     ("1", "", "日常工作", "40", "月度", "", "", ""),
-    ("1.1", "1", "完成率", "25", "月度", "完成率", "", ""),
+    ("1.1", "1", "完成率", "20", "月度", "完成率", "", ""),
     ("1.2", "1", "按时提交", "10", "月度", "按时提交", "", ""),
     ("1.3", "1", "整改按期销号", "5", "月度", "整改按期销号", "", ""),
+    ("1.4", "1", "点评", "5", "月度", "点评", "基础 3 每次 1", ""),
     ("2", "", "年终述职评议", "60", "年度", "", "", ""),
     ("2.1", "2", "述职评议", "50", "年度", "手工评分", "", ""),
     ("2.2", "2", "党建工作特色", "10", "年度", "手工评分", "", ""),

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
+from typing import NamedTuple
 
 from peewee import CharField, DateTimeField, FloatField, ForeignKeyField, IntegerField, TextField
 
@@ -42,10 +43,30 @@ class Computation(StrEnum):
     ON_TIME = "on_time"                         # 按时提交: reports submitted and not late
     RECTIFIED_ON_TIME = "rectified_on_time"     # 整改按期销号: rectifications due, closed by the deadline
     MANUAL = "manual"                           # 手工评分: the office's mark
+    COMMENTS = "comments"                       # 点评: a base, + per 表扬, − per 问题, within 0..points
 
 
 COMPUTATION_LABELS = {Computation.DONE_SHARE: "完成率", Computation.ON_TIME: "按时提交",
-                      Computation.RECTIFIED_ON_TIME: "整改按期销号", Computation.MANUAL: "手工评分"}
+                      Computation.RECTIFIED_ON_TIME: "整改按期销号", Computation.MANUAL: "手工评分",
+                      Computation.COMMENTS: "点评"}
+
+
+COMMENT_PARAMS = re.compile(r"^基础\s*(\d{1,4}(?:\.\d{1,2})?)\s*[,，;；、]?\s*每次\s*(\d{1,4}(?:\.\d{1,2})?)$")
+
+
+class CommentParams(NamedTuple):
+    """A 点评 leaf's 参数 "基础 3 每次 1": its points with no comment, and what each 表扬 adds and
+    each 问题 takes; the leaf stays within 0..its points, so at most (points − base) is added and at
+    most the base taken."""
+
+    base: float
+    per: float
+
+
+def comment_params(text: str) -> CommentParams | None:
+    """"基础 3 每次 1" (or "基础3，每次0.5") → CommentParams; None when it is not written so."""
+    found = COMMENT_PARAMS.match(text.strip())
+    return CommentParams(float(found.group(1)), float(found.group(2))) if found else None
 
 
 class Indicator(BaseModel):

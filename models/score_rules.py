@@ -12,6 +12,9 @@ computation (a comments' one, say) is one more Rule.
     整改按期销号  points × rectifications due in the span closed by their deadline / those due (one still
                   open before its deadline is not due yet); none due: full
     手工评分      the office's mark for the span ("2026-12" or "2026"); none: 0
+    点评          参数 "基础 3 每次 1": the base, plus 1 per 表扬 and minus 1 per 问题 on the span's months
+                  (as each comment is now: an edit's kind counts, a withdrawn one not), kept within
+                  0..points — so at most points − base added, at most the base taken
 """
 from __future__ import annotations
 
@@ -25,8 +28,9 @@ from typing import Callable, NamedTuple
 from peewee import Case, fn
 
 from models import periods
+from models.comments import Comment, CommentKind
 from models.db import database
-from models.indicators import Computation, Indicator, ScoreMark
+from models.indicators import Computation, Indicator, ScoreMark, comment_params
 from models.rectifications import Rectification, RectificationState
 from models.report import Entry, EntryStatus, Report, ReportStatus
 from models.stats import item_counts
@@ -46,6 +50,11 @@ class Why(StrEnum):
     NOT_RECTIFIED = "open"      # due, still open: what = (code,)
     MARK = "mark"               # points = the mark; what = (out of, reason)
     UNMARKED = "unmarked"       # what = (out of,)
+    COMMENT_BASE = "base"       # points = the base; what = (per comment,)
+    PRAISED = "praised"         # a 表扬: points = what it adds; what = (written at,)
+    PROBLEM = "problem"         # a 问题: points = what it takes; what = (written at,)
+    OVER_CAP = "over cap"       # points = what the cap kept out; what = (the leaf's points,)
+    BELOW_ZERO = "below zero"   # points = what the floor kept out
 
 
 class Note(NamedTuple):
@@ -216,6 +225,52 @@ def manual_notes(leaf: Indicator, spans: list[Span], base: Base, org: int) -> li
             for span in base.spans_of(org, spans)]
 
 
+COUNTED_KINDS = {CommentKind.PRAISE: 1, CommentKind.PROBLEM: -1}
+
+
+def _comments(base: Base, org: int | None):
+    """The window's comments that count: 表扬 and 问题 as they are now, not withdrawn."""
+    which = (Comment.period.in_(list(base.months)) & (Comment.withdrawn == False)  # noqa: E712 (peewee's condition)
+             & Comment.kind.in_(list(COUNTED_KINDS)))
+    if org is not None:
+        return which & (Comment.org == org)
+    return which if base.org_ids is None else which & Comment.org.in_(base.org_ids)
+
+
+def commented(leaf: Indicator, spans: list[Span], base: Base) -> Values:
+    params, span_of = comment_params(leaf.params), _span_of(spans)
+    raw = {(org, span_of[month]): params.base for org, month in base.had_report}
+    counts = (Comment.select(Comment.org, Comment.period, Comment.kind, fn.COUNT(Comment.id))
+              .where(_comments(base, None)).group_by(Comment.org, Comment.period, Comment.kind).tuples())
+    for org, month, kind, count in counts:
+        if (org, span_of[month]) in raw:
+            raw[org, span_of[month]] += params.per * count * COUNTED_KINDS[kind]
+    return {key: min(max(value, 0.0), leaf.points) for key, value in raw.items()}
+
+
+def commented_notes(leaf: Indicator, spans: list[Span], base: Base, org: int) -> list[Note]:
+    """The base once, then each span's comments by the time written, and what a cap kept out."""
+    params, counted = comment_params(leaf.params), base.spans_of(org, spans)
+    if not counted:
+        return []
+    span_of, notes = _span_of(spans), [Note(Why.COMMENT_BASE, params.base, counted[0].key, (params.per,))]
+    written = Comment.select().where(_comments(base, org)).order_by(Comment.at, Comment.id)
+    by_span = defaultdict(list)
+    for comment in written:
+        by_span[span_of[comment.period]].append(comment)
+    for span in counted:
+        raw = params.base
+        for comment in by_span[span.key]:
+            raw += params.per * COUNTED_KINDS[comment.kind]
+            why = Why.PRAISED if comment.kind == CommentKind.PRAISE else Why.PROBLEM
+            notes.append(Note(why, params.per, span.key, (comment.at,)))
+        if raw > leaf.points:
+            notes.append(Note(Why.OVER_CAP, raw - leaf.points, span.key, (leaf.points,)))
+        elif raw < 0:
+            notes.append(Note(Why.BELOW_ZERO, -raw, span.key, ()))
+    return notes
+
+
 @dataclass(frozen=True)
 class Rule:
     points: Callable[[Indicator, list[Span], Base], Values]
@@ -227,4 +282,5 @@ RULES = {
     Computation.ON_TIME: Rule(on_time, on_time_notes),
     Computation.RECTIFIED_ON_TIME: Rule(rectified_on_time, rectified_notes),
     Computation.MANUAL: Rule(manual, manual_notes),
+    Computation.COMMENTS: Rule(commented, commented_notes),
 }

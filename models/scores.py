@@ -159,8 +159,8 @@ def explain(org: Org, period: str, today: datetime.date) -> Explained | None:
 
 
 def _weighted(note: Note, weight: float) -> Note:
-    """A month's deduction as it counts in a longer window (a mark is shown as given)."""
-    if note.why in (Why.MARK, Why.UNMARKED):
+    """A month's deduction as it counts in a longer window (a mark and a base are shown as given)."""
+    if note.why in (Why.MARK, Why.UNMARKED, Why.COMMENT_BASE):
         return note
     return Note(note.why, note.points * weight, note.span, note.what)
 

@@ -99,6 +99,11 @@ class RectificationsSection:
 
 
 @dataclass(frozen=True)
+class ScoresSection:
+    publish_ranking: bool = False   # secretaries may read every org's 排名 (off: their own 得分 only)
+
+
+@dataclass(frozen=True)
 class AdminGroupSection:
     webhook_key: str = ""       # the admin group's robot webhook (webhook/send?key=…): notices go there too
     chat_id: str = ""           # the group's chatid: of the group chats, admin commands act only there
@@ -166,6 +171,7 @@ class Config:
     directory: DirectorySection = field(default_factory=DirectorySection)
     schedule: ScheduleSection = field(default_factory=ScheduleSection)
     rectifications: RectificationsSection = field(default_factory=RectificationsSection)
+    scores: ScoresSection = field(default_factory=ScoresSection)
     admin_group: AdminGroupSection = field(default_factory=AdminGroupSection)
     outbox: OutboxSection = field(default_factory=OutboxSection)
     standin: StandinSection = field(default_factory=StandinSection)

@@ -21,11 +21,13 @@ import click
 import requests
 
 import settings
+from bot import dispatch, outbound
 from bot.services import Services
+from handlers import shares as share_views
 from jobs import cycle
 from models import Person, bind, database, migrate
 from models.clock import Clock
-from models.demo import DEMO_SECRETARY, add_demo_comments, load_demo_data, raise_demo_tasks
+from models.demo import DEMO_SECRETARY, add_demo_judging, load_demo_data, raise_demo_tasks
 from models.periods import shift
 from settings import Config, StandinSection
 from stack import ports, redis_server
@@ -57,8 +59,18 @@ def _publish_demo_month(config: Config) -> None:
     period = services.clock.period()
     with database.connection_context():
         outcome = cycle.run_step(services, period, "publish", ran_by="demo")
-        add_demo_comments(period, services.clock.utcnow())
+        _judge_demo_month(services, period)
     click.echo(f"published {period}: {outcome.counts.get('cards', 0)} cards on their way to the secretaries")
+
+
+def _judge_demo_month(services: Services, period: str) -> None:
+    """The demo's comments and shared report (models.demo.add_demo_judging), the share cards sent."""
+    at = services.clock.utcnow()
+    with database.atomic():
+        made = add_demo_judging(period, at)
+        rows = [outbound.enqueue(message.key, "app", message.to, message.reply, at) for share, plan in made
+                for message in share_views.messages(share, plan, dispatch.context(services))]
+    services.outbox.kick([row for row in rows if row is not None])
 
 
 STEADY_SECONDS = 10         # a piece up this long counts as healthy again

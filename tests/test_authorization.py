@@ -87,7 +87,8 @@ SUBMITTED = ("岭南学院", "国际金融学院")     # their November reports:
 ADMINS_NAMED = "陈静（dangwei01）、dangwei02（dangwei02）"
 REPORT_CHAT = ("可用指令：", "已答 0/", "请回复 1-4：", "个性指标（", "整改清单（",     # the org's own 自选, 整改,
                messages.COMMENT_ORG_ONLY_READ,                                  # 点评 (read only),
-               "岭南学院2026年12月得分 ", messages.SCORE_OWN_ONLY)                # 得分 (another org's: refused)
+               "岭南学院2026年12月得分 ", messages.SCORE_OWN_ONLY,                # 得分 (another org's: refused),
+               messages.RANK_NOT_PUBLISHED)                                     # 排名 (not published: refused)
 D = datetime.datetime
 _ids = itertools.count(1)
 
@@ -176,9 +177,11 @@ class Places(Desk):
 
 
 @pytest.fixture
-def config(config):
-    """dangwei02 is an admin by the configuration only, dangwei01 by the directory's role only."""
-    return config.replace(admins={"userids": ["dangwei02"]})
+def config(config, request):
+    """dangwei02 is an admin by the configuration only, dangwei01 by the directory's role only; the
+    ranking published when a test asks (indirect parameter: [scores] publish_ranking)."""
+    return config.replace(admins={"userids": ["dangwei02"]},
+                          scores={"publish_ranking": getattr(request, "param", False)})
 
 
 @pytest.fixture
@@ -298,3 +301,30 @@ def test_an_unknown_members_admin_commands_in_the_apps_chat_are_refused_and_audi
     assert {month.send("app chat", "visitor", text) for text in typed} == {messages.UNKNOWN_USER}
     assert [(a.userid, a.place, a.command, a.outcome) for a in AuditEntry.select().order_by(AuditEntry.id)] == [
         ("visitor", "app", name, "refused") for name in ("发布", "催办", "导出", "审计", "撤回发布")]
+
+
+# 排名 for the secretaries and deputies ([scores] publish_ranking, off by default): in their own chat,
+# every org's ranking once published, one line saying it is not otherwise; in the robot's chat and
+# the groups it is the admins' command either way.
+RANK_REFUSED = f"“排名”仅限党委办公室管理员和片区联络员使用，如需要请联系：{ADMINS_NAMED}。"
+RANKING = {     # published → place → what the secretary (and the deputy) sees
+    False: {"app chat": messages.RANK_NOT_PUBLISHED, "robot chat": RANK_REFUSED, "admin group": RANK_REFUSED},
+    True: {"app chat": "2026年12月排名（全部，73 个组织，按得分率）：", "robot chat": RANK_REFUSED,
+           "admin group": RANK_REFUSED},
+}
+
+
+@pytest.mark.parametrize("config", [False, True], indirect=True, ids=["not published", "published"])
+def test_a_secretary_reads_the_ranking_only_once_the_office_publishes_it(month, config):
+    published = config.scores.publish_ranking
+    for role, own in (("secretary", "岭南学院（XY01）18/40"), ("deputy", "中国语言文学系（ZS01）18/40")):
+        before, last_message = month.footprint(), OutboxMessage.select(fn.MAX(OutboxMessage.id)).scalar() or 0
+        seen = {place: month.send(place, ROLES[role], "/排名") for place in RANKING[published]}
+        assert {place: said[:len(RANKING[published][place])] for place, said in seen.items()} == RANKING[published]
+        whole = seen["app chat"] + "".join(row.payload for row in OutboxMessage.select().where(   # a long answer's rest
+            OutboxMessage.id > last_message, OutboxMessage.recipient == ROLES[role]))
+        assert (f"{own} · 45%{messages.RANK_OWN}" in whole) == published
+        assert month.footprint() == before
+    assert {(a.userid, a.place, a.outcome) for a in AuditEntry.select()} == {
+        (ROLES[role], PLACES[place], "refused") for role in ("secretary", "deputy")
+        for place in ("robot chat", "admin group")}

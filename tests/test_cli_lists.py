@@ -142,11 +142,11 @@ def test_indicators_import_as_one_document_and_export_back(cli, tmp_path):
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
         "第 2 行「分值」:下级分值之和 35 不等于 40",
-        "第 4 行「计算方式」:未知计算方式“按时”,可选:完成率、按时提交、整改按期销号、手工评分",
+        "第 4 行「计算方式」:未知计算方式“按时”,可选:完成率、按时提交、整改按期销号、手工评分、点评",
         "考评指标:3 行中发现 2 处错误,未做任何更改"]
     path.write_text(head + "1,,日常工作,40,月度,,,\n1.1,1,完成率,30,月度,完成率,,\n1.2,1,按时提交,10,月度,按时提交,,\n",
                     encoding="utf-8")
-    assert cli("import", "indicators", str(path)).stdout.strip() == "考评指标:整体替换:新增 0,更新 1,未变 2,删除 4"
+    assert cli("import", "indicators", str(path)).stdout.strip() == "考评指标:整体替换:新增 0,更新 1,未变 2,删除 5"
     exported = tmp_path / "out.xlsx"
     assert cli("export", "indicators", str(exported)).stdout.strip() == f"已导出考评指标 3 行到 {exported}"
     assert cli("import", "indicators", str(exported)).stdout.strip() == "考评指标:整体替换:新增 0,更新 0,未变 3,删除 0"

@@ -227,12 +227,13 @@ def test_my_report_shows_the_comments_in_a_section_and_beside_the_item(client, m
     assert "2026-11 【表扬】整体 ：按时提交" in year and "请附学习记录<b>" in year and "撤回的" not in year
 
 
-def test_the_demo_month_has_two_comments_once_published(client, services, phone, clock):
+def test_the_demo_month_has_comments_of_each_kind_once_published(client, services, phone, clock):
     demo_month(services, phone, PERIOD)
     add_demo_comments(PERIOD, clock.utcnow())
     add_demo_comments(PERIOD, clock.utcnow())           # again: nothing more
     assert [(c.org.code, c.position, c.kind) for c in Comment.select().order_by(Comment.id)] == [
-        ("XY01", None, "praise"), ("ZS01", 2, "problem")]
+        ("XY01", None, "praise"), ("ZS01", 2, "problem"), ("XY02", None, "praise"), ("XY02", 1, "praise"),
+        ("XY03", None, "reminder"), ("XY04", 3, "problem"), ("XY04", None, "problem")]
     sign_in(client, "sec-zs01")
     assert "中心组学习记录不全" in text(client.get(f"/h5/report/{PERIOD}"))
 

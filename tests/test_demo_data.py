@@ -1,16 +1,23 @@
 """The demo data set: realistic, idempotent, and the same as the example files admins see."""
 from __future__ import annotations
 
+import datetime
+from collections import Counter
+
 import pytest
 
 import settings
-from models import Action, Department, Org, Person, Task
-from models.demo import DemoDataError, demo_rows, load_demo_data
+from models import Action, Comment, Department, Indicator, Org, Person, Task
+from models.demo import DemoDataError, add_demo_judging, demo_rows, load_demo_data
 from models.directory import CATEGORIES, ROLE_ADMIN, ROLE_DEPUTY, ROLE_SECRETARY, next_task_code
 from models.items import items_for
 from models.lists_io import IMPORT_ORDER, KINDS, export_rows, import_file
 from models.lists_io.tables import cell_text, read_table
+from models.rankings import ranking
 from models.schedule import Schedule
+from models.scores import scores, shown
+from tests.browser import pages_app, sign_in, text
+from tests.setups import demo_month
 
 
 @pytest.fixture
@@ -109,3 +116,40 @@ def test_task_codes_are_generated_in_one_format_and_stored_ones_still_count(db):
     assert next_task_code("2027-01") == "T100"
     Task.delete().where(Task.code == "T99").execute()
     assert next_task_code("2027-01") == "T02"
+
+
+@pytest.fixture
+def app(config, redis_client, clock, standin):
+    """The app, its pages signing in through the stand-in."""
+    return pages_app(config, clock, standin)
+
+
+def test_the_published_demo_month_has_comments_of_each_kind_a_shared_report_and_scores_from_them(
+        client, services, phone, clock):
+    clock.set(datetime.datetime(2026, 12, 8, 10, 0))
+    demo_month(services, phone, "2026-12")
+    made = add_demo_judging("2026-12", clock.utcnow())
+    assert add_demo_judging("2026-12", clock.utcnow()) == []            # again: nothing more
+    assert Counter(comment.kind for comment in Comment.select()) == {"praise": 3, "problem": 3, "reminder": 1}
+    assert [(share.code, share.report.org.code, share.feedback_id is not None, share.anonymous, share.audience)
+            for share, _ in made] == [("FX1", "XY02", False, False, "type"), ("FX2", "XY02", True, True, "all")]
+    assert len(made[0][1].recipients) == Org.select().where(Org.type == "学院").count() - 1
+    codes = dict(Org.select(Org.id, Org.code).tuples())
+    found = scores("2026-12", clock.today())
+    assert {codes[org]: shown(score.values["1.4"]) for org, score in found.items()
+            if codes[org] in ("XY01", "XY02", "XY03", "XY04", "ZS01")} == {
+        "XY01": "4", "XY02": "5", "XY03": "3", "XY04": "1", "ZS01": "2"}     # 基础 3, +1 per 表扬, −1 per 问题
+    first = ranking("2026-12", clock.today())[0]
+    assert (first.org.code, first.place, shown(first.score.total)) == ("XY02", 1, "40")
+    sign_in(client, "sec-xy03")
+    page = text(client.get("/h5/shared/2"))
+    assert "用外语讲好中国故事" in page and "外国语学院" not in page          # the highlight, anonymously
+    assert "外国语学院" in text(client.get("/h5/shared/1"))
+
+
+def test_the_demo_tree_weighs_daily_work_40_of_100_with_the_offices_comments_in_it(db):
+    load_demo_data("2026-11")
+    points = {i.code: (i.name, i.points, i.computation, i.params) for i in Indicator.select()}
+    assert (points["1"][1], points["2"][1]) == (40, 60)                                         # seed 004
+    assert points["1.4"] == ("点评", 5, "comments", "基础 3 每次 1")
+    assert sum(i.points for i in Indicator.select().where(Indicator.parent == "1")) == 40

@@ -242,8 +242,9 @@ def test_the_month_page_shows_the_orgs_score_to_its_secretary_and_to_admins(app,
     assert import_rows("indicators", list(enumerate(demo_rows(PERIOD)["indicators"], 2)),
                        settings.DirectorySection()).ok
     shown = text(client.get(f"/h5/report/{PERIOD}"))
-    assert ("本月得分 哲学学院2026年11月得分 15/40 1 日常工作 15/40 · 1.1 完成率 0/25 扣 5 分：第 1 项未完成" in shown
-            and "等 5 项" not in shown and "· 1.2 按时提交 10/10 · 1.3 整改按期销号 5/5" in shown)
+    assert ("本月得分 哲学学院2026年11月得分 18/40 1 日常工作 18/40 · 1.1 完成率 0/20 扣 4 分：第 1 项未完成" in shown
+            and "等 5 项" not in shown and "· 1.2 按时提交 10/10 · 1.3 整改按期销号 5/5 · 1.4 点评 3/5 "
+            "基础 3 分，每条表扬加 1 分、问题扣 1 分" in shown)
     office = app.test_client()
     sign_in(office, "dangwei01")
-    assert "本月得分 哲学学院（ORG01）2026年11月得分 15/40" in text(office.get(f"/h5/orgs/ORG01/{PERIOD}"))
+    assert "本月得分 哲学学院（ORG01）2026年11月得分 18/40" in text(office.get(f"/h5/orgs/ORG01/{PERIOD}"))

@@ -6,16 +6,18 @@ more orgs:
     XY03 中文系 (学院, 南校园), XY04 历史系 (学院, 北校园): 11月 all done, on time      → 40/40
     2025-11: XY01 XY03 XY04 YY01 all done on time (40/100), XY02 未报 with nothing done (5/100)
 """
+import dataclasses
 import datetime
 
 import pytest
 
-from handlers import admin
+from handlers import admin, messages as m
 from handlers.replies import Text
 from jobs.close import close_period
 from models import Entry, Org, OutboxMessage, Period, Person, Report
 from models.directory import PeriodStatus
 from models.rankings import ranking
+from tests.conversation import Chat
 from tests.test_scores import office  # noqa: F401  (the fixture)
 
 D = datetime.date
@@ -102,3 +104,17 @@ def test_an_area_liaison_ranks_their_own_area_only(five):
 ])
 def test_what_cannot_be_ranked_is_said_in_one_line(five, typed, said):
     assert say(five, typed).splitlines()[0] == said
+
+
+def test_a_secretary_ranks_every_org_only_once_the_office_publishes_the_ranking(five):
+    assert Chat("sec-xy01", five).send("排名 2026-11") == [m.RANK_NOT_PUBLISHED]
+    published = Chat("sec-xy01", dataclasses.replace(five, publish_ranking=True))
+    assert published.send("排名 2026-11") == ["\n".join([
+        "2026年11月排名（全部，5 个组织，按得分率）：",
+        "1. 中文系（XY03）40/40 · 100%",
+        "1. 历史系（XY04）40/40 · 100%",
+        "1. 附属第一医院（YY01）40/40 · 100%",
+        "4. 外国语学院（XY02）35/40 · 88% 【后三位】",
+        "5. 岭南学院（XY01）30/40 · 75% 【后三位】 ← 本组织"])]
+    assert published.send("排名 2026H2")[0].splitlines()[0] == "2026年下半年排名（全部，5 个组织，按得分率）："
+    assert published.send("排名 2026-13") == [m.RANK_WINDOWS]

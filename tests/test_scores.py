@@ -19,15 +19,21 @@ from handlers import admin, messages as m
 from handlers.router import Context
 from models import Entry, Indicator, Org, Period, Person, Rectification, Report, ScoreCorrection, ScoreMark
 from models.clock import Clock
-from models.demo import demo_rows
 from models.directory import PeriodStatus
 from models.lists_io import import_rows
 from models.scores import scores, shown
 from tests.conversation import Chat
 
 D = datetime.date
-TREE = demo_rows("2026-11")["indicators"]     # 1 日常工作 40 = 1.1 完成率 25 + 1.2 按时提交 10 + 1.3 整改 5;
-                                              # 2 年终述职评议 60 = 2.1 述职评议 50 + 2.2 特色 10 (手工评分)
+HEADERS = ("编号", "上级编号", "名称", "分值", "周期", "计算方式", "参数", "适用类型")
+TREE = [dict(zip(HEADERS, row, strict=True)) for row in (     # seed 004's 40 points of daily work, without 点评
+    ("1", "", "日常工作", "40", "月度", "", "", ""),          # (tests/test_score_comments.py has those)
+    ("1.1", "1", "完成率", "25", "月度", "完成率", "", ""),
+    ("1.2", "1", "按时提交", "10", "月度", "按时提交", "", ""),
+    ("1.3", "1", "整改按期销号", "5", "月度", "整改按期销号", "", ""),
+    ("2", "", "年终述职评议", "60", "年度", "", "", ""),
+    ("2.1", "2", "述职评议", "50", "年度", "手工评分", "", ""),
+    ("2.2", "2", "党建工作特色", "10", "年度", "手工评分", "", ""))]
 
 
 def _report(org, period, status, late, statuses):
@@ -189,8 +195,8 @@ def _leaf(code, parent, points, computation="手工评分", cycle="年度", kind
     ([(None, None, _leaf("2.1", "2", "10"))], ["第 6 行「分值」:下级分值之和 70 不等于 60",
                                                "第 9 行「编号」:与第 7 行重复"]),
     ([(5, "分值", "45")], ["第 6 行「分值」:下级分值之和 55 不等于 60"]),
-    ([(1, "计算方式", "点评")],
-     ["第 3 行「计算方式」:未知计算方式“点评”,可选:完成率、按时提交、整改按期销号、手工评分"]),
+    ([(1, "计算方式", "评议")],
+     ["第 3 行「计算方式」:未知计算方式“评议”,可选:完成率、按时提交、整改按期销号、手工评分、点评"]),
     ([(0, "计算方式", "完成率")], ["第 2 行「计算方式」:有下级的指标不填计算方式"]),
     ([(6, "计算方式", "")], ["第 8 行「计算方式」:没有下级的指标须填计算方式"]),
     ([(6, "适用类型", "学院、党校")],

@@ -23,7 +23,7 @@ from handlers import messages as m
 from handlers.errors import Refusal, UserError
 from handlers.registry import AREAS, DEPARTMENTS, EVERYONE, LIAISONS, SLASHES, Registry
 from handlers.replies import Background, Outgoing, Text
-from handlers.report_views import clip, quoted, split_text
+from handlers.report_views import CHAT_BYTES, clip, quoted, split_text
 from models import AuditEntry, Person, confirmation
 from models.audit import APP_PLACE, ASKED, CANCELLED, EXPIRED, GROUP_PLACE, OK, PAGE_PLACE, REFUSED, UNKNOWN, USAGE
 from models.directory import ROLE_LIAISON, admins
@@ -32,7 +32,6 @@ from models.periods import check
 GROUP = Registry(m.GROUP_HELP_HEADER, free_args=True)
 NAME_SHOWN = 20                 # an unknown command is quoted back at most this long
 GROUP_BYTES = 4000              # what a group answer shows before the rest goes to the 1:1 chat
-CHAT_BYTES = 2000               # one message in a 1:1 chat (WeCom cuts text at 2,048 bytes)
 MONTH = re.compile(r"^\d{4}-\d{1,2}$")
 YEAR = re.compile(r"^\d{4}$")
 CONFIRM_WORDS = ("确认", "confirm")

@@ -8,16 +8,16 @@ from __future__ import annotations
 from handlers import messages as m, stats_views
 from handlers.admin import GROUP, Call
 from handlers.errors import Refusal, UserError
+from handlers.ranking_views import NAME, line, scored_period
 from handlers.registry import AREAS
 from handlers.report_views import quoted
 from models import Indicator, Org
-from models.rankings import Ranked, ranking, talks
-from models.scores import shown
+from models.rankings import ranking, talks
 
 FILTERS = {"类型": "type", "片区": "area"}
 
 
-@GROUP.command("排名", aliases=("rank",), who=AREAS)
+@GROUP.command(NAME, aliases=("rank",), who=AREAS)
 def ranking_command(call: Call):
     """排名 [月份 或 季度 或 半年 或 年份] [类型 学院 | 片区 名称] — 按得分率排名，并列同名次，后三位标出；
     年度排名另列连续两年后三位（约谈）（片区联络员：本片区）
@@ -47,20 +47,6 @@ def talks_line(year: int, today) -> str:
     return m.RANK_TALKS.format(year=year, before=year - 1, orgs=named or m.RANK_TALKS_NONE)
 
 
-def scored_period(span: stats_views.Window) -> str:
-    """The period models/scores.py scores for the window: 2026-12, 2026Q4, 2026H2 or 2026; UserError for
-    another window (a range, 近三个月)."""
-    if span.single:
-        return span.first
-    if span.year:
-        return str(span.year)
-    year, first = int(span.first[:4]), int(span.first[5:])
-    size = len(span.periods)
-    if span.last[:4] == span.first[:4] and size in (3, 6) and (first - 1) % size == 0:
-        return f"{year}{'Q' if size == 3 else 'H'}{(first - 1) // size + 1}"
-    raise UserError(m.RANK_WINDOWS)
-
-
 def filters(call: Call, words: list[str]) -> tuple[str | None, str | None]:
     """(org type, area) from 类型 X / 片区 Y; an area liaison's area is always theirs."""
     chosen = {"type": None, "area": None}
@@ -78,9 +64,3 @@ def filters(call: Call, words: list[str]) -> tuple[str | None, str | None]:
             raise Refusal(m.RANK_OWN_AREA.format(area=call.person.area))
         chosen["area"] = call.person.area
     return chosen["type"], chosen["area"]
-
-
-def line(row: Ranked) -> str:
-    return m.RANK_LINE.format(place=row.place, org=row.org.name, code=row.org.code, total=shown(row.score.total),
-                              out_of=shown(row.score.out_of), rate=f"{row.rate:.0%}",
-                              bottom=m.RANK_BOTTOM if row.bottom else "")

@@ -4,14 +4,15 @@ The rules are one document: an import replaces the whole tree (indicators missin
 deleted; the office's marks name indicators by code and are kept). Refused whole when the tree is
 wrong: an unknown parent, a loop of parents, a code twice, children whose points do not add up to
 their parent's (to 0.01), a branch with a computation or a leaf without one, an unknown computation,
-cycle or org type (empty 适用类型: every org, 共性), or no indicator at all.
+cycle or org type (empty 适用类型: every org, 共性), a 点评 leaf whose 参数 is not "基础 N 每次 M"
+(N at most its points, M above 0), or no indicator at all.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-from models.indicators import COMPUTATION_LABELS, CYCLE_LABELS, Indicator, tree
+from models.indicators import COMPUTATION_LABELS, CYCLE_LABELS, Computation, Indicator, comment_params, tree
 from models.lists_io.bulk import Counts, upsert
 from models.lists_io.cells import RowError, RowReader, check_unique, join_list
 
@@ -55,7 +56,22 @@ def _read(reader: RowReader, position: int, org_types: list[str]) -> IndicatorRo
               "computation": reader.choice("计算方式", {label: c for c, label in COMPUTATION_LABELS.items()},
                                            "计算方式", ""),
               "params": reader.text("参数", limit=128), "applies_to": applies_to, "position": position}
+    if record["computation"] == Computation.COMMENTS:
+        _check_comment_params(reader, record)
     return IndicatorRow(reader.number, record)
+
+
+def _check_comment_params(reader: RowReader, record: dict) -> None:
+    """A 点评 leaf's 参数: 基础 N 每次 M, N within its points, M above 0."""
+    params = comment_params(record["params"])
+    if params is None and not record["params"]:
+        reader.fail("参数", "点评须填“基础 N 每次 M”(无点评得基础分,每条表扬加、问题扣 M 分),如“基础 3 每次 1”")
+    elif params is None:
+        reader.fail("参数", f"点评的参数应写成“基础 3 每次 1”这样,不是“{record['params']}”")
+    elif params.per <= 0:
+        reader.fail("参数", "点评的每次分值应大于 0")
+    elif record["points"] is not None and params.base > record["points"]:
+        reader.fail("参数", f"点评的基础分 {params.base:g} 超过分值 {record['points']:g}")
 
 
 def check(rows, directory, errors: list[RowError]) -> list[IndicatorRow]:
