@@ -5,8 +5,12 @@ import datetime
 from collections import Counter
 
 import pytest
+from docx import Document
 
 import settings
+from handlers import reviews
+from handlers.router import Context
+from jobs import bulletins
 from models import Action, Comment, Department, Indicator, Org, Person, Task
 from models.demo import DemoDataError, add_demo_judging, demo_rows, load_demo_data
 from models.directory import CATEGORIES, ROLE_ADMIN, ROLE_DEPUTY, ROLE_SECRETARY, next_task_code
@@ -124,8 +128,8 @@ def app(config, redis_client, clock, standin):
     return pages_app(config, clock, standin)
 
 
-def test_the_published_demo_month_has_comments_of_each_kind_a_shared_report_and_scores_from_them(
-        client, services, phone, clock):
+def test_the_published_demo_month_has_comments_a_shared_report_scores_and_a_bulletin_from_them(
+        client, services, phone, clock, tmp_path):
     clock.set(datetime.datetime(2026, 12, 8, 10, 0))
     demo_month(services, phone, "2026-12")
     made = add_demo_judging("2026-12", clock.utcnow())
@@ -145,6 +149,12 @@ def test_the_published_demo_month_has_comments_of_each_kind_a_shared_report_and_
     page = text(client.get("/h5/shared/2"))
     assert "用外语讲好中国故事" in page and "外国语学院" not in page          # the highlight, anonymously
     assert "外国语学院" in text(client.get("/h5/shared/1"))
+    bulletin = bulletins.write(tmp_path / "demo.docx", reviews.bulletin("2026H2", Context(clock=clock)))
+    said = [p.text for p in Document(str(bulletin)).paragraphs]
+    assert "（一）点评指出的问题共 3 条，涉及 2 个组织：" in said
+    assert "某学院（2026年12月）：结合外语专业开展“用外语讲好中国故事”主题党日，30 名党员参加。" in said
+    ranked = Document(str(bulletin)).tables[1]
+    assert [cell.text for cell in ranked.rows[1].cells][:3] == ["1", "外国语学院", "40/40"]
 
 
 def test_the_demo_tree_weighs_daily_work_40_of_100_with_the_offices_comments_in_it(db):
