@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask import Flask
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
@@ -33,13 +33,16 @@ class RequestHandler(WSGIRequestHandler):
 def create_standin(config) -> Flask:
     """The stand-in's WSGI app; its State is app.extensions["standin"]."""
     app = Flask("standin")
-    state = State(config)
-    app.extensions["standin"] = state
-    app.extensions["standin_callbacks"] = Callbacks(state)
+    _hold(app, State(config))
     app.register_blueprint(api.bp)
     app.register_blueprint(control.bp)
     app.register_blueprint(oauth.bp)
     return app
+
+
+def _hold(app: Flask, state: State) -> None:
+    app.extensions["standin"] = state
+    app.extensions["standin_callbacks"] = Callbacks(state)
 
 
 @dataclass
@@ -50,6 +53,15 @@ class StandinHandle:
     state: State
     server: BaseWSGIServer
     thread: threading.Thread
+
+    def renewed(self, config) -> StandinHandle:
+        """The same server holding a new State, as a stand-in started now would: what the current one
+        holds back is let go, and the next request sees only the new one. (Tests share one server:
+        building a stand-in's routes costs more than most tests.)"""
+        self.state.closing.set()
+        state = State(config)
+        _hold(self.server.app, state)
+        return replace(self, state=state)
 
     def shutdown(self) -> None:
         """Stop serving; answers held back by a fault switch are let go at once."""

@@ -140,14 +140,22 @@ def demo_config() -> settings.Config:
     return settings.load(settings.DEMO_CONFIG, env={})
 
 
-@pytest.fixture
-def standin(demo_config):
-    """The local WeCom stand-in, served over HTTP from a thread, with the demo credentials."""
+@pytest.fixture(scope="session")
+def _standin_server(demo_config):
     handle = start_in_thread(demo_config)
+    yield handle
+    handle.shutdown()
+
+
+@pytest.fixture
+def standin(_standin_server, demo_config):
+    """The local WeCom stand-in, served over HTTP from a thread, with the demo credentials: one server
+    for the run, holding a new State for each test."""
+    handle = _standin_server.renewed(demo_config)
     STANDINS[handle.url] = handle
     yield handle
     del STANDINS[handle.url]
-    handle.shutdown()
+    handle.state.closing.set()
 
 
 @pytest.fixture
