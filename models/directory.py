@@ -8,6 +8,7 @@ from peewee import BooleanField, CharField, DateField, ForeignKeyField, IntegerF
 
 from models.db import BaseModel
 from models.fields import ListField
+from models.messaging import SmsSkip
 
 ROLE_SECRETARY = "secretary"
 ROLE_DEPUTY = "deputy"
@@ -57,6 +58,13 @@ class Person(BaseModel):
 
     def has_role(self, role: str) -> bool:
         return role in self.roles
+
+    @property
+    def sms_skip(self) -> SmsSkip | None:
+        """Why an SMS due to this person is not sent (opted out, no number), or None: it is."""
+        if not self.sms:
+            return SmsSkip.OPTED_OUT
+        return None if self.mobile else SmsSkip.NO_MOBILE
 
 
 MAINLAND_MOBILE = re.compile(r"1[3-9]\d{9}")
