@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from flask import Flask
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
-from standin import api, control, oauth
+from standin import api, control, oauth, sms
 from standin.callbacks import Callbacks
 from standin.state import State
 
@@ -36,9 +36,11 @@ def create_standin(config) -> Flask:
     state = State(config)
     app.extensions["standin"] = state
     app.extensions["standin_callbacks"] = Callbacks(state)
+    app.extensions["standin_sms"] = sms.SmsPhone(state.closing)
     app.register_blueprint(api.bp)
     app.register_blueprint(control.bp)
     app.register_blueprint(oauth.bp)
+    app.register_blueprint(sms.bp)
     return app
 
 
