@@ -51,7 +51,8 @@ class AlreadyHandled(Exception):
 
 def context(services) -> router.Context:
     return router.Context(clock=services.clock, admin_userids=frozenset(services.config.admins.userids),
-                          admin_chat_id=services.config.admin_group.chat_id, pages=services.config.pages.base)
+                          admin_chat_id=services.config.admin_group.chat_id, pages=services.config.pages.base,
+                          sms=bool(services.config.sms.provider))
 
 
 def _is_text(reply) -> bool:

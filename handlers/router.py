@@ -19,12 +19,13 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class Context:
     """What handlers know besides the message and its sender: the clock, the admins and their group,
-    and where the pages are (settings.PagesSection.base)."""
+    where the pages are (settings.PagesSection.base), and whether SMS go out ([sms] provider set)."""
 
     clock: Clock
     admin_userids: frozenset[str] = frozenset()
     admin_chat_id: str = ""
     pages: str = ""
+    sms: bool = False
 
     def is_admin(self, person: Person | None) -> bool:
         return person is not None and (person.userid in self.admin_userids or person.has_role(ROLE_ADMIN))

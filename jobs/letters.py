@@ -58,6 +58,7 @@ def send_due(services, now: datetime.datetime | None = None, dry_run: bool = Fal
             if dry_run:
                 sent[kind] += 1
                 sent["sms"] += sms_recipients.would_send(texted)
+                to["sms"] += [person.userid for person in texted if person.sms_skip is None]
                 to[str(kind)] += [recipient for _, recipient, _ in messages] + (
                     admin_recipients(services.config) if kind == Letter.SUPERVISE else [])
                 continue
@@ -71,11 +72,13 @@ def send_due(services, now: datetime.datetime | None = None, dry_run: bool = Fal
         services.outbox.kick(queued)
     if not any(sent[kind] for kind in Letter):
         return {}
-    counts = {str(kind): sent[kind] for kind in Letter if sent[kind]} | ({"sms": sent["sms"]} if texting else {})
+    counts = {str(kind): sent[kind] for kind in Letter if sent[kind]}
+    counts |= {"sms": sent["sms"]} if sent["sms"] else {}
     if dry_run:
-        return {**counts, "messages": sum(len(recipients) for recipients in to.values()), "to": dict(to)}
+        messages = sum(len(recipients) for kind, recipients in to.items() if kind != "sms")
+        return {**counts, "messages": messages, "to": {kind: people for kind, people in to.items() if people}}
     log.info("rectification letters sent: %s", counts)
-    return {**counts, "queued": len(queued)}
+    return {**counts, "queued": len(queued) - sent["sms"]}
 
 
 def _days(services, deadline: datetime.date) -> dict[Letter, datetime.date]:

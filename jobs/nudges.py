@@ -27,7 +27,7 @@ from jobs import sms_recipients
 from models import Period, database, seen
 from models.checkin import deadline
 from models.cycle import area_liaisons, fillers, open_reports, stale_feedback
-from models.directory import PeriodStatus
+from models.directory import PeriodStatus, once_each
 from models.messaging import SmsPurpose, sms_key
 from models.schedule import FOR_ALL, MonthStep
 
@@ -54,10 +54,10 @@ def nudge(services, period: str, step: MonthStep, group: str = FOR_ALL, dry_run:
     messages = _messages(services, month, step, group, reports)
     texting = sms_recipients.enabled(services.config)
     texted = _texted(period, step, reports) if texting else []
-    counts = {"orgs": len(reports), "messages": len(messages),
-              **({"sms": sms_recipients.would_send(texted)} if texting else {})}
+    counts = {"orgs": len(reports), "messages": len(messages)}
     if dry_run:
-        return {**counts, "to": _recipients(services, step, messages, reports, texted)}
+        return {**counts, **({"sms": sms_recipients.would_send(texted)} if texting else {}),
+                "to": _recipients(services, step, messages, reports, texted)}
     if not reports:
         return counts
     at = services.clock.utcnow()
@@ -78,7 +78,7 @@ def _texted(period: str, step: MonthStep, reports: list) -> list:
     """Who of those reminded gets an SMS too: all on the remind day; on the urge and supervise days
     only those who have not seen the month."""
     people = fillers([r.org_id for r in reports])
-    everyone = sms_recipients.once_each(p for r in reports for p in people.get(r.org_id, []))
+    everyone = once_each(p for r in reports for p in people.get(r.org_id, []))
     if step == MonthStep.REMIND:
         return everyone
     unseen = seen.unseen(period, [p.userid for p in everyone])

@@ -25,7 +25,7 @@ from jobs import sms_recipients
 from models import CycleStep, Entry, Org, OutboxMessage, Period, Report, Task, database, seen
 from models.checkin import create_reports, deadline
 from models.cycle import RunStatus, fillers, item_counts
-from models.directory import PeriodStatus, TaskStatus
+from models.directory import PeriodStatus, TaskStatus, once_each
 from models.items import items_for_orgs
 from models.messaging import SmsPurpose, sms_key
 from models.periods import check, publishable, shift, split
@@ -161,7 +161,7 @@ def _rehearsal(services, orgs: list[Org]) -> dict:
     to = {"cards": [person.userid for person in people], "admins": admin_recipients(services.config)}
     if sms_recipients.enabled(services.config):
         counts["sms"] = sms_recipients.would_send(people)
-        to["sms"] = [p.userid for p in sms_recipients.once_each(people) if p.sms_skip is None]
+        to["sms"] = [p.userid for p in once_each(people) if p.sms_skip is None]
     return {**counts, "to": to}
 
 

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 
 from bot import sms
 from models import OutboxMessage, Person
+from models.directory import once_each, sms_reach
 from models.messaging import SmsPurpose
 
 
@@ -23,14 +24,9 @@ def enabled(config) -> bool:
     return bool(config.sms.provider)
 
 
-def once_each(people: Iterable[Person]) -> list[Person]:
-    """Each person once (a deputy of two orgs is messaged once), in the order given."""
-    return list({person.userid: person for person in people}.values())
-
-
 def would_send(people: Iterable[Person]) -> int:
     """How many of these people an SMS would reach (a number, not opted out)."""
-    return sum(1 for person in once_each(people) if person.sms_skip is None)
+    return sms_reach(people)[None]
 
 
 def queue(people: Iterable[Person], key: Callable[[Person], str], purpose: SmsPurpose,

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Iterable
 from enum import StrEnum
 
 from peewee import BooleanField, CharField, DateField, ForeignKeyField, IntegerField, TextField
@@ -65,6 +67,16 @@ class Person(BaseModel):
         if not self.sms:
             return SmsSkip.OPTED_OUT
         return None if self.mobile else SmsSkip.NO_MOBILE
+
+
+def once_each(people: Iterable[Person]) -> list[Person]:
+    """Each person once (a deputy of two orgs is messaged once), in the order given."""
+    return list({person.userid: person for person in people}.values())
+
+
+def sms_reach(people: Iterable[Person]) -> Counter:
+    """How many of these people (each once) an SMS reaches (key None) and does not, by SmsSkip."""
+    return Counter(person.sms_skip for person in once_each(people))
 
 
 MAINLAND_MOBILE = re.compile(r"1[3-9]\d{9}")

@@ -1,9 +1,10 @@
 """The WeCom directory against ours: who is added, changed, or has left (deactivated, never deleted).
 
 Pure over a Snapshot (what bot/contacts.py read from WeCom) and the database. What WeCom decides:
-the names (and mobile numbers, where user/get gives one) of people it knows; the roles whose tag the configuration names ([directory]
-secretary_tag, deputy_tag, liaison_tag), for members of an org whose WeCom department id the org
-list gives (企业微信部门ID); and who left. Everything else stays as the imports made it: people WeCom
+the names (and mobile numbers, where user/get gives one; an empty one changes nothing) of people it
+knows; the roles whose tag the configuration names ([directory] secretary_tag, deputy_tag,
+liaison_tag), for members of an org whose WeCom department id the org list gives (企业微信部门ID);
+and who left. Everything else stays as the imports made it: people WeCom
 does not know, orgs without a department id, roles without a tag. Someone is added only when a tag
 gives them a role in such an org (a WeCom member without a role would have nothing to do here), and
 deactivated only after a sync has seen them in WeCom once (an imported person never seen there has

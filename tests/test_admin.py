@@ -173,7 +173,7 @@ def test_publish_from_the_group_runs_in_the_background_and_reports_to_the_asker(
     assert desk.group("dangwei01", "发布 2030-05") == "只能发布本月（2026-12）或下月（2027-01），2030-05 需加“强制”。"
     assert desk.group("dangwei01", "发布").startswith("将发布2026年12月月报：73 个组织的 88 人各收到一张卡片")
     assert desk.group("dangwei01", "确认") == "正在发布2026年12月月报，完成后私聊发给您。"
-    assert desk.inbox("dangwei01")[-1] == "2026年12月发布完成：组织 73，新建月报 73，卡片 88。"
+    assert desk.inbox("dangwei01")[-1] == "2026年12月发布完成：组织 73，新建月报 73，卡片 88，短信 77。"
     assert sum("党建月报已发布" in t for t in desk.inbox("sec-xy01")) == 1
     assert desk.group("dangwei01", "发布") == "2026年12月已发布，每人都已收到卡片，无需再发布。"
     assert sum("党建月报已发布" in t for t in desk.inbox("sec-xy01")) == 1
