@@ -212,7 +212,8 @@ def test_items_and_one_org(published):
     assert any("规定动作 每月" in line for line in items) and any("月度任务" in line for line in items)
     org = published.group("dangwei01", "组织 岭南学院").splitlines()
     assert org[0].startswith("岭南学院（XY01 · 学院 · ")
-    assert org[1] == "2026年12月（未开始）："
+    assert org[1] == "人员：书记 刘海燕（138****0003）"          # the demo's: a number, no deputy
+    assert org[2] == "2026年12月（未开始）："
     assert org[-1] == "全年：1· 2· 3· 4· 5· 6· 7· 8· 9· 10· 11· 12…"
     assert published.group("dangwei01", "组织 不存在").startswith("没有找到组织“不存在”")
 

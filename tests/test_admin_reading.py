@@ -55,7 +55,8 @@ def test_items_count_this_months_answer_as_the_year_overview_does(report, ctx):
 
 def test_one_org_shows_its_numbers_and_part_three(report, ctx):
     shown = run("组织 ORG01", ctx).splitlines()
-    assert shown[1] == "2026年11月（未开始）：" and "亮点、困难和建议：无" in shown
+    assert shown[1] == "人员：书记 张书记（手机未登记） · 代填人 李副书记（手机未登记）"
+    assert shown[2] == "2026年11月（未开始）：" and "亮点、困难和建议：无" in shown
     Entry.update(status="done", amount=2, note="第二次在12月").where(Entry.id == lecture(report).id).execute()
     secretary, organisation = Person.get(Person.userid == "sec01"), Department.get(Department.name == "组织部")
     for kind, text, department, answer in (("highlight", "主题党日走进社区", None, ""),

@@ -161,3 +161,11 @@ def test_the_import_reads_the_numbers_and_the_admin_s_export_shows_them_whole(db
     bad = import_rows("people", [(2, {**rows[1], "手机": "1381234"})], None)
     assert [str(error) for error in bad.errors] == ["第 2 行「手机」:手机号“1381234”无法识别,请写成 13812341234"]
     assert Person.get(Person.userid == "sec01").mobile is None
+
+
+def test_an_admin_s_look_at_an_org_shows_its_people_s_numbers_masked(services, month):
+    Person.update(sms=False).where(Person.userid == "sec01").execute()
+    lines = said(services, "dangwei01", "组织 ORG01")
+    assert lines[1] == "人员：书记 张书记（138****1234，已退订短信） · 代填人 李副书记（手机未登记）"
+    assert not any("13812341234" in line for line in lines)
+    assert said(services, "dangwei01", "组织 ZW01")[1] == "人员：书记 孙书记（852****4567）"
