@@ -19,7 +19,7 @@ from handlers import admin, plans
 from handlers.replies import Text
 from jobs import letters
 from jobs.nudges import nudge
-from jobs.publish import publish_period
+from jobs.publish import publish_period, unpublish
 from models import Entry, Org, OutboxMessage, Person, Report
 from models.lists_io import export_rows, import_rows
 from models.messaging import sms_counts
@@ -169,3 +169,12 @@ def test_an_admin_s_look_at_an_org_shows_its_people_s_numbers_masked(services, m
     assert lines[1] == "人员：书记 张书记（138****1234，已退订短信） · 代填人 李副书记（手机未登记）"
     assert not any("13812341234" in line for line in lines)
     assert said(services, "dangwei01", "组织 ZW01")[1] == "人员：书记 孙书记（852****4567）"
+
+
+def test_a_withdrawn_month_drops_its_unsent_sms_and_a_sent_one_is_not_sent_again(services, month):
+    publish_period(services, PERIOD)
+    OutboxMessage.update(status="sent").where(OutboxMessage.key == f"sms:{PERIOD}:publish:sec01").execute()
+    unpublish(services, PERIOD, "dangwei01")
+    assert sms_rows() == {"sec01": ("sent", "13812341234", None, ["2026年11月", "11月25日"])}
+    assert publish_period(services, PERIOD)["sms"] == 1                 # sec03's again; sec01 had theirs
+    assert set(sms_rows()) == {"sec01", "sec03", "dep01", "sec02"}
