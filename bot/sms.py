@@ -87,10 +87,9 @@ class SmsDelivery:
                                       next_attempt_at=row.next_attempt_at)
                  .where(OutboxMessage.id == row.id).execute())
             return False
-        reason = UNKNOWN_OUTCOME if result.outcome == Outcome.UNKNOWN else result.code
-        log.warning("sms %s to %s failed for good: %s (%s: %s)", row.key, mask_mobile(row.recipient), reason,
-                    result.code, result.advice)
-        return self._settle(row, "failed", f"{reason} ({result.code})" if reason != result.code else reason)
+        reason = f"{UNKNOWN_OUTCOME} ({result.code})" if result.outcome == Outcome.UNKNOWN else result.code
+        log.warning("sms %s to %s failed for good: %s: %s", row.key, mask_mobile(row.recipient), reason, result.advice)
+        return self._settle(row, "failed", reason)
 
     def _settle(self, row: OutboxMessage, status: str, reason: str | None) -> bool:
         sent_at = self.clock.utcnow() if status == "sent" else None

@@ -90,7 +90,9 @@ def _refused(exc: TencentCloudSDKException) -> Result:
     if exc.code == "ClientNetworkError":
         cause = exc.__context__
         reached = not isinstance(cause, NOT_REACHED) and not isinstance(_reason(cause), NOT_REACHED)
-        return Result(Outcome.UNKNOWN if reached else Outcome.RETRY, exc.code, type(cause).__name__)
+        if not reached:
+            return Result(Outcome.RETRY, exc.code, f"the provider was not reached ({type(cause).__name__})")
+        return Result(Outcome.UNKNOWN, exc.code, f"no answer ({type(cause).__name__}): it may have arrived")
     if exc.code == "ServerNetworkError":
         return Result(Outcome.UNKNOWN, exc.code, "an HTTP error from the provider: it may have sent")
     return _outcome(exc.code)
