@@ -1,8 +1,9 @@
 """Reading WeCom's directory for the sync (models.directory_sync): departments, members, tags.
 
 user/list_id takes only the 通讯录同步 secret's token ([wecom] contacts_secret); the rest goes with
-it too, except user/get, which reads names with the app's token within the app's visible range.
-Names are read only for the members the sync can use (in an org's department, or already ours).
+it too, except user/get, which reads names (and mobile numbers, where WeCom gives them) with the
+app's token within the app's visible range. Names are read only for the members the sync can use (in
+an org's department, or already ours).
 WeCom's known refusals are logged on one line each with what to do; a member whose name is refused
 (60011) keeps the name we have, anything else stops the sync before it changes anything. On 45009
 (too many calls a minute) a call waits and tries again.
@@ -115,11 +116,13 @@ def _tagged(contacts, tag_names: dict[str, str], departments: dict[str, list[int
     return tagged
 
 
-def _name(app, userid: str) -> str:
+def _details(app, userid: str) -> tuple[str, str]:
+    """(name, mobile) from user/get; "" for what it does not give (an empty mobile changes nothing)."""
     try:
-        return str(_call(lambda: app.read("user/get", {"userid": userid}), f"user/get {userid}").get("name") or "")
+        found = _call(lambda: app.read("user/get", {"userid": userid}), f"user/get {userid}")
     except DirectoryRefused:
-        return ""       # outside the app's visible range (60011, logged): the name we have stays
+        return "", ""       # outside the app's visible range (60011, logged): what we have stays
+    return str(found.get("name") or ""), str(found.get("mobile") or "")
 
 
 def read_directory(services) -> Snapshot:
@@ -140,6 +143,6 @@ def read_directory(services) -> Snapshot:
     members = {}
     for userid, depts in sorted(departments.items()):
         wanted = userid.lower() in ours or mapped & set(depts)
-        name = _name(services.wecom, userid) if wanted else ""
-        members[userid.lower()] = Member(userid, name, tuple(depts))
+        name, mobile = _details(services.wecom, userid) if wanted else ("", "")
+        members[userid.lower()] = Member(userid, name, tuple(depts), mobile)
     return Snapshot(members, tagged)

@@ -52,7 +52,8 @@ class AlreadyHandled(Exception):
 def context(services) -> router.Context:
     return router.Context(clock=services.clock, admin_userids=frozenset(services.config.admins.userids),
                           admin_chat_id=services.config.admin_group.chat_id, pages=services.config.pages.base,
-                          publish_ranking=services.config.scores.publish_ranking)
+                          publish_ranking=services.config.scores.publish_ranking,
+                          sms=bool(services.config.sms.provider))
 
 
 def _is_text(reply) -> bool:

@@ -5,7 +5,8 @@ paces them under WeCom's per-member limit, retries transient failures with backo
 permanent ones. A row a dead worker left behind is found again by `sweep`. A job delivers a batch
 of rows, several recipients at a time (`[outbox] sends_in_flight`): a publish to thousands waits
 on WeCom's latency, not on one send after another. Notices to the admin group go through its
-robot's webhook (channel "group"), paced at 20 a minute and merged while they wait.
+robot's webhook (channel "group"), paced at 20 a minute and merged while they wait. SMS (channel
+"sms") go through bot.sms's SmsDelivery: its provider, daily cap, quiet hours and lost answers.
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from bot import render
 from bot.pacing import Pacer
 from bot.wecom_client import TOKEN_ERRORS, WeComError
 from models import OutboxMessage, database
+from models.messaging import mask_mobile
 
 log = logging.getLogger(__name__)
 
@@ -53,9 +55,9 @@ def enqueue(key: str, channel: str, recipient: str, reply, at: datetime.datetime
 
 class Outbox:
     def __init__(self, redis, queue, client, outbox_config, clock, locks, webhook_key: str = "",
-                 on_unknown_recipient=None):
+                 on_unknown_recipient=None, sms=None):
         """on_unknown_recipient(userid) -> outbox rows: called, inside the transaction that records
-        the failure, when WeCom knows no such member."""
+        the failure, when WeCom knows no such member. sms: a bot.sms.SmsDelivery."""
         self.redis = redis
         self.queue = queue
         self.client = client
@@ -64,6 +66,7 @@ class Outbox:
         self.locks = locks
         self.webhook_key = webhook_key
         self.on_unknown_recipient = on_unknown_recipient
+        self.sms = sms
         self.pacer = Pacer(redis, outbox_config.per_member_per_minute)
         self.group_pacer = Pacer(redis, GROUP_PER_MINUTE)
 
@@ -147,7 +150,7 @@ class Outbox:
             lock.reacquire()
             return True
         except LockError:
-            log.warning("outbox lock of %s expired mid-delivery; its new holder goes on", recipient)
+            log.warning("outbox lock of %s expired mid-delivery; its new holder goes on", _shown(recipient))
             return False
 
     @staticmethod
@@ -155,7 +158,7 @@ class Outbox:
         try:
             lock.release()
         except LockError:
-            log.warning("outbox lock of %s expired before its release", recipient)
+            log.warning("outbox lock of %s expired before its release", _shown(recipient))
 
     def _deliver_group(self) -> None:
         """The admin group's waiting notices as one message (under the robot's size limit), paced
@@ -187,6 +190,8 @@ class Outbox:
 
     def _deliver_one(self, row: OutboxMessage) -> bool:
         """True when the row is settled (sent or failed for good); False to stop and retry later."""
+        if row.channel == "sms":
+            return self.sms.deliver(row, self._claim)
         wait = self.pacer.take(row.recipient)
         if wait:
             row.next_attempt_at = self.clock.utcnow() + datetime.timedelta(seconds=wait)
@@ -276,6 +281,7 @@ class Outbox:
         """Recover rows a dead worker or a Redis outage left behind, and queue them again at once;
         returns how many of each."""
         now = self.clock.utcnow()
+        unsure = self.sms.give_up_unsure(now - STALE_SENDING) if self.sms else 0
         with database.atomic():
             stale = list(OutboxMessage.select(OutboxMessage.id, OutboxMessage.key)
                          .where(OutboxMessage.status == "sending", OutboxMessage.claimed_at < now - STALE_SENDING))
@@ -284,7 +290,12 @@ class Outbox:
         overdue = list(OutboxMessage.select(OutboxMessage.id, OutboxMessage.key)
                        .where(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at < now - OVERDUE))
         self.kick(stale + overdue)
-        return {"reclaimed": len(stale), "requeued": len(overdue)}
+        return {"reclaimed": len(stale), "requeued": len(overdue), "unknown_outcome": unsure}
+
+
+def _shown(recipient: str) -> str:
+    """A recipient as a log line may show it: a mobile number masked."""
+    return mask_mobile(recipient) if recipient.lstrip("+").isdigit() else recipient
 
 
 def _batches(row_ids: list[int]) -> list[list[int]]:

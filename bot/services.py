@@ -7,10 +7,11 @@ import redis as redis_lib
 from rq import Queue
 
 import settings
-from bot import notices
+from bot import notices, sms_providers
 from bot.crypto import CallbackCrypto
 from bot.locks import Locks
 from bot.outbound import Outbox
+from bot.sms import SmsDelivery
 from bot.wecom_client import WeComClient
 from models.clock import Clock
 from models.schedule import Schedule
@@ -84,4 +85,6 @@ class Services:
     def outbox(self) -> Outbox:
         return Outbox(self.redis, self.queue, self.wecom, self.config.outbox, self.clock, self.locks,
                       webhook_key=self.config.admin_group.webhook_key,
-                      on_unknown_recipient=lambda userid: notices.unknown_recipient(self.config, self.clock, userid))
+                      on_unknown_recipient=lambda userid: notices.unknown_recipient(self.config, self.clock, userid),
+                      sms=SmsDelivery(sms_providers.build(self.config.sms), self.config.sms, self.config.outbox,
+                                      self.clock))

@@ -17,12 +17,13 @@ from tqdm import tqdm
 from handlers import messages as m, plans
 from handlers.errors import UserError
 from handlers.report_views import month_label
-from jobs import cycle
+from jobs import cycle, sms_recipients
 from jobs.publish import check_month
 from models import Org, Period, database
 from models.clock import parse_moment
 from models.db import pending_migrations
 from models.directory import PeriodStatus
+from models.messaging import SmsSkip
 from models.periods import check
 from models.schedule import PER_GROUP, MonthStep
 from settings import ConfigError
@@ -125,7 +126,8 @@ def _plan(services, period: str, step: str, group: str, force: bool) -> str:
         if month is not None and month.status == PeriodStatus.CLOSED:
             return ""
         _check_month(services, period, force)
-        return plans.publish(period) or m.PUBLISH_NOTHING_LEFT.format(month=month_label(period))
+        return (plans.publish(period, sms_recipients.enabled(services.config))
+                or m.PUBLISH_NOTHING_LEFT.format(month=month_label(period)))
     if step == MonthStep.CLOSE:
         return plans.close(period) if month is not None else ""
     if step in PER_GROUP and month is not None and month.status == PeriodStatus.PUBLISHED:
@@ -167,12 +169,22 @@ def status_command(period: str | None):
                    + "".join(f" · {part}" for part in _moved(services, period, due)))
     for step, counts in report["outbox"].items():
         click.echo(f"  outbox {step}: " + ", ".join(f"{status} {n}" for status, n in sorted(counts.items())))
+    if report["sms"]:
+        click.echo("  " + _sms(report["sms"]))
     left = report["open"]
     names = "、".join(r.org.name for r in left[:40]) + ("…" if len(left) > 40 else "")
     click.echo(f"  not submitted: {len(left)}" + (f" ({names})" if left else ""))
     for year in report["estimated_years"]:
         click.echo(f"  warning: chinese-calendar has no data for {year} yet; weekends and the holidays package "
                    "stand in (make-up workdays unknown): name them in schedule.extra_workdays")
+
+
+def _sms(counts: dict[str, int]) -> str:
+    """sms: sent 70, failed 1, pending 0, skipped 16 (opted out 1, no mobile 10, cap 5)."""
+    skipped = {reason: counts.get(reason, 0) for reason in SmsSkip}
+    reasons = ", ".join(f"{reason.replace('_', ' ')} {n}" for reason, n in skipped.items())
+    return (f"sms: sent {counts.get('sent', 0)}, failed {counts.get('failed', 0)}, pending {counts.get('pending', 0)}, "
+            f"skipped {sum(skipped.values())} ({reasons})")
 
 
 def _moved(services, period: str, due) -> list[str]:

@@ -17,6 +17,7 @@ from handlers import (
     rectifications,
     report_views as views,
     score_views,
+    sms_choice,
 )
 from handlers.card_keys import CardKey, Tap, parse_card_key
 from handlers.checkin_commands import CHAT
@@ -32,7 +33,8 @@ from models.directory import ROLE_DEPUTY, ROLE_SECRETARY
 
 MAX_TEXT = 500
 ORG_COMMANDS = {own_items.NAME: own_items.chat, rectifications.NAME: rectifications.chat, comments.NAME: comments.chat,
-                score_views.NAME: score_views.own, ranking_views.NAME: ranking_views.own}
+                score_views.NAME: score_views.own, ranking_views.NAME: ranking_views.own,
+                m.SMS_OFF_NAME: sms_choice.opt_out, m.SMS_ON_NAME: sms_choice.opt_in}
 
 
 def handle(inbound, person, ctx) -> list:
@@ -42,7 +44,7 @@ def handle(inbound, person, ctx) -> list:
     found = current_report(person, ctx.clock.period(), ctx.clock.utcnow())
     if found is None:
         command = CHAT.find(inbound.text) if inbound.kind == TEXT else None
-        if command and command[0].name in ORG_COMMANDS:         # the org's, not a report's: no report needed
+        if command and command[0].name in ORG_COMMANDS:     # the org's or the person's: no report needed
             return ORG_COMMANDS[command[0].name](person, command[1], ctx)
         return [Text(m.NO_REPORT)]
     s = Session(inbound, person, *found, ctx, STEPS)

@@ -15,6 +15,7 @@ from handlers import (
     rectifications,
     report_views as views,
     score_views,
+    sms_choice,
 )
 from handlers.checkin_moves import (
     Hint,
@@ -272,6 +273,18 @@ def score(s: Session, args: str) -> Next:
 def rank(s: Session, args: str) -> Next:
     """排名 [月份 或 季度 或 年份] · 各组织得分排名（党委办公室公开后）"""
     s.replies += ranking_views.own(s.person, args, s.ctx)      # the org's, not the report's: the person stays
+
+
+@CHAT.command(m.SMS_OFF_NAME)
+def sms_off(s: Session, args: str) -> Next:
+    """不要短信 · 不再收月报短信（发“接收短信”恢复）"""
+    s.replies += sms_choice.opt_out(s.person, args, s.ctx)      # the person's, not the report's: they stay
+
+
+@CHAT.command(m.SMS_ON_NAME)
+def sms_on(s: Session, args: str) -> Next:
+    """接收短信 · 恢复接收月报短信"""
+    s.replies += sms_choice.opt_in(s.person, args, s.ctx)
 
 
 @CHAT.command("帮助", aliases=("help", "?", "？"))

@@ -35,9 +35,10 @@ class Input(StrEnum):
 
 Handler = Callable[[Session, str], Next]     # (the session, what was typed or a command's words)
 # these work in a closed month too (自选, 整改, 点评, 得分 and 排名 read and write the org's own items,
-# rectifications, the office's comments, the score and the ranking, not the report)
+# rectifications, the office's comments, the score and the ranking, not the report; 不要短信 and 接收短信
+# the person)
 READING = {"帮助": c.help_, "进度": c.progress, "我的月历": c.calendar, "自选": c.own, "整改": c.rectify,
-           "点评": c.comment, "得分": c.score, "排名": c.rank}
+           "点评": c.comment, "得分": c.score, "排名": c.rank, m.SMS_OFF_NAME: c.sms_off, m.SMS_ON_NAME: c.sms_on}
 
 
 @dataclass(frozen=True)

@@ -395,7 +395,7 @@ STEP_NAMES = {MonthStep.PREVIEW: "发布预告", MonthStep.PUBLISH: "发布", Mo
               MonthStep.URGE: "催告", MonthStep.SUPERVISE: "督办", MonthStep.CLOSE: "截止"}
 COUNT_NAMES = {"reports": "组织", "new_reports": "新建月报", "cards": "卡片", "orgs": "组织", "messages": "消息",
                "queued": "新发出", "missing": "未报", "submitted": "已提交", "late": "逾期", "tasks": "任务",
-               "notices": "通知"}
+               "notices": "通知", "sms": "短信"}
 UNPUBLISHED = "{month}月报已撤回：删除 {reports} 份月报，{cards} 张卡片标为已撤回。"
 UNPUBLISHED_NOTICE = "{month}月报已由 {who} 撤回。"
 CARD_WITHDRAWN = "已撤回"
@@ -759,3 +759,19 @@ SCORE_OVER_CAP = "{month}已达上限 {out_of} 分，多加的 {points} 分不�
 SCORE_BELOW_ZERO = "{month}已扣至 0 分，多扣的 {points} 分不计"
 RANK_NOT_PUBLISHED = "党委办公室未公开排名，只能查看本组织得分：发“得分”。"
 RANK_OWN = " ← 本组织"
+# SMS, the people half (issue 23): 不要短信 / 接收短信 in the chat; the SMS in the plans before 确认 and
+# in the month's figures (统计, 进度, 工作台); who gets them: jobs/sms_recipients.py
+SMS_OFF_NAME = "不要短信"
+SMS_ON_NAME = "接收短信"
+SMS_OFF = "已退订短信：不再向您的手机 {mobile} 发月报短信（微信消息照常）。要恢复，发“接收短信”。"
+SMS_ON = "已恢复接收短信：发布、提醒时同时发短信到您的手机 {mobile}。要退订，发“不要短信”。"
+SMS_OFF_NO_MOBILE = "已退订短信（您还没有登记手机号）。要恢复，发“接收短信”。"
+SMS_ON_NO_MOBILE = "已恢复接收短信，但您还没有登记手机号：请联系党委办公室登记。要退订，发“不要短信”。"
+SMS_PEOPLE = "人员："                    # 组织's line of the org's secretary and deputies
+SMS_CONTACT = "{role} {name}（{mobile}{off}）"
+SMS_NO_MOBILE = "手机未登记"
+SMS_OPTED_OUT = "，已退订短信"
+SMS_PLAN = "同时发短信 {count} 条（无手机号 {no_mobile} 人、已退订 {opted_out} 人不发）。"
+SMS_STEP_PLAN = "同时发短信 {count} 条。"
+SMS_LINE = ("短信：已发 {sent} · 失败 {failed} · 待发 {pending} · "
+            "跳过 {skipped}（退订 {opted_out}，无手机号 {no_mobile}，超上限 {cap}）")

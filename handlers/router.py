@@ -19,13 +19,15 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class Context:
     """What handlers know besides the message and its sender: the clock, the admins and their group,
-    where the pages are (settings.PagesSection.base), and whether the ranking is published."""
+    where the pages are (settings.PagesSection.base), whether the ranking is published and whether
+    SMS go out ([sms] provider set)."""
 
     clock: Clock
     admin_userids: frozenset[str] = frozenset()
     admin_chat_id: str = ""
     pages: str = ""
     publish_ranking: bool = False       # settings.ScoresSection: secretaries may read 排名
+    sms: bool = False
 
     def is_admin(self, person: Person | None) -> bool:
         return person is not None and (person.userid in self.admin_userids or person.has_role(ROLE_ADMIN))

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from handlers import messages as m
 from handlers.errors import UserError
 from handlers.report_views import clip, month_label, quoted
+from models.messaging import SmsSkip, sms_counts
 from models.periods import check, make, shift, split
 from models.seen import SeenState
 from models.stats import FeedbackFigures, MonthFigures, feedback_figures, month_figures, window_figures
@@ -127,6 +128,16 @@ def seen_line(counts: Counter) -> str:
                               submitted=counts[SeenState.SUBMITTED])
 
 
+def sms_line(period: str) -> str:
+    """短信：已发 · 失败 · 待发 · 跳过 (退订, 无手机号, 超上限) of the month; "" when it had none."""
+    counts = sms_counts(period)
+    if not counts:
+        return ""
+    skipped = {reason: counts.get(reason, 0) for reason in SmsSkip}
+    return m.SMS_LINE.format(sent=counts.get("sent", 0), failed=counts.get("failed", 0),
+                             pending=counts.get("pending", 0), skipped=sum(skipped.values()), **skipped)
+
+
 def task_sentence(figures: MonthFigures) -> str:
     if not figures.tasks:
         return m.STATS_NO_TASKS
@@ -154,6 +165,7 @@ def month_text(figures: MonthFigures, feedback: FeedbackFigures) -> str:
     lines += [m.STATS_TARGET.format(title=clip(title, 12), reached=reached, orgs=orgs, target=target)
               for title, target, reached, orgs in figures.targets]
     lines += feedback_lines(feedback, [figures.period])
+    lines += [line for line in [sms_line(figures.period)] if line]
     return "\n".join(lines)
 
 

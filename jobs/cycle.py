@@ -28,6 +28,7 @@ from jobs import close, letters, nudges, publish, runtime
 from models import CycleStep, OutboxMessage, Period, database
 from models.cycle import RunStatus, open_reports
 from models.directory import PeriodStatus
+from models.messaging import sms_counts
 from models.periods import of_date, previous
 from models.schedule import FOR_ALL, PER_GROUP, MonthStep
 
@@ -235,7 +236,8 @@ def _duration(delta: datetime.timedelta) -> str:
 
 
 def status(services, period: str) -> dict:
-    """What is due when, what ran (by whom, with what counts), what the outbox did, who is left."""
+    """What is due when, what ran (by whom, with what counts), what the outbox did (the month's SMS
+    by outcome too: models.messaging.sms_counts), who is left."""
     rows = {(s.step, s.org_type): s for s in CycleStep.select().where(CycleStep.period == period)}
     plan = [(due, rows.get((due.step, due.group))) for due in services.schedule.plan(period)]
     sent = {}
@@ -247,7 +249,7 @@ def status(services, period: str) -> dict:
             retried = (OutboxMessage.select().where(OutboxMessage.key.startswith(f"{prefix}:{period}:"),
                                                     OutboxMessage.attempts > 1).count())
             sent[step] = {**counts, **({"retried": retried} if retried else {})}
-    return {"plan": plan, "outbox": sent, "open": open_reports(period),
+    return {"plan": plan, "outbox": sent, "sms": sms_counts(period), "open": open_reports(period),
             "estimated_years": sorted(services.schedule.workdays.estimated_years)}
 
 

@@ -10,7 +10,9 @@ rerun after a failure — finds the row and sends nothing. A rectification sent 
 becomes overdue again therefore gets no second 督办函. Only the latest kind due is sent: one whose
 moment passed unsent (the cron was down, the rectification was listed late) is skipped, never sent
 after a later one. The tick (jobs/cycle.py) calls send_due every minute, so the query reads only the
-rectifications 整改中 whose first letter may be due and that have had no 督办函.
+rectifications 整改中 whose first letter may be due and that have had no 督办函. With `[sms] provider`
+set, a letter to the org goes with an SMS to its secretary and deputies, in the same transaction
+(keys sms:MONTH:letter:KIND:ID:USERID; jobs/sms_recipients.py).
 """
 from __future__ import annotations
 
@@ -24,10 +26,13 @@ from bot import outbound
 from bot.notices import admin_recipients, notify_admins
 from handlers import messages as m
 from handlers.replies import Text
-from handlers.report_views import quoted
+from handlers.report_views import day_label, quoted
+from jobs import sms_recipients
 from models import Org, Rectification, RectificationLetter, database
 from models.cycle import area_liaisons, fillers
-from models.rectifications import Letter, RectificationState, letter_days
+from models.messaging import SmsPurpose, sms_key
+from models.periods import of_date
+from models.rectifications import LETTER_LABELS, Letter, RectificationState, letter_days
 
 log = logging.getLogger(__name__)
 PROBLEM_SHOWN = 30          # characters of the problem a letter quotes
@@ -43,30 +48,37 @@ def send_due(services, now: datetime.datetime | None = None, dry_run: bool = Fal
         return {}
     people = fillers(sorted({r.org_id for r, _, _ in due}))
     liaisons = area_liaisons()
+    texting, period = sms_recipients.enabled(services.config), of_date(now.date())
     sent, to, queued = Counter(), defaultdict(list), []
     try:
         for r, kind, day in due:
             fields = _fields(services, r, now.date())
             messages = _messages(r, kind, fields, people.get(r.org_id, []), liaisons.get(r.org.area, []))
+            texted = people.get(r.org_id, []) if texting and kind in m.LETTER_TO_ORG else []
             if dry_run:
                 sent[kind] += 1
+                sent["sms"] += sms_recipients.would_send(texted)
+                to["sms"] += [person.userid for person in texted if person.sms_skip is None]
                 to[str(kind)] += [recipient for _, recipient, _ in messages] + (
                     admin_recipients(services.config) if kind == Letter.SUPERVISE else [])
                 continue
             admins_text = m.LETTER_TO_OFFICE[kind].format(**fields) if kind == Letter.SUPERVISE else ""
-            rows = _send(services, r, kind, day, messages, admins_text)
+            rows = _send(services, r, kind, day, messages, admins_text, _texts(period, r, kind, texted))
             if rows is not None:
                 sent[kind] += 1
+                sent["sms"] += sum(1 for row in rows if row.key.startswith("sms:"))
                 queued += rows
     finally:
         services.outbox.kick(queued)
-    if not sent:
+    if not any(sent[kind] for kind in Letter):
         return {}
     counts = {str(kind): sent[kind] for kind in Letter if sent[kind]}
+    counts |= {"sms": sent["sms"]} if sent["sms"] else {}
     if dry_run:
-        return {**counts, "messages": sum(len(recipients) for recipients in to.values()), "to": dict(to)}
+        messages = sum(len(recipients) for kind, recipients in to.items() if kind != "sms")
+        return {**counts, "messages": messages, "to": {kind: people for kind, people in to.items() if people}}
     log.info("rectification letters sent: %s", counts)
-    return {**counts, "queued": len(queued)}
+    return {**counts, "queued": len(queued) - sent["sms"]}
 
 
 def _days(services, deadline: datetime.date) -> dict[Letter, datetime.date]:
@@ -140,10 +152,20 @@ def _workdays_left(services, today: datetime.date, deadline: datetime.date) -> i
     return sum(workdays.is_workday(today + datetime.timedelta(days=n)) for n in range(days))
 
 
+def _texts(period: str, r: Rectification, kind: Letter, people: list):
+    """The SMS that go with a letter to the org (jobs/sms_recipients.py), to queue at `at`: the
+    letter's name, the rectification's code and deadline."""
+    def queue(at: datetime.datetime) -> list:
+        return sms_recipients.queue(
+            people, lambda p: sms_key(period, SmsPurpose.LETTER, kind, str(r.id), p.userid), SmsPurpose.LETTER,
+            lambda p: [LETTER_LABELS[kind], r.code, day_label(r.deadline)], at)
+    return queue
+
+
 def _send(services, r: Rectification, kind: Letter, day: datetime.date, messages: list,
-          admins_text: str) -> list | None:
-    """The letter's row and its messages (and `admins_text` to the admins), in one transaction; None
-    if another run sent it already."""
+          admins_text: str, texts) -> list | None:
+    """The letter's row and its messages (and `admins_text` to the admins, `texts(at)` its SMS), in
+    one transaction; None if another run sent it already."""
     at = services.clock.utcnow()
     try:
         with database.atomic():
@@ -151,6 +173,7 @@ def _send(services, r: Rectification, kind: Letter, day: datetime.date, messages
             rows = [outbound.enqueue(message_key, "app", to, reply, at) for message_key, to, reply in messages]
             if admins_text:
                 rows += notify_admins(services.config, key(kind, r), admins_text, at)
+            rows += texts(at)
     except IntegrityError:
         return None
     return [row for row in rows if row is not None]

@@ -5,7 +5,8 @@ Orgs are published in batches, each in a transaction of its own that queues its 
 their delivery: a big publish does not hold SQLite's write lock for long, cards flow while the rest
 is prepared, and a publish cut short is finished by running it again. Running it twice sends each
 card once: reports are unique per (org, period) and each card's outbox key is
-notice:PERIOD:ORG:USERID.
+notice:PERIOD:ORG:USERID. With `[sms] provider` set, each batch's SMS go in its transaction too
+(jobs/sms_recipients.py).
 """
 from __future__ import annotations
 
@@ -19,12 +20,14 @@ from bot.notices import admin_recipients, notify_admins
 from handlers import cycle_views, messages
 from handlers.errors import UserError
 from handlers.replies import CardUpdate, Text
-from handlers.report_views import month_label
+from handlers.report_views import day_label, month_label
+from jobs import sms_recipients
 from models import CycleStep, Entry, Org, OutboxMessage, Period, Report, Task, database, seen
 from models.checkin import create_reports, deadline
 from models.cycle import RunStatus, fillers, item_counts
-from models.directory import PeriodStatus, TaskStatus
+from models.directory import PeriodStatus, TaskStatus, once_each
 from models.items import items_for_orgs
+from models.messaging import SmsPurpose, sms_key
 from models.periods import check, publishable, shift, split
 from models.schedule import MonthStep
 from models.tasks import pending
@@ -113,8 +116,19 @@ def _publish_batch(services, period: Period, orgs: list[Org]) -> tuple[int, list
                 row = outbound.enqueue(f"notice:{period}:{org.code}:{person.userid}", "app", person.userid,
                                        card, at)
                 queued += [row] if row else []
-    services.outbox.kick(queued)
-    return len(created), queued
+        texts = _texts(services, month, reports, people, at)
+    services.outbox.kick(queued + texts)
+    return len(created), queued, texts
+
+
+def _texts(services, month: Period, reports: list[Report], people: dict, at) -> list:
+    """The SMS that go with the batch's cards (jobs/sms_recipients.py): the month and the deadline."""
+    if not sms_recipients.enabled(services.config):
+        return []
+    due = {report.org_id: day_label(deadline(report, month)) for report in reports}
+    return sms_recipients.queue([p for report in reports for p in people.get(report.org_id, [])],
+                                lambda p: sms_key(month.key, SmsPurpose.PUBLISH, p.userid), SmsPurpose.PUBLISH,
+                                lambda p: [month_label(month.key), due[p.org_id]], at)
 
 
 def publish_period(services, period: str, force: bool = False, dry_run: bool = False, progress=None) -> dict:
@@ -123,14 +137,12 @@ def publish_period(services, period: str, force: bool = False, dry_run: bool = F
     services.redis.ping()           # fail before writing anything if delivery could not start
     orgs = _active_orgs()
     if dry_run:
-        people = [person.userid for people in fillers([org.id for org in orgs]).values() for person in people]
-        return {"reports": len(orgs), "new_reports": 0, "cards": len(people),
-                "to": {"cards": people, "admins": admin_recipients(services.config)}}
+        return _rehearsal(services, orgs)
     row = _open_period(services, period)
-    new_reports, cards = 0, 0
+    new_reports, cards, texts = 0, 0, 0
     for batch in _batches(orgs):
-        created, queued = _publish_batch(services, row, batch)
-        new_reports, cards = new_reports + created, cards + len(queued)
+        created, queued, sms = _publish_batch(services, row, batch)
+        new_reports, cards, texts = new_reports + created, cards + len(queued), texts + len(sms)
         if progress:
             progress(len(batch))
     reports = Report.select().where(Report.period == period).count()
@@ -138,13 +150,26 @@ def publish_period(services, period: str, force: bool = False, dry_run: bool = F
         notices = notify_admins(services.config, f"publish:{period}:admins",
                                 cycle_views.published(period, reports, cards, row.remind_on), services.clock.utcnow())
     services.outbox.kick(notices)
-    return {"reports": reports, "new_reports": new_reports, "cards": cards}
+    return {"reports": reports, "new_reports": new_reports, "cards": cards,
+            **({"sms": texts} if sms_recipients.enabled(services.config) else {})}
+
+
+def _rehearsal(services, orgs: list[Org]) -> dict:
+    """A dry run's counts and recipients: every filler's card, and the SMS that would go with them."""
+    people = [person for people in fillers([org.id for org in orgs]).values() for person in people]
+    counts = {"reports": len(orgs), "new_reports": 0, "cards": len(people)}
+    to = {"cards": [person.userid for person in people], "admins": admin_recipients(services.config)}
+    if sms_recipients.enabled(services.config):
+        counts["sms"] = sms_recipients.would_send(people)
+        to["sms"] = [p.userid for p in once_each(people) if p.sms_skip is None]
+    return {**counts, "to": to}
 
 
 def unpublish(services, period: str, by: str) -> dict:
     """Undo a publish made by mistake, while nobody has answered: the reports go, the cards say
-    已撤回 (and those not sent yet are not sent), whoever got one is told in a line, who had seen the
-    month is forgotten, the schedule does not publish it again by itself."""
+    已撤回 (and those not sent yet are not sent, nor their SMS: an SMS sent is not sent again), whoever
+    got one is told in a line, who had seen the month is forgotten, the schedule does not publish it
+    again by itself."""
     at = services.clock.utcnow()
     with database.atomic():
         month = Period.get_or_none(Period.key == period)
@@ -158,6 +183,8 @@ def unpublish(services, period: str, by: str) -> dict:
                      for row in cards if row.status == "sent" and row.response_code]
         told = _tell_withdrawn(period, [row for row in cards if row.status == "sent"], at)
         OutboxMessage.delete().where(OutboxMessage.id.in_([row.id for row in cards])).execute()
+        (OutboxMessage.delete().where(OutboxMessage.key.startswith(sms_key(period, SmsPurpose.PUBLISH) + ":"),
+                                      OutboxMessage.status.in_(("pending", "skipped"))).execute())
         reports = Report.delete().where(Report.period == period).execute()
         seen.forget(period)
         month.delete_instance()

@@ -42,6 +42,7 @@ from models.demo_data import (
     DEPUTY_EVERY,
     GIVEN_NAMES,
     INDICATORS,
+    NO_MOBILE_EVERY,
     ORG_GROUPS,
     OWN_ITEMS,
     RAISED_TASKS,
@@ -83,12 +84,17 @@ def _orgs() -> list[dict]:
 
 
 def _people(orgs: list[dict]) -> list[dict]:
-    rows = [{"账号": userid, "姓名": name, "角色": "管理员"} for userid, name in ADMINS]
+    """The admins, and each org's secretary (with a mobile number, but every NO_MOBILE_EVERY-th) and
+    deputy (every DEPUTY_EVERY-th org's; the first of them has opted out of SMS)."""
+    rows = [{"账号": userid, "姓名": name, "角色": "管理员", "手机": "", "短信": "是"} for userid, name in ADMINS]
     for index, org in enumerate(orgs):
+        code = org["编号"]
+        mobile = "" if index % NO_MOBILE_EVERY == NO_MOBILE_EVERY - 1 else f"1380000{index:04d}"
+        rows.append({"账号": org["书记账号"], "姓名": org["书记姓名"], "角色": "书记", "所属组织编号": code,
+                     "手机": mobile, "短信": "是"})
         if index % DEPUTY_EVERY == 0:
-            code = org["编号"]
             rows.append({"账号": f"dep-{code.lower()}", "姓名": person_name(index + 40), "角色": "代填人",
-                         "所属组织编号": code})
+                         "所属组织编号": code, "手机": f"1390000{index:04d}", "短信": "否" if index == 0 else "是"})
     return rows
 
 

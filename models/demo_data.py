@@ -50,6 +50,7 @@ ORG_GROUPS = (
 
 # Every fifth organisation has a deputy (代填人) who fills in for the secretary.
 DEPUTY_EVERY = 5
+NO_MOBILE_EVERY = 7         # every 7th org's secretary has no mobile number (their SMS are skipped)
 
 # name → (liaison account, liaison name)
 DEPARTMENTS = {

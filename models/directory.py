@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Iterable
 from enum import StrEnum
 
 from peewee import BooleanField, CharField, DateField, ForeignKeyField, IntegerField, TextField
 
 from models.db import BaseModel
 from models.fields import ListField
+from models.messaging import SmsSkip
 
 ROLE_SECRETARY = "secretary"
 ROLE_DEPUTY = "deputy"
@@ -52,9 +55,49 @@ class Person(BaseModel):
     area = CharField(max_length=64, default="")      # the area (片区) an area liaison watches
     active = BooleanField(default=True)              # False: left WeCom (directory sync); kept for history
     in_wecom = BooleanField(default=False)           # seen in WeCom's directory by a sync: may be seen to leave
+    mobile = CharField(max_length=16, null=True)     # normalise_mobile's form; shown masked (mask_mobile)
+    sms = BooleanField(default=True)                 # False: opted out of SMS (短信 = 否, 不要短信)
 
     def has_role(self, role: str) -> bool:
         return role in self.roles
+
+    @property
+    def sms_skip(self) -> SmsSkip | None:
+        """Why an SMS due to this person is not sent (opted out, no number), or None: it is."""
+        if not self.sms:
+            return SmsSkip.OPTED_OUT
+        return None if self.mobile else SmsSkip.NO_MOBILE
+
+
+def once_each(people: Iterable[Person]) -> list[Person]:
+    """Each person once (a deputy of two orgs is messaged once), in the order given."""
+    return list({person.userid: person for person in people}.values())
+
+
+def sms_reach(people: Iterable[Person]) -> Counter:
+    """How many of these people (each once) an SMS reaches (key None) and does not, by SmsSkip."""
+    return Counter(person.sms_skip for person in once_each(people))
+
+
+MAINLAND_MOBILE = re.compile(r"1[3-9]\d{9}")
+OTHER_MOBILE = re.compile(r"\+[1-9]\d{6,14}")
+MOBILE_NOISE = re.compile(r"[\s\-()（）]")
+
+
+def normalise_mobile(text: str) -> str:
+    """A mobile number as stored: a mainland one as its 11 digits (13812341234; +86, 0086, spaces and
+    dashes dropped), any other as + and its digits (+85291234567). ValueError if it is neither."""
+    number = MOBILE_NOISE.sub("", text)
+    for prefix in ("+86", "0086"):
+        if number.startswith(prefix):
+            number = number[len(prefix):]
+    if len(number) == 13 and number.startswith("86"):
+        number = number[2:]
+    if number.startswith("00"):
+        number = "+" + number[2:]
+    if MAINLAND_MOBILE.fullmatch(number) or OTHER_MOBILE.fullmatch(number):
+        return number
+    raise ValueError(text)
 
 
 class Action(BaseModel):

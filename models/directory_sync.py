@@ -1,9 +1,10 @@
 """The WeCom directory against ours: who is added, changed, or has left (deactivated, never deleted).
 
 Pure over a Snapshot (what bot/contacts.py read from WeCom) and the database. What WeCom decides:
-the names of people it knows; the roles whose tag the configuration names ([directory]
-secretary_tag, deputy_tag, liaison_tag), for members of an org whose WeCom department id the org
-list gives (企业微信部门ID); and who left. Everything else stays as the imports made it: people WeCom
+the names (and mobile numbers, where user/get gives one; an empty one changes nothing) of people it
+knows; the roles whose tag the configuration names ([directory] secretary_tag, deputy_tag,
+liaison_tag), for members of an org whose WeCom department id the org list gives (企业微信部门ID);
+and who left. Everything else stays as the imports made it: people WeCom
 does not know, orgs without a department id, roles without a tag. Someone is added only when a tag
 gives them a role in such an org (a WeCom member without a role would have nothing to do here), and
 deactivated only after a sync has seen them in WeCom once (an imported person never seen there has
@@ -14,19 +15,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from models.db import database
-from models.directory import ROLE_DEPUTY, ROLE_LIAISON, ROLE_SECRETARY, Org, Person
+from models.directory import ROLE_DEPUTY, ROLE_LIAISON, ROLE_SECRETARY, Org, Person, normalise_mobile
 from models.lists_io.persons import ROLE_LABELS, sort_roles
+from models.messaging import mask_mobile
 
 SYNCED_ROLES = (ROLE_SECRETARY, ROLE_DEPUTY, ROLE_LIAISON)
 
 
 @dataclass(frozen=True)
 class Member:
-    """A WeCom member: userid as WeCom spells it, name ("" when user/get was refused), departments."""
+    """A WeCom member: userid as WeCom spells it, name ("" when user/get was refused), departments, and
+    the mobile number user/get gave ("": none given, or refused)."""
 
     userid: str
     name: str
     departments: tuple[int, ...]
+    mobile: str = ""
 
 
 @dataclass(frozen=True)
@@ -89,11 +93,22 @@ def _target(person: Person | None, member: Member, snapshot: Snapshot, orgs: dic
         values["area"] = org.area
     if member.name:
         values["name"] = member.name
+    if mobile := _mobile(member.mobile):
+        values["mobile"] = mobile
     return values
 
 
+def _mobile(given: str) -> str:
+    """WeCom's number as we store it; "" (nothing changes) for none or one we cannot read."""
+    try:
+        return normalise_mobile(given) if given else ""
+    except ValueError:
+        return ""
+
+
 def _differs(person: Person, values: dict) -> dict:
-    before = {"roles": list(person.roles), "org": person.org_id, "area": person.area, "name": person.name}
+    before = {"roles": list(person.roles), "org": person.org_id, "area": person.area, "name": person.name,
+              "mobile": person.mobile}
     return {key: before[key] for key, value in values.items() if before[key] != value}
 
 
@@ -151,6 +166,8 @@ def describe(diff: Diff) -> list[str]:
             return "、".join(ROLE_LABELS.get(role, role) for role in value) or "-"
         if key == "org":
             return codes.get(value, "-")
+        if key == "mobile":
+            return mask_mobile(value) if value else "-"
         return str(value) if value not in ("", None) else "-"
 
     lines = [f"+ {c.userid} {c.name}: " + ", ".join(f"{k} {shown(k, v)}" for k, v in c.values.items() if k != "name")

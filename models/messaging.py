@@ -105,6 +105,17 @@ class SmsSkip(StrEnum):
     CAP = "cap"                 # the number had its daily cap of SMS already
 
 
+def mask_mobile(number: str) -> str:
+    """A mobile number as logs, chats and exports show it: the first three and last four digits
+    (`138****1234`; `+86` and spaces dropped). Anything too short to mask shows as `****`."""
+    digits = "".join(ch for ch in str(number or "") if ch.isdigit())
+    if digits.startswith("86") and len(digits) == 13:
+        digits = digits[2:]
+    if len(digits) < 7:
+        return "****"
+    return f"{digits[:3]}****{digits[-4:]}"
+
+
 def sms_key(period: str, purpose: SmsPurpose, *parts: str) -> str:
     """An SMS's outbox key: one per person and step, its month first so a month's SMS are counted by it."""
     return ":".join(("sms", period, purpose, *parts))

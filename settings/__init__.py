@@ -38,6 +38,7 @@ from settings.schema import (
     RedisSection,
     RobotSection,
     ScheduleSection,
+    SmsSection,
     StandinSection,
     StepTime,
     WebSection,
@@ -47,8 +48,8 @@ from settings.schema import (
 __all__ = [
     "DEMO_CONFIG", "ENV_PREFIX", "OTHER_VARIABLES", "PRIVATE_REDIS", "ROOT", "AdminGroupSection", "AdminsSection",
     "AppSection", "Config", "ConfigError", "DatabaseSection", "DirectorySection", "OutboxSection", "PagesSection",
-    "RectificationsSection", "RedisSection", "RobotSection", "ScheduleSection", "StandinSection", "StepTime",
-    "WebSection", "WeComSection",
+    "RectificationsSection", "RedisSection", "RobotSection", "ScheduleSection", "SmsSection", "StandinSection",
+    "StepTime", "WebSection", "WeComSection",
     "config_path", "from_dict", "load", "private_redis_url", "refuse_demo_secrets",
 ]
 
@@ -62,7 +63,7 @@ OTHER_VARIABLES = {
     "YUEBAO_SCREENSHOTS": "browser tests: the folder their screenshots go to",
 }
 PRIVATE_REDIS = Path("data/redis")          # where `./dev up` runs its own Redis, and leaves its URL
-ON_THIS_MACHINE = ("wecom.api_base_url", "pages.public_url", "pages.oauth_base_url", "web.host")
+ON_THIS_MACHINE = ("wecom.api_base_url", "sms.endpoint", "pages.public_url", "pages.oauth_base_url", "web.host")
 NO_FILE = ("no configuration file: set YUEBAO_CONFIG to your config.toml (see config.example.toml), "
            "or to config.demo.toml for the demo")
 

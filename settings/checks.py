@@ -6,18 +6,17 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-import re
 import typing
 from dataclasses import dataclass
 from typing import Any, Callable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from models.separators import split_list
-from settings.schema import SECTIONS, Config, ConfigError, PagesSection, StepTime
+from settings.schema import HH_MM, SECTIONS, Config, ConfigError, PagesSection, StepTime
+from settings.sms import check_sms
 
 SECRET_KEYS = ("secret", "contacts_secret", "token", "encoding_aes_key", "webhook_key", "secret_key")
 MIN_SECRET_KEY = 32            # characters of [pages] secret_key
-HH_MM = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
 
 
 def shown(key: str, value) -> str:
@@ -81,6 +80,12 @@ def _by_type(key: str, value) -> dict[str, dict[str, StepTime]]:
     return checked
 
 
+def _texts(key: str, value) -> dict[str, str]:
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        raise ConfigError(f"{key}: expected a table of strings, got {shown(key, value)}")
+    return value
+
+
 def _integer_text(key: str, raw: str) -> int:
     try:
         return int(raw)
@@ -114,6 +119,7 @@ KINDS: dict[Any, Kind] = {
     list[str]: Kind(_strings, lambda key, raw: split_list(raw)),
     StepTime: Kind(_step_time, _table_only),
     dict[str, dict[str, StepTime]]: Kind(_by_type, _table_only),
+    dict[str, str]: Kind(_texts, _table_only),
 }
 
 
@@ -151,7 +157,7 @@ def from_dict(data: dict, source: str = "") -> Config:
             raise ConfigError(f"{name}.{unknown}: unknown key")
         built[name] = SECTIONS[name](**{key: kinds[key].check(f"{name}.{key}", value) for key, value in values.items()})
     config = Config(**built, source=source)
-    for rules in (_check_app, _check_wecom, _check_schedule, _check_rectifications, _check_outbox):
+    for rules in (_check_app, _check_wecom, _check_schedule, _check_rectifications, _check_outbox, check_sms):
         rules(config)
     _check_pages(config.pages)
     return _with_old_keys(config)

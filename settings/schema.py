@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_CONFIG = ROOT / "config.demo.toml"
+HH_MM = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")     # a time of day as settings write it
 
 
 class ConfigError(Exception):
@@ -128,6 +130,27 @@ class OutboxSection:
 
 
 @dataclass(frozen=True)
+class SmsSection:
+    """SMS through a provider's SDK (bot/sms_providers.py); provider "" sends none."""
+
+    provider: str = ""          # "" | "tencentcloud" | "aliyun"
+    secret_id: str = ""
+    secret_key: str = ""        # set it by YUEBAO_SMS_SECRET_KEY rather than in the file
+    sdk_app_id: str = ""
+    sign_name: str = ""
+    templates: dict[str, str] = field(default_factory=dict)    # purpose (models.messaging.SmsPurpose) → template id
+    endpoint: str = ""          # host[:port]; http://host:port for the stand-in; "" = the provider's own
+    region: str = "ap-guangzhou"
+    timeout_seconds: int = 5
+    daily_cap: int = 2          # SMS a number gets a day (since local midnight); more are skipped
+    quiet_from: str = "22:00"   # no SMS leaves from this time of day …
+    quiet_until: str = "08:00"  # … until this one: they wait
+
+    def quiet_hours(self) -> tuple[datetime.time, datetime.time]:
+        return datetime.time.fromisoformat(self.quiet_from), datetime.time.fromisoformat(self.quiet_until)
+
+
+@dataclass(frozen=True)
 class StandinSection:
     host: str = "127.0.0.1"
     port: int = 8090
@@ -174,6 +197,7 @@ class Config:
     scores: ScoresSection = field(default_factory=ScoresSection)
     admin_group: AdminGroupSection = field(default_factory=AdminGroupSection)
     outbox: OutboxSection = field(default_factory=OutboxSection)
+    sms: SmsSection = field(default_factory=SmsSection)
     standin: StandinSection = field(default_factory=StandinSection)
     web: WebSection = field(default_factory=WebSection)
     pages: PagesSection = field(default_factory=PagesSection)

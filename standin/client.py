@@ -100,6 +100,14 @@ class StandinClient:
     def stats(self) -> dict:
         return self._call("GET", "stats")
 
+    def sms(self) -> list[dict]:
+        """The SMS the stand-in's Tencent Cloud SMS API sent, oldest first: {to, template_id, params …}."""
+        return self._call("GET", "sms")
+
+    def set_sms_faults(self, **switches) -> dict:
+        """codes={"+86…": "Code"}, error_next / hang_next / drop_next = n, error_code, hang_seconds."""
+        return self._call("POST", "sms/faults", switches)
+
     def expire_tokens(self) -> int:
         return self._call("POST", "expire_tokens")["expired"]
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from flask import Flask
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
-from standin import api, control, oauth
+from standin import api, control, oauth, sms
 from standin.callbacks import Callbacks
 from standin.state import State
 
@@ -37,12 +37,14 @@ def create_standin(config) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(control.bp)
     app.register_blueprint(oauth.bp)
+    app.register_blueprint(sms.bp)
     return app
 
 
 def _hold(app: Flask, state: State) -> None:
     app.extensions["standin"] = state
     app.extensions["standin_callbacks"] = Callbacks(state)
+    app.extensions["standin_sms"] = sms.SmsPhone(state.closing)
 
 
 @dataclass

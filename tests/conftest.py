@@ -165,7 +165,7 @@ def phone(standin):
 
 
 # Where WeCom is for a test that does not ask for the stand-in: a port nothing listens on (discard),
-# so that a test which sends without saying so fails at once instead of passing by accident.
+# so that a test which sends without saying so fails at once instead of passing by accident (SMS too).
 NO_WECOM = "http://127.0.0.1:9/cgi-bin/"
 
 
@@ -175,12 +175,13 @@ def config(request, demo_config, db_url, redis_url, tmp_path) -> settings.Config
     stand-in when the test asks for it (`standin`, or `phone`), else at nothing."""
     if "standin" in request.fixturenames:
         standin = request.getfixturevalue("standin")
-        base, wecom = standin.state.config, f"{standin.url}/cgi-bin/"
+        base, wecom, sms = standin.state.config, f"{standin.url}/cgi-bin/", standin.url
     else:
-        base, wecom = demo_config, NO_WECOM
+        base, wecom, sms = demo_config, NO_WECOM, NO_WECOM.removesuffix("/cgi-bin/")
     return base.replace(
         app={"files_dir": str(tmp_path / "files")}, database={"url": db_url}, redis={"url": redis_url},
-        wecom={"api_base_url": wecom, "timeout_seconds": 2}, outbox={"backoff_seconds": 0})
+        wecom={"api_base_url": wecom, "timeout_seconds": 2}, outbox={"backoff_seconds": 0},
+        sms={"endpoint": sms, "timeout_seconds": 2})
 
 
 @pytest.fixture

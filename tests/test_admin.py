@@ -173,7 +173,7 @@ def test_publish_from_the_group_runs_in_the_background_and_reports_to_the_asker(
     assert desk.group("dangwei01", "发布 2030-05") == "只能发布本月（2026-12）或下月（2027-01），2030-05 需加“强制”。"
     assert desk.group("dangwei01", "发布").startswith("将发布2026年12月月报：73 个组织的 88 人各收到一张卡片")
     assert desk.group("dangwei01", "确认") == "正在发布2026年12月月报，完成后私聊发给您。"
-    assert desk.inbox("dangwei01")[-1] == "2026年12月发布完成：组织 73，新建月报 73，卡片 88。"
+    assert desk.inbox("dangwei01")[-1] == "2026年12月发布完成：组织 73，新建月报 73，卡片 88，短信 77。"
     assert sum("党建月报已发布" in t for t in desk.inbox("sec-xy01")) == 1
     assert desk.group("dangwei01", "发布") == "2026年12月已发布，每人都已收到卡片，无需再发布。"
     assert sum("党建月报已发布" in t for t in desk.inbox("sec-xy01")) == 1
@@ -212,7 +212,8 @@ def test_items_and_one_org(published):
     assert any("规定动作 每月" in line for line in items) and any("月度任务" in line for line in items)
     org = published.group("dangwei01", "组织 岭南学院").splitlines()
     assert org[0].startswith("岭南学院（XY01 · 学院 · ")
-    assert org[1] == "2026年12月（未开始）："
+    assert org[1] == "人员：书记 刘海燕（138****0003）"          # the demo's: a number, no deputy
+    assert org[2] == "2026年12月（未开始）："
     assert org[-1] == "全年：1· 2· 3· 4· 5· 6· 7· 8· 9· 10· 11· 12…"
     assert published.group("dangwei01", "组织 不存在").startswith("没有找到组织“不存在”")
 

@@ -55,7 +55,8 @@ def test_items_count_this_months_answer_as_the_year_overview_does(report, ctx):
 
 def test_one_org_shows_its_numbers_and_part_three(report, ctx):
     shown = run("组织 ORG01", ctx).splitlines()
-    assert shown[1] == "2026年11月（未开始）：" and "亮点、困难和建议：无" in shown
+    assert shown[1] == "人员：书记 张书记（手机未登记） · 代填人 李副书记（手机未登记）"
+    assert shown[2] == "2026年11月（未开始）：" and "亮点、困难和建议：无" in shown
     Entry.update(status="done", amount=2, note="第二次在12月").where(Entry.id == lecture(report).id).execute()
     secretary, organisation = Person.get(Person.userid == "sec01"), Department.get(Department.name == "组织部")
     for kind, text, department, answer in (("highlight", "主题党日走进社区", None, ""),
@@ -64,7 +65,7 @@ def test_one_org_shows_its_numbers_and_part_three(report, ctx):
         Feedback.create(report=report, kind=kind, text=text, department=department, answer=answer,
                         created_by=secretary, created_at=AT)
     shown = run("组织 ORG01", ctx).splitlines()
-    assert shown[1] == "2026年11月（填报中）："
+    assert shown[2] == "2026年11月（填报中）："
     assert f"✅ {lecture(report).position}. 讲授党课 · 已完成 2 次 · 备注：第二次在12月" in shown
     assert shown[-5:-1] == ["亮点、困难和建议 3 条：", "【亮点】主题党日走进社区",
                             "【困难】活动经费不足 → 组织部 · 已回复：已协调", "【建议】简化报表 → 未指定部门 · 待回复"]

@@ -28,15 +28,15 @@ def test_publish_remind_and_close_by_hand_say_what_they_will_do_and_ask(cli, clo
     assert lines[-2:] == ["Go ahead? [y/N]: n", "Aborted!"]
     assert Period.select().count() == 0 and OutboxMessage.select().count() == 0
     code, lines = cli("publish", "2026-12", answer="y\n")
-    assert code == 0 and lines[-1] == "2026-12 publish: ran · reports=73 new_reports=73 cards=88"
+    assert code == 0 and lines[-1] == "2026-12 publish: ran · reports=73 new_reports=73 cards=88 sms=77"
 
     clock.set(D(2026, 12, 25, 10, 0))                                       # the remind day
     code, lines = cli("cycle", "remind", "2026-12", answer="\n")
-    assert code == 1 and lines[0] == "将提醒2026年12月未提交的 73 个组织：共 88 条消息，确认后立即发出。"
+    plan = "将提醒2026年12月未提交的 73 个组织：共 88 条消息，确认后立即发出。同时发短信 77 条。"
+    assert code == 1 and lines[0] == plan
     assert not OutboxMessage.select().where(OutboxMessage.key.startswith("remind:")).exists()
     code, lines = cli("cycle", "remind", "2026-12", "--yes")
-    assert code == 0 and lines == ["将提醒2026年12月未提交的 73 个组织：共 88 条消息，确认后立即发出。",
-                                   "2026-12 remind: ran · orgs=73 messages=88 queued=88"]
+    assert code == 0 and lines == [plan, "2026-12 remind: ran · orgs=73 messages=88 queued=88 sms=77"]
 
     code, lines = cli("close", "2026-12", answer="n\n")
     assert code == 1 and lines[0].startswith("将截止2026年12月：73 个未提交的组织记为未报")

@@ -55,7 +55,7 @@ def test_publish_and_close_as_an_operator_types_them(app, services, people, cloc
     def run_cli(*args):
         result = runner.invoke(args=list(args), input="y\n")        # the operator says yes when asked
         return result.exit_code, result.output.strip().splitlines()[-1]
-    assert run_cli("publish", "2026-11") == (0, "2026-11 publish: ran · reports=0 new_reports=0 cards=0")
+    assert run_cli("publish", "2026-11") == (0, "2026-11 publish: ran · reports=0 new_reports=0 cards=0 sms=0")
     assert run_cli("publish", "2026-13")[0] == 2
     assert run_cli("publish", "2030-05") == (
         1, "Error: 只能发布本月（2026-11）或下月（2026-12），2030-05 需加“强制”。 (--force)")

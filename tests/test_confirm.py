@@ -86,7 +86,8 @@ def test_a_reminder_that_sends_nothing_says_why(published):
 def test_a_month_without_tasks_warns_and_a_late_confirm_does_nothing(published, clock):
     assert published.group("dangwei01", "发布 2027-01").splitlines() == [
         "⚠️ 2027年1月还没有月度任务（月度任务 0 项），各组织只会收到基础固定动作。",
-        "将发布2027年1月月报：73 个组织的 88 人各收到一张卡片（月度任务 0 项），确认后立即发出。", ASK]
+        "将发布2027年1月月报：73 个组织的 88 人各收到一张卡片（月度任务 0 项），确认后立即发出。"
+        "同时发短信 77 条（无手机号 10 人、已退订 1 人不发）。", ASK]
     clock.advance(datetime.timedelta(minutes=2, seconds=1))
     assert published.group("dangwei01", "确认") == "“发布 2027-01”已超过确认时限，没有执行。请重新发送命令。"
     assert Period.get_or_none(Period.key == "2027-01") is None

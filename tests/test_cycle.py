@@ -191,23 +191,25 @@ def test_operators_rehearse_a_month_and_see_where_it_stands(app, services, clock
     assert code == 0 and lines[0].startswith("rehearsal: 2026-12-07 09:30 is later than now (2026-12-01 08:00)")
     assert lines[1:3] == [
         "2026-12 preview: would skip · published in the same tick",
-        "2026-12 publish: would run · reports=73 new_reports=0 cards=88"]
+        "2026-12 publish: would run · reports=73 new_reports=0 cards=88 sms=77"]
     assert lines[3].startswith("  cards → 88: sec-zs01, dep-zs01, sec-zs02,")
-    assert lines[-1] == "  admins → 2: dangwei01, dangwei02"
+    assert "  admins → 2: dangwei01, dangwei02" in lines
+    assert any(line.startswith("  sms → 77: sec-zs01, sec-zs02,") for line in lines)      # dep-zs01 opted out
     assert Period.select().count() == 0 and CycleStep.select().count() == 0
     clock.set(D(2026, 12, 7, 10, 0))                # a moment gone by is caught up, as the cron would
     assert cli("cycle", "tick", "--at", "2026-12-07T09:30")[1].splitlines() == [
         "2026-12 preview: skipped · published in the same tick",
-        "2026-12 publish: ran · reports=73 new_reports=73 cards=88 · ran 0h 30m late"]
+        "2026-12 publish: ran · reports=73 new_reports=73 cards=88 sms=77 · ran 0h 30m late"]
     code, output = cli("cycle", "status", "2026-12")
     lines = output.splitlines()
     assert lines[1].startswith("  preview   all       2026-12-04 09:00  skipped at 12-07 09:30 by schedule")
     assert lines[2].startswith("  publish   all       2026-12-07 09:00  done at 12-07 09:30 by schedule · reports=73")
     assert lines[3] == "  remind    all       2026-12-25 09:00  waiting"
     assert "  outbox publish: pending 88" in lines
+    assert "  sms: sent 0, failed 0, pending 77, skipped 11 (opted out 1, no mobile 10, cap 0)" in lines
     assert lines[-1].startswith("  not submitted: 73 (")
     assert cli("cycle", "remind", "2026-12", "--dry-run")[1].startswith(
-        "2026-12 remind: would run · orgs=73 messages=88\n  cards → 88: sec-dw04, sec-dw05,")
+        "2026-12 remind: would run · orgs=73 messages=88 sms=77\n  cards → 88: sec-dw04, sec-dw05,")
     assert cli("cycle", "remind", "2026-13")[0] == 2
 
 

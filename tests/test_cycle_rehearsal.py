@@ -65,7 +65,7 @@ def test_a_later_moment_is_only_rehearsed_and_says_who_would_get_what(services, 
     assert lines[0] == ("rehearsal: 2026-12-25 09:30 is later than now (2026-12-07 10:00), so --dry-run: nothing is "
                         "written or sent; the texts would be built from the reports as they stand")
     late = [p.userid for people in fillers([o.id for o in published]).values() for p in people]
-    assert lines[1] == f"2026-12 remind: would run · orgs=13 messages={len(late)}"
+    assert lines[1] == f"2026-12 remind: would run · orgs=13 messages={len(late)} sms={len(late) - 2}"
     assert sorted(recipients(lines, "cards")) == sorted(late)
     assert written() == before
     assert cli("cycle", "status", "2026-12")[1] == status_before
@@ -80,7 +80,7 @@ def test_a_later_moment_is_only_rehearsed_and_says_who_would_get_what(services, 
         "2026-12 supervise: would skip · the month is over",
         "2026-12 close: would run · missing=13",
         "2027-01 preview: would skip · published in the same tick",
-        "2027-01 publish: would run · reports=73 new_reports=0 cards=88"]
+        "2027-01 publish: would run · reports=73 new_reports=0 cards=88 sms=77"]
     assert recipients(lines, "admins") == ["dangwei01", "dangwei02"]
     assert written() == before
     assert [line for line in cli("cycle", "status", "2026-12")[1] if "warning" not in line] == status_before

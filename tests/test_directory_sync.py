@@ -168,3 +168,16 @@ def test_the_org_list_round_trips_the_wecom_department(services, db):
     assert [(e.column, e.reason) for e in again.errors] == [(WECOM, "已用于组织 ORG01")]
     without = import_rows("orgs", [(2, {k: v for k, v in cells.items() if k != WECOM})], services.config.directory)
     assert not without.errors and Org.get(Org.code == "ORG01").wecom_department == 10
+
+
+def test_the_sync_takes_wecom_s_mobile_numbers_and_an_empty_one_changes_nothing(app, services, wecom):
+    wecom.put_person("sec01", "张明", [PHILOSOPHY], mobile="+86 138 1234 1234")
+    dry = _sync(app, "--dry-run")
+    assert "~ sec01 张明: name 张书记 → 张明, mobile - → 138****1234" in dry.output     # masked in the printout
+    assert "13812341234" not in dry.output
+    assert _sync(app, "--yes").exit_code == 0
+    assert Person.get(Person.userid == "sec01").mobile == "13812341234"
+
+    wecom.put_person("sec01", "张明", [PHILOSOPHY], mobile="")
+    assert "changed 0" in _sync(app, "--yes").output
+    assert Person.get(Person.userid == "sec01").mobile == "13812341234"

@@ -102,7 +102,7 @@ def test_the_sweeper_recovers_a_row_a_dead_worker_left(services, phone, members)
     row = queue(services, "k", Text("worker died"))
     OutboxMessage.update(status="sending", attempts=1,
                          claimed_at=services.clock.utcnow() - datetime.timedelta(minutes=5)).execute()
-    assert services.outbox.sweep() == {"reclaimed": 1, "requeued": 0}
+    assert services.outbox.sweep() == {"reclaimed": 1, "requeued": 0, "unknown_outcome": 0}
     services.outbox.deliver(row.id)
     assert texts(phone) == ["worker died"]
     assert OutboxMessage.get_by_id(row.id).attempts == 2
@@ -125,7 +125,7 @@ def test_a_killed_workers_lock_holds_nobody_up_and_frees_itself(services, phone,
 def test_the_sweeper_requeues_what_redis_never_got(services, phone, members):
     queue(services, "k", Text("redis was down"))
     OutboxMessage.update(next_attempt_at=services.clock.utcnow() - datetime.timedelta(minutes=2)).execute()
-    assert services.outbox.sweep() == {"reclaimed": 0, "requeued": 1}
+    assert services.outbox.sweep() == {"reclaimed": 0, "requeued": 1, "unknown_outcome": 0}
     run_worker(services)
     assert texts(phone) == ["redis was down"]
 
@@ -170,7 +170,7 @@ def test_a_file_this_worker_cannot_read_fails_once_and_is_not_retried(services, 
     services.outbox.deliver(row.id)
     row = OutboxMessage.get_by_id(row.id)
     assert (row.status, row.attempts) == ("failed", 1) and "files_dir" in row.last_error
-    assert services.outbox.sweep() == {"reclaimed": 0, "requeued": 0}
+    assert services.outbox.sweep() == {"reclaimed": 0, "requeued": 0, "unknown_outcome": 0}
     assert phone.messages(userid="sec01") == []
     assert "failed for good" in caplog.text
 

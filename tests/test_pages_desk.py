@@ -59,6 +59,7 @@ def test_an_admin_sees_the_month_by_area_and_type_and_its_statistics(client, pub
     for type_, orgs in Counter(org.type for org in Org.select()).items():
         assert f"{type_} 0 0 {orgs} 0 {orgs}" in by_type
     assert "未提交的组织（73）" in shown and "岭南学院 （XY01）· 未开始 · 0/" in shown
+    assert "短信：已发 77 · 失败 0 · 待发 0 · 跳过 11（退订 1，无手机号 10，超上限 0）" in shown     # with the cards
     assert shown.count("催办") == 73
     assert "2026年12月：73 个组织，已提交 0（0.0%，其中逾期 0），未提交 73。" in shown
     assert "完成后由月报助手私聊发给您，刷新本页也可下载" in shown and "导出本月" in shown and "导出全年" in shown

@@ -105,3 +105,41 @@ def test_each_declared_type_is_checked(tmp_path, text, message):
     with pytest.raises(settings.ConfigError) as err:
         settings.load(write(tmp_path, text), env={})
     assert str(err.value) == message
+
+
+SMS = ('[sms]\nprovider = "tencentcloud"\nsecret_id = "AKIDx"\nsdk_app_id = "1400006666"\nsign_name = "某大学党委"\n'
+       'templates = { publish = "1", remind = "2", urge = "3", supervise = "4", letter = "5" }\n')
+
+
+def test_sms_is_off_unless_a_provider_is_set_and_its_secret_comes_from_the_environment(tmp_path):
+    assert settings.load(write(tmp_path, ""), env={}).sms.provider == ""
+    config = settings.load(write(tmp_path, SMS), env={"YUEBAO_SMS_SECRET_KEY": "s3cret"})
+    assert (config.sms.provider, config.sms.secret_key, config.sms.daily_cap) == ("tencentcloud", "s3cret", 2)
+    assert (config.sms.quiet_from, config.sms.quiet_until) == ("22:00", "08:00")
+
+
+@pytest.mark.parametrize("text, env, message", [
+    (SMS, {}, "sms.secret_key: missing; tencentcloud needs secret_id, secret_key, sdk_app_id, sign_name"),
+    (SMS.replace(', letter = "5"', ""), {"YUEBAO_SMS_SECRET_KEY": "s"},
+     "sms.templates.letter: missing; one approved template id for each of publish, remind, urge, supervise, letter"),
+    (SMS.replace('urge = "3"', 'nudge = "3"'), {}, "sms.templates.nudge: no such purpose; they are publish, remind"),
+    ('[sms]\nprovider = "twilio"\n', {}, "sms.provider: unknown provider 'twilio'; one of tencentcloud, or \"\""),
+    ('[sms]\nprovider = "aliyun"\n', {}, "sms.provider: aliyun is not supported yet"),
+    ('[sms]\nquiet_from = "10pm"\n', {}, "sms.quiet_from: expected a time like \"22:00\", got '10pm'"),
+    ('[sms]\ndaily_cap = 0\n', {}, "sms.daily_cap: must be at least 1"),
+    ('[sms]\nendpoint = "ftp://x"\n', {}, "sms.endpoint: host[:port], or http://host:port for the stand-in"),
+    ('[sms]\nsecret_key = 42\n', {}, "sms.secret_key: expected a string, got a value of type int (not shown)"),
+    ('[sms]\ntemplates = { publish = 1 }\n', {}, "sms.templates: expected a table of strings"),
+])
+def test_bad_sms_settings_stop_with_one_line_naming_the_key(tmp_path, text, env, message):
+    with pytest.raises(settings.ConfigError) as err:
+        settings.load(write(tmp_path, text), env=env)
+    assert str(err.value).startswith(message) and "\n" not in str(err.value)
+    assert "s3cret" not in str(err.value)
+
+
+def test_the_demos_sms_secret_is_refused_outside_the_demo(tmp_path):
+    demo = settings.load(settings.DEMO_CONFIG, env={})
+    assert demo.sms.endpoint == "http://127.0.0.1:8090"
+    with pytest.raises(settings.ConfigError, match="sms.secret_key: the demo's public value"):
+        settings.load(write(tmp_path, SMS), env={"YUEBAO_SMS_SECRET_KEY": demo.sms.secret_key})

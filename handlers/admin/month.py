@@ -10,7 +10,7 @@ from handlers.errors import Refusal, UserError
 from handlers.registry import ADMINS, LIAISONS
 from handlers.replies import Outgoing, Text
 from handlers.report_views import month_label, plain
-from handlers.stats_views import seen_line
+from handlers.stats_views import seen_line, sms_line
 from models import Entry, Feedback, Org, OutboxMessage, Period, Report, Task
 from models.checkin import deadline
 from models.cycle import fillers, open_reports
@@ -87,6 +87,8 @@ def _status_text(period: str, rows: list, wanted: str, today) -> str:
     unseen = [r.org.name for r in rows if r.seen_state == SeenState.UNSEEN]
     if unseen:
         lines.append(_named(m.STATUS_UNSEEN, unseen))
+    if not wanted:                          # the month's SMS are counted for all its orgs
+        lines += [line for line in [sms_line(period)] if line]
     return "\n".join(lines)
 
 
@@ -191,7 +193,7 @@ def publish_command(call: Call):
     if month is not None and month.status == PeriodStatus.CLOSED:
         raise Refusal(m.PUBLISH_CLOSED.format(period=period))
     if not call.confirmed:
-        plan = plans.publish(period)
+        plan = plans.publish(period, call.ctx.sms)
         return call.ask(plan) if plan else [Text(m.PUBLISH_NOTHING_LEFT.format(month=month_label(period)))]
     return call.background("jobs.admin.run_step", m.PUBLISHING.format(month=month_label(period)),
                            period=period, step=MonthStep.PUBLISH, force=force, by=call.person.userid)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from peewee import JOIN, fn
 
-from handlers import messages as m
+from handlers import messages as m, sms_choice
 from handlers.admin import GROUP, Call
 from handlers.checkin import MAX_TEXT
 from handlers.errors import UserError
@@ -13,6 +13,7 @@ from handlers.replies import Text
 from handlers.report_views import clip, day_label, item_title, month_label, quoted
 from models import Department, Entry, Evidence, Feedback, Org, Report, Task
 from models.checkin import entries
+from models.cycle import fillers
 from models.directory import TaskStatus
 from models.feedback import answerable, find_for
 from models.items import items_for
@@ -86,6 +87,8 @@ def org_command(call: Call):
     org = find_org(call.words)
     period = call.ctx.clock.period()
     lines = [f"{org.name}（{org.code} · {org.type} · {org.area or m.NO_AREA}）"]
+    people = fillers([org.id]).get(org.id, [])
+    lines += [sms_choice.people_line(people)] if people else []
     report = Report.get_or_none(Report.org == org, Report.period == period)
     if report is None:
         lines.append(m.ORG_NO_REPORT.format(month=month_label(period)))

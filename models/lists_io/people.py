@@ -1,4 +1,7 @@
-"""People: 账号, 姓名, 角色, 所属组织编号, 所属部门, 片区 — each row defines the whole person.
+"""People: 账号, 姓名, 角色, 所属组织编号, 所属部门, 片区 — each row defines the whole person — and the
+optional 手机 (a mobile number for SMS, stored normalised: models.directory.normalise_mobile) and 短信
+(是/否: 否 opts the person out of SMS; empty: 是). A file without one of these columns leaves it as it
+is; an empty 手机 cell clears the number. The export (an admin's) shows the full number.
 
 Roles are written in Chinese: 书记, 代填人 (also accepted: 副书记), 管理员, 联络人; an empty
 cell is a person without a role (a former secretary, say). A secretary or
@@ -10,13 +13,16 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from models.directory import ROLE_DEPUTY, ROLE_LIAISON, ROLE_SECRETARY, Department, Org, Person
+from models.directory import ROLE_DEPUTY, ROLE_LIAISON, ROLE_SECRETARY, Department, Org, Person, normalise_mobile
 from models.lists_io.bulk import upsert
 from models.lists_io.cells import RowError, RowReader, check_unique, join_list
 from models.lists_io.persons import NAME_LIMIT, ROLE_BY_LABEL, ROLE_LABELS, sort_roles
 
 LABEL = "人员"
 HEADERS = ("账号", "姓名", "角色", "所属组织编号", "所属部门", "片区")
+MOBILE, SMS = "手机", "短信"
+EXPORT_HEADERS = (*HEADERS, MOBILE, SMS)
+YES_NO = {"是": True, "否": False}
 
 
 @dataclass
@@ -78,7 +84,22 @@ def _read(reader: RowReader, lookup: Lookup) -> PersonRow:
         "department": lookup.department_ids.get(department),
         "area": area,
     }
+    if MOBILE in reader.cells:
+        record["mobile"] = _mobile(reader)
+    if SMS in reader.cells:
+        record["sms"] = reader.choice(SMS, YES_NO, "取值", default=True)
     return PersonRow(reader.number, record, org_code)
+
+
+def _mobile(reader: RowReader) -> str | None:
+    text = reader.text(MOBILE)
+    if not text:
+        return None
+    try:
+        return normalise_mobile(text)
+    except ValueError:
+        reader.fail(MOBILE, f"手机号“{text}”无法识别,请写成 13812341234")
+        return None
 
 
 def check(rows, directory, errors: list[RowError]) -> list[PersonRow]:
@@ -120,6 +141,7 @@ def dump() -> list[list]:
     names = dict(Department.select(Department.id, Department.name).tuples())
     return [
         [person.userid, person.name, join_list(ROLE_LABELS.get(role, role) for role in person.roles),
-         codes.get(person.org_id, ""), names.get(person.department_id, ""), person.area]
+         codes.get(person.org_id, ""), names.get(person.department_id, ""), person.area,
+         person.mobile or "", "是" if person.sms else "否"]
         for person in Person.select().order_by(Person.userid)
     ]
