@@ -36,7 +36,6 @@ def create_standin(config) -> Flask:
     state = State(config)
     app.extensions["standin"] = state
     app.extensions["standin_callbacks"] = Callbacks(state)
-    app.extensions["standin_sms"] = sms.SmsPhone(state.closing)
     app.register_blueprint(api.bp)
     app.register_blueprint(control.bp)
     app.register_blueprint(oauth.bp)
