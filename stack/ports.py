@@ -1,13 +1,13 @@
 """Moving `up` off its ports (5000 for the web app, 8090 for the WeCom stand-in): the URLs of the
 configuration that point at either address move with it — the stand-in's API and sign-in page,
-the pages' public address, where the stand-in posts its callbacks."""
+the pages' public address, where the stand-in posts its callbacks, its SMS API."""
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
 from settings import Config, StandinSection, WebSection
 
-URLS = ("wecom.api_base_url", "pages.public_url", "pages.oauth_base_url", "standin.app_url")
+URLS = ("wecom.api_base_url", "pages.public_url", "pages.oauth_base_url", "standin.app_url", "sms.endpoint")
 
 
 def _address(section) -> str:

@@ -44,7 +44,6 @@ def create_standin(config) -> Flask:
 def _hold(app: Flask, state: State) -> None:
     app.extensions["standin"] = state
     app.extensions["standin_callbacks"] = Callbacks(state)
-    app.extensions["standin_sms"] = sms.SmsPhone(state.closing)
 
 
 @dataclass

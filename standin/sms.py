@@ -34,7 +34,8 @@ class SmsError(Exception):
 
 
 class SmsPhone:
-    """What was sent, and the fault switches; one lock, held for in-memory work only."""
+    """What was sent, and the fault switches; one lock, held for in-memory work only. Part of the
+    stand-in's State (a new State, a new phone)."""
 
     def __init__(self, closing: threading.Event):
         self.lock = threading.Lock()
@@ -101,7 +102,7 @@ def _checked(name: str, value):
 
 
 def _phone() -> SmsPhone:
-    return current_app.extensions["standin_sms"]
+    return current_app.extensions["standin"].sms
 
 
 def _answer(response: dict):

@@ -27,6 +27,7 @@ from standin.rules import (
     check_media,
     check_message,
 )
+from standin.sms import SmsPhone
 from standin.webhook import WebhookMixin
 
 MEMORY = ("members", "tokens", "token_kinds", "current_tokens", "records", "media", "codes", "task_ids",
@@ -43,6 +44,7 @@ class State(CardsMixin, OAuthMixin, WebhookMixin, DirectoryMixin):
         self.clock = time.time
         self.closing = threading.Event()
         self.faults = Faults(config.standin.rate_per_minute)
+        self.sms = SmsPhone(self.closing)         # Tencent Cloud's SMS API (standin/sms.py)
         self._seq = 0
         self._rev = 0
         self._next_msgid = random.randrange(2**62, 2**63 - 2**40)
@@ -69,6 +71,7 @@ class State(CardsMixin, OAuthMixin, WebhookMixin, DirectoryMixin):
         with self.lock:
             self._forget()
             self.faults.clear()
+        self.sms.reset()
 
     def snapshot(self) -> dict:
         """A copy of everything held (not the faults): a test's set-up kept, to start from again."""

@@ -106,6 +106,7 @@ def test_moving_the_ports_of_up_moves_the_urls_that_point_at_them():
     assert (config.pages.public_url, config.standin.app_url) == ("http://127.0.0.1:5001", "http://127.0.0.1:5001")
     assert config.wecom.api_base_url == "http://127.0.0.1:8091/cgi-bin/"
     assert config.pages.oauth_base_url == "http://127.0.0.1:8091/connect/oauth2/authorize"
+    assert config.sms.endpoint == "http://127.0.0.1:8091"
     assert settings.load(settings.DEMO_CONFIG, env=env) == config       # what the pieces `up` starts read
     assert moved(demo) == (demo, {})
     by_variable, _ = moved(settings.load(settings.DEMO_CONFIG, env={"YUEBAO_STANDIN_PORT": "8092"}))

@@ -11,6 +11,7 @@ from app import create_app
 from bot import sms
 from models import OutboxMessage, database
 from models.messaging import SmsPurpose, sms_counts
+from standin.client import StandinError
 from tests.setups import run_worker
 
 MOBILE = "13812341234"
@@ -54,6 +55,16 @@ def test_the_standin_refuses_a_call_without_a_tc3_signature(standin):
                            headers={"X-TC-Action": "SendSms", "X-TC-Version": "2021-01-11"}, timeout=5).json()
     assert answer["Response"]["Error"]["Code"] == "AuthFailure.InvalidAuthorization"
     assert answer["Response"]["RequestId"]
+
+
+def test_the_standin_plays_sendsms_of_2021_01_11_only_and_checks_its_fault_switches(standin, phone):
+    headers = {"X-TC-Action": "SendSms", "X-TC-Version": "2019-07-11", "Authorization": "TC3-HMAC-SHA256 x"}
+    answer = requests.post(f"{standin.url}/", json={}, headers=headers, timeout=5).json()
+    assert answer["Response"]["Error"]["Code"] == "InvalidAction"
+    with pytest.raises(StandinError, match="hang_next: expected a number"):
+        phone.set_sms_faults(hang_next="soon")
+    with pytest.raises(StandinError, match="nosuch: unknown fault switch"):
+        phone.set_sms_faults(nosuch=1)
 
 
 @pytest.mark.parametrize("code, advice", [

@@ -47,13 +47,17 @@ class Fleet:
         self.redis, self.redis_url = redis_server.start(tmp_path / "redis")
         self.redis_port = int(self.redis_url.rsplit(":", 1)[1].split("/")[0])
         self.clock = Clock(TIMEZONE)
-        self.services = Services(config.replace(redis={"url": self.redis_url}), self.clock)
+        self.services = Services(config.replace(redis={"url": self.redis_url},
+                                                sms={"quiet_from": "00:00", "quiet_until": "00:00"}), self.clock)
         runtime.use(self.services)
         self.standin = standin
         self.env = {**os.environ, "YUEBAO_CONFIG": str(ROOT / "config.demo.toml"),
                     "YUEBAO_DATABASE_URL": config.database.url, "YUEBAO_REDIS_URL": self.redis_url,
                     "YUEBAO_WECOM_API_BASE_URL": config.wecom.api_base_url, "YUEBAO_APP_LOG_LEVEL": "WARNING",
-                    "YUEBAO_APP_FILES_DIR": str(tmp_path / "files"), "YUEBAO_OUTBOX_BACKOFF_SECONDS": "0"}
+                    "YUEBAO_APP_FILES_DIR": str(tmp_path / "files"), "YUEBAO_OUTBOX_BACKOFF_SECONDS": "0",
+                    # SMS to this test's stand-in, at any hour of the real clock the processes run on
+                    "YUEBAO_SMS_ENDPOINT": config.sms.endpoint, "YUEBAO_SMS_QUIET_FROM": "00:00",
+                    "YUEBAO_SMS_QUIET_UNTIL": "00:00"}
         self.processes: list[subprocess.Popen] = []
         self.logs: dict[int, Path] = {}                 # pid -> the file its output goes to
 
