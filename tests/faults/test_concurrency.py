@@ -43,7 +43,8 @@ def test_writers_in_several_processes_neither_fail_nor_resend(fleet, phone, figu
             resent=OutboxMessage.select().where(OutboxMessage.attempts > 1).count())
     assert statuses == [200] * SECRETARIES * ITEMS
     assert failed == 0
-    assert {(row.status, row.attempts) for row in OutboxMessage.select()} == {("sent", 1)}   # none resent
+    sent = OutboxMessage.select().where(OutboxMessage.status != "skipped")     # skipped: SMS to people without a number
+    assert {(row.status, row.attempts) for row in sent} == {("sent", 1)}   # none resent
     assert Entry.select().where(Entry.status == "done").count() == SECRETARIES * ITEMS
     assert EntryChange.select().count() == SECRETARIES * ITEMS
     for n in range(SECRETARIES):
