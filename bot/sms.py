@@ -70,7 +70,8 @@ class SmsDelivery:
         if not claim(row):
             return True
         body = json.loads(row.payload)
-        result = self.provider.send(row.recipient, self.sms.templates[body["purpose"]], body["params"])
+        result = self.provider.send(row.recipient, self.sms.templates[body["purpose"]], body["params"],
+                                    purpose=body["purpose"], reference=row.key)
         return self._record(row, result)
 
     def _record(self, row: OutboxMessage, result: Result) -> bool:

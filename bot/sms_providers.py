@@ -1,4 +1,5 @@
-"""SMS providers behind one small interface: `send(mobile, template_id, params) -> Result`.
+"""SMS providers behind one small interface: `send(mobile, template_id, params, purpose=, reference=)
+-> Result` (the purpose names Aliyun's template variables; the reference, the outbox key, traces the call).
 
 The rest of the code knows only `build(sms_settings)` and `Result`. One number a call: each outbox
 row is one person's SMS with its own key, daily cap and outcome, delivered under that number's
@@ -70,13 +71,16 @@ class TencentCloudSms:
         self.client = sms_client.SmsClient(credential.Credential(sms.secret_id, sms.secret_key), sms.region,
                                            ClientProfile(httpProfile=http))
 
-    def send(self, mobile: str, template_id: str, params: list[str]) -> Result:
+    def send(self, mobile: str, template_id: str, params: list[str], *, purpose: str = "",
+             reference: str = "") -> Result:
+        """`purpose` is not needed: Tencent Cloud's variables are numbered."""
         request = models.SendSmsRequest()
         request.SmsSdkAppId = self.sms.sdk_app_id
         request.SignName = self.sms.sign_name
         request.TemplateId = template_id
         request.TemplateParamSet = list(params)
         request.PhoneNumberSet = [e164(mobile)]
+        request.SessionContext = reference
         try:
             response = self.client.SendSms(request)
         except TencentCloudSDKException as exc:
@@ -89,7 +93,7 @@ def _refused(exc: TencentCloudSDKException) -> Result:
     """The call failed as a whole: the provider said why, or the network did."""
     if exc.code == "ClientNetworkError":
         cause = exc.__context__
-        reached = not isinstance(cause, NOT_REACHED) and not isinstance(_reason(cause), NOT_REACHED)
+        reached = not isinstance(cause, NOT_REACHED) and not isinstance(reason_beneath(cause), NOT_REACHED)
         if not reached:
             return Result(Outcome.RETRY, exc.code, f"the provider was not reached ({type(cause).__name__})")
         return Result(Outcome.UNKNOWN, exc.code, f"no answer ({type(cause).__name__}): it may have arrived")
@@ -98,7 +102,7 @@ def _refused(exc: TencentCloudSDKException) -> Result:
     return _outcome(exc.code)
 
 
-def _reason(cause):
+def reason_beneath(cause):
     """What urllib3 said beneath requests' ConnectionError (MaxRetryError.reason), if anything."""
     inner = cause.args[0] if isinstance(cause, requests.ConnectionError) and cause.args else None
     return getattr(inner, "reason", None)
@@ -118,6 +122,9 @@ def e164(mobile: str) -> str:
     return f"+{digits}" if mobile.strip().startswith("+") else f"+86{digits}"
 
 
-def build(sms: SmsSection) -> TencentCloudSms | None:
+def build(sms: SmsSection):
     """The configured provider, or None when `[sms] provider` is "" (settings.sms checks the rest)."""
+    if sms.provider == "aliyun":
+        from bot.sms_aliyun import AliyunSms  # its SDK only where it is the provider
+        return AliyunSms(sms)
     return TencentCloudSms(sms) if sms.provider == "tencentcloud" else None

@@ -1,7 +1,10 @@
-"""Tencent Cloud's SMS API as the stand-in plays it: SendSms of 2021-01-11, v3 JSON POSTed to /.
+"""Tencent Cloud's and Aliyun's SMS APIs as the stand-in plays them, both on POST /: Tencent Cloud's
+SendSms of 2021-01-11 (v3 JSON, its X-TC-Action header) and Aliyun's SendSms of 2017-05-25 (RPC, its
+parameters in the query or form, the action in an x-acs-action header or an Action parameter).
 
-It checks the headers a real call carries (X-TC-Action, X-TC-Version, an Authorization of
-TC3-HMAC-SHA256: present, not verified) and answers in Tencent Cloud's shape. What it received is
+Each checks what a real call carries (Tencent: X-TC-Action, X-TC-Version, an Authorization of
+TC3-HMAC-SHA256; Aliyun: an AccessKeyId and a signature, as an ACS3-HMAC-SHA256 Authorization or
+Signature and AccessKeyId parameters: present, not verified) and answers in its provider's shape. What it received is
 the SMS "phone": GET /_standin/sms. Fault switches (POST /_standin/sms/faults): a code per number,
 the next calls refused with a code, the next calls never answered (nothing sent), the next calls'
 answers lost after the SMS was recorded.
@@ -18,7 +21,7 @@ from flask import Blueprint, current_app, jsonify, request
 from models.messaging import mask_mobile
 
 log = logging.getLogger(__name__)
-bp = Blueprint("tencentcloud_sms", __name__)
+bp = Blueprint("sms", __name__)
 
 COUNTS = ("error_next", "hang_next", "drop_next")
 DEFAULTS = {"codes": {}, "error_code": "RequestLimitExceeded", "error_next": 0, "hang_next": 0, "drop_next": 0,
@@ -31,6 +34,23 @@ class SmsError(Exception):
     def __init__(self, code: str, message: str):
         super().__init__(message)
         self.code = code
+
+
+class AliyunError(Exception):
+    """Answered as {"Code", "Message", "RequestId"}: with 200 for a refused SMS (isv.…), else its status."""
+
+    def __init__(self, code: str, message: str, status: int = 200):
+        super().__init__(message)
+        self.code = code
+        self.status = status
+
+
+def aliyun_status(code: str) -> int:
+    """The HTTP status Aliyun answers an error code with: 200 for a refused SMS (isv.…), 5xx for its own
+    trouble, 400 for the rest (Throttling.User, SignatureNonceUsed …)."""
+    if code.startswith("isv."):
+        return 200
+    return {"ServiceUnavailable": 503, "InternalError": 500}.get(code, 400)
 
 
 class SmsPhone:
@@ -84,6 +104,27 @@ class SmsPhone:
             log.info("SMS to %s: %s", mask_mobile(status["PhoneNumber"]), status["Code"])
         return statuses
 
+    def send_aliyun(self, values) -> str:
+        """Record the SMS of one Aliyun SendSms call; its Code ("OK", or the first number's fault)."""
+        numbers = [n for n in values.get("PhoneNumbers", "").split(",") if n]
+        if not numbers or len(numbers) > 1000:
+            raise AliyunError("isv.MOBILE_NUMBER_ILLEGAL", "PhoneNumbers: 1 to 1000 numbers")
+        for key in ("SignName", "TemplateCode"):
+            if not values.get(key):
+                raise AliyunError("MissingParameter", f"{key} is required", 400)
+        try:
+            params = json.loads(values.get("TemplateParam") or "{}")
+        except ValueError:
+            raise AliyunError("isv.INVALID_JSON_PARAM", "TemplateParam is not JSON") from None
+        with self.lock:
+            codes = [self.faults["codes"].get(number, "OK") for number in numbers]
+            self.received += [{"to": number, "template_id": values["TemplateCode"], "sign_name": values["SignName"],
+                               "params": params, "out_id": values.get("OutId", "")}
+                              for number, code in zip(numbers, codes, strict=True) if code == "OK"]
+        for number, code in zip(numbers, codes, strict=True):
+            log.info("SMS to %s: %s", mask_mobile(number), code)
+        return next((code for code in codes if code != "OK"), "OK")
+
 
 def _checked(name: str, value):
     if name == "codes":
@@ -114,8 +155,15 @@ def _sms_error(error: SmsError):
     return _answer({"Error": {"Code": error.code, "Message": str(error)}})
 
 
+@bp.errorhandler(AliyunError)
+def _aliyun_error(error: AliyunError):
+    return jsonify({"Code": error.code, "Message": str(error), "RequestId": str(uuid.uuid4())}), error.status
+
+
 @bp.post("/")
 def send_sms():
+    if request.headers.get("x-acs-action") or request.values.get("Action"):
+        return send_sms_aliyun()
     if not request.headers.get("Authorization", "").startswith("TC3-HMAC-SHA256"):
         raise SmsError("AuthFailure.InvalidAuthorization", "Authorization must be TC3-HMAC-SHA256")
     if request.headers.get("X-TC-Action") != "SendSms" or request.headers.get("X-TC-Version") != "2021-01-11":
@@ -131,6 +179,34 @@ def send_sms():
     except ValueError:
         raise SmsError("FailedOperation.FailResolvePacket", "the body is not JSON") from None
     answer = _answer({"SendStatusSet": phone.send(body if isinstance(body, dict) else {})})
+    if phone.take("drop_next"):
+        phone.closing.wait(phone.faults["hang_seconds"])
+    return answer
+
+
+def send_sms_aliyun():
+    """Aliyun's SendSms: the call's checks, the fault switches, then the phone."""
+    values = request.values
+    action = request.headers.get("x-acs-action") or values.get("Action")
+    version = request.headers.get("x-acs-version") or values.get("Version")
+    authorization = request.headers.get("Authorization", "")
+    signed = authorization.startswith("ACS3-HMAC-SHA256 ") and "Credential=" in authorization
+    if not signed and not values.get("AccessKeyId"):
+        raise AliyunError("MissingAccessKeyId", "AccessKeyId is mandatory for this action", 400)
+    if not signed and not values.get("Signature"):
+        raise AliyunError("IncompleteSignature", "the request signature is missing", 400)
+    if action != "SendSms" or version != "2017-05-25":
+        raise AliyunError("InvalidAction.NotFound", "the stand-in plays SendSms of 2017-05-25 only", 404)
+    phone = _phone()
+    if phone.take("hang_next"):
+        phone.closing.wait(phone.faults["hang_seconds"])
+        raise AliyunError("ServiceUnavailable", "no answer in time: nothing was sent", 503)
+    if phone.take("error_next"):
+        code = phone.faults["error_code"]
+        raise AliyunError(code, "injected by the stand-in", aliyun_status(code))
+    code = phone.send_aliyun(values)
+    answer = jsonify({"Code": code, "Message": "OK" if code == "OK" else code, "RequestId": str(uuid.uuid4()),
+                      **({"BizId": uuid.uuid4().hex[:20]} if code == "OK" else {})})
     if phone.take("drop_next"):
         phone.closing.wait(phone.faults["hang_seconds"])
     return answer
