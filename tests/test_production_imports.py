@@ -13,7 +13,10 @@ from tests.waiting import HANG
 pytestmark = pytest.mark.slow     # starts processes
 
 ROOT = Path(__file__).resolve().parent.parent
-FORBIDDEN = ("standin", "stack", "bench", "tests", "matplotlib", "openpyxl", "xlsxwriter", "docx", "playwright")
+FORBIDDEN = ("standin", "stack", "bench", "tests", "matplotlib", "openpyxl", "xlsxwriter", "docx", "playwright",
+             # Aliyun's SDK and what it brings: only in a process whose [sms] provider is aliyun
+             "alibabacloud_dysmsapi20170525", "alibabacloud_tea_openapi", "alibabacloud_credentials", "darabonba",
+             "Tea", "aiohttp", "apscheduler")
 CREATE_AND_LIST = """
 import sys
 from app import create_app

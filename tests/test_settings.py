@@ -110,6 +110,9 @@ def test_each_declared_type_is_checked(tmp_path, text, message):
 SMS = ('[sms]\nprovider = "tencentcloud"\nsecret_id = "AKIDx"\nsdk_app_id = "1400006666"\nsign_name = "某大学党委"\n'
        'templates = { publish = "1", remind = "2", urge = "3", supervise = "4", letter = "5" }\n')
 
+ALIYUN = (SMS.replace('"tencentcloud"', '"aliyun"').replace('"AKIDx"', '"LTAIx"')
+          .replace('sdk_app_id = "1400006666"\n', ""))
+
 
 def test_sms_is_off_unless_a_provider_is_set_and_its_secret_comes_from_the_environment(tmp_path):
     assert settings.load(write(tmp_path, ""), env={}).sms.provider == ""
@@ -118,13 +121,22 @@ def test_sms_is_off_unless_a_provider_is_set_and_its_secret_comes_from_the_envir
     assert (config.sms.quiet_from, config.sms.quiet_until) == ("22:00", "08:00")
 
 
+def test_aliyun_needs_no_sdk_app_id(tmp_path):
+    config = settings.load(write(tmp_path, ALIYUN), env={"YUEBAO_SMS_SECRET_KEY": "s3cret"})
+    assert (config.sms.provider, config.sms.secret_id, config.sms.sdk_app_id) == ("aliyun", "LTAIx", "")
+
+
 @pytest.mark.parametrize("text, env, message", [
     (SMS, {}, "sms.secret_key: missing; tencentcloud needs secret_id, secret_key, sdk_app_id, sign_name"),
     (SMS.replace(', letter = "5"', ""), {"YUEBAO_SMS_SECRET_KEY": "s"},
      "sms.templates.letter: missing; one approved template id for each of publish, remind, urge, supervise, letter"),
     (SMS.replace('urge = "3"', 'nudge = "3"'), {}, "sms.templates.nudge: no such purpose; they are publish, remind"),
-    ('[sms]\nprovider = "twilio"\n', {}, "sms.provider: unknown provider 'twilio'; one of tencentcloud, or \"\""),
-    ('[sms]\nprovider = "aliyun"\n', {}, "sms.provider: aliyun is not supported yet"),
+    ('[sms]\nprovider = "twilio"\n', {}, "sms.provider: unknown provider 'twilio'; one of tencentcloud, aliyun, or"),
+    (ALIYUN, {}, "sms.secret_key: missing; aliyun needs secret_id, secret_key, sign_name ("),
+    (ALIYUN.replace('sign_name = "某大学党委"\n', ""), {"YUEBAO_SMS_SECRET_KEY": "s3cret"},
+     "sms.sign_name: missing; aliyun needs secret_id, secret_key, sign_name ("),
+    (ALIYUN.replace('"LTAIx"', '""'), {}, "sms.secret_id: missing; aliyun needs"),
+    (ALIYUN.replace('urge = "3", ', ""), {"YUEBAO_SMS_SECRET_KEY": "s3cret"}, "sms.templates.urge: missing;"),
     ('[sms]\nquiet_from = "10pm"\n', {}, "sms.quiet_from: expected a time like \"22:00\", got '10pm'"),
     ('[sms]\ndaily_cap = 0\n', {}, "sms.daily_cap: must be at least 1"),
     ('[sms]\nendpoint = "ftp://x"\n', {}, "sms.endpoint: host[:port], or http://host:port for the stand-in"),
