@@ -69,7 +69,7 @@ def test_a_killed_worker_and_a_restarted_redis_lose_nothing_and_send_nothing_twi
     real_time = Clock(TIMEZONE)                 # the worker processes read the real time too
     services = Services(config.replace(redis={"url": url}), real_time)
     runtime.use(services)
-    phone.set_faults(latency_ms=20)
+    phone.set_faults(latency_ms=100)     # slow enough that the kill finds cards still to send
     env = {**os.environ, "YUEBAO_CONFIG": str(ROOT / "config.demo.toml"), "YUEBAO_DATABASE_URL": config.database.url,
            "YUEBAO_REDIS_URL": url, "YUEBAO_WECOM_API_BASE_URL": config.wecom.api_base_url,
            "YUEBAO_APP_LOG_LEVEL": "WARNING"}
