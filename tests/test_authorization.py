@@ -12,7 +12,6 @@ from peewee import fn
 from handlers import admin, checkin, messages
 from handlers.registry import ADMINS, AREAS, DEPARTMENTS, EVERYONE, LIAISONS
 from handlers.router import Context
-from jobs.publish import publish_period
 from models import AuditEntry, Department, Entry, Feedback, Org, OutboxMessage, Period, Person, Report, Share, Task
 from models.directory import PeriodStatus
 from models.report import ReportStatus
@@ -189,9 +188,8 @@ def month(client, config, services, phone, clock):
     """The demo directory, December published, two submitted reports of November (closed) with a
     difficulty each; the admin group is the demo configuration's ([admin_group] chat_id = "admin-group")."""
     clock.set(D(2026, 12, 8, 10, 0))
-    demo_month(services, phone, "2026-12", publish=False)
+    demo_month(services, phone, "2026-12")
     Person.delete().where(Person.userid == "dangwei02").execute()
-    publish_period(services, "2026-12")
     Period.create(key="2026-11", status=PeriodStatus.CLOSED, publish_on=datetime.date(2026, 11, 5),
                   remind_on=datetime.date(2026, 11, 25), close_on=datetime.date(2026, 11, 30))
     for name, department, text in zip(SUBMITTED, ("组织部", "宣传部"), ("经费紧张", "场地不足"), strict=True):

@@ -4,7 +4,6 @@ import datetime
 
 import pytest
 
-from jobs.publish import publish_period
 from models import AuditEntry, Org, OutboxMessage, PendingCommand, Period, Person, Report
 from models.cycle import fillers
 from models.report import ReportStatus
@@ -17,10 +16,9 @@ ASK = "发“确认”执行（2 分钟内有效），发其他内容即取消�
 
 @pytest.fixture
 def published(client, config, services, phone, clock):
-    """December published, its cards queued (delivered only where a test needs them: it is slow)."""
+    """December published, its cards delivered."""
     clock.set(D(2026, 12, 8, 10, 0))
-    demo_month(services, phone, "2026-12", publish=False)
-    publish_period(services, "2026-12")
+    demo_month(services, phone, "2026-12")
     return Desk(client, config, services, phone)
 
 
