@@ -415,19 +415,24 @@ def said_without_apology(chat, text):
     assert "抱歉" not in "".join(chat.send(text))
 
 
+def reach(chat, step):
+    """Take the person from the fresh month to `step`, no apology on the way."""
+    walk_to(step, lambda text: said_without_apology(chat, text), conversation_step)
+
+
 @contextmanager
-def from_step(chat, step):
-    """Reach a step from the fresh month, try something, then roll it all back for the next try."""
+def undone():
+    """Try something, then roll it back (a savepoint) for the next try from the same step."""
     with database.atomic() as attempt:
-        walk_to(step, lambda text: said_without_apology(chat, text), conversation_step)
         yield
         attempt.rollback()
 
 
 @pytest.mark.parametrize("step", list(STEPS))
 def test_every_command_in_every_step(sec, month, subtests, step):
+    reach(sec, step)
     for command in COMMANDS:
-        with subtests.test(command=command), from_step(sec, step):
+        with subtests.test(command=command), undone():
             before = snapshot()
             replies = sec.send(command)
             after = TABLE[step][command]
@@ -452,10 +457,11 @@ ODD = {
 
 @pytest.mark.parametrize("step", list(STEPS))
 def test_odd_input_gets_a_hint_and_keeps_the_state(sec, month, subtests, step):
+    reach(sec, step)
     for odd, value in ODD.items():
         if odd in ("out of range", "negative") and step in ("reason", "feedback"):
             continue                                    # there any words are a reason or a highlight
-        with subtests.test(odd=odd), from_step(sec, step):
+        with subtests.test(odd=odd), undone():
             before = snapshot()
             replies = value(sec) if callable(value) else sec.send(value)
             assert replies and all(replies)
@@ -469,7 +475,7 @@ PHOTO_KEPT = {"item": False, "reason": False, "amount": False, "feedback": True,
 
 @pytest.mark.parametrize("step", list(STEPS))
 def test_a_photo_goes_with_the_last_answer_where_one_is_expected(sec, month, step):
-    with from_step(sec, step):
-        replies = sec.photo()
-        assert Evidence.select().count() == (1 if PHOTO_KEPT[step] else 0), replies
-        assert conversation_step() == step
+    reach(sec, step)
+    replies = sec.photo()
+    assert Evidence.select().count() == (1 if PHOTO_KEPT[step] else 0), replies
+    assert conversation_step() == step
