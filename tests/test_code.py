@@ -48,22 +48,17 @@ def test_only_the_clock_reads_the_wall_clock():
     assert stray == []
 
 
-def own_names(trees) -> set[str]:
-    """Every underscore name our own code defines (functions, classes, attributes, variables)."""
-    names = set()
-    for tree in trees:
-        for node in ast.walk(tree):
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                names.add(node.name)
-            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-                names.add(node.id)
-            elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
-                names.add(node.attr)
-            elif isinstance(node, ast.arg):
-                names.add(node.arg)
-            elif isinstance(node, ast.alias):
-                names.add(node.asname or node.name)
-    return {name for name in names if name.startswith("_")}
+def defined(node: ast.AST) -> str | None:
+    """The name a node defines in our own code (function, class, attribute, variable, argument, import)."""
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return node.name
+    if isinstance(node, (ast.Name, ast.Attribute)) and isinstance(node.ctx, ast.Store):
+        return node.id if isinstance(node, ast.Name) else node.attr
+    if isinstance(node, ast.arg):
+        return node.arg
+    if isinstance(node, ast.alias):
+        return node.asname or node.name
+    return None
 
 
 def private(name: str) -> bool:
@@ -72,20 +67,18 @@ def private(name: str) -> bool:
 
 def test_no_private_name_of_a_library_is_used():
     """No `x._name` that our own code does not define, and no `from library import _name`."""
-    files = python_files(EVERYTHING)
-    trees = {path: ast.parse(path.read_text(encoding="utf-8")) for path in files}
-    ours = own_names(trees.values())
     own_modules = {part.removesuffix(".py") for part in EVERYTHING}
-    used = []
-    for path, tree in trees.items():
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Attribute) and private(node.attr) and node.attr not in ours:
-                used.append(f"{relative(path)}:{node.lineno}: .{node.attr}")
+    ours, attributes, imported = set(), [], []
+    for path in python_files(EVERYTHING):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            ours.add(defined(node))
+            if isinstance(node, ast.Attribute) and private(node.attr):
+                attributes.append((node.attr, f"{relative(path)}:{node.lineno}: .{node.attr}"))
             elif (isinstance(node, ast.ImportFrom) and node.module
                   and node.module.split(".")[0] not in own_modules):
-                used += [f"{relative(path)}:{node.lineno}: {node.module}.{alias.name}"
-                         for alias in node.names if private(alias.name)]
-    assert used == []
+                imported += [f"{relative(path)}:{node.lineno}: {node.module}.{alias.name}"
+                             for alias in node.names if private(alias.name)]
+    assert [where for name, where in attributes if name not in ours] + imported == []
 
 
 @pytest.mark.parametrize("layer", ["handlers", "models"])
