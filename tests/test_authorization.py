@@ -8,6 +8,7 @@ from typing import Callable
 
 import pytest
 from peewee import fn
+from rq.job import Job
 
 from handlers import admin, checkin, messages
 from handlers.registry import ADMINS, AREAS, DEPARTMENTS, EVERYONE, LIAISONS
@@ -171,8 +172,9 @@ class Places(Desk):
         return {"reminders": OutboxMessage.select().where(OutboxMessage.key.startswith("remind-now:")).count(),
                 "shares": Share.select().count(),
                 "tasks": Task.select().count(), "answers": Entry.select().where(Entry.status.is_null(False)).count(),
-                "jobs": [(job.func_name, job.kwargs["to"]) for job in self.services.queue.get_jobs()
-                         if job.id.startswith("background-")]}
+                "jobs": [(job.func_name, job.kwargs["to"]) for job in Job.fetch_many(
+                    [i for i in self.services.queue.get_job_ids() if i.startswith("background-")],
+                    connection=self.services.redis)]}
 
 
 @pytest.fixture
