@@ -40,14 +40,20 @@ def pytest_addoption(parser):
                      help="also run the tests marked slow (processes, browsers, many generated cases)")
 
 
+def pytest_report_header(config):
+    return None if PG_URL else "PostgreSQL copies left out: YUEBAO_TEST_PG_URL is not set"
+
+
 def pytest_collection_modifyitems(config, items):
-    """The fast suite by default: the slow tests are left out unless --all or a -m selection is given."""
-    if config.getoption("all_tests") or config.getoption("markexpr"):
-        return
-    slow = [item for item in items if item.get_closest_marker("slow")]
-    if slow:
-        config.hook.pytest_deselected(items=slow)
-        items[:] = [item for item in items if not item.get_closest_marker("slow")]
+    """The fast suite by default: the slow tests are left out unless --all or a -m selection is given;
+    the PostgreSQL copies when no PostgreSQL is named."""
+    every = config.getoption("all_tests") or config.getoption("markexpr")
+    left_out = [item for item in items if (not PG_URL and item.get_closest_marker("pg"))
+                or (not every and item.get_closest_marker("slow"))]
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        kept = set(map(id, items)) - set(map(id, left_out))
+        items[:] = [item for item in items if id(item) in kept]
 
 
 @pytest.fixture
@@ -118,8 +124,6 @@ def db_url(request, tmp_path):
         bind(url)
         database.connect(reuse_if_open=True)
     else:
-        if not PG_URL:
-            pytest.skip("YUEBAO_TEST_PG_URL not set")
         url = request.getfixturevalue("_pg_schema")
         bind(url)
         database.connect(reuse_if_open=True)
