@@ -45,9 +45,9 @@ def pytest_report_header(config):
 
 
 def pytest_collection_modifyitems(config, items):
-    """The fast suite by default: the slow tests are left out unless --all or a -m selection is given;
-    the PostgreSQL copies when no PostgreSQL is named."""
-    every = config.getoption("all_tests") or config.getoption("markexpr")
+    """The fast suite by default: the slow tests are left out unless --all, a -m selection or a test's
+    id (file::name) is given; the PostgreSQL copies when no PostgreSQL is named."""
+    every = config.getoption("all_tests") or config.getoption("markexpr") or any("::" in a for a in config.args)
     left_out = [item for item in items if (not PG_URL and item.get_closest_marker("pg"))
                 or (not every and item.get_closest_marker("slow"))]
     if left_out:
