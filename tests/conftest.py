@@ -41,19 +41,25 @@ def pytest_addoption(parser):
 
 
 def pytest_report_header(config):
-    return None if PG_URL else "PostgreSQL copies left out: YUEBAO_TEST_PG_URL is not set"
+    return [line for line in (
+        "" if PG_URL else "PostgreSQL copies left out: YUEBAO_TEST_PG_URL is not set",
+        f"YUEBAO_TEST_NOW={PINNED_NOW}: only the tests that read the clock fixture run (the pin changes no other)"
+        if PINNED_NOW else "") if line]
 
 
 def pytest_collection_modifyitems(config, items):
     """The fast suite by default: the slow tests are left out unless --all, a -m selection or a test's
-    id (file::name) is given; the PostgreSQL copies when no PostgreSQL is named."""
+    id (file::name) is given; the PostgreSQL copies when no PostgreSQL is named; with YUEBAO_TEST_NOW,
+    the tests the pin cannot change. The slow tests go first, so that the longest do not start last."""
     every = config.getoption("all_tests") or config.getoption("markexpr") or any("::" in a for a in config.args)
     left_out = [item for item in items if (not PG_URL and item.get_closest_marker("pg"))
-                or (not every and item.get_closest_marker("slow"))]
+                or (not every and item.get_closest_marker("slow"))
+                or (PINNED_NOW and "clock" not in item.fixturenames)]
     if left_out:
         config.hook.pytest_deselected(items=left_out)
         kept = set(map(id, items)) - set(map(id, left_out))
         items[:] = [item for item in items if id(item) in kept]
+    items.sort(key=lambda item: not item.get_closest_marker("slow"))
 
 
 @pytest.fixture
