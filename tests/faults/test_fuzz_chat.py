@@ -262,7 +262,7 @@ class Month:
             return self.unchanged(exchange, 400)        # no key of ours, nor WeCom's
         self.check(userid, exchange, typed=False)
         answers = event == "template_card_event" and kind not in ("start", "list")
-        if answers and (target != "ours" or status not in ANSWERS):
+        if answers and (target != "ours" or status.rstrip() not in ANSWERS):   # a key's ends are not its own
             assert exchange[1] == [m.CARD_EXPIRED, m.CARD_OUTDATED]
             assert self.rows[Entry] == before[Entry] and self.rows[Report] == before[Report]
 
@@ -327,18 +327,22 @@ CHANNELS = st.sampled_from(["app", "app", "app", "robot"])
 STEP_NAMES = st.sampled_from(sorted(STEPS))
 
 
-@fuzz(200)
-@given(step=STEP_NAMES, inputs=st.lists(st.tuples(CHANNELS, TYPED), min_size=1, max_size=3))
-def run_typing(month, step, inputs):
-    month.at(step)
-    for channel, text in inputs:
-        month.type("sec01", channel, text)
-    month.goes_on("sec01")
+def examples(db_url: str, on_sqlite: int) -> int:
+    """Every case on SQLite; a quarter of them on PostgreSQL, where the copy checks what that database
+    stores of them (the handlers they exercise are the same on both, and CI runs the suite in 8 minutes)."""
+    return on_sqlite if db_url.startswith("sqlite") else on_sqlite // 4
 
 
 @pytest.mark.slow
-def test_whatever_is_typed_in_any_step_the_check_in_goes_on(month):
-    run_typing(month)
+def test_whatever_is_typed_in_any_step_the_check_in_goes_on(month, db_url):
+    @fuzz(examples(db_url, 200))
+    @given(step=STEP_NAMES, inputs=st.lists(st.tuples(CHANNELS, TYPED), min_size=1, max_size=3))
+    def typing(step, inputs):
+        month.at(step)
+        for channel, text in inputs:
+            month.type("sec01", channel, text)
+        month.goes_on("sec01")
+    typing()
 
 
 TAPS = st.tuples(
@@ -351,18 +355,16 @@ TAPS = st.tuples(
 )
 
 
-@fuzz(150)
-@given(step=STEP_NAMES, userid=st.sampled_from(["sec01", "dep01"]), taps=st.lists(TAPS, min_size=1, max_size=3))
-def run_taps(month, step, userid, taps):
-    month.at(step)
-    for tap in taps:
-        month.tap(userid, *tap)
-    month.goes_on(userid)
-
-
 @pytest.mark.slow
-def test_a_forged_or_stale_card_reaches_no_other_report(month):
-    run_taps(month)
+def test_a_forged_or_stale_card_reaches_no_other_report(month, db_url):
+    @fuzz(examples(db_url, 150))
+    @given(step=STEP_NAMES, userid=st.sampled_from(["sec01", "dep01"]), taps=st.lists(TAPS, min_size=1, max_size=3))
+    def tapping(step, userid, taps):
+        month.at(step)
+        for tap in taps:
+            month.tap(userid, *tap)
+        month.goes_on(userid)
+    tapping()
 
 
 @pytest.mark.slow
