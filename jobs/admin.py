@@ -119,38 +119,41 @@ def _by_area(period: str) -> tuple[list, list, list, list]:
             [sum(groups[a][2]) / len(groups[a][2]) if groups[a][2] else 0 for a in labels])
 
 
+def _file_job(to: str, named: tuple, write, said) -> str:
+    """Make a file under the name made_file gives `named` (`write(part, services)` writes it), then send
+    it to `to` after the line `said(its name, what write returned)`."""
+    services = runtime.services()
+    with database.connection_context():
+        path = made_file(services.config, *named)
+        made = _write(path, lambda part: write(part, services))
+        _send(services, to, Text(said(path.name, made)), FileReply(str(path)))
+    return str(path)
+
+
+def _export_ready(name: str, rows: int) -> str:
+    return m.EXPORT_READY.format(name=name, rows=rows)
+
+
 def export_month(period: str, to: str, org: str | None = None) -> str:
     from jobs import exports  # xlsxwriter: imported by the export jobs only
 
-    services = runtime.services()
-    with database.connection_context():
-        path = made_file(services.config, "month", period, org)
-        rows = _write(path, lambda part: exports.month(period, part, org, services.clock.local))
-        _send(services, to, Text(m.EXPORT_READY.format(name=path.name, rows=rows)), FileReply(str(path)))
-    return str(path)
+    return _file_job(to, ("month", period, org),
+                     lambda part, services: exports.month(period, part, org, services.clock.local), _export_ready)
 
 
 def export_year(year: int, to: str, org: str | None = None) -> str:
     from jobs import exports  # xlsxwriter: imported by the export jobs only
 
-    services = runtime.services()
-    with database.connection_context():
-        path = made_file(services.config, "year", year, org)
-        rows = _write(path, lambda part: exports.year(year, part, org, services.clock))
-        _send(services, to, Text(m.EXPORT_READY.format(name=path.name, rows=rows)), FileReply(str(path)))
-    return str(path)
+    return _file_job(to, ("year", year, org),
+                     lambda part, services: exports.year(year, part, org, services.clock), _export_ready)
 
 
 def export_tasks(period: str, codes: list[str], name: str, to: str) -> str:
     """The month's answers to these tasks (a department's, checked by the command that queued it)."""
     from jobs import exports  # xlsxwriter: imported by the export jobs only
 
-    services = runtime.services()
-    with database.connection_context():
-        path = made_file(services.config, "tasks", period, name)
-        rows = _write(path, lambda part: exports.tasks(period, codes, part, services.clock.local))
-        _send(services, to, Text(m.EXPORT_READY.format(name=path.name, rows=rows)), FileReply(str(path)))
-    return str(path)
+    return _file_job(to, ("tasks", period, name),
+                     lambda part, services: exports.tasks(period, codes, part, services.clock.local), _export_ready)
 
 
 def bulletin(word: str, to: str) -> str:
@@ -170,9 +173,6 @@ def year_review(year: int, to: str) -> str:
     """述职: the year-end workbook, a summary and a sheet per organisation."""
     from jobs import year_reviews  # xlsxwriter: imported by the export jobs only
 
-    services = runtime.services()
-    with database.connection_context():
-        path = made_file(services.config, "review", year)
-        orgs = _write(path, lambda part: year_reviews.write(year, part, Context(clock=services.clock)))
-        _send(services, to, Text(m.YEAR_REVIEW_READY.format(name=path.name, orgs=orgs)), FileReply(str(path)))
-    return str(path)
+    return _file_job(to, ("review", year),
+                     lambda part, services: year_reviews.write(year, part, Context(clock=services.clock)),
+                     lambda name, orgs: m.YEAR_REVIEW_READY.format(name=name, orgs=orgs))
